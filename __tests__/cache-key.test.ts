@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { computeCacheKeys } from '../src/cache/key.js';
+import type { CacheKeyInput } from '../src/cache/key.js';
+import { ActionError } from '../src/errors.js';
+
+const base: CacheKeyInput = {
+  prefix: '',
+  platform: 'linux',
+  arch: 'x64',
+  nodeVersion: 'v20.11.1',
+  npmVersion: '10.2.4\n',
+  programs: [
+    { dir: '.', lockfile: '{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"1.0.0"}}}', packageJson: '{"name":"root"}' },
+    { dir: 'infra', packageJson: '{"name":"infra","dependencies":{"@pulumi/aws":"^0.10.0"}}' },
+  ],
+  installCommand: 'npm install',
+  registryUrl: 'https://registry.npmjs.org/',
+  links: ['pulumi'],
+};
+
+const keyOf = (change: Partial<CacheKeyInput>) => computeCacheKeys({ ...base, ...change }).primaryKey;
+
+test('builds <prefix->setup-pulumi-npm-<os>-<arch>-node<major>-npm<major>-<hash>, restore key without the hash', () => {
+  const plain = computeCacheKeys(base);
+  assert.match(plain.primaryKey, /^setup-pulumi-npm-linux-x64-node20-npm10-[0-9a-f]{64}$/);
+  assert.deepEqual(plain.restoreKeys, ['setup-pulumi-npm-linux-x64-node20-npm10-']);
+  assert.ok(plain.primaryKey.startsWith(plain.restoreKeys[0] ?? '-'));
+
+  const prefixed = computeCacheKeys({ ...base, prefix: 'ci' });
+  assert.equal(prefixed.primaryKey, `ci-${plain.primaryKey}`);
+  assert.deepEqual(prefixed.restoreKeys, ['ci-setup-pulumi-npm-linux-x64-node20-npm10-']);
+});
+
+test('the hash follows every lockfile, package.json where there is no lockfile, the install command, the registry and the links', () => {
+  const original = keyOf({});
+  const changed = [
+    keyOf({ programs: [{ ...base.programs[0]!, lockfile: '{"lockfileVersion":3,"packages":{}}' }, base.programs[1]!] }),
+    keyOf({ programs: [base.programs[0]!, { ...base.programs[1]!, packageJson: '{"name":"infra"}' }] }),
+    keyOf({ programs: [base.programs[0]!] }),
+    keyOf({ installCommand: 'npm ci' }),
+    keyOf({ registryUrl: 'https://npm.example.test/' }),
+    keyOf({ links: ['pulumi', '@pulumi/pulumi'] }),
+  ];
+  for (const key of changed) assert.notEqual(key, original);
+  assert.equal(new Set(changed).size, changed.length);
+});
+
+test('a package.json next to a lockfile does not change the key; order of programs and links does not either', () => {
+  const original = keyOf({});
+  assert.equal(keyOf({ programs: [{ ...base.programs[0]!, packageJson: '{"name":"renamed"}' }, base.programs[1]!] }), original);
+  assert.equal(keyOf({ programs: [...base.programs].reverse() }), original);
+  assert.equal(keyOf({ links: ['b', 'a'] }), keyOf({ links: ['a', 'b', 'a'] }));
+});
+
+test('only the major versions of Node.js and npm and the platform are in the key', () => {
+  assert.equal(keyOf({ nodeVersion: 'v20.18.0', npmVersion: '10.9.1' }), keyOf({}));
+  assert.match(keyOf({ nodeVersion: 'v22.1.0' }), /-node22-npm10-/);
+  assert.match(keyOf({ npmVersion: '11.0.0' }), /-node20-npm11-/);
+  assert.match(keyOf({ platform: 'darwin', arch: 'arm64' }), /^setup-pulumi-npm-darwin-arm64-/);
+});
+
+test('a prefix with a comma, a key over 512 characters, or an unreadable npm version is an ActionError naming it', () => {
+  assert.throws(() => keyOf({ prefix: 'a,b' }), (error: unknown) => error instanceof ActionError && /cache-key-prefix "a,b" contains a comma/.test(error.message));
+  assert.throws(() => keyOf({ prefix: 'x'.repeat(480) }), (error: unknown) => error instanceof ActionError && /cache-key-prefix is too long/.test(error.message));
+  assert.throws(() => keyOf({ npmVersion: 'not-a-version' }), (error: unknown) => error instanceof ActionError && /npm version "not-a-version"/.test(error.message));
+});

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createLinkablePackage, type TestRegistry } from './registry.js';
+import { runAction, runPlaces, type ActionRun, type RunActionOptions, type StepResult, type WorkflowCommand } from './runner.js';
+import { assertNoSecret } from './secret-scan.js';
+
+/** A program as the docs lay it out: @pulumi packages in dependencies, pulumi as a peer. */
+export const docsProgram = {
+  name: 'infra',
+  version: '1.0.0',
+  main: 'index.js',
+  dependencies: { '@pulumi/aws': '^0.10.0', '@pulumi/cloud': '^0.10.0', 'fixture-utils': '^1.0.0' },
+  peerDependencies: { pulumi: 'latest' },
+};
+
+export const programSource = "const aws = require('@pulumi/aws');\nconst cloud = require('@pulumi/cloud');\nconst pulumi = require('pulumi');\nmodule.exports = { aws, cloud, pulumi };\n";
+
+/** A fresh temp area for one test: a workspace (the checkout), an npm cache, a global prefix, a linkable pulumi. */
+export interface Sandbox {
+  root: string;
+  workspace: string;
+  npmCache: string;
+  npmPrefix: string;
+  pulumiPackage: string;
+  cleanup(): Promise<void>;
+}
+
+export async function makeSandbox(programs: Record<string, unknown> = { '.': docsProgram }): Promise<Sandbox> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'e2e-'));
+  const workspace = path.join(root, 'repo');
+  for (const [dir, manifest] of Object.entries(programs)) {
+    await writeProgramWithSource(path.join(workspace, dir), manifest);
+  }
+  const sandbox = {
+    root,
+    workspace,
+    npmCache: path.join(root, 'npm-cache'),
+    npmPrefix: path.join(root, 'npm-prefix'),
+    pulumiPackage: await createLinkablePackage(path.join(root, 'pulumi-sdk')),
+    cleanup: () => fs.rm(root, { recursive: true, force: true }),
+  };
+  await fs.mkdir(sandbox.npmPrefix, { recursive: true });
+  return sandbox;
+}
+
+/** A program folder: package.json as given (text, to control lines and columns, or an object) and its source. */
+async function writeProgramWithSource(dir: string, manifest: unknown): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  const text = typeof manifest === 'string' ? manifest : `${JSON.stringify(manifest, null, 2)}\n`;
+  await fs.writeFile(path.join(dir, 'package.json'), text);
+  await fs.writeFile(path.join(dir, 'index.js'), programSource);
+}
+
+export interface SetupRunOptions {
+  inputs?: Record<string, string>;
+  env?: Record<string, string | undefined>;
+  home?: string;
+  token?: string;
+}
+
+/**
+ * Runs the action as a workflow would against the test registry: the registry is also npm's default registry
+ * (it has no `pulumi`), each run gets a fresh npm cache (a warm one hides a bad token) and global prefix.
+ */
+export function runSetup(registry: TestRegistry, sandbox: Sandbox, options: SetupRunOptions = {}): Promise<ActionRun> {
+  const run: RunActionOptions = {
+    workspace: sandbox.workspace,
+    inputs: {
+      'pulumi-access-token': options.token ?? registry.tokens.ci,
+      'registry-url': registry.url,
+      'link-path': sandbox.pulumiPackage,
+      cache: 'false',
+      ...options.inputs,
+    },
+    env: {
+      NPM_CONFIG_REGISTRY: registry.url,
+      NPM_CONFIG_CACHE: sandbox.npmCache,
+      NPM_CONFIG_PREFIX: sandbox.npmPrefix,
+      NPM_CONFIG_UPDATE_NOTIFIER: 'false',
+      NPM_CONFIG_AUDIT: 'false',
+      NPM_CONFIG_FUND: 'false',
+      ...options.env,
+    },
+  };
+  if (options.home) run.home = options.home;
+  return runAction(run);
+}
+
+/** Every place a run could leak the token: files it wrote, the workspace, HOME, the npm cache, the log, outputs. */
+export async function assertRunKeptSecret(run: ActionRun, sandbox: Sandbox, token: string): Promise<void> {
+  // The runner consumes `::add-mask::<secret>` and never shows it: the one line allowed to hold the token.
+  for (const step of [run.main, run.post]) {
+    const masks = (step?.stdout ?? '').split('\n').filter((line) => line.startsWith('::add-mask::'));
+    assert.ok(masks.every((line) => line === `::add-mask::${token}`), 'only the token itself is masked');
+  }
+  await assertNoSecret(token, runPlaces(run, [sandbox.root]));
+}
+
+export const errorsOf = (step: StepResult): WorkflowCommand[] => step.commands.filter((command) => command.command === 'error');
+export const warningsOf = (step: StepResult): WorkflowCommand[] => step.commands.filter((command) => command.command === 'warning');
+
+/** The one-line reason setFailed printed (the last error without a file). */
+export function failureOf(step: StepResult): string | undefined {
+  return errorsOf(step).filter((command) => !command.properties['file']).at(-1)?.message;
+}

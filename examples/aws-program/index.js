@@ -1,0 +1,4 @@
+const aws = require('@pulumi/aws');
+
+const bucket = new aws.s3.Bucket('site');
+exports.bucketName = bucket.id;

@@ -1,0 +1,71 @@
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { ActionError } from '../errors.js';
+
+/** Package names a link may have; anything else could not be a directory in node_modules or would act as a glob. */
+const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/i;
+const CHILDREN = 'node_modules/*';
+
+/**
+ * The `@actions/cache` path patterns for the archive: each program's node_modules children, minus the linked
+ * packages (symlinks into the global prefix, re-linked on every run). A plain `node_modules` path would take the
+ * links along, because `!` patterns only drop what the globber itself matched. The patterns are relative to the
+ * workspace and do not depend on what is on disk, so a save and a later restore on a fresh runner compute the same
+ * cache version from them.
+ */
+export async function cachePaths(workspace: string, programDirs: string[], links: string[]): Promise<string[]> {
+  for (const link of links) {
+    if (!PACKAGE_NAME.test(link)) throw new ActionError(`"${link}" is not a package name that can be linked; use a name such as pulumi or @scope/name.`);
+  }
+  const realWorkspace = await realDir(workspace, `The workspace ${workspace} does not exist.`);
+  const dirs = await Promise.all(programDirs.map(async (dir) => {
+    const missing = `Working directory "${dir}" does not exist in the workspace; check the working-directory input.`;
+    const inside = relative(realWorkspace, await realDir(resolve(workspace, dir), missing));
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+      throw new ActionError(`Working directory "${dir}" is outside the workspace ${workspace}; only node_modules inside the workspace can be cached.`);
+    }
+    return inside.split(sep).join('/');
+  }));
+  const sortedLinks = [...new Set(links)].sort();
+  return [...new Set(dirs)].sort().flatMap((dir) => patternsFor(dir === '' ? '' : `${escapeGlob(dir)}/`, sortedLinks));
+}
+
+/** The node_modules directories (relative to the workspace) that `cachePaths` patterns cover. */
+export function nodeModulesDirs(paths: string[]): string[] {
+  return paths
+    .filter((path) => (path === CHILDREN || path.endsWith(`/${CHILDREN}`)) && !path.startsWith('!'))
+    .map((path) => unescapeGlob(path.slice(0, -'/*'.length)));
+}
+
+function patternsFor(base: string, links: string[]): string[] {
+  const patterns = [`${base}${CHILDREN}`];
+  const splitScopes = new Set<string>();
+  for (const link of links) {
+    const scope = link.startsWith('@') ? link.slice(0, link.indexOf('/')) : undefined;
+    if (scope && !splitScopes.has(scope)) {
+      // Take the scope folder apart so that its other packages stay in the archive.
+      splitScopes.add(scope);
+      patterns.push(`!${base}node_modules/${scope}`, `${base}node_modules/${scope}/*`);
+    }
+    patterns.push(`!${base}node_modules/${link}`);
+  }
+  return patterns;
+}
+
+async function realDir(path: string, whenMissing: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    throw new ActionError(whenMissing);
+  }
+}
+
+/** @actions/glob reads `*`, `?`, `[` and `\` as pattern syntax, and `!`, `#`, `~` at the start. */
+function escapeGlob(dir: string): string {
+  const escaped = dir.replace(/\\/g, '\\\\').replace(/[[?*]/g, (char) => `[${char}]`);
+  return /^[!#~]/.test(escaped) ? `./${escaped}` : escaped;
+}
+
+function unescapeGlob(pattern: string): string {
+  return pattern.replace(/^\.\//, '').replace(/\[([[?*])\]/g, '$1').replace(/\\\\/g, '\\');
+}

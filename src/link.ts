@@ -1,0 +1,105 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { ActionError } from './errors.js';
+import { explainNpmFailure, type CommandRunner } from './npm.js';
+
+export interface LinkContext {
+  run: CommandRunner;
+  env: NodeJS.ProcessEnv;
+  registryUrl: string;
+}
+
+export interface VerifiedLink {
+  name: string;
+  target: string;
+  version: string | undefined;
+}
+
+/** npm's global prefix (NPM_CONFIG_PREFIX or npm's default), where `npm link` keeps its global links. */
+export async function globalPackagesFolder(context: LinkContext, cwd: string): Promise<string> {
+  const result = await context.run('npm', ['prefix', '--global'], { cwd, env: context.env, quiet: true });
+  const prefix = result.stdout.trim();
+  if (result.exitCode !== 0 || !prefix) throw explainNpmFailure('npm prefix --global', cwd, result, context.registryUrl);
+  return process.platform === 'win32' ? path.join(prefix, 'node_modules') : path.join(prefix, 'lib', 'node_modules');
+}
+
+/**
+ * Registers `link-path` as the global link of the package it holds: the symlink `npm link` would make in the
+ * global folder, made directly, because `npm link` in the folder would also install there and write a lockfile
+ * into the user's checkout.
+ */
+export async function registerLinkPath(linkPath: string, links: string[], globalFolder: string): Promise<string> {
+  const name = await packageNameIn(linkPath, `Input "link-path" is "${linkPath}"`);
+  if (!links.includes(name)) {
+    throw new ActionError(`Input "link-path" holds the package "${name}", which input "link" does not list (${links.join(' ') || 'empty'}): add it to "link", or point "link-path" at the right folder.`);
+  }
+  const entry = path.join(globalFolder, name);
+  try {
+    // npm does not create a fresh prefix's lib/node_modules itself.
+    await fs.mkdir(path.dirname(entry), { recursive: true });
+    const existing = await fs.lstat(entry).catch(() => undefined);
+    if (existing && !existing.isSymbolicLink()) {
+      throw new ActionError(`npm's global folder already holds an installed "${name}" at ${entry}, not a link: uninstall it (npm uninstall --global ${name}) or use another NPM_CONFIG_PREFIX.`);
+    }
+    if (existing) await fs.unlink(entry);
+    await fs.symlink(linkPath, entry, process.platform === 'win32' ? 'junction' : 'dir');
+  } catch (error) {
+    if (error instanceof ActionError) throw error;
+    throw new ActionError(`Cannot register "${name}" in npm's global folder ${globalFolder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Make the npm prefix writable, or set NPM_CONFIG_PREFIX to a folder the job can write.`);
+  }
+  return name;
+}
+
+/** Fails before any `npm link <name>` could fetch an unrelated package of that name from the public registry. */
+export async function requireGlobalLinks(links: string[], globalFolder: string): Promise<void> {
+  for (const name of links) {
+    const found = (await readManifest(path.join(globalFolder, name)))?.name;
+    if (found !== name) {
+      throw new ActionError(`Input "link" lists "${name}", but no package "${name}" is linked in npm's global folder ${globalFolder}. Set "link-path" to the folder that holds the ${name} package (the action registers it with npm link), or run "npm link" in that folder in an earlier step.`);
+    }
+  }
+}
+
+/** `npm link <names>` in a program: needed after every install, because npm install removes links. */
+export async function linkIntoProgram(context: LinkContext, programDir: string, where: string, links: string[]): Promise<void> {
+  if (!links.length) return;
+  const result = await context.run('npm', ['link', ...links], { cwd: programDir, env: context.env });
+  if (result.exitCode !== 0) throw explainNpmFailure(`npm link ${links.join(' ')}`, where, result, context.registryUrl);
+}
+
+/** Each linked package must be a symlink whose target is that package, not a copy fetched from a registry. */
+export async function verifyLinks(programDir: string, where: string, links: string[]): Promise<VerifiedLink[]> {
+  const verified: VerifiedLink[] = [];
+  for (const name of links) {
+    const entry = path.join(programDir, 'node_modules', name);
+    const stat = await fs.lstat(entry).catch(() => undefined);
+    if (!stat?.isSymbolicLink()) {
+      const what = stat ? 'a folder installed from a registry, not a link' : 'missing';
+      throw new ActionError(`After npm link, node_modules/${name} in ${where} is ${what}. Remove "${name}" from dependencies/devDependencies (it belongs in peerDependencies) and run again.`);
+    }
+    const target = await fs.realpath(entry);
+    const manifest = await readManifest(target);
+    if (manifest?.name !== name) {
+      throw new ActionError(`node_modules/${name} in ${where} links to ${target}, which holds "${manifest?.name ?? 'no package.json'}", not "${name}". Point "link-path" at the ${name} package.`);
+    }
+    verified.push({ name, target, version: manifest.version });
+  }
+  return verified;
+}
+
+async function packageNameIn(folder: string, subject: string): Promise<string> {
+  const manifest = await readManifest(folder);
+  if (!manifest?.name) {
+    throw new ActionError(`${subject}, which holds no package.json with a "name": point it at the folder of the package to link.`);
+  }
+  return manifest.name;
+}
+
+async function readManifest(folder: string): Promise<{ name?: string; version?: string } | undefined> {
+  try {
+    const parsed: unknown = JSON.parse(await fs.readFile(path.join(folder, 'package.json'), 'utf8'));
+    return typeof parsed === 'object' && parsed !== null ? (parsed as { name?: string; version?: string }) : undefined;
+  } catch {
+    return undefined;
+  }
+}

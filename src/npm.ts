@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import * as exec from '@actions/exec';
+import { ActionError } from './errors.js';
+import { TOKEN_VARIABLE } from './npmrc.js';
+
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command line in a folder with an environment; the one place the action starts processes. */
+export type CommandRunner = (commandLine: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; quiet?: boolean }) => Promise<CommandResult>;
+
+export const runCommand: CommandRunner = async (commandLine, args, { cwd, env, quiet }) => {
+  // npm and install scripts print what packages tell them to: keep their lines from acting as workflow commands.
+  const resume = randomUUID();
+  if (!quiet) process.stdout.write(`::stop-commands::${resume}\n`);
+  try {
+    return await exec.getExecOutput(commandLine, args, { cwd, env: env as Record<string, string>, ignoreReturnCode: true, silent: quiet ?? false });
+  } catch (error) {
+    // @actions/exec rejects when the program cannot be started at all (not found on PATH, folder missing).
+    throw new ActionError(`Cannot run "${[commandLine, ...args].join(' ')}" in ${cwd}: ${(error as Error).message}. Make sure Node.js and npm are installed on the runner (actions/setup-node).`);
+  } finally {
+    if (!quiet) process.stdout.write(`::${resume}::\n`);
+  }
+};
+
+/** The environment of the npm processes the action starts: the only place the token goes. */
+export function npmEnvironment(base: NodeJS.ProcessEnv, token: string, npmrcFile: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(base)) {
+    // Inputs (the token among them) and competing npm settings stay out of the child's environment.
+    const lower = name.toLowerCase();
+    if (name.startsWith('INPUT_') || lower === 'npm_config_userconfig' || lower === 'npm_config_legacy_peer_deps') continue;
+    env[name] = value;
+  }
+  env[TOKEN_VARIABLE] = token;
+  env['NPM_CONFIG_USERCONFIG'] = npmrcFile;
+  return env;
+}
+
+/**
+ * The install's environment when packages are linked: npm 7+ installs peerDependencies, so a program that declares
+ * `pulumi` as a peer (as the docs require) would fetch it from the registry: a 404, or an unrelated public package.
+ * npm link then puts the link in, and satisfies the peers.
+ */
+export function withoutPeerInstall(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, npm_config_legacy_peer_deps: 'true' };
+}
+
+/** Turns npm's error codes into a sentence the user can act on. */
+export function explainNpmFailure(what: string, where: string, result: CommandResult, registryUrl: string): ActionError {
+  const output = `${result.stderr}\n${result.stdout}`;
+  const code = /npm (?:error|ERR!) code (E\w+)/.exec(output)?.[1];
+  const notFound = /npm (?:error|ERR!) 404 {1,2}'?([^'\s]+)'? is not in this registry/.exec(output)?.[1]
+    ?? /npm (?:error|ERR!) 404 Not Found - GET (\S+)/.exec(output)?.[1];
+  const lead = `"${what}" failed in ${where} (exit code ${result.exitCode})`;
+  switch (code) {
+    case 'E401':
+      return new ActionError(`${lead}: the registry rejected the credentials (401). Check the "pulumi-access-token" secret and "registry-url" (${registryUrl}).`);
+    case 'E403':
+      return new ActionError(`${lead}: access denied (403). The token has no access to a package it needs; use a token of an account that may read the scope.`);
+    case 'E404':
+      return new ActionError(`${lead}: ${notFound ?? 'a package'} was not found (404). Check the name and version in package.json, and that its scope is served by the registry it is routed to.`);
+    case 'ERESOLVE':
+      return new ActionError(`${lead}: npm could not resolve the dependency tree (ERESOLVE). Align the conflicting versions in package.json; npm's explanation is in the log above.`);
+    default:
+      return new ActionError(`${lead}${code ? ` with npm error ${code}` : ''}. npm's output is in the log above.`);
+  }
+}

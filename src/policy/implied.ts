@@ -1,0 +1,85 @@
+import { basename } from 'node:path';
+import { isMap, isScalar, parseDocument } from 'yaml';
+import type { ImpliedUse, SourceFile } from './types.js';
+
+export interface Implication {
+  /** The package whose use implies this one. */
+  by: string;
+  /** Why, for messages and the summary: e.g. `implied by @pulumi/cloud (cloud:provider: aws in Pulumi.dev.yaml)`. */
+  reason: string;
+}
+
+export interface ImpliedResult {
+  implied: Map<string, Implication>;
+  /** Implied uses whose `by` package is used but whose stack setting says otherwise: why not. */
+  unmet: Map<string, string>;
+}
+
+/**
+ * Which packages count as used without an import. A `when` condition holds when some stack settings file sets
+ * the key to the value, or when none sets the key at all (then the check cannot tell, and gives the benefit of
+ * the doubt rather than fail a program that may be right).
+ */
+export function resolveImplied(rules: ImpliedUse[], used: Set<string>, stackFiles: SourceFile[]): ImpliedResult {
+  const result: ImpliedResult = { implied: new Map(), unmet: new Map() };
+  let settings: Map<string, { value: string; file: string }[]> | undefined;
+  for (const rule of rules) {
+    const by = [...used].find((name) => matchesPackage(rule.by, name));
+    if (by === undefined || result.implied.has(rule.package)) continue;
+    if (rule.when === undefined) {
+      result.implied.set(rule.package, { by, reason: `implied by ${by}` });
+      continue;
+    }
+    settings ??= readSettings(stackFiles);
+    const { config, equals } = rule.when;
+    const values = [...(settings.get(config) ?? []), ...(settings.get(legacyKey(config)) ?? [])];
+    const match = values.find((setting) => setting.value === equals);
+    if (match) result.implied.set(rule.package, { by, reason: `implied by ${by} (${config}: ${equals} in ${match.file})` });
+    else if (values.length === 0) result.implied.set(rule.package, { by, reason: `implied by ${by} (no stack sets ${config})` });
+    else result.unmet.set(rule.package, `${by} loads it only when a stack sets ${config} to ${equals}, and the stacks set ${[...new Set(values.map((v) => v.value))].join(', ')}`);
+  }
+  return result;
+}
+
+/** `@pulumi/*` matches every package of the scope; anything else matches one package. */
+export function matchesPackage(pattern: string, name: string): boolean {
+  return pattern.endsWith('/*') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
+}
+
+/** Before Pulumi 0.11 a key was spelled `<namespace>:config:<key>` (cloud:config:provider). */
+function legacyKey(key: string): string {
+  const colon = key.indexOf(':');
+  return colon === -1 ? key : `${key.slice(0, colon)}:config${key.slice(colon)}`;
+}
+
+/** The `config` settings of Pulumi.yaml and Pulumi.<stack>.yaml files; unreadable files set nothing. */
+function readSettings(files: SourceFile[]): Map<string, { value: string; file: string }[]> {
+  const settings = new Map<string, { value: string; file: string }[]>();
+  for (const file of files) {
+    const document = parseDocument(file.text);
+    if (document.errors.length > 0) continue;
+    const config = document.get('config', true);
+    if (!isMap(config)) continue;
+    const name = basename(file.path);
+    for (const pair of config.items) {
+      if (!isScalar(pair.key)) continue;
+      const value = settingValue(pair.value);
+      if (value === undefined) continue;
+      const key = String(pair.key.value);
+      settings.set(key, [...(settings.get(key) ?? []), { value, file: name }]);
+    }
+  }
+  return settings;
+}
+
+/** A plain value, or the `value`/`default` of a structured one (Pulumi.yaml's project-level config). */
+function settingValue(node: unknown): string | undefined {
+  if (isScalar(node)) return node.value === null ? undefined : String(node.value);
+  if (isMap(node)) {
+    for (const field of ['value', 'default']) {
+      const inner = node.get(field, true);
+      if (isScalar(inner) && inner.value !== null) return String(inner.value);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,35 @@
+import semver from 'semver';
+import { findingAt } from '../finding.js';
+import { lowestAdmitted } from '../specs.js';
+import { quoteEntry, type ClassifiedEntry, type RuleContext, type RuleResult } from './context.js';
+
+/** consistent-versions: the scope packages in `dependencies` share one release line (0.10, 0.11, 1, 2, …). */
+export function consistentVersions(context: RuleContext): RuleResult[] {
+  const severity = context.severity('consistent-versions');
+  if (severity === undefined) return [];
+  const lined = context.entries
+    .filter((c) => c.role === 'scope' && c.entry.section === 'dependencies' && c.spec.kind === 'range')
+    .map((classified) => ({ classified, line: releaseLine(classified) }))
+    .filter((item): item is { classified: ClassifiedEntry; line: string } => item.line !== undefined);
+  const counts = new Map<string, number>();
+  for (const { line } of lined) counts.set(line, (counts.get(line) ?? 0) + 1);
+  if (counts.size < 2) return [];
+  // The line most packages are on (the newest on a tie) is the one to move the others to.
+  const [common] = [...counts].sort(([a, countA], [b, countB]) => countB - countA || semver.compare(`${b}.0.0`.split('.').slice(0, 3).join('.'), `${a}.0.0`.split('.').slice(0, 3).join('.')))[0]!;
+  const onCommon = lined.filter((item) => item.line === common).map((item) => item.classified.entry.name);
+  return lined
+    .filter((item) => item.line !== common)
+    .map(({ classified: { entry }, line }) => {
+      const message = `${quoteEntry(entry.name, entry.spec)} is on release line ${line} while ${onCommon.join(', ')} ${onCommon.length > 1 ? 'are' : 'is'} on ${common}; keep the ${context.options.scope} packages on one release line (the docs pin them together, e.g. "^${context.config.minimumVersion}" for all).`;
+      return { finding: findingAt('consistent-versions', severity, context.manifest.file, entry.valueSpan, message, entry.name), entry };
+    });
+}
+
+/** `0.<minor>` before 1.0 (where each minor is a release line), `<major>` after. */
+function releaseLine({ spec }: ClassifiedEntry): string | undefined {
+  if (spec.kind !== 'range') return undefined;
+  const lowest = lowestAdmitted(spec.range);
+  if (lowest === undefined) return undefined;
+  const version = semver.parse(lowest)!;
+  return version.major === 0 ? `0.${version.minor}` : `${version.major}`;
+}

@@ -1,0 +1,35 @@
+import { findingAt } from '../finding.js';
+import { admitsBelow, lowestAdmitted } from '../specs.js';
+import { INSTALLED_SECTIONS, quoteEntry, type ClassifiedEntry, type RuleContext, type RuleResult } from './context.js';
+
+/** minimum-version: a scope package comes from the registry, in a range that starts at the minimum version. */
+export function minimumVersion(context: RuleContext): RuleResult[] {
+  const severity = context.severity('minimum-version');
+  if (severity === undefined) return [];
+  const results: RuleResult[] = [];
+  for (const classified of context.entries) {
+    if (classified.role !== 'scope' || !INSTALLED_SECTIONS.has(classified.entry.section)) continue;
+    const problem = describeProblem(classified, context.config.minimumVersion, context.options.scope);
+    if (problem === undefined) continue;
+    const { entry } = classified;
+    const message = `${problem}; versions before ${context.config.minimumVersion} are only supported through the npm link workflow, so use ${quoteEntry(entry.name, `^${context.config.minimumVersion}`)}.`;
+    results.push({ finding: findingAt('minimum-version', severity, context.manifest.file, entry.valueSpan, message, entry.name), entry });
+  }
+  return results;
+}
+
+function describeProblem({ entry, spec, target }: ClassifiedEntry, minimum: string, scope: string): string | undefined {
+  const listed = quoteEntry(entry.name, entry.spec);
+  switch (spec.kind) {
+    case 'invalid':
+      return `${listed} is not a valid npm version spec (${spec.reason})`;
+    case 'elsewhere':
+      return `${listed} installs from a ${spec.type === 'remote' ? 'tarball URL' : spec.type} instead of the registry`;
+    case 'tag':
+    case 'range':
+      if (!target.startsWith(`${scope}/`)) return `${listed} installs "${target}", a package outside ${scope}`;
+      if (spec.kind === 'range' && admitsBelow(spec.range, minimum))
+        return `${listed} admits versions from ${lowestAdmitted(spec.range)}, below ${minimum}`;
+      return undefined;
+  }
+}

@@ -1,0 +1,121 @@
+/** Rule ids are part of the action's public contract: they title annotations and name rules in the policy file. */
+export type RuleId =
+  | 'scoped-in-dependencies'
+  | 'linked-peer'
+  | 'minimum-version'
+  | 'strict-dependencies'
+  | 'undeclared-dependency'
+  | 'lockfile-registry'
+  | 'consistent-versions'
+  | 'installed-tree'
+  | 'package-json' /* malformed package.json */
+  | 'policy-file' /* malformed/invalid policy file */;
+
+/** The rules a policy file may set to error, warn or off; malformed input is always an error. */
+export type ConfigurableRuleId = Exclude<RuleId, 'package-json' | 'policy-file'>;
+
+export type Severity = 'error' | 'warning';
+export type RuleLevel = 'error' | 'warn' | 'off';
+export type PolicyMode = 'error' | 'warn' | 'off';
+export type PresetName = 'pulumi-0.10' | 'current';
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  file: string /* absolute path */;
+  line: number;
+  column: number /* 1-based */;
+  endLine?: number;
+  endColumn?: number;
+  message: string /* one sentence or two: what is wrong and what to change */;
+  package?: string;
+}
+
+export interface SourceFile {
+  path: string /* absolute */;
+  text: string;
+}
+
+export interface ProgramInput {
+  dir: string /* absolute */;
+  packageJson: SourceFile;
+  lockfile?: SourceFile;
+  sources: SourceFile[];
+  /** The program's stack settings files, `Pulumi.<stack>.yaml`, for implied uses. */
+  stackConfigs?: SourceFile[];
+}
+
+/**
+ * A package used without an import: `package` counts as used when `by` is used and, if `when` is given, some
+ * stack settings file sets `when.config` to `when.equals` (or no stack settings file sets `when.config` at all).
+ */
+export interface ImpliedUse {
+  package: string;
+  by: string;
+  when?: { config: string; equals: string };
+}
+
+export interface PolicyConfig {
+  preset: PresetName;
+  rules: Record<ConfigurableRuleId, RuleLevel>;
+  /** The lowest version of a scope package that the registry workflow supports. */
+  minimumVersion: string;
+  /** The range a linked package's peerDependencies entry should have; shown in messages. */
+  linkedPeerRange: string;
+  /** The scope packages a program may list; undefined allows any. */
+  allowedPackages?: string[];
+  /** Packages the preset links instead of installing; undefined means the action's `link` input decides. */
+  links?: string[];
+  impliedUses: ImpliedUse[];
+  ignorePackages: string[];
+  ignorePaths: string[];
+  /** The policy file this config came from, when there was one. */
+  file?: string;
+}
+
+export interface PolicyOptions {
+  scope: string /* '@pulumi' */;
+  links: string[] /* ['pulumi'] */;
+  registryUrl: string;
+  config: PolicyConfig;
+}
+
+export interface PackageRow {
+  name: string;
+  /** The package.json section that lists it, or `(not listed)`. */
+  section: string;
+  range: string;
+  /** Source files (relative to the program folder) that use it. */
+  usedBy: string[];
+  findings: RuleId[];
+}
+
+export interface ProgramReport {
+  dir: string;
+  findings: Finding[];
+  packages: PackageRow[];
+}
+
+/** What an edge function read from node_modules after install and link. */
+export interface InstalledTreeInput {
+  dir: string;
+  links: InstalledLink[];
+  scopePackages: InstalledPackage[];
+  lockfile?: SourceFile;
+}
+
+export interface InstalledLink {
+  name: string;
+  /** True when node_modules/<name> is a symbolic link (or a junction). */
+  isSymlink: boolean;
+  /** True when node_modules/<name> exists at all. */
+  exists: boolean;
+  /** The `name` in the link target's package.json, when readable. */
+  targetName?: string;
+}
+
+export interface InstalledPackage {
+  name: string;
+  /** The `version` in node_modules/<name>/package.json, when readable. */
+  version?: string;
+}

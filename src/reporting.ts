@@ -1,0 +1,125 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as core from '@actions/core';
+import type { Finding, ProgramReport } from './policy/index.js';
+import { summaryRows } from './policy/index.js';
+import type { VerifiedLink } from './link.js';
+
+/** Everything a run found and did: the JSON report, the job summary and the outputs are all made from this. */
+export interface RunRecord {
+  settings: {
+    registryUrl: string;
+    scope: string;
+    workingDirectories: string[];
+    install: boolean;
+    installCommand: string;
+    links: string[];
+    cache: string;
+    policy: string;
+    policyFile: string | undefined;
+    token: 'input' | 'environment' | 'none';
+  };
+  npmrc?: { file: string; mergedFrom: string | undefined };
+  registry?: { username: string | undefined; checkedPackage: string | undefined };
+  cache?: { hit: boolean; primaryKey: string; matchedKey: string | undefined; saved: boolean; note: string | undefined };
+  programs: ProgramRecord[];
+  failure?: string;
+}
+
+export interface ProgramRecord {
+  dir: string;
+  policy?: ProgramReport;
+  installed?: 'ran' | 'skipped (cache hit)';
+  installSeconds?: number;
+  links?: VerifiedLink[];
+}
+
+export function allFindings(record: RunRecord): Finding[] {
+  return record.programs.flatMap((program) => program.policy?.findings ?? []);
+}
+
+export function countErrors(findings: Finding[]): number {
+  return findings.filter((finding) => finding.severity === 'error').length;
+}
+
+/** Findings become annotations on the exact line and column, with paths relative to the repository as GitHub wants. */
+export function annotate(findings: Finding[], workspace: string): void {
+  for (const finding of findings) {
+    const properties: core.AnnotationProperties = {
+      title: finding.rule,
+      file: toPosix(path.relative(workspace, finding.file)),
+      startLine: finding.line,
+      startColumn: finding.column,
+    };
+    if (finding.endLine !== undefined) properties.endLine = finding.endLine;
+    // GitHub ignores columns on multi-line annotations.
+    if (finding.endColumn !== undefined && (finding.endLine ?? finding.line) === finding.line) properties.endColumn = finding.endColumn;
+    if (finding.severity === 'error') core.error(finding.message, properties);
+    else core.warning(finding.message, properties);
+  }
+}
+
+/** The job summary: what was configured, installed, linked and found. Pure, so it can be tested as text. */
+export function summaryMarkdown(record: RunRecord, workspace: string): string {
+  const lines: string[] = ['## Setup Pulumi npm', ''];
+  lines.push(record.failure ? `**Failed:** ${record.failure}` : '**Succeeded.**', '');
+  const s = record.settings;
+  lines.push(
+    '| Setting | Value |',
+    '| --- | --- |',
+    `| Scope | \`${s.scope}\` → ${s.registryUrl} |`,
+    `| Token | ${s.token === 'none' ? 'not provided' : `from the ${s.token === 'input' ? '"pulumi-access-token" input' : 'PULUMI_ACCESS_TOKEN variable'}`}${record.registry?.username ? ` (user \`${record.registry.username}\`)` : ''} |`,
+    `| npm config | ${record.npmrc ? `\`${record.npmrc.file}\`${record.npmrc.mergedFrom ? ` (keeps \`${record.npmrc.mergedFrom}\`)` : ''}` : 'not written'} |`,
+    `| Install | ${s.install ? `\`${s.installCommand}\`` : 'off (policy check only)'} |`,
+    `| Links | ${s.links.length ? s.links.map((name) => `\`${name}\``).join(', ') : 'none'} |`,
+    `| Cache | ${cacheLine(record)} |`,
+    `| Policy | ${s.policy}${s.policyFile ? ` (\`${toPosix(path.relative(workspace, s.policyFile))}\`)` : ''} |`,
+    '',
+  );
+  for (const program of record.programs) {
+    const name = toPosix(path.relative(workspace, program.dir)) || '.';
+    lines.push(`### Program \`${name}\``, '');
+    const facts = [
+      program.installed ? `install ${program.installed}${program.installSeconds !== undefined ? ` in ${program.installSeconds.toFixed(1)} s` : ''}` : undefined,
+      ...(program.links ?? []).map((link) => `\`${link.name}\` linked to \`${link.target}\`${link.version ? ` (${link.version})` : ''}`),
+    ].filter(Boolean);
+    if (facts.length) lines.push(...facts.map((fact) => `- ${fact}`), '');
+    if (program.policy?.packages.length) lines.push(...markdownTable(summaryRows(program.policy)), '');
+  }
+  const findings = allFindings(record);
+  const errors = countErrors(findings);
+  lines.push(`**Policy:** ${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'}.`, '');
+  return lines.join('\n');
+}
+
+function cacheLine(record: RunRecord): string {
+  if (record.settings.cache === 'false') return 'off';
+  const cache = record.cache;
+  if (!cache) return `${record.settings.cache === 'restore' ? 'restore only' : 'on'}, not used`;
+  const outcome = cache.hit ? 'exact hit' : cache.matchedKey ? `restored \`${cache.matchedKey}\`` : 'miss';
+  return `${outcome}${cache.saved ? ', saved' : ''}${cache.note ? ` (${cache.note})` : ''}`;
+}
+
+function markdownTable(rows: string[][]): string[] {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const [header, ...body] = rows;
+  if (!header) return [];
+  return [
+    `| ${header.map(cell).join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...body.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ];
+}
+
+/** The JSON report, written where later steps can read it; paths relative to the workspace. */
+export async function writeJsonReport(record: RunRecord, runnerTemp: string, workspace: string): Promise<string> {
+  const file = path.join(runnerTemp, `setup-pulumi-npm-report-${process.pid}-${Date.now()}.json`);
+  const relative = (file: string) => toPosix(path.relative(workspace, file)) || '.';
+  const findings = allFindings(record).map((finding) => ({ ...finding, file: relative(finding.file) }));
+  const programs = record.programs.map(({ dir, policy, ...rest }) => ({ dir: relative(dir), ...rest, packages: policy?.packages ?? [] }));
+  const report = { ...record, programs, violations: countErrors(findings), findings };
+  await fs.writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+const toPosix = (p: string): string => p.split(path.sep).join('/');
