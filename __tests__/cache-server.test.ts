@@ -5,7 +5,7 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
-import { setTestEnv } from './support/cache-env.js';
+import { setTestEnv } from './support/cache-process.js';
 import { addIncompressibleFile, makeCacheWorkspace } from './support/cache-fixture.js';
 import { startCacheServer } from './support/cache-server.js';
 import type { CacheServer } from './support/cache-server.js';

@@ -1,6 +1,11 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as core from '@actions/core';
+import { restoreNodeModules } from './cache/restore.js';
+import { cacheServiceUnavailable, planNodeModulesCache, reasonNotToSave, type NodeModulesCachePlan } from './cache/run.js';
+import { saveNodeModules } from './cache/save.js';
+import type { CacheMessage } from './cache/sdk-call.js';
+import { isInstalledTreeCurrent } from './cache/verify.js';
 import { ActionError } from './errors.js';
 import { globalPackagesFolder, linkIntoProgram, registerLinkPath, requireGlobalLinks, verifyLinks, type LinkContext } from './link.js';
 import { explainNpmFailure, npmEnvironment, runCommand, withoutPeerInstall, type CommandRunner } from './npm.js';
@@ -79,9 +84,42 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   };
   if (links.length) await core.group('Link setup', () => prepareLinks(settings, context, links));
 
+  const unavailable = settings.cache === 'false' ? undefined : cacheServiceUnavailable();
+  if (unavailable) core.notice(unavailable);
+  const useCache = settings.cache !== 'false' && !unavailable;
+  const cache = useCache ? await core.group('Restore node_modules', () => restoreCache(settings, context, programs, links, record)) : undefined;
   for (const program of record.programs) {
-    await core.group(`Install ${displayName(settings, program.dir)}`, () => installProgram(settings, context, program, links, options));
+    await core.group(`Install ${displayName(settings, program.dir)}`, () => installProgram(settings, context, program, links, options, cache?.hit ?? false));
   }
+  if (cache && record.cache) {
+    const skip = reasonNotToSave(settings.cache, cache.hit, env['GITHUB_EVENT_NAME']);
+    if (skip) core.info(`Not saving node_modules: ${skip}.`);
+    else record.cache.saved = await core.group('Save node_modules', async () => sayCacheMessage(await saveNodeModules(cache.plan.paths, cache.plan.primaryKey)).saved);
+  }
+}
+
+async function restoreCache(settings: Settings, context: LinkContext, programs: ProgramInput[], links: string[], record: RunRecord): Promise<{ plan: NodeModulesCachePlan; hit: boolean }> {
+  const [nodeVersion, npmVersion] = await Promise.all(['node', 'npm'].map((tool) => toolVersion(context, tool, settings.workspace)));
+  const plan = await planNodeModulesCache({
+    workspace: settings.workspace, programs, prefix: settings.cacheKeyPrefix, installCommand: settings.installCommand,
+    registryUrl: settings.registryUrl, links, nodeVersion, npmVersion,
+  });
+  const restored = sayCacheMessage(await restoreNodeModules(plan.paths, plan));
+  record.cache = { hit: restored.hit, primaryKey: plan.primaryKey, matchedKey: restored.matchedKey, saved: false, note: restored.message?.level === 'info' ? undefined : restored.message?.text };
+  return { plan, hit: restored.hit };
+}
+
+async function toolVersion(context: LinkContext, tool: string, cwd: string): Promise<string> {
+  const result = await context.run(tool, ['--version'], { cwd, env: context.env, quiet: true });
+  return result.exitCode === 0 ? result.stdout.trim() : '';
+}
+
+function sayCacheMessage<T extends { message?: CacheMessage }>(result: T): T {
+  const message = result.message;
+  if (message?.level === 'warning') core.warning(message.text);
+  else if (message?.level === 'notice') core.notice(message.text);
+  else if (message) core.info(message.text);
+  return result;
 }
 
 async function checkPolicy(settings: Settings, record: RunRecord): Promise<{ options: PolicyOptions; programs: ProgramInput[] }> {
@@ -114,14 +152,21 @@ async function prepareLinks(settings: Settings, context: LinkContext, links: str
   await requireGlobalLinks(links, globalFolder);
 }
 
-async function installProgram(settings: Settings, context: LinkContext, program: ProgramRecord, links: string[], options: PolicyOptions): Promise<void> {
+async function installProgram(settings: Settings, context: LinkContext, program: ProgramRecord, links: string[], options: PolicyOptions, cacheHit: boolean): Promise<void> {
   const where = displayName(settings, program.dir);
-  const started = performance.now();
-  const installEnv = links.length ? withoutPeerInstall(context.env) : context.env;
-  const result = await context.run(settings.installCommand, [], { cwd: program.dir, env: installEnv });
-  if (result.exitCode !== 0) throw explainNpmFailure(settings.installCommand, where, result, settings.registryUrl);
-  program.installed = 'ran';
-  program.installSeconds = (performance.now() - started) / 1000;
+  const tree = cacheHit ? await isInstalledTreeCurrent(program.dir, links) : undefined;
+  if (tree?.current) {
+    core.info(`The restored node_modules is the tree package-lock.json describes: skipping "${settings.installCommand}".`);
+    program.installed = 'skipped (cache hit)';
+  } else {
+    if (tree?.reason) core.info(`The restored node_modules is not the tree package-lock.json describes (${tree.reason}): installing.`);
+    const started = performance.now();
+    const installEnv = links.length ? withoutPeerInstall(context.env) : context.env;
+    const result = await context.run(settings.installCommand, [], { cwd: program.dir, env: installEnv });
+    if (result.exitCode !== 0) throw explainNpmFailure(settings.installCommand, where, result, settings.registryUrl);
+    program.installed = 'ran';
+    program.installSeconds = (performance.now() - started) / 1000;
+  }
   await linkIntoProgram(context, program.dir, where, links);
   program.links = await verifyLinks(program.dir, where, links);
   if (settings.policy === 'off') return;

@@ -72,7 +72,8 @@ function describeIssue(issue: core.$ZodIssue): string {
     case 'invalid_value':
       return `${where} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}.`;
     case 'invalid_type':
-      return `${where} must be ${article(issue.expected)}${issue.input === undefined ? '' : `, not ${article(typeName(issue.input))}`}.`;
+      if (issue.input === undefined) return `${where} is missing; add it (${article(issue.expected)}).`;
+      return `${where} must be ${article(issue.expected)}, not ${article(typeName(issue.input))}.`;
     default:
       return `${where}: ${issue.message}.`;
   }

@@ -22,7 +22,6 @@ export interface ImpliedResult {
  */
 export function resolveImplied(rules: ImpliedUse[], used: Set<string>, stackFiles: SourceFile[]): ImpliedResult {
   const result: ImpliedResult = { implied: new Map(), unmet: new Map() };
-  let settings: Map<string, { value: string; file: string }[]> | undefined;
   for (const rule of rules) {
     const by = [...used].find((name) => matchesPackage(rule.by, name));
     if (by === undefined || result.implied.has(rule.package)) continue;
@@ -30,8 +29,9 @@ export function resolveImplied(rules: ImpliedUse[], used: Set<string>, stackFile
       result.implied.set(rule.package, { by, reason: `implied by ${by}` });
       continue;
     }
-    settings ??= readSettings(stackFiles);
     const { config, equals } = rule.when;
+    // Only files that mention the key's name can set it: the others need no YAML parse.
+    const settings = readSettings(stackFiles.filter((file) => file.text.includes(config.slice(config.lastIndexOf(':') + 1))));
     const values = [...(settings.get(config) ?? []), ...(settings.get(legacyKey(config)) ?? [])];
     const match = values.find((setting) => setting.value === equals);
     if (match) result.implied.set(rule.package, { by, reason: `implied by ${by} (${config}: ${equals} in ${match.file})` });
@@ -42,7 +42,7 @@ export function resolveImplied(rules: ImpliedUse[], used: Set<string>, stackFile
 }
 
 /** `@pulumi/*` matches every package of the scope; anything else matches one package. */
-export function matchesPackage(pattern: string, name: string): boolean {
+function matchesPackage(pattern: string, name: string): boolean {
   return pattern.endsWith('/*') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
 }
 

@@ -1,4 +1,4 @@
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 import { LineIndex, type Span } from './positions.js';
 import type { SourceFile } from './types.js';
 
@@ -12,15 +12,14 @@ export interface LockPackage {
   resolved?: string;
   /** True for a symbolic link (npm link, a workspace, a `file:` directory). */
   link: boolean;
-  span: Span;
-  versionSpan?: Span;
-  resolvedSpan?: Span;
+  /** Where its entry is in the lockfile's JSON. */
+  where: JSONPath;
 }
 
 /** What the lockfile recorded of one package.json (the root's or a workspace's): its specs by package name. */
 export interface LockRoot {
-  span: Span;
-  specs: Map<string, { spec: string; span: Span }>;
+  where: JSONPath;
+  specs: Map<string, { spec: string; where: JSONPath }>;
 }
 
 export interface Lockfile {
@@ -30,85 +29,97 @@ export interface Lockfile {
   packages: Map<string, LockPackage>;
   /** By folder relative to the lockfile ('' for the root); absent in lockfile version 1, which keeps no copy. */
   roots?: Map<string, LockRoot>;
-  rootSpan: Span;
+  /** The position of a JSON path: its key, its value, or the whole `"key": value` property; [] is the opening brace. */
+  locate(where: JSONPath, part: 'key' | 'value' | 'property'): Span;
 }
 
 export type LockfileResult = { lockfile: Lockfile } | { error: { span: Span; message: string } };
 
 const SPEC_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
+type Json = Record<string, unknown>;
 
-/** Reads package-lock.json (lockfile version 1, 2 or 3) with the position of every entry. */
+/**
+ * Reads package-lock.json (lockfile version 1, 2 or 3). Lockfiles are large and findings in them rare, so the
+ * data comes from JSON.parse and positions from a syntax tree built only when a finding needs one.
+ */
 export function parseLockfile(file: SourceFile): LockfileResult {
-  const lines = new LineIndex(file.text);
-  const errors: ParseError[] = [];
-  const root = parseTree(file.text, errors, { disallowComments: true, allowTrailingComma: false });
-  if (errors.length > 0 || root?.type !== 'object') {
+  let data: unknown;
+  try {
+    data = JSON.parse(file.text);
+  } catch {
+    data = undefined;
+  }
+  if (!isObject(data)) {
+    const errors: ParseError[] = [];
+    parseTree(file.text, errors, { disallowComments: true, allowTrailingComma: false });
     const first = errors[0];
-    const span = first ? lines.span(first.offset, first.length) : lines.span(0, 0);
+    const span = new LineIndex(file.text).span(first?.offset ?? 0, first?.length ?? 0);
     const detail = first ? printParseErrorCode(first.error) : 'not a JSON object';
     return { error: { span, message: `package-lock.json cannot be read (${detail}); delete it and run npm install to write a new one.` } };
   }
-  const spanOf = (node: Node): Span => lines.span(node.offset, node.length);
-  const versionNode = findNodeAtLocation(root, ['lockfileVersion']);
-  const version = typeof versionNode?.value === 'number' ? versionNode.value : 1;
-  const packagesNode = findNodeAtLocation(root, ['packages']);
-  const lockfile: Lockfile = { file: file.path, version, packages: new Map(), rootSpan: lines.span(root.offset, 1) };
-  if (packagesNode?.type === 'object') {
+  const lockfile: Lockfile = {
+    file: file.path,
+    version: typeof data['lockfileVersion'] === 'number' ? data['lockfileVersion'] : 1,
+    packages: new Map(),
+    locate: locator(file.text),
+  };
+  const packages = data['packages'];
+  if (isObject(packages)) {
     lockfile.roots = new Map();
-    for (const property of packagesNode.children ?? []) {
-      const [key, value] = property.children ?? [];
-      if (key === undefined || value?.type !== 'object') continue;
-      const path = String(key.value);
+    for (const [path, value] of Object.entries(packages)) {
+      if (!isObject(value)) continue;
       const cut = path.lastIndexOf('node_modules/');
-      if (cut === -1) {
-        lockfile.roots.set(path, { span: spanOf(key), specs: rootSpecs(value, spanOf) });
-        continue;
-      }
-      lockfile.packages.set(path, lockPackage(path, path.slice(cut + 'node_modules/'.length), value, spanOf(key), spanOf));
+      if (cut === -1) lockfile.roots.set(path, { where: ['packages', path], specs: rootSpecs(value, ['packages', path]) });
+      else lockfile.packages.set(path, lockPackage(path, path.slice(cut + 'node_modules/'.length), value, ['packages', path]));
     }
   } else {
-    readVersion1(findNodeAtLocation(root, ['dependencies']), '', lockfile.packages, spanOf);
+    readVersion1(data['dependencies'], '', ['dependencies'], lockfile.packages);
   }
   return { lockfile };
 }
 
-function lockPackage(path: string, installedAs: string, value: Node, span: Span, spanOf: (node: Node) => Span): LockPackage {
-  const field = (name: string): Node | undefined => findNodeAtLocation(value, [name]);
-  const realName = field('name');
-  const entry: LockPackage = { path, name: typeof realName?.value === 'string' ? realName.value : installedAs, link: field('link')?.value === true, span };
-  const versionNode = field('version');
-  if (typeof versionNode?.value === 'string') Object.assign(entry, { version: versionNode.value, versionSpan: spanOf(versionNode) });
-  const resolvedNode = field('resolved');
-  if (typeof resolvedNode?.value === 'string') Object.assign(entry, { resolved: resolvedNode.value, resolvedSpan: spanOf(resolvedNode) });
+function lockPackage(path: string, installedAs: string, value: Json, where: JSONPath): LockPackage {
+  const entry: LockPackage = { path, name: typeof value['name'] === 'string' ? value['name'] : installedAs, link: value['link'] === true, where };
+  if (typeof value['version'] === 'string') entry.version = value['version'];
+  if (typeof value['resolved'] === 'string') entry.resolved = value['resolved'];
   return entry;
 }
 
 /** Version 1 nests `dependencies` by install path; an alias's version reads `npm:<name>@<version>`. */
-function readVersion1(node: Node | undefined, prefix: string, out: Map<string, LockPackage>, spanOf: (node: Node) => Span): void {
-  if (node?.type !== 'object') return;
-  for (const property of node.children ?? []) {
-    const [key, value] = property.children ?? [];
-    if (key === undefined || value?.type !== 'object') continue;
-    const installedAs = String(key.value);
+function readVersion1(node: unknown, prefix: string, where: JSONPath, out: Map<string, LockPackage>): void {
+  if (!isObject(node)) return;
+  for (const [installedAs, value] of Object.entries(node)) {
+    if (!isObject(value)) continue;
     const path = `${prefix}node_modules/${installedAs}`;
-    const entry = lockPackage(path, installedAs, value, spanOf(key), spanOf);
+    const entry = lockPackage(path, installedAs, value, [...where, installedAs]);
     const alias = /^npm:(@?[^@]+)@(.+)$/.exec(entry.version ?? '');
     if (alias) Object.assign(entry, { name: alias[1], version: alias[2] });
     if (entry.version?.startsWith('file:')) entry.link = true;
     out.set(path, entry);
-    readVersion1(findNodeAtLocation(value, ['dependencies']), `${path}/`, out, spanOf);
+    readVersion1(value['dependencies'], `${path}/`, [...where, installedAs, 'dependencies'], out);
   }
 }
 
-function rootSpecs(value: Node, spanOf: (node: Node) => Span): LockRoot['specs'] {
+function rootSpecs(value: Json, where: JSONPath): LockRoot['specs'] {
   const specs: LockRoot['specs'] = new Map();
   for (const section of SPEC_SECTIONS) {
-    for (const property of findNodeAtLocation(value, [section])?.children ?? []) {
-      const [key, spec] = property.children ?? [];
-      if (key !== undefined && typeof spec?.value === 'string') specs.set(String(key.value), { spec: spec.value, span: spanOf(property) });
-    }
+    const listed = value[section];
+    if (!isObject(listed)) continue;
+    for (const [name, spec] of Object.entries(listed)) if (typeof spec === 'string') specs.set(name, { spec, where: [...where, section, name] });
   }
   return specs;
+}
+
+/** Builds the syntax tree and line index on the first call only. */
+function locator(text: string): Lockfile['locate'] {
+  let tree: { root: Node | undefined; lines: LineIndex } | undefined;
+  return (where, part) => {
+    tree ??= { root: parseTree(text), lines: new LineIndex(text) };
+    const value = tree.root === undefined ? undefined : findNodeAtLocation(tree.root, where);
+    const property = value?.parent?.type === 'property' ? value.parent : undefined;
+    const node = part === 'value' ? value : part === 'key' ? property?.children?.[0] : property;
+    return node === undefined ? tree.lines.span(Math.max(0, text.indexOf('{')), 1) : tree.lines.span(node.offset, node.length);
+  };
 }
 
 /** The package Node would load as `name` from `folder` (relative to the lockfile): the nearest node_modules. */
@@ -120,4 +131,8 @@ export function installedFor(lockfile: Lockfile, folder: string, name: string): 
     if (found) return found;
   }
   return undefined;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -3,7 +3,7 @@ import { findingAt } from './finding.js';
 import { LineIndex, type Span } from './positions.js';
 import type { Finding, SourceFile } from './types.js';
 
-export const DEPENDENCY_SECTIONS = [
+const DEPENDENCY_SECTIONS = [
   'dependencies',
   'devDependencies',
   'optionalDependencies',

@@ -1,7 +1,8 @@
 import type { ClassifiedEntry, RuleResult } from './rules/context.js';
-import type { PackageRow, ProgramReport, RuleId } from './types.js';
+import type { Finding, PackageRow, ProgramReport, RuleId } from './types.js';
 
-export const NOT_LISTED = '(not listed)';
+const NOT_LISTED = '(not listed)';
+const SHOWN_FILES = 3;
 
 /** One summary row per listed scope or linked package, plus rows for packages findings name but nobody lists. */
 export function packageRows(entries: ClassifiedEntry[], results: RuleResult[], usedBy: Map<string, string[]>): PackageRow[] {
@@ -21,24 +22,27 @@ export function packageRows(entries: ClassifiedEntry[], results: RuleResult[], u
       row = { name, section: NOT_LISTED, range: '', usedBy: usedBy.get(name) ?? [], findings: [] };
       rows.push(row);
     }
-    addOnce(row.findings, finding.rule);
+    if (!row.findings.includes(finding.rule)) row.findings.push(finding.rule);
   }
   return rows;
 }
 
-/** The job summary table of one program: a header row, then one row per package. */
+/** The job summary table of one program: a header row, then one row per package (a Workspace column when it has workspaces). */
 export function summaryRows(report: ProgramReport): string[][] {
+  const withWorkspaces = report.packages.some((row) => row.workspace !== undefined);
   const header = ['Package', 'Listed in', 'Range', 'Used by', 'Findings'];
-  const rows = report.packages.map((row) => [
-    row.name,
-    row.section,
-    row.range,
-    row.usedBy.join(', ') || '—',
-    row.findings.join(', ') || 'ok',
-  ]);
-  return [header, ...rows];
+  const rows = report.packages.map((row) => {
+    const files = row.usedBy.length > SHOWN_FILES ? [...row.usedBy.slice(0, SHOWN_FILES), `and ${row.usedBy.length - SHOWN_FILES} more`] : row.usedBy;
+    const cells = [row.name, row.section, row.range, files.join(', ') || '—', row.findings.join(', ') || 'ok'];
+    return withWorkspaces ? [row.workspace ?? '.', ...cells] : cells;
+  });
+  return [withWorkspaces ? ['Workspace', ...header] : header, ...rows];
 }
 
-function addOnce(list: RuleId[], rule: RuleId): void {
-  if (!list.includes(rule)) list.push(rule);
+/** The counts under the tables and behind the `violations` output (errors only count as violations). */
+export function totals(findings: Finding[]): { errors: number; warnings: number; byRule: Partial<Record<RuleId, number>> } {
+  const byRule: Partial<Record<RuleId, number>> = {};
+  for (const finding of findings) byRule[finding.rule] = (byRule[finding.rule] ?? 0) + 1;
+  const errors = findings.filter((finding) => finding.severity === 'error').length;
+  return { errors, warnings: findings.length - errors, byRule };
 }

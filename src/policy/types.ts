@@ -41,8 +41,10 @@ export interface ProgramInput {
   packageJson: SourceFile;
   lockfile?: SourceFile;
   sources: SourceFile[];
-  /** The program's stack settings files, `Pulumi.<stack>.yaml`, for implied uses. */
+  /** The program's Pulumi.yaml and Pulumi.<stack>.yaml files, for implied uses. */
   stackConfigs?: SourceFile[];
+  /** The npm workspaces of a workspace root, each checked as a program of its own (sharing the root's lockfile). */
+  workspaces?: ProgramInput[];
 }
 
 /**
@@ -81,11 +83,13 @@ export interface PolicyOptions {
 }
 
 export interface PackageRow {
+  /** The workspace folder (relative to the program) whose package.json lists it; absent for the program itself. */
+  workspace?: string;
   name: string;
   /** The package.json section that lists it, or `(not listed)`. */
   section: string;
   range: string;
-  /** Source files (relative to the program folder) that use it. */
+  /** Source files (relative to the package's folder) that load it, `(types only)` when they only import types; or why it counts as used without an import. */
   usedBy: string[];
   findings: RuleId[];
 }
@@ -99,6 +103,8 @@ export interface ProgramReport {
 /** What an edge function read from node_modules after install and link. */
 export interface InstalledTreeInput {
   dir: string;
+  /** The program's package.json, so link findings point at its peerDependencies entry. */
+  packageJson?: SourceFile;
   links: InstalledLink[];
   scopePackages: InstalledPackage[];
   lockfile?: SourceFile;

@@ -1,21 +1,26 @@
 import semver from 'semver';
 import { findingAt } from '../finding.js';
 import { lowestAdmitted } from '../specs.js';
+import { describeProblem } from './minimum-version.js';
 import { quoteEntry, type ClassifiedEntry, type RuleContext, type RuleResult } from './context.js';
 
-/** consistent-versions: the scope packages in `dependencies` share one release line (0.10, 0.11, 1, 2, …). */
+/**
+ * consistent-versions: the scope packages in `dependencies` share one release line (0.10, 0.11, 1, 2, …).
+ * Entries that minimum-version rejects are left out: their line changes when they are fixed.
+ */
 export function consistentVersions(context: RuleContext): RuleResult[] {
   const severity = context.severity('consistent-versions');
   if (severity === undefined) return [];
   const lined = context.entries
     .filter((c) => c.role === 'scope' && c.entry.section === 'dependencies' && c.spec.kind === 'range')
+    .filter((c) => describeProblem(c, context.config.minimumVersion, context.options.scope) === undefined)
     .map((classified) => ({ classified, line: releaseLine(classified) }))
     .filter((item): item is { classified: ClassifiedEntry; line: string } => item.line !== undefined);
   const counts = new Map<string, number>();
   for (const { line } of lined) counts.set(line, (counts.get(line) ?? 0) + 1);
   if (counts.size < 2) return [];
   // The line most packages are on (the newest on a tie) is the one to move the others to.
-  const [common] = [...counts].sort(([a, countA], [b, countB]) => countB - countA || semver.compare(`${b}.0.0`.split('.').slice(0, 3).join('.'), `${a}.0.0`.split('.').slice(0, 3).join('.')))[0]!;
+  const [common] = [...counts].sort(([a, countA], [b, countB]) => countB - countA || semver.compare(semver.coerce(b)!, semver.coerce(a)!))[0]!;
   const onCommon = lined.filter((item) => item.line === common).map((item) => item.classified.entry.name);
   return lined
     .filter((item) => item.line !== common)

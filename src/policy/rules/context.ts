@@ -19,8 +19,6 @@ export interface RuleContext {
   dir: string;
   /** The folder relative to the lockfile's, with forward slashes ('' for the program itself). */
   folder: string;
-  /** A workspace root that only holds workspaces: it need not be a Pulumi program itself. */
-  isContainer: boolean;
   manifest: Manifest;
   entries: ClassifiedEntry[];
   usage: Usage;

@@ -18,13 +18,21 @@ export function minimumVersion(context: RuleContext): RuleResult[] {
   return results;
 }
 
-function describeProblem({ entry, spec, target }: ClassifiedEntry, minimum: string, scope: string): string | undefined {
+const SOURCE_NAMES: Record<string, string> = {
+  git: 'a git repository',
+  remote: 'a tarball URL',
+  file: 'a local tarball',
+  directory: 'a local folder',
+};
+
+/** What is wrong with a scope package's spec, or undefined when it is a registry spec at or above the minimum. */
+export function describeProblem({ entry, spec, target }: ClassifiedEntry, minimum: string, scope: string): string | undefined {
   const listed = quoteEntry(entry.name, entry.spec);
   switch (spec.kind) {
     case 'invalid':
       return `${listed} is not a valid npm version spec (${spec.reason})`;
     case 'elsewhere':
-      return `${listed} installs from a ${spec.type === 'remote' ? 'tarball URL' : spec.type} instead of the registry`;
+      return `${listed} installs from ${SOURCE_NAMES[spec.type] ?? spec.type} instead of the registry`;
     case 'tag':
     case 'range':
       if (!target.startsWith(`${scope}/`)) return `${listed} installs "${target}", a package outside ${scope}`;

@@ -15,7 +15,7 @@ export interface Dialect {
  * Throws a SyntaxError with `pos` on a file it cannot parse.
  */
 export function parserUses(text: string, dialect: Dialect): ModuleUse[] {
-  const { tokens } = parse(text, dialect.jsx, dialect.typescript, false);
+  const { tokens } = parseWithoutStacks(text, dialect);
   const uses: ModuleUse[] = [];
   const at = (i: number): Token | undefined => tokens[i];
   for (let i = 0; i < tokens.length; i++) {
@@ -33,6 +33,20 @@ export function parserUses(text: string, dialect: Dialect): ModuleUse[] {
     }
   }
   return uses;
+}
+
+/**
+ * sucrase's TypeScript parser tries ambiguous syntax (is `a < b` a comparison or type arguments?) and creates an
+ * Error for each failed try; without stack traces those cost little, with them they dominate the time.
+ */
+function parseWithoutStacks(text: string, dialect: Dialect): { tokens: Token[] } {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parse(text, dialect.jsx, dialect.typescript, false);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** The string literal `from` an import or export statement starting at `index`, if it has one. */

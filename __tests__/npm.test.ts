@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { explainNpmFailure, npmEnvironment, withoutPeerInstall } from '../src/npm.js';
+
+describe('npmEnvironment', () => {
+  it('hands the token and the config to npm, and keeps inputs and competing settings out', () => {
+    const env = npmEnvironment(
+      { PATH: '/bin', 'INPUT_PULUMI-ACCESS-TOKEN': 'secret', INPUT_LINK: 'pulumi', npm_config_userconfig: '/elsewhere', NPM_CONFIG_LEGACY_PEER_DEPS: 'false', HOME: '/home/u' },
+      'the-token',
+      '/runner/temp/setup-pulumi-npm-x/.npmrc',
+    );
+    assert.deepEqual(env, { PATH: '/bin', HOME: '/home/u', PULUMI_ACCESS_TOKEN: 'the-token', NPM_CONFIG_USERCONFIG: '/runner/temp/setup-pulumi-npm-x/.npmrc' });
+  });
+
+  it('turns off the automatic peer install for the install command only', () => {
+    const base = { PATH: '/bin' };
+    assert.deepEqual(withoutPeerInstall(base), { PATH: '/bin', npm_config_legacy_peer_deps: 'true' });
+    assert.deepEqual(base, { PATH: '/bin' });
+  });
+});
+
+describe('explainNpmFailure', () => {
+  const explain = (stderr: string) => explainNpmFailure('npm install', 'infra', { exitCode: 1, stdout: '', stderr }, 'https://npmjs.pulumi.com/').message;
+
+  it('says which credential problem npm hit', () => {
+    assert.match(explain('npm error code E401\nnpm error 401 Unauthorized - GET https://npmjs.pulumi.com/@pulumi%2faws'), /^"npm install" failed in infra \(exit code 1\): the registry rejected the credentials \(401\)/);
+    assert.match(explain('npm error code E403\nnpm error 403 Forbidden'), /access denied \(403\)/);
+  });
+
+  it('names the package a 404 was for', () => {
+    assert.match(explain("npm error code E404\nnpm error 404 Not Found - GET http://127.0.0.1:4873/pulumi - no such package available\nnpm error 404\nnpm error 404  'pulumi@latest' is not in this registry."), /: pulumi@latest was not found \(404\)/);
+  });
+
+  it('points at npm\'s own log for anything else', () => {
+    assert.equal(explain('npm error code ERESOLVE'), '"npm install" failed in infra (exit code 1): npm could not resolve the dependency tree (ERESOLVE). Align the conflicting versions in package.json; npm\'s explanation is in the log above.');
+    assert.equal(explain('npm error code EINTEGRITY'), '"npm install" failed in infra (exit code 1) with npm error EINTEGRITY. npm\'s output is in the log above.');
+    assert.equal(explain('Killed'), '"npm install" failed in infra (exit code 1). npm\'s output is in the log above.');
+  });
+});

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parsePolicyConfig } from '../src/policy/index.js';
+import { presetConfig } from '../src/policy/presets.js';
+import { POLICY_FIXTURES } from './support/policy.js';
+
+async function parseFixture(name: string) {
+  const path = join(POLICY_FIXTURES, 'policy-files', name);
+  return parsePolicyConfig({ path, text: await readFile(path, 'utf8') });
+}
+
+describe('parsePolicyConfig', () => {
+  it('gives the pulumi-0.10 preset when there is no policy file', () => {
+    const { config, findings } = parsePolicyConfig(undefined);
+    assert.deepEqual(findings, []);
+    assert.deepEqual(config, presetConfig('pulumi-0.10'));
+    assert.equal(config.minimumVersion, '0.10.0');
+    assert.equal(config.links, undefined);
+    assert.equal(config.rules['consistent-versions'], 'warn');
+    assert.deepEqual(config.impliedUses, [{ package: '@pulumi/cloud-aws', by: '@pulumi/cloud', when: { config: 'cloud:provider', equals: 'aws' } }]);
+  });
+
+  it('reads every key of a valid file over its preset', async () => {
+    const { config, findings } = await parseFixture('valid.yml');
+    assert.deepEqual(findings, []);
+    assert.equal(config.preset, 'current');
+    assert.deepEqual(config.links, []);
+    assert.equal(config.minimumVersion, '1.0.0');
+    assert.deepEqual(config.allowedPackages, ['@pulumi/pulumi', '@pulumi/aws']);
+    assert.equal(config.rules['consistent-versions'], 'warn');
+    assert.equal(config.rules['strict-dependencies'], 'off');
+    assert.equal(config.rules['linked-peer'], 'error');
+    assert.deepEqual(config.impliedUses, [{ package: '@pulumi/aws-native', by: '@pulumi/aws', when: { config: 'aws:useNative', equals: 'true' } }]);
+    assert.deepEqual(config.ignorePackages, ['@pulumi/legacy']);
+    assert.deepEqual(config.ignorePaths, ['scripts/', '**/*.generated.ts']);
+    assert.equal(config.file, join(POLICY_FIXTURES, 'policy-files', 'valid.yml'));
+  });
+
+  it('reports each schema violation on its line, and keeps the preset', async () => {
+    const { config, findings } = await parseFixture('invalid.yml');
+    assert.deepEqual(config.rules, presetConfig('pulumi-0.10').rules);
+    assert.ok(findings.every((f) => f.rule === 'policy-file' && f.severity === 'error'));
+    assert.deepEqual(
+      findings.map((f) => [f.line, f.column, f.message]),
+      [
+        [1, 9, '"preset" must be one of "pulumi-0.10", "current".'],
+        [3, 3, 'Unknown key "consistent-version" in "rules"; remove it or fix the spelling.'],
+        [4, 16, '"rules.linked-peer" must be one of "error", "warn", "off".'],
+        [5, 18, '"minimum-version": Expected a version such as "0.10.0".'],
+        [6, 11, '"packages" must be a list, not a string.'],
+        [8, 5, '"implied[0].by" is missing; add it (a string).'],
+        [9, 11, '"implied[0].when.equals" is missing; add it (a string).'],
+        [11, 11, '"ignore.paths[0]" must be a string, not a number.'],
+        [12, 1, 'Unknown key "link" in the policy file; remove it or fix the spelling.'],
+      ],
+    );
+  });
+
+  it('reports a YAML syntax error and a duplicate key at their lines', async () => {
+    const syntax = await parseFixture('not-yaml.yml');
+    assert.deepEqual(syntax.findings.map((f) => [f.rule, f.line]), [['policy-file', 3]]);
+    assert.match(syntax.findings[0]!.message, /^The policy file is not valid YAML: /);
+    const duplicate = await parseFixture('duplicate-key.yml');
+    assert.deepEqual(duplicate.findings.map((f) => [f.line, f.column]), [[3, 1]]);
+    assert.match(duplicate.findings[0]!.message, /Map keys must be unique/);
+  });
+
+  it('reads an empty file as the defaults, and a list as an error', () => {
+    assert.deepEqual(parsePolicyConfig({ path: '/p.yml', text: '# nothing yet\n' }).findings, []);
+    assert.deepEqual(parsePolicyConfig({ path: '/p.yml', text: '- a\n' }).findings.map((f) => f.message), ['The policy file must be a mapping, not a list.']);
+  });
+});

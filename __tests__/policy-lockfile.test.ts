@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkProgram } from '../src/policy/index.js';
+import { checkFixture, inlineProgram, located, policyOptions } from './support/policy.js';
+
+describe('lockfile-registry', () => {
+  it('version 1: a scope package from another registry or a local folder, and one not installed', async () => {
+    const report = await checkFixture('lockfile-v1');
+    assert.deepEqual(report.findings.map(located), [
+      { rule: 'lockfile-registry', severity: 'error', file: 'lockfile-v1/package-lock.json', line: 8, column: 19, package: '@pulumi/aws' },
+      { rule: 'lockfile-registry', severity: 'error', file: 'lockfile-v1/package-lock.json', line: 10, column: 9, package: '@pulumi/cloud' },
+      { rule: 'lockfile-registry', severity: 'error', file: 'lockfile-v1/package-lock.json', line: 1, column: 1, package: '@pulumi/cloud' },
+    ]);
+    assert.match(report.findings[0]!.message, /resolves "@pulumi\/aws" from http:\/\/npmjs\.pulumi\.com\/.* not from https:\/\/npmjs\.pulumi\.com\//);
+    assert.match(report.findings[1]!.message, /links "@pulumi\/cloud" from a local folder/);
+    assert.match(report.findings[2]!.message, /out of step with package\.json: it does not install "@pulumi\/cloud"/);
+  });
+
+  it('version 2: another registry, the linked package from a registry, and a version outside the range', async () => {
+    const report = await checkFixture('lockfile-v2');
+    assert.deepEqual(report.findings.map(located), [
+      { rule: 'lockfile-registry', severity: 'error', file: 'lockfile-v2/package-lock.json', line: 22, column: 19, package: '@pulumi/cloud' },
+      { rule: 'lockfile-registry', severity: 'error', file: 'lockfile-v2/package-lock.json', line: 26, column: 19, package: 'pulumi' },
+      { rule: 'lockfile-registry', severity: 'error', file: 'lockfile-v2/package-lock.json', line: 17, column: 18, package: '@pulumi/aws' },
+    ]);
+    assert.match(report.findings[1]!.message, /installs the linked package "pulumi" from https:\/\/registry\.npmjs\.org\/.*peerDependenciesMeta/);
+    assert.match(report.findings[2]!.message, /it installs "@pulumi\/aws" 0\.9\.4, outside package\.json's range "\^0\.10\.0"/);
+  });
+
+  it('version 3 with workspaces: each workspace is checked against its own entry in the root lockfile', async () => {
+    const report = await checkFixture('workspaces');
+    assert.deepEqual(report.findings.map(located), [
+      { rule: 'lockfile-registry', severity: 'error', file: 'workspaces/package-lock.json', line: 18, column: 19, package: '@pulumi/cloud' },
+      { rule: 'undeclared-dependency', severity: 'error', file: 'workspaces/packages/api/index.ts', line: 3, column: 20, package: '@pulumi/aws' },
+      { rule: 'lockfile-registry', severity: 'error', file: 'workspaces/package-lock.json', line: 30, column: 25, package: '@pulumi/aws' },
+    ]);
+    assert.match(report.findings[2]!.message, /out of step with packages\/web\/package\.json: it records "@pulumi\/aws": "\^0\.9\.0" where package\.json has "\^0\.10\.0"/);
+    assert.deepEqual(
+      report.packages.map((row) => [row.workspace, row.name, row.section]),
+      [
+        ['packages/api', '@pulumi/cloud', 'dependencies'],
+        ['packages/api', 'pulumi', 'peerDependencies'],
+        ['packages/api', '@pulumi/aws', '(not listed)'],
+        ['packages/web', '@pulumi/aws', 'dependencies'],
+        ['packages/web', 'pulumi', 'peerDependencies'],
+      ],
+    );
+  });
+
+  it('passes a lockfile in step with package.json that installs from the registry', async () => {
+    assert.deepEqual((await checkFixture('migrated')).findings, []);
+  });
+
+  const manifest = { dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } };
+  const sources = { 'index.ts': 'import "@pulumi/aws";' };
+  const withLock = (lock: object | string) => ({
+    ...inlineProgram(manifest, sources),
+    lockfile: { path: '/p/package-lock.json', text: typeof lock === 'string' ? lock : JSON.stringify(lock, null, 2) },
+  });
+
+  it('reports entries that package.json and the lockfile disagree on', () => {
+    const program = withLock({
+      lockfileVersion: 3,
+      packages: {
+        '': { dependencies: { '@pulumi/cloud': '^0.10.0' } },
+        'node_modules/@pulumi/aws': { version: '0.10.0', resolved: 'https://npmjs.pulumi.com/@pulumi/aws/-/aws-0.10.0.tgz' },
+      },
+    });
+    const findings = checkProgram(program, policyOptions()).findings;
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.package, f.line]),
+      [
+        ['lockfile-registry', '@pulumi/aws', 4],
+        ['lockfile-registry', 'pulumi', 4],
+        ['lockfile-registry', '@pulumi/cloud', 6],
+      ],
+    );
+    assert.match(findings[0]!.message, /it does not list "@pulumi\/aws": "\^0\.10\.0"/);
+    assert.match(findings[2]!.message, /it lists "@pulumi\/cloud": "\^0\.10\.0", which package\.json does not/);
+  });
+
+  it('reports a lockfile that is not JSON at the error', () => {
+    const findings = checkProgram(withLock('{\n  "lockfileVersion": 3,\n  oops\n}'), policyOptions()).findings;
+    assert.deepEqual(findings.map((f) => [f.rule, f.file, f.line, f.column]), [['lockfile-registry', '/p/package-lock.json', 3, 3]]);
+    assert.match(findings[0]!.message, /cannot be read .*delete it and run npm install/);
+  });
+
+  it('accepts a registry URL given without its trailing slash, and is off when the rule is off', () => {
+    const program = withLock({
+      lockfileVersion: 3,
+      packages: {
+        '': { dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } },
+        'node_modules/@pulumi/aws': { version: '0.10.0', resolved: 'https://npmjs.pulumi.com/@pulumi/aws/-/aws-0.10.0.tgz' },
+      },
+    });
+    const options = policyOptions();
+    options.registryUrl = 'https://npmjs.pulumi.com';
+    assert.deepEqual(checkProgram(program, options).findings, []);
+    options.registryUrl = 'https://mirror.example.com/npm/';
+    assert.deepEqual(checkProgram(program, options).findings.map((f) => f.rule), ['lockfile-registry']);
+    options.config.rules['lockfile-registry'] = 'off';
+    assert.deepEqual(checkProgram(program, options).findings, []);
+  });
+});

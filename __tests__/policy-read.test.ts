@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { mkdir, symlink } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { ActionError } from '../src/errors.js';
+import { checkProgram, parsePolicyConfig } from '../src/policy/index.js';
+import { readPolicyFile, readProgram } from '../src/policy/read.js';
+import { POLICY_FIXTURES, policyOptions, temporaryTree } from './support/policy.js';
+
+const MANIFEST = JSON.stringify({ dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } });
+const config = parsePolicyConfig(undefined).config;
+
+describe('readProgram', () => {
+  it('reads the sources, leaving out node_modules, hidden folders, the build output, nested packages and .gitignore', async (t) => {
+    const root = await temporaryTree(t, {
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.gitignore': 'generated/\n*.log\n',
+      'infra/package.json': MANIFEST,
+      'infra/tsconfig.json': '{ /* comment */ "compilerOptions": { "outDir": "./out", }, }',
+      'infra/index.ts': 'import "@pulumi/aws";',
+      'infra/src/a.mts': '', 'infra/src/b.cts': '', 'infra/src/c.tsx': '', 'infra/src/d.mjs': '', 'infra/src/e.cjs': '', 'infra/src/f.js': '',
+      'infra/src/readme.md': '', 'infra/src/data.json': '',
+      'infra/out/index.js': 'require("@pulumi/gcp")',
+      'infra/generated/client.ts': 'import "@pulumi/gcp";',
+      'infra/node_modules/x/index.js': '',
+      'infra/.cache/tool.js': '',
+      'infra/functions/package.json': '{}',
+      'infra/functions/handler.js': 'require("@pulumi/gcp")',
+      'infra/scripts/.gitignore': 'local.ts\n!keep.ts\n',
+      'infra/scripts/local.ts': '',
+      'infra/scripts/keep.ts': '',
+      'infra/Pulumi.yaml': 'name: infra\n',
+      'infra/Pulumi.dev.yaml': 'config: {}\n',
+      'infra/package-lock.json': '{"lockfileVersion": 3, "packages": {}}',
+    });
+    await mkdir(join(root, 'elsewhere'));
+    await symlink(join(root, 'elsewhere'), join(root, 'infra/linked'), 'dir');
+    const program = await readProgram(join(root, 'infra'), config);
+    const names = (files: { path: string }[]) => files.map((file) => relative(join(root, 'infra'), file.path));
+    assert.deepEqual(names(program.sources), ['index.ts', 'scripts/keep.ts', 'src/a.mts', 'src/b.cts', 'src/c.tsx', 'src/d.mjs', 'src/e.cjs', 'src/f.js']);
+    assert.deepEqual(names(program.stackConfigs ?? []), ['Pulumi.dev.yaml', 'Pulumi.yaml']);
+    assert.equal(program.lockfile?.path, join(root, 'infra/package-lock.json'));
+    assert.equal(program.workspaces, undefined);
+  });
+
+  it('leaves out the paths the policy ignores', async (t) => {
+    const root = await temporaryTree(t, { 'package.json': MANIFEST, 'index.ts': '', 'legacy/old.ts': '', 'src/x.generated.ts': '', 'src/y.ts': '' });
+    const program = await readProgram(root, { ...config, ignorePaths: ['legacy/', '*.generated.ts'] });
+    assert.deepEqual(program.sources.map((file) => relative(root, file.path)), ['index.ts', 'src/y.ts']);
+  });
+
+  it('reads each workspace of a workspace root as a program of its own', async () => {
+    const program = await readProgram(join(POLICY_FIXTURES, 'workspaces'), config);
+    assert.deepEqual(program.sources, []);
+    assert.deepEqual(program.workspaces?.map((member) => [relative(program.dir, member.dir), member.sources.map((file) => relative(member.dir, file.path))]), [
+      ['packages/api', ['index.ts']],
+      ['packages/web', ['index.ts']],
+    ]);
+  });
+
+  it('reads a malformed package.json as text, for the check to report', async (t) => {
+    const root = await temporaryTree(t, { 'package.json': '{ "dependencies": { ', 'index.ts': '' });
+    const report = checkProgram(await readProgram(root, config), policyOptions());
+    assert.deepEqual(report.findings.map((f) => [f.rule, f.line, f.column]), [['package-json', 1, 21]]);
+  });
+
+  it('throws an ActionError naming the folder when package.json is missing', async () => {
+    const dir = join(POLICY_FIXTURES, 'no-package-json');
+    await assert.rejects(readProgram(dir, config), (error: unknown) => {
+      assert.ok(error instanceof ActionError);
+      assert.match(error.message, /^No package\.json in .*no-package-json; set working-directory/);
+      return true;
+    });
+  });
+
+  it('reads a policy file, and gives undefined when there is none', async () => {
+    const path = join(POLICY_FIXTURES, 'policy-files', 'valid.yml');
+    const file = await readPolicyFile(path);
+    assert.equal(file?.path, path);
+    assert.match(file!.text, /^# A policy for a team/);
+    assert.equal(await readPolicyFile(join(POLICY_FIXTURES, 'policy-files', 'missing.yml')), undefined);
+  });
+});

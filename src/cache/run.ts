@@ -1,0 +1,62 @@
+import * as path from 'node:path';
+import { isFeatureAvailable } from '@actions/cache';
+import type { CacheMode } from '../settings.js';
+import type { ProgramInput } from '../policy/index.js';
+import { computeCacheKeys } from './key.js';
+import { cachePaths } from './paths.js';
+
+/** What the main step restores and saves: the same paths both times, or the cache version would differ. */
+export interface NodeModulesCachePlan {
+  paths: string[];
+  primaryKey: string;
+  restoreKeys: string[];
+}
+
+export interface CachePlanInput {
+  workspace: string;
+  programs: ProgramInput[];
+  prefix: string;
+  installCommand: string;
+  registryUrl: string;
+  links: string[];
+  /** The Node.js and npm that install (the runner's, not the one running the action). */
+  nodeVersion: string;
+  npmVersion: string;
+}
+
+export async function planNodeModulesCache(input: CachePlanInput): Promise<NodeModulesCachePlan> {
+  const relative = (dir: string) => path.relative(input.workspace, dir).split(path.sep).join('/') || '.';
+  const keys = computeCacheKeys({
+    prefix: input.prefix,
+    platform: process.platform,
+    arch: process.arch,
+    nodeVersion: input.nodeVersion,
+    npmVersion: input.npmVersion,
+    programs: input.programs.map((program) => ({
+      dir: relative(program.dir),
+      packageJson: program.packageJson.text,
+      ...(program.lockfile ? { lockfile: program.lockfile.text } : {}),
+    })),
+    installCommand: input.installCommand,
+    registryUrl: input.registryUrl,
+    links: input.links,
+  });
+  const paths = await cachePaths(input.workspace, input.programs.map((program) => program.dir), input.links);
+  return { paths, ...keys };
+}
+
+/**
+ * Why the main step does not save, or undefined when it does. A pull_request_target run executes with the base
+ * repository's cache scope: a tree installed from a fork's changes must not land there.
+ */
+export function reasonNotToSave(mode: CacheMode, exactHit: boolean, eventName: string | undefined): string | undefined {
+  if (mode !== 'true') return 'cache is "restore": restore only';
+  if (exactHit) return 'the exact key was restored';
+  if (eventName === 'pull_request_target') return 'pull_request_target runs never save';
+  return undefined;
+}
+
+/** Said once, before any cache work, so a runner without the service gets one notice rather than two. */
+export function cacheServiceUnavailable(): string | undefined {
+  return isFeatureAvailable() ? undefined : 'The Actions cache service is not available on this runner; installing without the node_modules cache.';
+}

@@ -1,0 +1,81 @@
+import { sep } from 'node:path';
+import { resolveImplied, type ImpliedResult } from './implied.js';
+import type { Lockfile } from './lockfile.js';
+import { parseManifest, type Manifest } from './manifest.js';
+import { packageRows } from './report.js';
+import { consistentVersions } from './rules/consistent-versions.js';
+import type { ClassifiedEntry, RuleContext, RuleResult } from './rules/context.js';
+import { lockfileInStep } from './rules/lockfile.js';
+import { minimumVersion } from './rules/minimum-version.js';
+import { linkedPeer, scopedInDependencies } from './rules/placement.js';
+import { strictDependencies, undeclaredDependency } from './rules/sources.js';
+import { collectUsage, type Usage } from './scan/usage.js';
+import { classifySpec } from './specs.js';
+import type { Finding, PackageRow, ProgramInput } from './types.js';
+
+/** What the rules share across the packages of one program: options, links, scope and rule levels. */
+export type SharedContext = Pick<RuleContext, 'options' | 'config' | 'links' | 'inScope' | 'severity'>;
+
+/** Checks one package.json (the program's, or one workspace's) and its sources. */
+export function checkPackage(input: ProgramInput, folder: string, lockfile: Lockfile | undefined, shared: SharedContext): { findings: Finding[]; rows: PackageRow[] } {
+  const parsed = parseManifest(input.packageJson);
+  if (parsed.manifest === undefined) return { findings: parsed.findings, rows: [] };
+  const usage = collectUsage(input.sources);
+  const implied = resolveImplied(shared.config.impliedUses, new Set(usage.byPackage.keys()), input.stackConfigs ?? []);
+  const context: RuleContext = { ...shared, dir: input.dir, folder, manifest: parsed.manifest, entries: classify(parsed.manifest, input.dir, shared), usage, implied };
+  if (lockfile !== undefined) context.lockfile = lockfile;
+  const results = oneFindingPerEntry([
+    ...scopedInDependencies(context),
+    ...linkedPeer(context),
+    ...minimumVersion(context),
+    ...strictDependencies(context),
+    ...undeclaredDependency(context),
+    ...consistentVersions(context),
+    ...lockfileInStep(context),
+  ]);
+  const rows = packageRows(context.entries, results, usedBy(usage, implied, input.dir));
+  if (folder !== '') for (const row of rows) row.workspace = folder;
+  return { findings: [...parsed.findings, ...results.map((result) => result.finding)], rows };
+}
+
+function classify(manifest: Manifest, dir: string, shared: SharedContext): ClassifiedEntry[] {
+  return manifest.entries
+    .filter((entry) => !shared.config.ignorePackages.includes(entry.name))
+    .map((entry) => {
+      const spec = classifySpec(entry.name, entry.spec || '*', dir);
+      const target = spec.kind === 'range' || spec.kind === 'tag' ? spec.target : entry.name;
+      const role = shared.links.includes(entry.name) ? 'link' : shared.inScope(entry.name) || shared.inScope(target) ? 'scope' : 'other';
+      return { entry, spec, target, role };
+    });
+}
+
+/**
+ * One finding per package.json entry and severity: the rules run in order of priority, and the first finding
+ * on an entry already says what to change there (a misplaced entry's message gives the range to use, say).
+ * A linked package that linked-peer reports missing is not reported again as undeclared in the sources.
+ */
+function oneFindingPerEntry(results: RuleResult[]): RuleResult[] {
+  const seen = new Set<string>();
+  const missingLinks = new Set(results.filter((r) => r.finding.rule === 'linked-peer' && r.entry === undefined).map((r) => r.finding.package));
+  return results.filter(({ finding, entry }) => {
+    if (finding.rule === 'undeclared-dependency' && missingLinks.has(finding.package)) return false;
+    if (entry === undefined) return true;
+    const key = `${finding.severity}\0${entry.section}\0${entry.name}\0${entry.span.start.line}:${entry.span.start.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** For the summary: which files load each package (relative, marked when only for types), or why it is implied. */
+function usedBy(usage: Usage, implied: ImpliedResult, dir: string): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  for (const [name, uses] of usage.byPackage) {
+    const typeOnlyByFile = new Map<string, boolean>();
+    for (const { file, use } of uses) typeOnlyByFile.set(file.path, (typeOnlyByFile.get(file.path) ?? true) && use.typeOnly);
+    // Sources lie under the program's folder, so slicing gives the relative path.
+    result.set(name, [...typeOnlyByFile].map(([path, typeOnly]) => `${path.slice(dir.length + 1).split(sep).join('/')}${typeOnly ? ' (types only)' : ''}`));
+  }
+  for (const [name, implication] of implied.implied) result.set(name, [...(result.get(name) ?? []), `(${implication.reason})`]);
+  return result;
+}

@@ -1,0 +1,92 @@
+import semver from 'semver';
+import { findingAt } from '../finding.js';
+import { installedFor, type Lockfile } from '../lockfile.js';
+import type { Span } from '../positions.js';
+import type { Finding } from '../types.js';
+import { INSTALLED_SECTIONS, quoteEntry, type RuleContext, type RuleResult } from './context.js';
+
+const RUN_INSTALL = 'run npm install and commit the updated package-lock.json';
+const THEN_RUN_INSTALL = `then ${RUN_INSTALL}`;
+
+/**
+ * lockfile-registry, registry half: the lockfile installs every scope package from the configured registry (a
+ * dependency-confusion guard), and never installs a linked package from any registry. Runs once per lockfile.
+ */
+export function lockfileSources(lockfile: Lockfile, context: Pick<RuleContext, 'options' | 'config' | 'links' | 'inScope' | 'severity'>): Finding[] {
+  const severity = context.severity('lockfile-registry');
+  if (severity === undefined) return [];
+  const registry = context.options.registryUrl;
+  const findings: Finding[] = [];
+  const report = (span: Span, message: string, name: string): void => {
+    findings.push(findingAt('lockfile-registry', severity, lockfile.file, span, message, name));
+  };
+  for (const entry of lockfile.packages.values()) {
+    if (context.config.ignorePackages.includes(entry.name)) continue;
+    if (context.links.includes(entry.name)) {
+      if (entry.resolved !== undefined && !entry.link)
+        report(lockfile.locate([...entry.where, 'resolved'], 'value'), `package-lock.json installs the linked package "${entry.name}" from ${entry.resolved}, where anyone can publish that name; it must come only from npm link ${entry.name}: mark it optional in "peerDependenciesMeta" (or install with --legacy-peer-deps), ${THEN_RUN_INSTALL}.`, entry.name);
+      continue;
+    }
+    if (!context.inScope(entry.name)) continue;
+    if (entry.link) report(lockfile.locate(entry.where, 'key'), `package-lock.json links "${entry.name}" from a local folder (${entry.path}) instead of installing it from ${registry}; list it with a registry range, ${THEN_RUN_INSTALL}.`, entry.name);
+    else if (entry.resolved !== undefined && !fromRegistry(entry.resolved, registry))
+      report(lockfile.locate([...entry.where, 'resolved'], 'value'), `package-lock.json resolves "${entry.name}" from ${entry.resolved}, not from ${registry}; point the ${context.options.scope} scope at ${registry} in .npmrc, ${THEN_RUN_INSTALL}.`, entry.name);
+  }
+  return findings;
+}
+
+/** lockfile-registry, in-step half: the lockfile records this package.json's scope and linked entries as they are. */
+export function lockfileInStep(context: RuleContext): RuleResult[] {
+  const severity = context.severity('lockfile-registry');
+  const { lockfile } = context;
+  if (severity === undefined || lockfile === undefined) return [];
+  const results: RuleResult[] = [];
+  const report = (span: Span, message: string, name?: string): void => {
+    results.push({ finding: findingAt('lockfile-registry', severity, lockfile.file, span, `package-lock.json is out of step with ${packageJsonName(context)}: ${message}; ${RUN_INSTALL}.`, name) });
+  };
+  const tracked = context.entries.filter((c) => c.role !== 'other' && INSTALLED_SECTIONS.has(c.entry.section));
+  const root = lockfile.roots?.get(context.folder);
+  if (lockfile.roots !== undefined && root === undefined) {
+    if (tracked.length > 0) report(lockfile.locate([], 'key'), `it has no entry for ${context.folder === '' ? 'the program' : `the workspace ${context.folder}`}`);
+    return results;
+  }
+  for (const { entry, spec, role } of tracked) {
+    const recorded = root?.specs.get(entry.name);
+    if (root !== undefined && recorded === undefined) report(lockfile.locate(root.where, 'key'), `it does not list ${quoteEntry(entry.name, entry.spec)}`, entry.name);
+    else if (recorded !== undefined && recorded.spec !== entry.spec) report(lockfile.locate(recorded.where, 'property'), `it records ${quoteEntry(entry.name, recorded.spec)} where package.json has "${entry.spec}"`, entry.name);
+    else if (role === 'scope' && spec.kind === 'range') checkInstalledVersion(lockfile, context.folder, entry.name, spec.range, report, root === undefined);
+  }
+  if (root !== undefined) {
+    const listed = new Set(tracked.map((c) => c.entry.name));
+    for (const [name, recorded] of root.specs)
+      if (context.inScope(name) && !listed.has(name) && !context.config.ignorePackages.includes(name))
+        report(lockfile.locate(recorded.where, 'property'), `it lists ${quoteEntry(name, recorded.spec)}, which package.json does not`, name);
+  }
+  return results;
+}
+
+/** The installed version admits the range; in lockfile version 1 (no copy of package.json) it must also exist. */
+function checkInstalledVersion(lockfile: Lockfile, folder: string, name: string, range: string, report: (span: Span, message: string, name?: string) => void, mustExist: boolean): void {
+  const installed = installedFor(lockfile, folder, name);
+  if (installed === undefined) {
+    if (mustExist) report(lockfile.locate([], 'key'), `it does not install "${name}"`, name);
+    return;
+  }
+  if (installed.link || installed.version === undefined || semver.validRange(range) === null) return;
+  if (!semver.satisfies(installed.version, range, { includePrerelease: true }))
+    report(lockfile.locate([...installed.where, 'version'], 'value'), `it installs "${name}" ${installed.version}, outside package.json's range "${range}"`, name);
+}
+
+function fromRegistry(resolved: string, registry: string): boolean {
+  try {
+    const url = new URL(resolved);
+    const base = new URL(registry.endsWith('/') ? registry : `${registry}/`);
+    return url.protocol === base.protocol && url.host === base.host && url.pathname.startsWith(base.pathname);
+  } catch {
+    return false;
+  }
+}
+
+function packageJsonName(context: RuleContext): string {
+  return context.folder === '' ? 'package.json' : `${context.folder}/package.json`;
+}
