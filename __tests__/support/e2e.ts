@@ -111,3 +111,16 @@ export const warningsOf = (step: StepResult): WorkflowCommand[] => step.commands
 export function failureOf(step: StepResult): string | undefined {
   return errorsOf(step).filter((command) => !command.properties['file']).at(-1)?.message;
 }
+
+/** A pull-request check: the policy alone, no token, no registry. */
+export function runPolicyCheck(sandbox: Sandbox, inputs: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction({ workspace: sandbox.workspace, inputs: { install: 'false', ...inputs } });
+}
+
+/** Where a text first occurs in a file, as the 1-based line and column an annotation carries. */
+export async function positionOf(file: string, text: string): Promise<{ line: string; col: string }> {
+  const lines = (await fs.readFile(file, 'utf8')).split('\n');
+  const index = lines.findIndex((line) => line.includes(text));
+  assert.ok(index >= 0, `${text} is in ${file}`);
+  return { line: String(index + 1), col: String(lines[index]!.indexOf(text) + 1) };
+}

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { ActionError } from '../errors.js';
-import { effectiveLinks } from './links.js';
 import { parseManifest } from './manifest.js';
 import type { InstalledTreeInput, PolicyConfig, PolicyOptions, ProgramInput, SourceFile } from './types.js';
 import { listSources } from './walk.js';
@@ -48,36 +47,22 @@ export async function readPolicyFile(path: string): Promise<SourceFile | undefin
   return readOptional(resolve(path));
 }
 
-/** Reads, after install and link, what each linked and scope package in node_modules is. */
+/** Reads, after install and link, the version of each scope package in node_modules, and package-lock.json. */
 export async function readInstalledTree(dir: string, options: PolicyOptions): Promise<InstalledTreeInput> {
   const root = resolve(dir);
-  const modules = join(root, 'node_modules');
-  const links = await Promise.all(
-    effectiveLinks(options).map(async (name) => {
-      const path = join(modules, name);
-      const stats = await lstat(path).catch(() => undefined);
-      const link: InstalledTreeInput['links'][number] = { name, exists: stats !== undefined, isSymlink: stats?.isSymbolicLink() ?? false };
-      const target = link.isSymlink ? await realpath(path).catch(() => undefined) : undefined;
-      const targetName = target === undefined ? undefined : await packageField(target, 'name');
-      if (targetName !== undefined) link.targetName = targetName;
-      return link;
-    }),
-  );
-  const scopeDir = join(modules, options.scope);
+  const scopeDir = join(root, 'node_modules', options.scope);
   const names = await readdir(scopeDir).catch(() => [] as string[]);
   const scopePackages = await Promise.all(
     names
       .filter((name) => !name.startsWith('.'))
       .map(async (name) => {
         const pkg: InstalledTreeInput['scopePackages'][number] = { name: `${options.scope}/${name}` };
-        const version = await packageField(join(scopeDir, name), 'version');
+        const version = await packageVersion(join(scopeDir, name));
         if (version !== undefined) pkg.version = version;
         return pkg;
       }),
   );
-  const input: InstalledTreeInput = { dir: root, links, scopePackages };
-  const packageJson = readOptional(join(root, 'package.json'));
-  if (packageJson !== undefined) input.packageJson = packageJson;
+  const input: InstalledTreeInput = { scopePackages };
   const lockfile = readOptional(join(root, 'package-lock.json'));
   if (lockfile !== undefined) input.lockfile = lockfile;
   return input;
@@ -103,10 +88,10 @@ function readOptional(path: string): SourceFile | undefined {
   }
 }
 
-/** A string field of the package.json in `packageDir`, or undefined when it cannot be read. */
-async function packageField(packageDir: string, field: 'name' | 'version'): Promise<string | undefined> {
+/** The `version` in the package.json in `packageDir`, or undefined when it cannot be read. */
+async function packageVersion(packageDir: string): Promise<string | undefined> {
   try {
-    const value: unknown = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8'))[field];
+    const value: unknown = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')).version;
     return typeof value === 'string' ? value : undefined;
   } catch {
     return undefined;

@@ -100,24 +100,10 @@ export interface ProgramReport {
   packages: PackageRow[];
 }
 
-/** What an edge function read from node_modules after install and link. */
+/** What an edge function read from node_modules after install and link: the scope packages and the lockfile. */
 export interface InstalledTreeInput {
-  dir: string;
-  /** The program's package.json, so link findings point at its peerDependencies entry. */
-  packageJson?: SourceFile;
-  links: InstalledLink[];
   scopePackages: InstalledPackage[];
   lockfile?: SourceFile;
-}
-
-export interface InstalledLink {
-  name: string;
-  /** True when node_modules/<name> is a symbolic link (or a junction). */
-  isSymlink: boolean;
-  /** True when node_modules/<name> exists at all. */
-  exists: boolean;
-  /** The `name` in the link target's package.json, when readable. */
-  targetName?: string;
 }
 
 export interface InstalledPackage {
