@@ -90,6 +90,7 @@ describe('the node_modules cache, end to end', () => {
       assert.match(hit.main.log, /skipping "npm install"/);
       assert.doesNotMatch(hit.main.log, /\[command\]\S*npm install/);
       assert.match(hit.main.log, /Not saving node_modules: the exact key was restored/);
+      assert.doesNotMatch(hit.main.log, /\[command\]\S*npm link/, 'the restored tree is linked without npm re-reading it');
       assert.deepEqual(await modulesOf(second.workspace), await modulesOf(first.workspace), 'restored byte for byte');
       // The link was made again on this runner, into this run's global prefix, and works.
       assert.equal(fs.realpathSync(path.join(second.workspace, 'node_modules/pulumi')), fs.realpathSync(second.pulumiPackage));

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startRegistry, type TestRegistry } from './support/registry.js';
 import { NODE24 } from './support/runner.js';
-import { assertRunKeptSecret, docsProgram, errorsOf, failureOf, makeSandbox, runSetup, type Sandbox } from './support/e2e.js';
+import { assertRunKeptSecret, docsProgram, errorsOf, failureOf, runSetup, withSandbox } from './support/e2e.js';
 
 let registry: TestRegistry;
 before(async () => {
@@ -14,16 +14,6 @@ before(async () => {
 after(async () => {
   await registry?.stop();
 });
-
-/** Each test gets its own sandbox, removed afterwards; the token scan runs on every run. */
-async function withSandbox(programs: Record<string, unknown> | undefined, test: (sandbox: Sandbox) => Promise<void>): Promise<void> {
-  const sandbox = await makeSandbox(programs);
-  try {
-    await test(sandbox);
-  } finally {
-    await sandbox.cleanup();
-  }
-}
 
 const requireFrom = (dir: string, code: string): string =>
   execFileSync(NODE24, ['-e', code], { cwd: dir, encoding: 'utf8', timeout: 30_000 }).trim();

@@ -2,17 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { errorsOf, failureOf, makeSandbox, positionOf, runPolicyCheck, warningsOf, type Sandbox } from './support/e2e.js';
+import { errorsOf, failureOf, positionOf, runPolicyCheck, warningsOf, withSandbox } from './support/e2e.js';
 import type { WorkflowCommand } from './support/runner.js';
-
-async function withSandbox(programs: Record<string, unknown>, test: (sandbox: Sandbox) => Promise<void>): Promise<void> {
-  const sandbox = await makeSandbox(programs);
-  try {
-    await test(sandbox);
-  } finally {
-    await sandbox.cleanup();
-  }
-}
 
 const located = (command: WorkflowCommand) => ({
   rule: command.properties['title'],

@@ -21,7 +21,10 @@ describe('the repository', () => {
       // Same flags as the bundle script, another output folder, so the check never rewrites dist/.
       const args = script.replace(/^ncc /, '').replace(/-o dist\b/, `-o ${out}`).split(/\s+/);
       await run(process.execPath, [ncc, ...args], { cwd: root, timeout: 170_000 });
-      for (const file of ['index.js', 'licenses.txt', 'package.json']) {
+      const [builtFiles, committedFiles] = await Promise.all([fs.readdir(out), fs.readdir(path.join(root, 'dist'))]);
+      assert.deepEqual(committedFiles.sort(), builtFiles.sort(), 'dist/ holds other files than the bundle makes: run "npm run bundle" and commit dist/');
+      assert.ok(builtFiles.includes('index.js'));
+      for (const file of builtFiles) {
         const [built, committed] = await Promise.all([fs.readFile(path.join(out, file)), fs.readFile(path.join(root, 'dist', file))]);
         assert.ok(built.equals(committed), `dist/${file} is stale: run "npm run bundle" and commit dist/`);
       }

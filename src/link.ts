@@ -67,6 +67,28 @@ export async function linkIntoProgram(context: LinkContext, programDir: string, 
   if (result.exitCode !== 0) throw explainNpmFailure(`npm link ${links.join(' ')}`, where, result, context.registryUrl);
 }
 
+/**
+ * Links a restored tree the way `npm link <name>` does (node_modules/<name> → the global link), without npm reading
+ * the whole tree again. A package with executables goes through npm, which also links them into node_modules/.bin.
+ */
+export async function linkRestoredTree(context: LinkContext, programDir: string, where: string, links: string[], globalFolder: string): Promise<void> {
+  const withExecutables: string[] = [];
+  for (const name of links) {
+    const target = path.join(globalFolder, name);
+    if ((await readManifest(target))?.bin !== undefined) {
+      withExecutables.push(name);
+      continue;
+    }
+    const entry = path.join(programDir, 'node_modules', name);
+    await fs.mkdir(path.dirname(entry), { recursive: true });
+    await fs.rm(entry, { recursive: true, force: true });
+    // Relative, as npm makes it; Windows junctions take absolute targets only.
+    if (process.platform === 'win32') await fs.symlink(target, entry, 'junction');
+    else await fs.symlink(path.relative(path.dirname(entry), target), entry);
+  }
+  await linkIntoProgram(context, programDir, where, withExecutables);
+}
+
 /** Each linked package must be a symlink whose target is that package, not a copy fetched from a registry. */
 export async function verifyLinks(programDir: string, where: string, links: string[]): Promise<VerifiedLink[]> {
   const verified: VerifiedLink[] = [];
@@ -95,10 +117,10 @@ async function packageNameIn(folder: string, subject: string): Promise<string> {
   return manifest.name;
 }
 
-async function readManifest(folder: string): Promise<{ name?: string; version?: string } | undefined> {
+async function readManifest(folder: string): Promise<{ name?: string; version?: string; bin?: unknown } | undefined> {
   try {
     const parsed: unknown = JSON.parse(await fs.readFile(path.join(folder, 'package.json'), 'utf8'));
-    return typeof parsed === 'object' && parsed !== null ? (parsed as { name?: string; version?: string }) : undefined;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as { name?: string; version?: string; bin?: unknown }) : undefined;
   } catch {
     return undefined;
   }

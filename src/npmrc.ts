@@ -69,13 +69,18 @@ export interface WrittenNpmrc {
   mergedFrom: string | undefined;
 }
 
-/** Writes the scoped config in a folder of its own under RUNNER_TEMP; the user's file is only read. */
-export async function writeScopedNpmrc(runnerTemp: string, userConfigFile: string | undefined, scope: string, registryUrl: string): Promise<WrittenNpmrc> {
+/**
+ * Writes the scoped config in a folder of its own under RUNNER_TEMP; the user's file is only read. `onFolder` hears
+ * of the folder as soon as it exists, before anything is written in it, so the post step removes it even when the
+ * main step is cancelled halfway.
+ */
+export async function writeScopedNpmrc(runnerTemp: string, userConfigFile: string | undefined, scope: string, registryUrl: string, onFolder: (dir: string) => void = () => {}): Promise<WrittenNpmrc> {
   const userConfig = userConfigFile ? await readIfExists(userConfigFile) : undefined;
   let dir: string | undefined;
   try {
     await fs.mkdir(runnerTemp, { recursive: true });
     dir = await fs.mkdtemp(path.join(runnerTemp, 'setup-pulumi-npm-'));
+    onFolder(dir);
     const file = path.join(dir, '.npmrc');
     // 0600: the user's own config may carry credentials for other registries.
     await fs.writeFile(file, buildScopedNpmrc(userConfig ?? '', scope, registryUrl), { mode: 0o600 });

@@ -1,3 +1,6 @@
+import { text } from 'node:stream/consumers';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as core from '@actions/core';
 import { HttpClient } from '@actions/http-client';
 import { ActionError } from './errors.js';
 
@@ -7,74 +10,158 @@ export interface RegistryIdentity {
   checkedPackage: string | undefined;
 }
 
-export interface RegistryAnswer {
-  status: number;
-  body: string;
+export interface TokenCheckOptions {
+  /** How long one request may take, answer and body, before it counts as no answer (default 15 s). */
+  timeoutMs?: number;
+  /** The wait before the second attempt; it doubles before each later one (default 500 ms). */
+  backoffMs?: number;
+  /** The longest wait between attempts, a registry's Retry-After included (default 10 s). */
+  maxWaitMs?: number;
+  /** Receives one line per retry (default: the job log). */
+  log?: (message: string) => void;
 }
 
-/** Fetches a registry URL with the token; rejects only when no answer came back (refused, reset, timed out). */
-export type RegistryFetch = (url: string, token: string) => Promise<RegistryAnswer>;
+/** What one GET brought back: an answer, or why none came (refused, reset, timed out). */
+type Outcome = Answer | { failure: string };
 
-const TIMEOUT_MS = 15_000;
+interface Answer {
+  status: number;
+  body: string;
+  contentType: string;
+  retryAfter: string | undefined;
+}
 
-export const fetchWithToken: RegistryFetch = async (url, token) => {
-  // @actions/http-client honours the runner's https_proxy/no_proxy settings, as npm does.
-  const client = new HttpClient('setup-pulumi-npm', [], { socketTimeout: TIMEOUT_MS, allowRetries: false });
-  try {
-    const response = await client.get(url, { authorization: `Bearer ${token}`, accept: 'application/json' });
-    return { status: response.message.statusCode ?? 0, body: await response.readBody() };
-  } finally {
-    client.dispose();
-  }
-};
+/** How many attempts a request took, and its last outcome. */
+interface Tally {
+  attempts: number;
+}
+type Reply = Outcome & Tally;
+
+const ATTEMPTS = 3;
+const WHOAMI = 'who the token belongs to';
 
 /**
  * Asks the registry who the token belongs to (npm's whoami endpoint), then reads one scope package, so a token
- * that is valid but has no access fails here, in one line, rather than as an npm install log.
+ * that is valid but has no access fails here, in one line, rather than as an npm install log. Each request is
+ * tried up to 3 times when the failure may pass (no answer, 5xx, 429); a 4xx answer is final.
  */
-export async function checkToken(registryUrl: string, token: string, scopePackage: string | undefined, fetch: RegistryFetch = fetchWithToken): Promise<RegistryIdentity> {
-  const whoami = await ask(fetch, new URL('-/whoami', registryUrl).toString(), token, registryUrl);
+export async function checkToken(registryUrl: string, token: string, scopePackage: string | undefined, options: TokenCheckOptions = {}): Promise<RegistryIdentity> {
+  const limits: Required<TokenCheckOptions> = {
+    timeoutMs: options.timeoutMs ?? 15_000,
+    backoffMs: options.backoffMs ?? 500,
+    maxWaitMs: options.maxWaitMs ?? 10_000,
+    log: options.log ?? core.info,
+  };
+  const ask = async (path: string) => answered(await getWithRetries(new URL(path, registryUrl).toString(), token, limits), registryUrl);
+
+  const whoami = await ask('-/whoami');
   let username: string | undefined;
   if (whoami.status === 200) {
-    username = usernameOf(whoami.body);
+    username = usernameOf(jsonOf(whoami, registryUrl, WHOAMI));
     if (!username) throw rejected(registryUrl, 'it knows no user for the token');
   } else if (whoami.status !== 404) {
     // 404: the registry has no whoami endpoint; the package read below still proves the token.
-    throw statusError(whoami.status, registryUrl, 'who the token belongs to');
+    throw statusError(whoami, registryUrl, WHOAMI);
   }
   if (scopePackage) {
-    const packument = await ask(fetch, new URL(scopePackage.replace('/', '%2f'), registryUrl).toString(), token, registryUrl);
-    if (packument.status !== 200) throw statusError(packument.status, registryUrl, scopePackage);
+    const packument = await ask(scopePackage.replace('/', '%2f'));
+    if (packument.status !== 200) throw statusError(packument, registryUrl, scopePackage);
+    jsonOf(packument, registryUrl, scopePackage);
   }
   return { username, checkedPackage: scopePackage };
 }
 
-async function ask(fetch: RegistryFetch, url: string, token: string, registryUrl: string): Promise<RegistryAnswer> {
+async function getWithRetries(url: string, token: string, limits: Required<TokenCheckOptions>): Promise<Reply> {
+  for (let attempt = 1; attempt < ATTEMPTS; attempt++) {
+    const outcome = await getOnce(url, token, limits.timeoutMs);
+    if (!isTransient(outcome)) return { ...outcome, attempts: attempt };
+    const wait = waitAfter(attempt, outcome, limits);
+    limits.log(`Token check: GET ${url} ${describe(outcome)}; retrying in ${seconds(wait)} (attempt ${attempt + 1} of ${ATTEMPTS}).`);
+    await sleep(wait);
+  }
+  return { ...(await getOnce(url, token, limits.timeoutMs)), attempts: ATTEMPTS };
+}
+
+/** One GET with the token. Never rejects: a request with no answer within `timeoutMs` becomes a failure. */
+async function getOnce(url: string, token: string, timeoutMs: number): Promise<Outcome> {
+  // @actions/http-client honours the runner's https_proxy/no_proxy settings, as npm does.
+  const client = new HttpClient('setup-pulumi-npm', [], { socketTimeout: timeoutMs, allowRetries: false });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve({ failure: `timed out after ${seconds(timeoutMs)}` }), timeoutMs);
+  });
+  const answer = (async (): Promise<Outcome> => {
+    const response = await client.get(url, { authorization: `Bearer ${token}`, accept: 'application/json' });
+    // Read the stream directly: readBody() never settles when the connection drops mid-body.
+    const body = await text(response.message);
+    const { headers } = response.message;
+    return { status: response.message.statusCode ?? 0, body, contentType: headers['content-type'] ?? '', retryAfter: headers['retry-after'] };
+  })().catch((error: unknown) => ({ failure: (error as NodeJS.ErrnoException).code ?? (error as Error).message }));
   try {
-    return await fetch(url, token);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ActionError(`Token check: the registry ${registryUrl} is unreachable (${reason}). Check "registry-url", and that the runner can reach it (proxy, firewall, registry status).`);
+    return await Promise.race([answer, deadline]);
+  } finally {
+    clearTimeout(timer);
+    // Destroys the agent's sockets, so a request the deadline cut short stops too.
+    client.dispose();
   }
 }
 
-function usernameOf(body: string): string | undefined {
-  try {
-    const parsed = JSON.parse(body) as { username?: unknown };
-    return typeof parsed.username === 'string' && parsed.username ? parsed.username : undefined;
-  } catch {
-    return undefined;
+function isTransient(outcome: Outcome): boolean {
+  return 'failure' in outcome || outcome.status === 429 || outcome.status >= 500;
+}
+
+/** The registry's Retry-After (seconds or an HTTP date) when it sent one, else exponential backoff; capped. */
+function waitAfter(attempt: number, outcome: Outcome, limits: Required<TokenCheckOptions>): number {
+  const backoff = limits.backoffMs * 2 ** (attempt - 1);
+  const retryAfter = 'failure' in outcome ? undefined : outcome.retryAfter?.trim();
+  let asked: number | undefined;
+  if (retryAfter && /^\d+$/.test(retryAfter)) asked = Number(retryAfter) * 1000;
+  else if (retryAfter && !Number.isNaN(Date.parse(retryAfter))) asked = Math.max(0, Date.parse(retryAfter) - Date.now());
+  return Math.min(asked ?? backoff, limits.maxWaitMs);
+}
+
+function describe(outcome: Outcome): string {
+  return 'failure' in outcome ? `got no answer (${outcome.failure})` : `answered ${outcome.status}`;
+}
+
+function seconds(ms: number): string {
+  return `${ms / 1000} s`;
+}
+
+function attemptCount(reply: Tally): string {
+  return reply.attempts === 1 ? '1 attempt' : `${reply.attempts} attempts`;
+}
+
+function answered(reply: Reply, registryUrl: string): Answer & Tally {
+  if ('failure' in reply) {
+    throw new ActionError(`Token check: the registry ${registryUrl} is unreachable after ${attemptCount(reply)} (${reply.failure}). Check "registry-url", and that the runner can reach it (proxy, firewall, registry status).`);
   }
+  return reply;
+}
+
+/** The parsed body of a 200 answer; a body that is not JSON means the URL is not an npm registry. */
+function jsonOf(answer: Answer, registryUrl: string, asked: string): unknown {
+  try {
+    return JSON.parse(answer.body) as unknown;
+  } catch {
+    const what = /html/i.test(answer.contentType) ? 'an HTML page' : 'a body that is not JSON';
+    throw new ActionError(`Token check: ${registryUrl} does not look like an npm registry: asked for ${asked}, it answered 200 with ${what} (a login page or a proxy, perhaps). Check "registry-url".`);
+  }
+}
+
+function usernameOf(parsed: unknown): string | undefined {
+  const username = (parsed as { username?: unknown } | null)?.username;
+  return typeof username === 'string' && username ? username : undefined;
 }
 
 function rejected(registryUrl: string, why: string): ActionError {
   return new ActionError(`Token check: the registry ${registryUrl} rejected the token (401, ${why}): it is wrong, expired or revoked. Create a new Pulumi access token and update the secret passed as "pulumi-access-token".`);
 }
 
-function statusError(status: number, registryUrl: string, asked: string): ActionError {
-  if (status === 401) return rejected(registryUrl, `when asked for ${asked}`);
-  if (status === 403) {
+function statusError(reply: Answer & Tally, registryUrl: string, asked: string): ActionError {
+  if (reply.status === 401) return rejected(registryUrl, `when asked for ${asked}`);
+  if (reply.status === 403) {
     return new ActionError(`Token check: the token is valid but has no access to ${asked} on ${registryUrl} (403). Use a token of an account or organization that may read the scope's packages.`);
   }
-  return new ActionError(`Token check: the registry ${registryUrl} answered ${status} when asked for ${asked}, so it is not usable now. Check "registry-url", or retry when the registry is up.`);
+  return new ActionError(`Token check: the registry ${registryUrl} answered ${reply.status} when asked for ${asked} (${attemptCount(reply)}), so it is not usable now. Check "registry-url", or retry when the registry is up.`);
 }

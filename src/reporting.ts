@@ -2,11 +2,13 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import type { Finding, ProgramReport } from './policy/index.js';
-import { summaryRows } from './policy/index.js';
+import { summaryRows, totals } from './policy/index.js';
 import type { VerifiedLink } from './link.js';
 
 /** Everything a run found and did: the JSON report, the job summary and the outputs are all made from this. */
 export interface RunRecord {
+  /** Paths in the report and the summary are shown relative to it. */
+  workspace: string;
   settings: {
     registryUrl: string;
     scope: string;
@@ -28,6 +30,8 @@ export interface RunRecord {
 
 export interface ProgramRecord {
   dir: string;
+  /** The folder relative to the workspace, as messages name it. */
+  name: string;
   policy?: ProgramReport;
   installed?: 'ran' | 'skipped (cache hit)';
   installSeconds?: number;
@@ -38,8 +42,10 @@ export function allFindings(record: RunRecord): Finding[] {
   return record.programs.flatMap((program) => program.policy?.findings ?? []);
 }
 
-export function countErrors(findings: Finding[]): number {
-  return findings.filter((finding) => finding.severity === 'error').length;
+/** "2 errors, 1 warning". */
+export function countLine(findings: Finding[]): string {
+  const { errors, warnings } = totals(findings);
+  return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
 }
 
 /** Findings become annotations on the exact line and column, with paths relative to the repository as GitHub wants. */
@@ -60,7 +66,8 @@ export function annotate(findings: Finding[], workspace: string): void {
 }
 
 /** The job summary: what was configured, installed, linked and found. Pure, so it can be tested as text. */
-export function summaryMarkdown(record: RunRecord, workspace: string): string {
+export function summaryMarkdown(record: RunRecord): string {
+  const workspace = record.workspace;
   const lines: string[] = ['## Setup Pulumi npm', ''];
   lines.push(record.failure ? `**Failed:** ${record.failure}` : '**Succeeded.**', '');
   const s = record.settings;
@@ -77,8 +84,7 @@ export function summaryMarkdown(record: RunRecord, workspace: string): string {
     '',
   );
   for (const program of record.programs) {
-    const name = toPosix(path.relative(workspace, program.dir)) || '.';
-    lines.push(`### Program \`${name}\``, '');
+    lines.push(`### Program \`${toPosix(program.name)}\``, '');
     const facts = [
       program.installed ? `install ${program.installed}${program.installSeconds !== undefined ? ` in ${program.installSeconds.toFixed(1)} s` : ''}` : undefined,
       ...(program.links ?? []).map((link) => `\`${link.name}\` linked to \`${link.target}\`${link.version ? ` (${link.version})` : ''}`),
@@ -86,9 +92,7 @@ export function summaryMarkdown(record: RunRecord, workspace: string): string {
     if (facts.length) lines.push(...facts.map((fact) => `- ${fact}`), '');
     if (program.policy?.packages.length) lines.push(...markdownTable(summaryRows(program.policy)), '');
   }
-  const findings = allFindings(record);
-  const errors = countErrors(findings);
-  lines.push(`**Policy:** ${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'}.`, '');
+  lines.push(`**Policy:** ${countLine(allFindings(record))}.`, '');
   return lines.join('\n');
 }
 
@@ -112,12 +116,13 @@ function markdownTable(rows: string[][]): string[] {
 }
 
 /** The JSON report, written where later steps can read it; paths relative to the workspace. */
-export async function writeJsonReport(record: RunRecord, runnerTemp: string, workspace: string): Promise<string> {
+export async function writeJsonReport(record: RunRecord, runnerTemp: string): Promise<string> {
   const file = path.join(runnerTemp, `setup-pulumi-npm-report-${process.pid}-${Date.now()}.json`);
-  const relative = (file: string) => toPosix(path.relative(workspace, file)) || '.';
+  const relative = (file: string) => toPosix(path.relative(record.workspace, file)) || '.';
   const findings = allFindings(record).map((finding) => ({ ...finding, file: relative(finding.file) }));
-  const programs = record.programs.map(({ dir, policy, ...rest }) => ({ dir: relative(dir), ...rest, packages: policy?.packages ?? [] }));
-  const report = { ...record, programs, violations: countErrors(findings), findings };
+  const programs = record.programs.map(({ dir, name, policy, ...rest }) => ({ dir: toPosix(name), ...rest, packages: policy?.packages ?? [] }));
+  const { workspace: _workspace, ...rest } = record;
+  const report = { ...rest, programs, violations: totals(findings).errors, findings };
   await fs.writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;
 }

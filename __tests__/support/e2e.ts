@@ -61,6 +61,16 @@ async function writeProgramWithSource(dir: string, manifest: unknown): Promise<v
   await fs.writeFile(path.join(dir, 'index.js'), programSource(manifest));
 }
 
+/** Runs a test in its own sandbox, removed afterwards whatever the test did. */
+export async function withSandbox(programs: Record<string, unknown> | undefined, test: (sandbox: Sandbox) => Promise<void>): Promise<void> {
+  const sandbox = await makeSandbox(programs);
+  try {
+    await test(sandbox);
+  } finally {
+    await sandbox.cleanup();
+  }
+}
+
 export interface SetupRunOptions {
   inputs?: Record<string, string>;
   env?: Record<string, string | undefined>;

@@ -1,0 +1,515 @@
+export const id = 282;
+export const ids = [282];
+export const modules = {
+
+/***/ 2282:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  cacheServiceUnavailable: () => (/* reexport */ cacheServiceUnavailable),
+  isInstalledTreeCurrent: () => (/* reexport */ isInstalledTreeCurrent),
+  planNodeModulesCache: () => (/* reexport */ planNodeModulesCache),
+  reasonNotToSave: () => (/* reexport */ reasonNotToSave),
+  restoreNodeModules: () => (/* reexport */ restoreNodeModules),
+  saveNodeModules: () => (/* reexport */ saveNodeModules)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 340 modules
+var cache = __webpack_require__(1691);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: external "node:diagnostics_channel"
+var external_node_diagnostics_channel_ = __webpack_require__(3053);
+;// CONCATENATED MODULE: ./src/cache/deadline.ts
+
+/** The SDK's own default for one download segment (10 minutes). */
+const DEFAULT_TIMEOUT_MINUTES = 10;
+const REQUEST_START = 'http.client.request.start';
+/**
+ * The time a cache download may take: SEGMENT_DOWNLOAD_TIMEOUT_MINS, as `@actions/cache` reads it. The SDK applies
+ * it only to downloads from Azure hosts, so the restore applies it itself.
+ */
+function downloadTimeoutMinutes() {
+    const minutes = Number(process.env.SEGMENT_DOWNLOAD_TIMEOUT_MINS);
+    return Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_TIMEOUT_MINUTES;
+}
+/**
+ * Runs `work` and, once `ms` have passed, aborts every HTTP request it still has open or opens later, with a
+ * timeout error the SDK gives up on (rather than retrying). The SDK takes no abort signal; Node announces each
+ * client request on a diagnostics channel. A download aborted this way never reaches the extraction.
+ */
+async function withHttpDeadline(ms, work) {
+    const open = new Set();
+    let expired = false;
+    const abort = (request) => request.destroy(Object.assign(new Error(`cache transfer exceeded ${ms} ms`), { code: 'ETIMEDOUT' }));
+    const onRequest = (message) => {
+        const { request } = message;
+        if (expired) {
+            abort(request);
+            return;
+        }
+        open.add(request);
+        request.once('close', () => open.delete(request));
+    };
+    (0,external_node_diagnostics_channel_.subscribe)(REQUEST_START, onRequest);
+    const timer = setTimeout(() => {
+        expired = true;
+        for (const request of open)
+            abort(request);
+    }, ms);
+    try {
+        return { value: await work(), expired };
+    }
+    finally {
+        clearTimeout(timer);
+        (0,external_node_diagnostics_channel_.unsubscribe)(REQUEST_START, onRequest);
+    }
+}
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
+;// CONCATENATED MODULE: ./src/cache/paths.ts
+
+
+
+/** Package names a link may have; anything else could not be a directory in node_modules or would act as a glob. */
+const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/i;
+const CHILDREN = 'node_modules/*';
+/**
+ * The `@actions/cache` path patterns for the archive: each program's node_modules children, minus the linked
+ * packages (symlinks into the global prefix, re-linked on every run). A plain `node_modules` path would take the
+ * links along, because `!` patterns only drop what the globber itself matched. The patterns are relative to the
+ * workspace and do not depend on what is on disk, so a save and a later restore on a fresh runner compute the same
+ * cache version from them.
+ */
+async function cachePaths(workspace, programDirs, links) {
+    for (const link of links) {
+        if (!PACKAGE_NAME.test(link))
+            throw new errors/* ActionError */.l(`"${link}" is not a package name that can be linked; use a name such as pulumi or @scope/name.`);
+    }
+    const realWorkspace = await realDir(workspace, `The workspace ${workspace} does not exist.`);
+    const dirs = await Promise.all(programDirs.map(async (dir) => {
+        const missing = `Working directory "${dir}" does not exist in the workspace; check the working-directory input.`;
+        const inside = (0,external_node_path_.relative)(realWorkspace, await realDir((0,external_node_path_.resolve)(workspace, dir), missing));
+        if (inside === '..' || inside.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(inside)) {
+            throw new errors/* ActionError */.l(`Working directory "${dir}" is outside the workspace ${workspace}; only node_modules inside the workspace can be cached.`);
+        }
+        return inside.split(external_node_path_.sep).join('/');
+    }));
+    const sortedLinks = [...new Set(links)].sort();
+    return [...new Set(dirs)].sort().flatMap((dir) => patternsFor(dir === '' ? '' : `${escapeGlob(dir)}/`, sortedLinks));
+}
+/** The node_modules directories (relative to the workspace) that `cachePaths` patterns cover. */
+function nodeModulesDirs(paths) {
+    return paths
+        .filter((path) => (path === CHILDREN || path.endsWith(`/${CHILDREN}`)) && !path.startsWith('!'))
+        .map((path) => unescapeGlob(path.slice(0, -'/*'.length)));
+}
+function patternsFor(base, links) {
+    const patterns = [`${base}${CHILDREN}`];
+    const splitScopes = new Set();
+    for (const link of links) {
+        const scope = link.startsWith('@') ? link.slice(0, link.indexOf('/')) : undefined;
+        if (scope && !splitScopes.has(scope)) {
+            // Take the scope folder apart so that its other packages stay in the archive.
+            splitScopes.add(scope);
+            patterns.push(`!${base}node_modules/${scope}`, `${base}node_modules/${scope}/*`);
+        }
+        patterns.push(`!${base}node_modules/${link}`);
+    }
+    return patterns;
+}
+async function realDir(path, whenMissing) {
+    try {
+        return await (0,promises_.realpath)(path);
+    }
+    catch {
+        throw new errors/* ActionError */.l(whenMissing);
+    }
+}
+/** @actions/glob reads `*`, `?`, `[` and `\` as pattern syntax, and `!`, `#`, `~` at the start. */
+function escapeGlob(dir) {
+    const escaped = dir.replace(/\\/g, '\\\\').replace(/[[?*]/g, (char) => `[${char}]`);
+    return /^[!#~]/.test(escaped) ? `./${escaped}` : escaped;
+}
+function unescapeGlob(pattern) {
+    return pattern.replace(/^\.\//, '').replace(/\[([[?*])\]/g, '$1').replace(/\\\\/g, '\\');
+}
+
+;// CONCATENATED MODULE: ./src/cache/sdk-call.ts
+const ANNOTATION = /^::(error|warning|notice)(?: [^:]*)?::(.*?)(\r?\n)?$/;
+const DEBUG = /^::debug::(.*?)\r?\n?$/;
+/**
+ * Runs one `@actions/cache` call
+ * - in GITHUB_WORKSPACE: the SDK globs relative paths from process.cwd() but runs tar in GITHUB_WORKSPACE, and
+ *   both must agree;
+ * - with the annotations it raises turned into debug lines and handed back, so that a fault becomes one message of
+ *   ours rather than the SDK's own warnings and error annotations (it raises an error for a 5xx).
+ * Nothing else may write annotations while it runs; the action's main step does one thing at a time.
+ */
+async function callCacheSdk(call) {
+    const lines = [];
+    const originalCwd = process.cwd();
+    const stopIntercepting = interceptStdout((text) => reroute(text, lines));
+    try {
+        process.chdir(process.env.GITHUB_WORKSPACE || originalCwd);
+        return { outcome: { ok: true, value: await call() }, lines };
+    }
+    catch (error) {
+        return { outcome: { ok: false, error }, lines };
+    }
+    finally {
+        stopIntercepting();
+        process.chdir(originalCwd);
+    }
+}
+/** Passes everything written to process.stdout through `rewrite` until the returned function is called. */
+function interceptStdout(rewrite) {
+    const original = process.stdout.write;
+    const write = original.bind(process.stdout);
+    process.stdout.write = ((chunk, ...rest) => {
+        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+        return Reflect.apply(write, process.stdout, [rewrite(text), ...rest]);
+    });
+    return () => {
+        process.stdout.write = original;
+    };
+}
+/** The first problem the call reported (an annotation, or a thrown error), as one line. */
+function firstProblem(outcome, lines) {
+    const raised = lines.find((line) => line.level !== 'info' && line.level !== 'debug')?.text;
+    const thrown = outcome.ok ? undefined : outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    const problem = raised ?? thrown;
+    return problem?.split(/\r?\n/)[0]?.replace(/^Failed to (restore|save): /, '');
+}
+function reroute(text, lines) {
+    return text.split(/(?<=\n)/).map((line) => {
+        const annotation = ANNOTATION.exec(line);
+        if (annotation) {
+            const [, level = 'warning', data = '', eol = ''] = annotation;
+            lines.push({ level: level, text: unescapeCommandData(data) });
+            return `::debug::${data}${eol}`;
+        }
+        const debug = DEBUG.exec(line);
+        if (debug)
+            lines.push({ level: 'debug', text: unescapeCommandData(debug[1] ?? '') });
+        else if (line.trim() && !line.startsWith('::'))
+            lines.push({ level: 'info', text: line.trimEnd() });
+        return line;
+    }).join('');
+}
+/** Undoes @actions/core's escaping of command data. */
+function unescapeCommandData(data) {
+    return data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+}
+
+;// CONCATENATED MODULE: ./src/cache/restore.ts
+
+
+
+
+
+
+
+/**
+ * Restores the node_modules trees of `paths` (from `cachePaths`). Faults never throw: a service that is missing,
+ * unreachable, failing or slower than SEGMENT_DOWNLOAD_TIMEOUT_MINS, or an archive that does not extract, is a miss
+ * with one warning or notice, and leaves no half-extracted tree behind.
+ */
+async function restoreNodeModules(paths, keys) {
+    if (!cache/* isFeatureAvailable */.w3()) {
+        return { hit: false, message: { level: 'notice', text: 'The Actions cache service is not available on this runner; installing without the node_modules cache.' } };
+    }
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+    const freshDirs = nodeModulesDirs(paths).map((dir) => (0,external_node_path_.resolve)(workspace, dir)).filter((dir) => !(0,external_node_fs_.existsSync)(dir));
+    const minutes = downloadTimeoutMinutes();
+    const { value: { outcome, lines }, expired } = await withHttpDeadline(minutes * 60_000, () => callCacheSdk(() => cache/* restoreCache */.P3(paths, keys.primaryKey, keys.restoreKeys)));
+    const problem = firstProblem(outcome, lines);
+    if (problem !== undefined) {
+        // A download cut short or an archive that failed midway may have left part of a tree; the install needs none.
+        await Promise.all(freshDirs.map((dir) => (0,promises_.rm)(dir, { recursive: true, force: true })));
+        const text = expired
+            ? `Restoring the node_modules cache took longer than SEGMENT_DOWNLOAD_TIMEOUT_MINS (${minutes} min); installing without it.`
+            : `Restoring the node_modules cache failed (${problem}); installing without it.`;
+        return { hit: false, message: { level: 'warning', text } };
+    }
+    const matchedKey = outcome.ok ? outcome.value : undefined;
+    if (matchedKey === undefined) {
+        const skipped = lines.find((line) => line.text.startsWith('Cache restore skipped'))?.text;
+        return { hit: false, message: { level: 'info', text: skipped ?? `No node_modules cache for key ${keys.primaryKey}.` } };
+    }
+    const hit = matchedKey === keys.primaryKey;
+    const text = hit
+        ? `Restored node_modules from cache key ${matchedKey}.`
+        : `Restored node_modules from the older cache key ${matchedKey}; the install brings it up to date.`;
+    return { hit, matchedKey, message: { level: 'info', text } };
+}
+
+;// CONCATENATED MODULE: ./src/cache/save.ts
+
+
+
+
+
+/** What the SDK says when another job holds the reservation of the same key and version. */
+const RESERVED_ELSEWHERE = 'another job may be creating this cache';
+/**
+ * Service v2 says RESERVED_ELSEWHERE for any failed reservation, a request that never got an answer included; only
+ * its debug line tells the two apart.
+ */
+const RESERVATION_REQUEST_FAILED = /^Failed to reserve cache: (?:Error: )?(Failed to CreateCacheEntry: .*)/s;
+/**
+ * Saves the node_modules trees of `paths` (from `cachePaths`) under `primaryKey`. Faults never throw: a missing or
+ * failing service, a key another job is already saving, or a read-only cache token each come back as one message.
+ */
+async function saveNodeModules(paths, primaryKey) {
+    const notSaved = (level, text) => ({ saved: false, message: { level, text } });
+    if (!cache/* isFeatureAvailable */.w3()) {
+        return notSaved('notice', 'The Actions cache service is not available on this runner; node_modules was not saved.');
+    }
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+    if (!nodeModulesDirs(paths).some((dir) => (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(workspace, dir))))
+        return notSaved('info', 'There is no node_modules to cache.');
+    const { outcome, lines } = await callCacheSdk(() => cache/* saveCache */.Io(paths, primaryKey));
+    const said = (fragment) => lines.some((line) => line.text.includes(fragment));
+    if (said(cache/* CACHE_WRITE_DENIED_PREFIX */.ip)) {
+        return notSaved('notice', 'This run may not write to the cache (its cache token is read-only); node_modules was not saved.');
+    }
+    const requestFailure = lines.map((line) => RESERVATION_REQUEST_FAILED.exec(line.text)?.[1]).find(Boolean);
+    if (!requestFailure && said(RESERVED_ELSEWHERE)) {
+        return notSaved('notice', `Another job is already saving cache key ${primaryKey}; this job did not save node_modules.`);
+    }
+    const problem = requestFailure?.split(/\r?\n/)[0] ?? firstProblem(outcome, lines);
+    if (problem !== undefined)
+        return notSaved('warning', `Saving the node_modules cache failed (${problem}); the job goes on.`);
+    if (!outcome.ok || outcome.value === -1) {
+        return notSaved('info', lines.find((line) => line.text.startsWith('Cache save skipped'))?.text ?? `node_modules was not saved under cache key ${primaryKey}.`);
+    }
+    return { saved: true, message: { level: 'info', text: `Saved node_modules to cache key ${primaryKey}.` } };
+}
+
+;// CONCATENATED MODULE: ./src/cache/lockfile-compare.ts
+const PINNING_FIELDS = ['version', 'resolved', 'integrity', 'link'];
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
+/**
+ * Why the tree npm recorded in node_modules/.package-lock.json is not the one package-lock.json describes, or
+ * undefined when it is. Linked packages are left out on both sides: they are re-linked on every run. Optional
+ * packages may be missing (npm skips those for other platforms).
+ */
+function describeMismatch(packageJson, lockfile, installedLockfile, links) {
+    const wanted = packagesOf(lockfile);
+    const installed = packagesOf(installedLockfile);
+    if (!wanted)
+        return 'package-lock.json has no "packages" map (lockfileVersion 1); the install rewrites it';
+    if (!installed)
+        return 'node_modules/.package-lock.json has no "packages" map';
+    const root = asRecord(wanted['']);
+    for (const field of DEPENDENCY_FIELDS) {
+        if (canonical(asRecord(packageJson)[field]) !== canonical(root[field])) {
+            return `package.json and package-lock.json list different ${field}`;
+        }
+    }
+    const ignored = ignoredKeys(installed, links);
+    for (const [key, entry] of Object.entries(wanted)) {
+        if (key === '' || ignored(key))
+            continue;
+        const present = installed[key];
+        if (!present) {
+            if (entry.optional)
+                continue;
+            return `${key} is in package-lock.json but not installed`;
+        }
+        const differing = PINNING_FIELDS.find((field) => entry[field] !== present[field]);
+        if (differing)
+            return `${key} has ${differing} ${String(present[differing])}, package-lock.json wants ${String(entry[differing])}`;
+    }
+    const extraneous = Object.keys(installed).find((key) => !ignored(key) && !(key in wanted));
+    return extraneous ? `${extraneous} is installed but not in package-lock.json` : undefined;
+}
+/** The node_modules folders the installed lockfile records (links left out), for checking that they exist. */
+function recordedFolders(installedLockfile, links) {
+    const installed = packagesOf(installedLockfile) ?? {};
+    const ignored = ignoredKeys(installed, links);
+    return Object.keys(installed).filter((key) => key.startsWith('node_modules/') && !ignored(key));
+}
+/** Keys belonging to a linked package: its folder, anything below it, and the link target npm records. */
+function ignoredKeys(installed, links) {
+    const roots = links.flatMap((link) => {
+        const folder = `node_modules/${link}`;
+        const target = installed[folder]?.link ? installed[folder]?.resolved : undefined;
+        return target ? [folder, target] : [folder];
+    });
+    return (key) => roots.some((root) => key === root || key.startsWith(`${root}/`));
+}
+function packagesOf(lockfile) {
+    const packages = asRecord(lockfile).packages;
+    return typeof packages === 'object' && packages !== null ? packages : undefined;
+}
+function asRecord(value) {
+    return typeof value === 'object' && value !== null ? value : {};
+}
+/** Order-free JSON of a dependency map; a missing map and an empty one are the same. */
+function canonical(map) {
+    return JSON.stringify(Object.entries(asRecord(map)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+;// CONCATENATED MODULE: ./src/cache/verify.ts
+
+
+
+/**
+ * Whether `programDir/node_modules` is the tree its package-lock.json describes, judged from npm's own record of the
+ * installed tree (node_modules/.package-lock.json) and the folders that record names. Packages in `links` are left
+ * out (they are re-linked on every run). Never throws: anything unreadable makes the tree not current, and the
+ * install that follows reports the real problem.
+ */
+async function isInstalledTreeCurrent(programDir, links = []) {
+    let files;
+    try {
+        files = await Promise.all(['package.json', 'package-lock.json', 'node_modules/.package-lock.json'].map((file) => readJson(programDir, file)));
+    }
+    catch (error) {
+        if (error instanceof UnreadableFile)
+            return { current: false, reason: error.message };
+        throw error;
+    }
+    const [packageJson, lockfile, installedLockfile] = files;
+    const reason = describeMismatch(packageJson, lockfile, installedLockfile, links);
+    if (reason)
+        return { current: false, reason };
+    for (const folder of recordedFolders(installedLockfile, links)) {
+        if (!(await exists((0,external_node_path_.join)(programDir, folder))))
+            return { current: false, reason: `${folder} is recorded as installed but is missing` };
+    }
+    return { current: true };
+}
+class UnreadableFile extends Error {
+}
+async function readJson(dir, file) {
+    const text = await (0,promises_.readFile)((0,external_node_path_.join)(dir, file), 'utf8').catch(() => {
+        throw new UnreadableFile(`${file} is missing`);
+    });
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new UnreadableFile(`${file} is not valid JSON`);
+    }
+}
+async function exists(path) {
+    return (0,promises_.lstat)(path).then(() => true, () => false);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __webpack_require__(2088);
+var semver_default = /*#__PURE__*/__webpack_require__.n(semver);
+;// CONCATENATED MODULE: ./src/cache/key.ts
+
+
+
+/** @actions/cache refuses longer keys. */
+const MAX_KEY_LENGTH = 512;
+/**
+ * `<prefix->setup-pulumi-npm-<os>-<arch>-node<major>-npm<major>-<hash>`; the restore key is the same without the
+ * hash, so a changed lockfile still starts from the newest tree of the same platform and toolchain.
+ */
+function computeCacheKeys(input) {
+    if (input.prefix.includes(',')) {
+        throw new errors/* ActionError */.l(`cache-key-prefix "${input.prefix}" contains a comma, which cache keys cannot hold; remove it.`);
+    }
+    const toolchain = `node${majorOf('Node.js', input.nodeVersion)}-npm${majorOf('npm', input.npmVersion)}`;
+    const restoreKey = `${input.prefix ? `${input.prefix}-` : ''}setup-pulumi-npm-${input.platform}-${input.arch}-${toolchain}-`;
+    const primaryKey = restoreKey + treeHash(input);
+    if (primaryKey.length > MAX_KEY_LENGTH) {
+        throw new errors/* ActionError */.l(`cache-key-prefix is too long: the cache key would be ${primaryKey.length} characters, over the limit of ${MAX_KEY_LENGTH}; shorten it.`);
+    }
+    return { primaryKey, restoreKeys: [restoreKey] };
+}
+function majorOf(tool, version) {
+    const parsed = semver_default().parse(version.trim());
+    if (!parsed)
+        throw new errors/* ActionError */.l(`Could not read the ${tool} version "${version.trim()}"; check that ${tool} is installed and on the PATH.`);
+    return parsed.major;
+}
+/** Covers what decides the installed tree; order-free where order does not change it. */
+function treeHash(input) {
+    const programs = [...input.programs]
+        .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0))
+        .map((program) => ({
+        dir: program.dir,
+        // The lockfile pins the tree; without one, package.json is the best description there is.
+        source: program.lockfile === undefined ? 'package.json' : 'package-lock.json',
+        sha256: sha256(program.lockfile ?? program.packageJson),
+    }));
+    const links = [...new Set(input.links)].sort();
+    return sha256(JSON.stringify({ programs, installCommand: input.installCommand, registryUrl: input.registryUrl, links }));
+}
+function sha256(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/cache/run.ts
+
+
+
+
+async function planNodeModulesCache(input) {
+    const relative = (dir) => external_node_path_.relative(input.workspace, dir).split(external_node_path_.sep).join('/') || '.';
+    const keys = computeCacheKeys({
+        prefix: input.prefix,
+        platform: process.platform,
+        arch: process.arch,
+        nodeVersion: input.nodeVersion,
+        npmVersion: input.npmVersion,
+        programs: input.programs.map((program) => ({
+            dir: relative(program.dir),
+            packageJson: program.packageJson.text,
+            ...(program.lockfile ? { lockfile: program.lockfile.text } : {}),
+        })),
+        installCommand: input.installCommand,
+        registryUrl: input.registryUrl,
+        links: input.links,
+    });
+    const paths = await cachePaths(input.workspace, input.programs.map((program) => program.dir), input.links);
+    return { paths, ...keys };
+}
+/**
+ * Why the main step does not save, or undefined when it does. A pull_request_target run executes with the base
+ * repository's cache scope: a tree installed from a fork's changes must not land there.
+ */
+function reasonNotToSave(mode, exactHit, eventName) {
+    if (mode !== 'true')
+        return 'cache is "restore": restore only';
+    if (exactHit)
+        return 'the exact key was restored';
+    if (eventName === 'pull_request_target')
+        return 'pull_request_target runs never save';
+    return undefined;
+}
+/** Said once, before any cache work, so a runner without the service gets one notice rather than two. */
+function cacheServiceUnavailable() {
+    return (0,cache/* isFeatureAvailable */.w3)() ? undefined : 'The Actions cache service is not available on this runner; installing without the node_modules cache.';
+}
+
+;// CONCATENATED MODULE: ./src/cache/index.ts
+// The cache's entry point for the orchestrator, which loads it lazily: @actions/cache (with the Azure SDK) is most
+// of the bundle, and a policy-only run should not pay for it at start-up.
+
+
+
+
+
+
+/***/ })
+
+};

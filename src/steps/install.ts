@@ -1,0 +1,56 @@
+import * as core from '@actions/core';
+import { ActionError } from '../errors.js';
+import { globalPackagesFolder, linkIntoProgram, linkRestoredTree, registerLinkPath, requireGlobalLinks, verifyLinks, type LinkContext } from '../link.js';
+import { explainNpmFailure, withoutPeerInstall } from '../npm.js';
+import { totals, type PolicyOptions } from '../policy/index.js';
+import type { ProgramRecord } from '../reporting.js';
+import type { Settings } from '../settings.js';
+import { restoredTreeIsCurrent } from './cache.js';
+import { checkInstalledProgram } from './policy.js';
+
+export interface Linking {
+  links: string[];
+  /** npm's global folder, where the global links live; '' when nothing is linked. */
+  globalFolder: string;
+}
+
+/** Makes every linked package available as a global link before any install, so none is fetched from a registry. */
+export async function prepareLinks(settings: Settings, context: LinkContext, links: string[]): Promise<Linking> {
+  if (!links.length) return { links, globalFolder: '' };
+  return core.group('Link setup', async () => {
+    const globalFolder = await globalPackagesFolder(context, settings.workspace);
+    if (settings.linkPath) {
+      const name = await registerLinkPath(settings.linkPath, links, globalFolder);
+      core.info(`Registered ${settings.linkPath} as the global link of "${name}".`);
+    }
+    await requireGlobalLinks(links, globalFolder);
+    return { links, globalFolder };
+  });
+}
+
+/** Install (or keep a verified restored tree), link, verify the links, check the installed tree. */
+export async function installProgram(settings: Settings, context: LinkContext, program: ProgramRecord, linking: Linking, options: PolicyOptions, cacheHit: boolean): Promise<void> {
+  const { links, globalFolder } = linking;
+  const where = program.name;
+  const tree = cacheHit ? await restoredTreeIsCurrent(program.dir, links) : undefined;
+  if (tree?.current) {
+    core.info(`The restored node_modules is the tree package-lock.json describes: skipping "${settings.installCommand}".`);
+    program.installed = 'skipped (cache hit)';
+    // npm would re-read the whole restored tree only to put the same links back.
+    await linkRestoredTree(context, program.dir, where, links, globalFolder);
+  } else {
+    if (tree?.reason) core.info(`The restored node_modules is not the tree package-lock.json describes (${tree.reason}): installing.`);
+    const started = performance.now();
+    const installEnv = links.length ? withoutPeerInstall(context.env) : context.env;
+    const result = await context.run(settings.installCommand, [], { cwd: program.dir, env: installEnv });
+    if (result.exitCode !== 0) throw explainNpmFailure(settings.installCommand, where, result, settings.registryUrl);
+    program.installed = 'ran';
+    program.installSeconds = (performance.now() - started) / 1000;
+    await linkIntoProgram(context, program.dir, where, links);
+  }
+  program.links = await verifyLinks(program.dir, where, links);
+  const treeErrors = totals(await checkInstalledProgram(settings, program, options)).errors;
+  if (treeErrors > 0 && settings.policy === 'error') {
+    throw new ActionError(`The installed tree of ${where} breaks the dependency policy (${treeErrors} error${treeErrors === 1 ? '' : 's'}): see the annotations.`);
+  }
+}
