@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startRegistry, type TestRegistry } from './support/registry.js';
 import { NODE24 } from './support/runner.js';
-import { assertRunKeptSecret, docsProgram, errorsOf, failureOf, runSetup, withSandbox } from './support/e2e.js';
+import { assertRunKeptSecret, docsProgram, errorsOf, failureOf, runSetup, withSandbox, type Sandbox } from './support/e2e.js';
+import { recordScript } from './support/fixtures.js';
 
 let registry: TestRegistry;
 before(async () => {
@@ -266,5 +267,33 @@ describe('the main job, end to end', () => {
         await run.cleanup();
       }
     });
+  });
+
+  describe('install scripts never see the token', () => {
+    const program = {
+      ...docsProgram,
+      dependencies: { ...docsProgram.dependencies, 'fixture-native': '^1.0.0' },
+      scripts: { postinstall: 'node record-postinstall.js' },
+    };
+    const seen = (sandbox: Sandbox) => ({
+      dependency: JSON.parse(fs.readFileSync(path.join(sandbox.workspace, 'node_modules/fixture-native/install-ran.json'), 'utf8')),
+      program: JSON.parse(fs.readFileSync(path.join(sandbox.workspace, 'postinstall.json'), 'utf8')),
+    });
+
+    for (const [ignoreScripts, tokenVisible] of [['true', false], ['false', true]] as const) {
+      it(`ignore-scripts: ${ignoreScripts} runs the dependency's and the program's scripts ${tokenVisible ? 'with' : 'without'} the token`, async () => {
+        await withSandbox({ '.': program }, async (sandbox) => {
+          fs.writeFileSync(path.join(sandbox.workspace, 'record-postinstall.js'), recordScript('postinstall.json'));
+          const run = await runSetup(registry, sandbox, { inputs: { 'ignore-scripts': ignoreScripts } });
+          try {
+            assert.equal(run.main.exitCode, 0, run.main.log);
+            assert.deepEqual(seen(sandbox), { dependency: { tokenVisible }, program: { tokenVisible } });
+            if (ignoreScripts === 'true') assert.match(run.main.summary, /install scripts run without the token: `postinstall`/);
+          } finally {
+            await run.cleanup();
+          }
+        });
+      });
+    }
   });
 });

@@ -31,6 +31,11 @@ describe('explainNpmFailure', () => {
     assert.match(explain("npm error code E404\nnpm error 404 Not Found - GET http://127.0.0.1:4873/pulumi - no such package available\nnpm error 404\nnpm error 404  'pulumi@latest' is not in this registry."), /: pulumi@latest was not found \(404\)/);
   });
 
+  it('says when a signal killed the command', () => {
+    const message = explainNpmFailure('npm ci', 'infra', { exitCode: null, stdout: '', stderr: '' }, 'https://npmjs.pulumi.com/').message;
+    assert.match(message, /^"npm ci" in infra was killed before it finished \(by a signal/);
+  });
+
   it('points at npm\'s own log for anything else', () => {
     assert.equal(explain('npm error code ERESOLVE'), '"npm install" failed in infra (exit code 1): npm could not resolve the dependency tree (ERESOLVE). Align the conflicting versions in package.json; npm\'s explanation is in the log above.');
     assert.equal(explain('npm error code EINTEGRITY'), '"npm install" failed in infra (exit code 1) with npm error EINTEGRITY. npm\'s output is in the log above.');

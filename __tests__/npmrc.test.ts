@@ -67,7 +67,7 @@ describe('writeScopedNpmrc', () => {
     const userText = '//npmjs.pulumi.com/:_authToken=old\nfund=false\n';
     fs.writeFileSync(userFile, userText);
     const runnerTemp = path.join(temp, 'runner');
-    const written = await writeScopedNpmrc(runnerTemp, userFile, '@pulumi', 'https://npmjs.pulumi.com/');
+    const written = await writeScopedNpmrc({ runnerTemp, userConfigFile: userFile, scope: '@pulumi', registryUrl: 'https://npmjs.pulumi.com/' });
     assert.equal(path.dirname(written.dir), runnerTemp);
     assert.match(path.basename(written.dir), /^setup-pulumi-npm-/);
     assert.equal(written.file, path.join(written.dir, '.npmrc'));
@@ -78,7 +78,7 @@ describe('writeScopedNpmrc', () => {
   });
 
   it('starts from nothing when the user has no config', async () => {
-    const written = await writeScopedNpmrc(path.join(temp, 'runner2'), path.join(temp, 'absent'), '@pulumi', 'https://npmjs.pulumi.com/');
+    const written = await writeScopedNpmrc({ runnerTemp: path.join(temp, 'runner2'), userConfigFile: path.join(temp, 'absent'), scope: '@pulumi', registryUrl: 'https://npmjs.pulumi.com/' });
     assert.equal(written.mergedFrom, undefined);
     assert.equal(ours(fs.readFileSync(written.file, 'utf8')).length, 2);
   });
@@ -86,6 +86,20 @@ describe('writeScopedNpmrc', () => {
   it('names RUNNER_TEMP when it cannot write there', async () => {
     const blocked = path.join(temp, 'a-file');
     fs.writeFileSync(blocked, '');
-    await assert.rejects(writeScopedNpmrc(blocked, undefined, '@pulumi', 'https://npmjs.pulumi.com/'), { name: 'ActionError', message: /^Cannot write the npm config under RUNNER_TEMP \(.*a-file\): (EEXIST|ENOTDIR)\./ });
+    await assert.rejects(writeScopedNpmrc({ runnerTemp: blocked, userConfigFile: undefined, scope: '@pulumi', registryUrl: 'https://npmjs.pulumi.com/' }), { name: 'ActionError', message: /^Cannot write the npm config under RUNNER_TEMP \(.*a-file\): (EEXIST|ENOTDIR)\./ });
+  });
+
+  it('announces the folder before writing, and removes it when the disk is full', async () => {
+    const runnerTemp = path.join(temp, 'runner-full');
+    const announced: string[] = [];
+    const diskFull = async () => {
+      assert.equal(announced.length, 1, 'the folder was announced before the write');
+      throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    };
+    await assert.rejects(
+      writeScopedNpmrc({ runnerTemp, userConfigFile: undefined, scope: '@pulumi', registryUrl: 'https://npmjs.pulumi.com/', onFolder: (dir) => announced.push(dir), writeFile: diskFull }),
+      { name: 'ActionError', message: `Cannot write the npm config under RUNNER_TEMP (${runnerTemp}): ENOSPC. The runner's temporary folder must be writable and have free space.` },
+    );
+    assert.deepEqual(fs.readdirSync(runnerTemp), [], 'nothing is left behind');
   });
 });

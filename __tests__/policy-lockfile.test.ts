@@ -82,7 +82,13 @@ describe('lockfile-registry', () => {
   it('reports a lockfile that is not JSON at the error', () => {
     const findings = checkProgram(withLock('{\n  "lockfileVersion": 3,\n  oops\n}'), policyOptions()).findings;
     assert.deepEqual(findings.map((f) => [f.rule, f.file, f.line, f.column]), [['lockfile-registry', '/p/package-lock.json', 3, 3]]);
-    assert.match(findings[0]!.message, /cannot be read .*delete it and run npm install/);
+    assert.match(findings[0]!.message, /^package-lock\.json is not valid JSON: an unexpected character here; delete it and run npm install/);
+  });
+
+  it('reports a lockfile version npm never wrote, at the version', () => {
+    const findings = checkProgram(withLock('{\n  "name": "p",\n  "lockfileVersion": 9,\n  "packages": {}\n}'), policyOptions()).findings;
+    assert.deepEqual(findings.map((f) => [f.rule, f.line, f.column]), [['lockfile-registry', 3, 22]]);
+    assert.match(findings[0]!.message, /^package-lock\.json has lockfileVersion 9, which is none of npm's \(1, 2 or 3\)/);
   });
 
   it('accepts a registry URL given without its trailing slash, and is off when the rule is off', () => {

@@ -52,7 +52,7 @@ describe('the repository', () => {
     const action = YAML.parse(await fs.readFile(path.join(root, 'action.yml'), 'utf8'));
     assert.deepEqual(Object.keys(action.inputs), [
       'pulumi-access-token', 'registry-url', 'scope', 'working-directory', 'install', 'install-command', 'link', 'link-path',
-      'cache', 'cache-key-prefix', 'policy', 'policy-file',
+      'ignore-scripts', 'allow-untrusted', 'cache', 'cache-key-prefix', 'policy', 'policy-file',
     ]);
     assert.deepEqual(Object.keys(action.outputs), ['npmrc', 'cache-hit', 'cache-primary-key', 'cache-matched-key', 'violations', 'report']);
     assert.deepEqual(action.runs, { using: 'node24', main: 'dist/index.js', post: 'dist/index.js', 'post-if': 'always()' });

@@ -21,6 +21,8 @@ const defaults: Record<string, string> = {
   'install-command': 'npm install',
   link: 'pulumi',
   'link-path': '',
+  'ignore-scripts': 'true',
+  'allow-untrusted': 'false',
   cache: 'true',
   'cache-key-prefix': '',
   policy: 'error',
@@ -54,6 +56,8 @@ describe('readSettings', () => {
     assert.deepEqual(settings.links, ['pulumi']);
     assert.equal(settings.install, true);
     assert.equal(settings.cache, 'true');
+    assert.equal(settings.ignoreScripts, true);
+    assert.equal(settings.allowUntrusted, false);
     assert.equal(settings.policy, 'error');
     assert.equal(settings.policyFile, path.join(workspace, '.github/pulumi-npm-policy.yml'));
     assert.equal(settings.runnerTemp, '/tmp/runner');
@@ -90,6 +94,7 @@ describe('readSettings', () => {
     ['an unknown policy', { policy: 'strict' }, /^Input "policy" is "strict": use one of "error", "warn", "off"\.$/],
     ['an unknown cache mode', { cache: 'yes' }, /^Input "cache" is "yes": use one of "true", "false", "restore"\.$/],
     ['a non-boolean install', { install: 'maybe' }, /^Input "install" is "maybe": use "true" or "false"\.$/],
+    ['a non-boolean ignore-scripts', { 'ignore-scripts': 'yes' }, /^Input "ignore-scripts" is "yes": use "true" or "false"\.$/],
     ['a registry that is not a URL', { 'registry-url': 'npmjs.pulumi.com' }, /^Input "registry-url" is "npmjs\.pulumi\.com", which is not a URL/],
     ['a registry with a query string', { 'registry-url': 'https://r.example.com/?token=x' }, /^Input "registry-url" .*remove the query string/],
     ['a registry of another protocol', { 'registry-url': 'ftp://r.example.com/' }, /only http:\/\/ and https:\/\//],

@@ -484,16 +484,18 @@ async function planNodeModulesCache(input) {
     return { paths, ...keys };
 }
 /**
- * Why the main step does not save, or undefined when it does. A pull_request_target run executes with the base
- * repository's cache scope: a tree installed from a fork's changes must not land there.
+ * Why the main step does not save, or undefined when it does. A pull_request_target run, or any run building a
+ * fork's code, executes with the base repository's cache scope: a tree installed from that code must not land there.
  */
-function reasonNotToSave(mode, exactHit, eventName) {
+function reasonNotToSave(mode, exactHit, eventName, untrusted) {
     if (mode !== 'true')
         return 'cache is "restore": restore only';
     if (exactHit)
         return 'the exact key was restored';
     if (eventName === 'pull_request_target')
         return 'pull_request_target runs never save';
+    if (untrusted)
+        return 'runs that build a fork\'s code never save';
     return undefined;
 }
 /** Said once, before any cache work, so a runner without the service gets one notice rather than two. */

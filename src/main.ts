@@ -6,6 +6,7 @@ import { npmEnvironment, runCommand, type CommandRunner } from './npm.js';
 import { userConfigPath, writeScopedNpmrc } from './npmrc.js';
 import { effectiveLinks, totals } from './policy/index.js';
 import { checkToken } from './registry-check.js';
+import { readEventPayload, untrustedRun, untrustedRunMessage } from './trust.js';
 import { allFindings, summaryMarkdown, writeJsonReport, type RunRecord } from './reporting.js';
 import { readSettings, type Settings } from './settings.js';
 import { markMainStarted, saveConfigDir } from './state.js';
@@ -50,12 +51,17 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
     core.info('Input "install" is false: the policy check ran alone; nothing was configured or installed.');
     return;
   }
+  const untrusted = untrustedRun(env['GITHUB_EVENT_NAME'], await readEventPayload(env['GITHUB_EVENT_PATH']));
+  if (untrusted && !settings.allowUntrusted) throw new ActionError(untrustedRunMessage(untrusted));
+  if (untrusted) core.warning(`"allow-untrusted" is true: the token goes to an install of ${untrusted.head}'s code.`);
   if (!settings.token) {
     throw new ActionError('The Pulumi access token is missing: "pulumi-access-token" is empty and PULUMI_ACCESS_TOKEN is not set. Pass it from a secret (pulumi-access-token: ${{ secrets.PULUMI_ACCESS_TOKEN }}). Pull requests from forks do not receive secrets: use "install: false" there to run the policy check alone.');
   }
 
   const npmrc = await core.group('npm config', async () => {
-    const written = await writeScopedNpmrc(settings.runnerTemp, userConfigPath(env), settings.scope, settings.registryUrl, saveConfigDir);
+    const written = await writeScopedNpmrc({
+      runnerTemp: settings.runnerTemp, userConfigFile: userConfigPath(env), scope: settings.scope, registryUrl: settings.registryUrl, onFolder: saveConfigDir,
+    });
     core.exportVariable('NPM_CONFIG_USERCONFIG', written.file);
     core.setOutput('npmrc', written.file);
     core.info(`Wrote ${written.file}: ${settings.scope} → ${settings.registryUrl}${written.mergedFrom ? `, keeping the settings of ${written.mergedFrom}` : ''}.`);
@@ -64,7 +70,7 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   record.npmrc = { file: npmrc.file, mergedFrom: npmrc.mergedFrom };
 
   record.registry = await core.group('Token check', async () => {
-    const identity = await checkToken(settings.registryUrl, settings.token, firstScopePackage(programs, settings.scope));
+    const identity = await checkToken(settings.registryUrl, settings.token, firstScopePackage(programs, settings.scope), { log: core.info });
     core.info(`The registry knows the token${identity.username ? ` as user "${identity.username}"` : ''}${identity.checkedPackage ? ` and grants read access to ${identity.checkedPackage}` : ''}.`);
     return identity;
   });
@@ -72,10 +78,11 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   const context: LinkContext = { run, env: npmEnvironment(env, settings.token, npmrc.file), registryUrl: settings.registryUrl };
   const linking = await prepareLinks(settings, context, effectiveLinks(options));
   const cache = await restoreStep(settings, context, programs, linking.links, record);
-  for (const program of record.programs) {
-    await core.group(`Install ${program.name}`, () => installProgram(settings, context, program, linking, options, cache?.hit ?? false));
+  for (const [index, program] of record.programs.entries()) {
+    const packageJson = programs[index]!.packageJson.text;
+    await core.group(`Install ${program.name}`, () => installProgram(settings, context, program, packageJson, linking, options, cache?.hit ?? false));
   }
-  if (cache) await saveStep(settings, cache, record, env['GITHUB_EVENT_NAME']);
+  if (cache) await saveStep(settings, cache, record, env['GITHUB_EVENT_NAME'], untrusted !== undefined);
 }
 
 async function finish(settings: Settings, record: RunRecord): Promise<void> {

@@ -4,7 +4,8 @@ import { ActionError } from './errors.js';
 import { TOKEN_VARIABLE } from './npmrc.js';
 
 export interface CommandResult {
-  exitCode: number;
+  /** null when a signal ended the process (killed, out of memory, the job cancelled). */
+  exitCode: number | null;
   stdout: string;
   stderr: string;
 }
@@ -20,7 +21,11 @@ export const runCommand: CommandRunner = async (commandLine, args, { cwd, env, q
     return await exec.getExecOutput(commandLine, args, { cwd, env: env as Record<string, string>, ignoreReturnCode: true, silent: quiet ?? false });
   } catch (error) {
     // @actions/exec rejects when the program cannot be started at all (not found on PATH, folder missing).
-    throw new ActionError(`Cannot run "${[commandLine, ...args].join(' ')}" in ${cwd}: ${(error as Error).message}. Make sure Node.js and npm are installed on the runner (actions/setup-node).`);
+    const program = commandLine.split(' ')[0];
+    if (/Unable to locate executable file/.test((error as Error).message)) {
+      throw new ActionError(`Cannot run "${program}": it is not on the PATH. Set up Node.js and npm in an earlier step (actions/setup-node).`);
+    }
+    throw new ActionError(`Cannot run "${[commandLine, ...args].join(' ')}" in ${cwd}: ${(error as Error).message}`);
   } finally {
     if (!quiet) process.stdout.write(`::${resume}::\n`);
   }
@@ -55,6 +60,9 @@ export function explainNpmFailure(what: string, where: string, result: CommandRe
   const code = /npm (?:error|ERR!) code (E\w+)/.exec(output)?.[1];
   const notFound = /npm (?:error|ERR!) 404 {1,2}'?([^'\s]+)'? is not in this registry/.exec(output)?.[1]
     ?? /npm (?:error|ERR!) 404 Not Found - GET (\S+)/.exec(output)?.[1];
+  if (result.exitCode === null) {
+    return new ActionError(`"${what}" in ${where} was killed before it finished (by a signal: out of memory, or the job was cancelled). Run the job again; if it recurs, look for memory use in the log above.`);
+  }
   const lead = `"${what}" failed in ${where} (exit code ${result.exitCode})`;
   switch (code) {
     case 'E401':

@@ -69,12 +69,25 @@ export interface WrittenNpmrc {
   mergedFrom: string | undefined;
 }
 
+export interface ScopedNpmrcRequest {
+  runnerTemp: string;
+  /** The user config npm would otherwise read; its settings are kept. */
+  userConfigFile: string | undefined;
+  scope: string;
+  registryUrl: string;
+  /** Hears of the folder as soon as it exists, before anything is written in it (see below). */
+  onFolder?: (dir: string) => void;
+  /** The file write, replaceable to simulate a full disk in tests. */
+  writeFile?: (file: string, text: string, options: { mode: number }) => Promise<void>;
+}
+
 /**
- * Writes the scoped config in a folder of its own under RUNNER_TEMP; the user's file is only read. `onFolder` hears
- * of the folder as soon as it exists, before anything is written in it, so the post step removes it even when the
- * main step is cancelled halfway.
+ * Writes the scoped config in a folder of its own under RUNNER_TEMP; the user's file is only read. The folder is
+ * announced before anything is written in it, so the post step removes it even when the main step is cancelled
+ * halfway; a failed write removes it at once.
  */
-export async function writeScopedNpmrc(runnerTemp: string, userConfigFile: string | undefined, scope: string, registryUrl: string, onFolder: (dir: string) => void = () => {}): Promise<WrittenNpmrc> {
+export async function writeScopedNpmrc(request: ScopedNpmrcRequest): Promise<WrittenNpmrc> {
+  const { runnerTemp, userConfigFile, scope, registryUrl, onFolder = () => {}, writeFile = fs.writeFile } = request;
   const userConfig = userConfigFile ? await readIfExists(userConfigFile) : undefined;
   let dir: string | undefined;
   try {
@@ -83,7 +96,7 @@ export async function writeScopedNpmrc(runnerTemp: string, userConfigFile: strin
     onFolder(dir);
     const file = path.join(dir, '.npmrc');
     // 0600: the user's own config may carry credentials for other registries.
-    await fs.writeFile(file, buildScopedNpmrc(userConfig ?? '', scope, registryUrl), { mode: 0o600 });
+    await writeFile(file, buildScopedNpmrc(userConfig ?? '', scope, registryUrl), { mode: 0o600 });
     return { dir, file, mergedFrom: userConfig === undefined ? undefined : userConfigFile };
   } catch (error) {
     if (dir) await fs.rm(dir, { recursive: true, force: true });

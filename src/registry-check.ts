@@ -134,7 +134,7 @@ function attemptCount(reply: Tally): string {
 
 function answered(reply: Reply, registryUrl: string): Answer & Tally {
   if ('failure' in reply) {
-    throw new ActionError(`Token check: the registry ${registryUrl} is unreachable after ${attemptCount(reply)} (${reply.failure}). Check "registry-url", and that the runner can reach it (proxy, firewall, registry status).`);
+    throw new ActionError(`Token check: the registry ${registryUrl} is unreachable (${reply.failure}), after ${attemptCount(reply)}. Check "registry-url", and that the runner can reach it (proxy, firewall, registry status).`);
   }
   return reply;
 }

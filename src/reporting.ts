@@ -35,6 +35,8 @@ export interface ProgramRecord {
   policy?: ProgramReport;
   installed?: 'ran' | 'skipped (cache hit)';
   installSeconds?: number;
+  /** The program's own lifecycle scripts run after the install, without the token. */
+  scripts?: string[];
   links?: VerifiedLink[];
 }
 
@@ -87,6 +89,7 @@ export function summaryMarkdown(record: RunRecord): string {
     lines.push(`### Program \`${toPosix(program.name)}\``, '');
     const facts = [
       program.installed ? `install ${program.installed}${program.installSeconds !== undefined ? ` in ${program.installSeconds.toFixed(1)} s` : ''}` : undefined,
+      program.scripts?.length ? `install scripts run without the token: ${program.scripts.map((name) => `\`${name}\``).join(', ')}` : undefined,
       ...(program.links ?? []).map((link) => `\`${link.name}\` linked to \`${link.target}\`${link.version ? ` (${link.version})` : ''}`),
     ].filter(Boolean);
     if (facts.length) lines.push(...facts.map((fact) => `- ${fact}`), '');

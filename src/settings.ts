@@ -24,6 +24,10 @@ export interface Settings {
   installCommand: string;
   links: string[];
   linkPath: string | undefined;
+  /** Install scripts run after the install, without the token. */
+  ignoreScripts: boolean;
+  /** The token may go to an install of a fork's code (pull_request_target, workflow_run). */
+  allowUntrusted: boolean;
   cache: CacheMode;
   cacheKeyPrefix: string;
   policy: PolicyMode;
@@ -62,6 +66,8 @@ export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settin
     installCommand,
     links: parseLinks(input('link')),
     linkPath: parseLinkPath(input('link-path'), workspace),
+    ignoreScripts: parseBoolean(input, 'ignore-scripts', true),
+    allowUntrusted: parseBoolean(input, 'allow-untrusted', false),
     cache: parseChoice(input, 'cache', ['true', 'false', 'restore'] as const),
     cacheKeyPrefix: input('cache-key-prefix').trim(),
     policy: parseChoice(input, 'policy', ['error', 'warn', 'off'] as const),

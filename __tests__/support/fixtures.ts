@@ -9,6 +9,8 @@ export interface FixturePackage {
   version: string;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  /** package.json scripts (install scripts run by npm install). */
+  scripts?: Record<string, string>;
   /** Extra or replacement files by relative path; index.js defaults to exporting { name, version }. */
   files?: Record<string, string>;
 }
@@ -28,7 +30,19 @@ export const defaultFixturePackages: FixturePackage[] = [
   { name: '@pulumi/cloud-aws', version: '0.10.0', dependencies: { '@pulumi/cloud': '^0.10.0' } },
   { name: 'fixture-utils', version: '1.0.0' },
   { name: 'fixture-utils', version: '1.1.0' },
+  // A package with an install script, as native addons have: it records whether it saw the token.
+  {
+    name: 'fixture-native',
+    version: '1.0.0',
+    scripts: { install: 'node record.js' },
+    files: { 'record.js': recordScript('install-ran.json') },
+  },
 ];
+
+/** A script that writes, into `file` in its working folder, whether the Pulumi token was in its environment. */
+export function recordScript(file: string): string {
+  return `require('fs').writeFileSync(${JSON.stringify(file)}, JSON.stringify({ tokenVisible: Boolean(process.env.PULUMI_ACCESS_TOKEN) }));\n`;
+}
 
 /** The package.json a fixture package is published with. */
 export function fixtureManifest(pkg: FixturePackage): Record<string, unknown> {
@@ -40,6 +54,7 @@ export function fixtureManifest(pkg: FixturePackage): Record<string, unknown> {
     license: 'MIT',
     ...(pkg.dependencies ? { dependencies: pkg.dependencies } : {}),
     ...(pkg.peerDependencies ? { peerDependencies: pkg.peerDependencies } : {}),
+    ...(pkg.scripts ? { scripts: pkg.scripts } : {}),
   };
 }
 

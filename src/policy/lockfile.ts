@@ -1,4 +1,5 @@
 import { findNodeAtLocation, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
+import { describeParseError } from './manifest.js';
 import { LineIndex, type Span } from './positions.js';
 import type { SourceFile } from './types.js';
 
@@ -38,6 +39,8 @@ export type LockfileResult = { lockfile: Lockfile } | { error: { span: Span; mes
 const SPEC_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
 type Json = Record<string, unknown>;
 
+const KNOWN_VERSIONS = [1, 2, 3];
+
 /**
  * Reads package-lock.json (lockfile version 1, 2 or 3). Lockfiles are large and findings in them rare, so the
  * data comes from JSON.parse and positions from a syntax tree built only when a finding needs one.
@@ -54,8 +57,13 @@ export function parseLockfile(file: SourceFile): LockfileResult {
     parseTree(file.text, errors, { disallowComments: true, allowTrailingComma: false });
     const first = errors[0];
     const span = new LineIndex(file.text).span(first?.offset ?? 0, first?.length ?? 0);
-    const detail = first ? printParseErrorCode(first.error) : 'not a JSON object';
-    return { error: { span, message: `package-lock.json cannot be read (${detail}); delete it and run npm install to write a new one.` } };
+    const detail = first ? `is not valid JSON: ${describeParseError(printParseErrorCode(first.error))} here` : 'does not hold a JSON object';
+    return { error: { span, message: `package-lock.json ${detail}; delete it and run npm install to write a new one.` } };
+  }
+  const version = data['lockfileVersion'];
+  if (version !== undefined && !KNOWN_VERSIONS.includes(version as number)) {
+    const span = locator(file.text)(['lockfileVersion'], 'value');
+    return { error: { span, message: `package-lock.json has lockfileVersion ${JSON.stringify(version)}, which is none of npm's (1, 2 or 3); write it again with npm install, or check what wrote this file.` } };
   }
   const lockfile: Lockfile = {
     file: file.path,

@@ -52,6 +52,7 @@ export function parseManifest(file: SourceFile): ManifestResult {
   const problem = (span: Span, message: string): Finding =>
     findingAt('package-json', 'error', file.path, span, message);
 
+  if (text.trim() === '') return { findings: [problem(lines.span(0, 0), 'package.json is empty; it must hold a JSON object, such as { "name": "my-program", "dependencies": {} }.')] };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, STRICT_JSON);
   if (errors.length > 0 || root === undefined) {
@@ -172,7 +173,8 @@ function duplicateKeys(node: Node): Node[] {
   return repeats.sort((a, b) => a.offset - b.offset);
 }
 
-function describeParseError(code: string): string {
+/** A JSON syntax error in words, for the package.json and lockfile messages. */
+export function describeParseError(code: string): string {
   const words: Record<string, string> = {
     InvalidSymbol: 'an unexpected character',
     InvalidNumberFormat: 'a malformed number',

@@ -43,9 +43,9 @@ export async function restoredTreeIsCurrent(programDir: string, links: string[])
 }
 
 /** Saves right after a successful install, so a later failing step does not lose it. */
-export async function saveStep(settings: Settings, cache: RestoredCache, record: RunRecord, eventName: string | undefined): Promise<void> {
+export async function saveStep(settings: Settings, cache: RestoredCache, record: RunRecord, eventName: string | undefined, untrusted: boolean): Promise<void> {
   const { reasonNotToSave, saveNodeModules } = await cacheModule();
-  const skip = reasonNotToSave(settings.cache, cache.hit, eventName);
+  const skip = reasonNotToSave(settings.cache, cache.hit, eventName, untrusted);
   if (skip) {
     core.info(`Not saving node_modules: ${skip}.`);
     return;

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { ActionError } from '../errors.js';
 import { globalPackagesFolder, linkIntoProgram, linkRestoredTree, registerLinkPath, requireGlobalLinks, verifyLinks, type LinkContext } from '../link.js';
+import { runInstallScripts, withoutScripts } from '../install-scripts.js';
 import { explainNpmFailure, withoutPeerInstall } from '../npm.js';
 import { totals, type PolicyOptions } from '../policy/index.js';
 import type { ProgramRecord } from '../reporting.js';
@@ -29,7 +30,7 @@ export async function prepareLinks(settings: Settings, context: LinkContext, lin
 }
 
 /** Install (or keep a verified restored tree), link, verify the links, check the installed tree. */
-export async function installProgram(settings: Settings, context: LinkContext, program: ProgramRecord, linking: Linking, options: PolicyOptions, cacheHit: boolean): Promise<void> {
+export async function installProgram(settings: Settings, context: LinkContext, program: ProgramRecord, packageJsonText: string, linking: Linking, options: PolicyOptions, cacheHit: boolean): Promise<void> {
   const { links, globalFolder } = linking;
   const where = program.name;
   const tree = cacheHit ? await restoredTreeIsCurrent(program.dir, links) : undefined;
@@ -41,12 +42,15 @@ export async function installProgram(settings: Settings, context: LinkContext, p
   } else {
     if (tree?.reason) core.info(`The restored node_modules is not the tree package-lock.json describes (${tree.reason}): installing.`);
     const started = performance.now();
-    const installEnv = links.length ? withoutPeerInstall(context.env) : context.env;
+    // While the token is in npm's environment, no package's install script runs (unless the user opts out).
+    const npmEnv = settings.ignoreScripts ? withoutScripts(context.env) : context.env;
+    const installEnv = links.length ? withoutPeerInstall(npmEnv) : npmEnv;
     const result = await context.run(settings.installCommand, [], { cwd: program.dir, env: installEnv });
     if (result.exitCode !== 0) throw explainNpmFailure(settings.installCommand, where, result, settings.registryUrl);
+    await linkIntoProgram({ ...context, env: npmEnv }, program.dir, where, links);
+    if (settings.ignoreScripts) program.scripts = await runInstallScripts(context, program.dir, where, packageJsonText);
     program.installed = 'ran';
     program.installSeconds = (performance.now() - started) / 1000;
-    await linkIntoProgram(context, program.dir, where, links);
   }
   program.links = await verifyLinks(program.dir, where, links);
   const treeErrors = totals(await checkInstalledProgram(settings, program, options)).errors;

@@ -1,0 +1,48 @@
+import { ActionError } from './errors.js';
+import type { LinkContext } from './link.js';
+import { explainNpmFailure } from './npm.js';
+import { TOKEN_VARIABLE } from './npmrc.js';
+
+/** The program's own scripts `npm install` and `npm ci` run, in npm's order. */
+const ROOT_LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'] as const;
+
+/** The environment for the install itself when scripts wait: npm runs no package's scripts while the token is there. */
+export function withoutScripts(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, npm_config_ignore_scripts: 'true' };
+}
+
+/** The environment for the scripts: no token (npm leaves the config's placeholder unexpanded). */
+export function withoutToken(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { [TOKEN_VARIABLE]: _token, npm_config_ignore_scripts: _ignore, ...rest } = env;
+  return rest;
+}
+
+/** The program's own lifecycle scripts that npm would have run after the install, from its package.json text. */
+export function rootLifecycleScripts(packageJsonText: string): string[] {
+  let scripts: unknown;
+  try {
+    scripts = (JSON.parse(packageJsonText) as { scripts?: unknown }).scripts;
+  } catch {
+    return [];
+  }
+  if (typeof scripts !== 'object' || scripts === null) return [];
+  return ROOT_LIFECYCLE.filter((name) => typeof (scripts as Record<string, unknown>)[name] === 'string');
+}
+
+/**
+ * Runs, without the token, what the install skipped: every dependency's install scripts and bin links
+ * (`npm rebuild`), then the program's own lifecycle scripts, each on its own (so npm does not add pre/post twice).
+ */
+export async function runInstallScripts(context: LinkContext, programDir: string, where: string, packageJsonText: string): Promise<string[]> {
+  const env = withoutToken(context.env);
+  const rebuild = await context.run('npm', ['rebuild'], { cwd: programDir, env });
+  if (rebuild.exitCode !== 0) throw explainNpmFailure('npm rebuild', where, rebuild, context.registryUrl);
+  const scripts = rootLifecycleScripts(packageJsonText);
+  for (const name of scripts) {
+    const result = await context.run('npm', ['run', name, '--ignore-scripts'], { cwd: programDir, env });
+    if (result.exitCode !== 0) {
+      throw new ActionError(`The "${name}" script of ${where} failed (exit code ${result.exitCode}); its output is in the log above. It ran after the install, without the token: if it must reach the registry, set "ignore-scripts: false".`);
+    }
+  }
+  return scripts;
+}
