@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startCacheServer, type CacheFault, type CacheServer } from './support/cache-server.js';
@@ -134,14 +135,18 @@ describe('the node_modules cache, end to end', () => {
   });
 
   it('does not save with cache: restore, nor on pull_request_target', async () => {
+    // A pull_request_target run from a branch of the repository itself: trusted, so it installs, but never saves.
+    const eventFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'event-')), 'event.json');
+    fs.writeFileSync(eventFile, JSON.stringify({ repository: { full_name: 'octo/program' }, pull_request: { head: { repo: { full_name: 'octo/program' } } } }));
     for (const [options, reason] of [
       [{ inputs: { cache: 'restore', 'cache-key-prefix': 'restore-only' } }, /cache is "restore"/],
-      [{ inputs: { 'cache-key-prefix': 'untrusted' }, env: { GITHUB_EVENT_NAME: 'pull_request_target' } }, /pull_request_target runs never save/],
+      [{ inputs: { 'cache-key-prefix': 'pr-target' }, env: { GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: eventFile } }, /pull_request_target runs never save/],
     ] as const) {
       const run = await cachedRun(await sandboxWith(), options);
       assert.match(run.main.log, reason);
       assert.equal(server.entries().some((entry) => entry.key === run.main.outputs['cache-primary-key']), false);
     }
+    fs.rmSync(path.dirname(eventFile), { recursive: true });
   });
 
   describe('faults never fail the job: one line, and the install goes on', () => {
