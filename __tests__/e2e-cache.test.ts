@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startCacheServer, type CacheFault, type CacheServer } from './support/cache-server.js';
 import { snapshotTree } from './support/cache-tree.js';
-import { assertRunKeptSecret, docsProgram, makeSandbox, runSetup, warningsOf, type Sandbox } from './support/e2e.js';
+import { docsProgram, makeSandbox, runSetup, warningsOf, type Sandbox } from './support/e2e.js';
 import { startRegistry, type TestRegistry } from './support/registry.js';
 import { NODE24, type ActionRun } from './support/runner.js';
 import { assertNoSecret } from './support/secret-scan.js';
@@ -57,7 +57,6 @@ async function cachedRun(sandbox: Sandbox, options: CachedRunOptions = {}): Prom
     env: { ...server.env(options.protocol ?? 'v2'), ...options.env },
   });
   assert.equal(run.main.exitCode, 0, run.main.log);
-  await assertRunKeptSecret(run, sandbox, registry.tokens.ci);
   return run;
 }
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startRegistry, type TestRegistry } from './support/registry.js';
 import { NODE24 } from './support/runner.js';
-import { assertRunKeptSecret, docsProgram, errorsOf, failureOf, runSetup, withSandbox, type Sandbox } from './support/e2e.js';
+import { docsProgram, errorsOf, failureOf, runSetup, withSandbox, type Sandbox } from './support/e2e.js';
 import { recordScript } from './support/fixtures.js';
 
 let registry: TestRegistry;
@@ -57,7 +57,6 @@ describe('the main job, end to end', () => {
         assert.equal(report.programs[0].links[0].name, 'pulumi');
         assert.match(run.main.summary, /\*\*Succeeded\.\*\*/);
         assert.match(run.main.summary, /`pulumi` linked to/);
-        await assertRunKeptSecret(run, sandbox, registry.tokens.ci);
       } finally {
         await run.cleanup();
       }
@@ -78,7 +77,6 @@ describe('the main job, end to end', () => {
         assert.match(written, /keeping the settings of .*\.npmrc/);
         const report = JSON.parse(fs.readFileSync(run.main.outputs['report']!, 'utf8'));
         assert.equal(report.npmrc.mergedFrom, path.join(home, '.npmrc'));
-        await assertRunKeptSecret(run, sandbox, registry.tokens.ci);
       } finally {
         await run.cleanup();
       }
@@ -120,7 +118,6 @@ describe('the main job, end to end', () => {
             assert.equal(fs.existsSync(path.join(sandbox.workspace, 'node_modules')), false, 'nothing was installed');
             assert.equal(run.post?.exitCode, 0);
             assert.equal(fs.existsSync(path.dirname(run.main.outputs['npmrc']!)), false, 'post removed the config');
-            await assertRunKeptSecret(run, sandbox, given.token ?? registry.tokens.ci);
           } finally {
             await run.cleanup();
           }

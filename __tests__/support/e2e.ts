@@ -80,13 +80,16 @@ export interface SetupRunOptions {
 
 /**
  * Runs the action as a workflow would against the test registry: the registry is also npm's default registry
- * (it has no `pulumi`), each run gets a fresh npm cache (a warm one hides a bad token) and global prefix.
+ * (it has no `pulumi`), each run gets a fresh npm cache (a warm one hides a bad token) and global prefix. Every run
+ * is then scanned for the token it was given: the files it wrote, the checkout, HOME, the npm cache, its log and
+ * outputs.
  */
-export function runSetup(registry: TestRegistry, sandbox: Sandbox, options: SetupRunOptions = {}): Promise<ActionRun> {
+export async function runSetup(registry: TestRegistry, sandbox: Sandbox, options: SetupRunOptions = {}): Promise<ActionRun> {
+  const token = options.token ?? registry.tokens.ci;
   const run: RunActionOptions = {
     workspace: sandbox.workspace,
     inputs: {
-      'pulumi-access-token': options.token ?? registry.tokens.ci,
+      'pulumi-access-token': token,
       'registry-url': registry.url,
       'link-path': sandbox.pulumiPackage,
       cache: 'false',
@@ -103,11 +106,20 @@ export function runSetup(registry: TestRegistry, sandbox: Sandbox, options: Setu
     },
   };
   if (options.home) run.home = options.home;
-  return runAction(run);
+  const result = await runAction(run);
+  if (token) {
+    try {
+      await assertRunKeptSecret(result, sandbox, token);
+    } catch (error) {
+      await result.cleanup();
+      throw error;
+    }
+  }
+  return result;
 }
 
 /** Every place a run could leak the token: files it wrote, the workspace, HOME, the npm cache, the log, outputs. */
-export async function assertRunKeptSecret(run: ActionRun, sandbox: Sandbox, token: string): Promise<void> {
+async function assertRunKeptSecret(run: ActionRun, sandbox: Sandbox, token: string): Promise<void> {
   // The runner consumes `::add-mask::<secret>` and never shows it: the one line allowed to hold the token, and the
   // harness's log leaves it out, as the runner does.
   assert.ok(run.main.stdout.split('\n').includes(`::add-mask::${token}`), 'the token was masked');
