@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import { ActionError } from './errors.js';
-import type { LinkContext } from './link.js';
+import { globalPackagesFolder, type LinkContext } from './link.js';
 import { npmEnvironment, runCommand, type CommandRunner } from './npm.js';
 import { userConfigPath, writeScopedNpmrc } from './npmrc.js';
 import { effectiveLinks, totals } from './policy/index.js';
@@ -69,14 +69,18 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   });
   record.npmrc = { file: npmrc.file, mergedFrom: npmrc.mergedFrom };
 
+  const context: LinkContext = { run, env: npmEnvironment(env, settings.token, npmrc.file), registryUrl: settings.registryUrl };
+  const links = effectiveLinks(options);
+  // Asking npm for its global folder takes a quarter of a second: let it run during the token check.
+  const globalFolder = links.length ? globalPackagesFolder(context, settings.workspace) : Promise.resolve('');
+  globalFolder.catch(() => {}); // awaited in prepareLinks; a failed token check comes first
   record.registry = await core.group('Token check', async () => {
     const identity = await checkToken(settings.registryUrl, settings.token, firstScopePackage(programs, settings.scope), { log: core.info });
     core.info(`The registry knows the token${identity.username ? ` as user "${identity.username}"` : ''}${identity.checkedPackage ? ` and grants read access to ${identity.checkedPackage}` : ''}.`);
     return identity;
   });
 
-  const context: LinkContext = { run, env: npmEnvironment(env, settings.token, npmrc.file), registryUrl: settings.registryUrl };
-  const linking = await prepareLinks(settings, context, effectiveLinks(options));
+  const linking = await prepareLinks(settings, links, globalFolder);
   const cache = await restoreStep(settings, context, programs, linking.links, record);
   for (const [index, program] of record.programs.entries()) {
     const packageJson = programs[index]!.packageJson.text;

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { ActionError } from '../errors.js';
-import { globalPackagesFolder, linkIntoProgram, linkRestoredTree, registerLinkPath, requireGlobalLinks, verifyLinks, type LinkContext } from '../link.js';
+import { linkIntoProgram, linkRestoredTree, registerLinkPath, requireGlobalLinks, verifyLinks, type LinkContext } from '../link.js';
 import { runInstallScripts, withoutScripts } from '../install-scripts.js';
 import { explainNpmFailure, withoutPeerInstall } from '../npm.js';
 import { totals, type PolicyOptions } from '../policy/index.js';
@@ -15,17 +15,20 @@ export interface Linking {
   globalFolder: string;
 }
 
-/** Makes every linked package available as a global link before any install, so none is fetched from a registry. */
-export async function prepareLinks(settings: Settings, context: LinkContext, links: string[]): Promise<Linking> {
+/**
+ * Makes every linked package available as a global link before any install, so none is fetched from a registry.
+ * `globalFolder` is npm's global folder, looked up while the token check ran.
+ */
+export async function prepareLinks(settings: Settings, links: string[], globalFolder: Promise<string>): Promise<Linking> {
   if (!links.length) return { links, globalFolder: '' };
   return core.group('Link setup', async () => {
-    const globalFolder = await globalPackagesFolder(context, settings.workspace);
+    const folder = await globalFolder;
     if (settings.linkPath) {
-      const name = await registerLinkPath(settings.linkPath, links, globalFolder);
+      const name = await registerLinkPath(settings.linkPath, links, folder);
       core.info(`Registered ${settings.linkPath} as the global link of "${name}".`);
     }
-    await requireGlobalLinks(links, globalFolder);
-    return { links, globalFolder };
+    await requireGlobalLinks(links, folder);
+    return { links, globalFolder: folder };
   });
 }
 
