@@ -71,7 +71,7 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
 
   const context: LinkContext = { run, env: npmEnvironment(env, settings.token, npmrc.file), registryUrl: settings.registryUrl };
   const links = effectiveLinks(options);
-  // Asking npm for its global folder takes a quarter of a second: let it run during the token check.
+  // Asking npm for its global folder takes a quarter of a second: let it run during the token check and the restore.
   const globalFolder = links.length ? globalPackagesFolder(context, settings.workspace) : Promise.resolve('');
   globalFolder.catch(() => {}); // awaited in prepareLinks; a failed token check comes first
   record.registry = await core.group('Token check', async () => {
@@ -80,8 +80,9 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
     return identity;
   });
 
+  // The restore does not need the links, so npm's answer about its global folder arrives while it runs.
+  const cache = await restoreStep(settings, context, programs, links, record);
   const linking = await prepareLinks(settings, links, globalFolder);
-  const cache = await restoreStep(settings, context, programs, linking.links, record);
   for (const [index, program] of record.programs.entries()) {
     const packageJson = programs[index]!.packageJson.text;
     await core.group(`Install ${program.name}`, () => installProgram(settings, context, program, packageJson, linking, options, cache?.hit ?? false));
