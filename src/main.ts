@@ -3,16 +3,15 @@ import * as core from '@actions/core';
 import { ActionError } from './errors.js';
 import { globalPackagesFolder, type LinkContext } from './link.js';
 import { npmEnvironment, runCommand, type CommandRunner } from './npm.js';
-import { userConfigPath, writeScopedNpmrc } from './npmrc.js';
 import { effectiveLinks, totals } from './policy/index.js';
-import { checkToken } from './registry-check.js';
 import { readEventPayload, untrustedRun, untrustedRunMessage } from './trust.js';
 import { allFindings, summaryMarkdown, writeJsonReport, type RunRecord } from './reporting.js';
 import { readSettings, type Settings } from './settings.js';
-import { markMainStarted, saveConfigDir } from './state.js';
+import { markMainStarted } from './state.js';
 import { restoreStep, saveStep } from './steps/cache.js';
 import { installProgram, prepareLinks } from './steps/install.js';
-import { checkPrograms, firstScopePackage } from './steps/policy.js';
+import { checkPrograms } from './steps/policy.js';
+import { configureNpm, verifyToken } from './steps/registry.js';
 
 /** The main step: settings, policy, npm config, token check, cache, install and link, report. Fails the job once. */
 export async function runMain(env: NodeJS.ProcessEnv = process.env, run: CommandRunner = runCommand): Promise<void> {
@@ -58,15 +57,7 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
     throw new ActionError('The Pulumi access token is missing: "pulumi-access-token" is empty and PULUMI_ACCESS_TOKEN is not set. Pass it from a secret (pulumi-access-token: ${{ secrets.PULUMI_ACCESS_TOKEN }}). Pull requests from forks do not receive secrets: use "install: false" there to run the policy check alone.');
   }
 
-  const npmrc = await core.group('npm config', async () => {
-    const written = await writeScopedNpmrc({
-      runnerTemp: settings.runnerTemp, userConfigFile: userConfigPath(env), scope: settings.scope, registryUrl: settings.registryUrl, onFolder: saveConfigDir,
-    });
-    core.exportVariable('NPM_CONFIG_USERCONFIG', written.file);
-    core.setOutput('npmrc', written.file);
-    core.info(`Wrote ${written.file}: ${settings.scope} → ${settings.registryUrl}${written.mergedFrom ? `, keeping the settings of ${written.mergedFrom}` : ''}.`);
-    return written;
-  });
+  const npmrc = await configureNpm(settings, env);
   record.npmrc = { file: npmrc.file, mergedFrom: npmrc.mergedFrom };
 
   const context: LinkContext = { run, env: npmEnvironment(env, settings.token, npmrc.file), registryUrl: settings.registryUrl };
@@ -74,11 +65,7 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   // Asking npm for its global folder takes a quarter of a second: let it run during the token check and the restore.
   const globalFolder = links.length ? globalPackagesFolder(context, settings.workspace) : Promise.resolve('');
   globalFolder.catch(() => {}); // awaited in prepareLinks; a failed token check comes first
-  record.registry = await core.group('Token check', async () => {
-    const identity = await checkToken(settings.registryUrl, settings.token, firstScopePackage(programs, settings.scope), { log: core.info });
-    core.info(`The registry knows the token${identity.username ? ` as user "${identity.username}"` : ''}${identity.checkedPackage ? ` and grants read access to ${identity.checkedPackage}` : ''}.`);
-    return identity;
-  });
+  record.registry = await verifyToken(settings, programs);
 
   // The restore does not need the links, so npm's answer about its global folder arrives while it runs.
   const cache = await restoreStep(settings, context, programs, links, record);

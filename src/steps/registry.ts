@@ -1,0 +1,29 @@
+import * as core from '@actions/core';
+import { userConfigPath, writeScopedNpmrc, type WrittenNpmrc } from '../npmrc.js';
+import type { ProgramInput } from '../policy/index.js';
+import { checkToken, type RegistryIdentity } from '../registry-check.js';
+import type { Settings } from '../settings.js';
+import { saveConfigDir } from '../state.js';
+import { firstScopePackage } from './policy.js';
+
+/** Writes the scoped config and points this and later steps' npm at it; post removes it. */
+export function configureNpm(settings: Settings, env: NodeJS.ProcessEnv): Promise<WrittenNpmrc> {
+  return core.group('npm config', async () => {
+    const written = await writeScopedNpmrc({
+      runnerTemp: settings.runnerTemp, userConfigFile: userConfigPath(env), scope: settings.scope, registryUrl: settings.registryUrl, onFolder: saveConfigDir,
+    });
+    core.exportVariable('NPM_CONFIG_USERCONFIG', written.file);
+    core.setOutput('npmrc', written.file);
+    core.info(`Wrote ${written.file}: ${settings.scope} → ${settings.registryUrl}${written.mergedFrom ? `, keeping the settings of ${written.mergedFrom}` : ''}.`);
+    return written;
+  });
+}
+
+/** Proves the token before any install: who it belongs to, and that it may read the programs' scope packages. */
+export function verifyToken(settings: Settings, programs: ProgramInput[]): Promise<RegistryIdentity> {
+  return core.group('Token check', async () => {
+    const identity = await checkToken(settings.registryUrl, settings.token, firstScopePackage(programs, settings.scope), { log: core.info });
+    core.info(`The registry knows the token${identity.username ? ` as user "${identity.username}"` : ''}${identity.checkedPackage ? ` and grants read access to ${identity.checkedPackage}` : ''}.`);
+    return identity;
+  });
+}
