@@ -231,6 +231,30 @@ describe('bad input, bad files, a hostile environment and faults mid-run', () =>
     });
   });
 
+  describe('install', () => {
+    it('npm cannot find a package (404): the message names it', () =>
+      runCase({ programs: { '.': { ...docsProgram, dependencies: { '@pulumi/aws': '^0.10.0', 'no-such-package': '^1.0.0' } } } },
+        failsWith('"npm install" failed in . (exit code 1): no-such-package@^1.0.0 was not found (404). Check the name and version in package.json, and that its scope is served by the registry it is routed to.')));
+    it('an install script fails, after the install, without the token', () =>
+      runCase({ programs: { '.': { ...docsProgram, scripts: { postinstall: 'node -e "process.exit(3)"' } } } },
+        failsWith('An install script failed in "npm rebuild" in . (exit code 3); its output is in the log above. It ran after the install, without the token: if it must reach the registry, set "ignore-scripts: false".')));
+    it('the program\'s prepare script fails, after the install, without the token', () =>
+      runCase({ programs: { '.': { ...docsProgram, scripts: { prepare: 'node -e "process.exit(4)"' } } } },
+        failsWith('The "prepare" script of . failed (exit code 4); its output is in the log above. It ran after the install, without the token: if it must reach the registry, set "ignore-scripts: false".')));
+  });
+
+  it('a failure in the second program puts back the lockfile the first program\'s install wrote', () =>
+    runCase({
+      programs: { app: docsProgram, db: { ...docsProgram, name: 'db', scripts: { postinstall: 'node -e "process.exit(5)"' } } },
+      inputs: { 'working-directory': 'app\ndb' },
+    }, ({ run, sandbox }) => {
+      assert.equal(failureOf(run.main), 'An install script failed in "npm rebuild" in db (exit code 5); its output is in the log above. It ran after the install, without the token: if it must reach the registry, set "ignore-scripts: false".');
+      assert.ok(fs.existsSync(path.join(sandbox.workspace, 'app/node_modules/@pulumi/aws')), 'the first program was installed');
+      assert.equal(fs.existsSync(path.join(sandbox.workspace, 'app/package-lock.json')), false, 'its new lockfile was removed');
+      assert.equal(fs.existsSync(path.join(sandbox.workspace, 'db/package-lock.json')), false);
+      assert.match(run.main.log, /put back app\/package-lock\.json, db\/package-lock\.json as the run found them/);
+    }));
+
   describe('faults mid-run', () => {
     it('the install killed', () =>
       runCase({ inputs: { 'install-command': 'node kill-self.js' }, prepare: (s) => fs.writeFileSync(path.join(s.workspace, 'kill-self.js'), "process.kill(process.pid, 'SIGKILL');\n") },

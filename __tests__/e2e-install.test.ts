@@ -270,22 +270,27 @@ describe('the main job, end to end', () => {
     const program = {
       ...docsProgram,
       dependencies: { ...docsProgram.dependencies, 'fixture-native': '^1.0.0' },
-      scripts: { postinstall: 'node record-postinstall.js' },
+      scripts: { postinstall: 'node record-postinstall.js', prepare: 'node record-prepare.js' },
     };
     const seen = (sandbox: Sandbox) => ({
       dependency: JSON.parse(fs.readFileSync(path.join(sandbox.workspace, 'node_modules/fixture-native/install-ran.json'), 'utf8')),
       program: JSON.parse(fs.readFileSync(path.join(sandbox.workspace, 'postinstall.json'), 'utf8')),
+      prepare: JSON.parse(fs.readFileSync(path.join(sandbox.workspace, 'prepare.json'), 'utf8')),
+      // Each script appends a line: npm install runs each once, and so must the action.
+      runs: fs.readFileSync(path.join(sandbox.workspace, 'runs.log'), 'utf8').trim().split('\n').sort(),
     });
 
     for (const [ignoreScripts, tokenVisible] of [['true', false], ['false', true]] as const) {
       it(`ignore-scripts: ${ignoreScripts} runs the dependency's and the program's scripts ${tokenVisible ? 'with' : 'without'} the token`, async () => {
         await withSandbox({ '.': program }, async (sandbox) => {
-          fs.writeFileSync(path.join(sandbox.workspace, 'record-postinstall.js'), recordScript('postinstall.json'));
+          for (const script of ['postinstall', 'prepare']) {
+            fs.writeFileSync(path.join(sandbox.workspace, `record-${script}.js`), `${recordScript(`${script}.json`)}require('fs').appendFileSync('runs.log', '${script}\\n');\n`);
+          }
           const run = await runSetup(registry, sandbox, { inputs: { 'ignore-scripts': ignoreScripts } });
           try {
             assert.equal(run.main.exitCode, 0, run.main.log);
-            assert.deepEqual(seen(sandbox), { dependency: { tokenVisible }, program: { tokenVisible } });
-            if (ignoreScripts === 'true') assert.match(run.main.summary, /install scripts run without the token: `postinstall`/);
+            assert.deepEqual(seen(sandbox), { dependency: { tokenVisible }, program: { tokenVisible }, prepare: { tokenVisible }, runs: ['postinstall', 'prepare'] });
+            if (ignoreScripts === 'true') assert.match(run.main.summary, /install scripts run without the token: `postinstall`, `prepare`/);
           } finally {
             await run.cleanup();
           }

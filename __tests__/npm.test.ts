@@ -27,7 +27,11 @@ describe('explainNpmFailure', () => {
     assert.match(explain('npm error code E403\nnpm error 403 Forbidden'), /access denied \(403\)/);
   });
 
-  it('names the package a 404 was for', () => {
+  it('names the package a 404 was for, as npm 11 says it', () => {
+    assert.match(explain("npm error code E404\nnpm error 404 Not Found - GET https://registry.npmjs.org/nope\nnpm error 404\nnpm error 404  The requested resource 'nope@^1.0.0' could not be found or you do not have permission to access it."), /: nope@\^1\.0\.0 was not found \(404\)/);
+  });
+
+  it('names the package a 404 was for, as older npm says it', () => {
     assert.match(explain("npm error code E404\nnpm error 404 Not Found - GET http://127.0.0.1:4873/pulumi - no such package available\nnpm error 404\nnpm error 404  'pulumi@latest' is not in this registry."), /: pulumi@latest was not found \(404\)/);
   });
 

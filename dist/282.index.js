@@ -76,12 +76,13 @@ async function withHttpDeadline(ms, work) {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/package-name.ts
+var package_name = __webpack_require__(9999);
 ;// CONCATENATED MODULE: ./src/cache/paths.ts
 
 
 
-/** Package names a link may have; anything else could not be a directory in node_modules or would act as a glob. */
-const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/i;
+
 const CHILDREN = 'node_modules/*';
 /**
  * The `@actions/cache` path patterns for the archive: each program's node_modules children, minus the linked
@@ -92,7 +93,8 @@ const CHILDREN = 'node_modules/*';
  */
 async function cachePaths(workspace, programDirs, links) {
     for (const link of links) {
-        if (!PACKAGE_NAME.test(link))
+        // A link name becomes a glob pattern below: anything but a package name could match other folders.
+        if (!(0,package_name/* isPackageName */.k)(link))
             throw new errors/* ActionError */.l(`"${link}" is not a package name that can be linked; use a name such as pulumi or @scope/name.`);
     }
     const realWorkspace = await realDir(workspace, `The workspace ${workspace} does not exist.`);

@@ -1,20 +1,11 @@
-/** Where a problem sits in a user's file; line and column are 1-based. */
-export interface SourceLocation {
-  file: string;
-  line?: number;
-  column?: number;
-}
-
 /**
- * A failure the user can act on. The orchestrator prints its message as one line (an annotation
- * when it has a location) and never a stack trace.
+ * A failure the user can act on: its message names the input or file and says what to do. The orchestrator prints it
+ * as the job's one failure line, never with a stack trace. Problems at a line of a file are policy findings instead,
+ * which become annotations there.
  */
 export class ActionError extends Error {
-  readonly location: SourceLocation | undefined;
-
-  constructor(message: string, location?: SourceLocation) {
+  constructor(message: string) {
     super(message);
     this.name = 'ActionError';
-    this.location = location;
   }
 }

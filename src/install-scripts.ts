@@ -1,10 +1,12 @@
 import { ActionError } from './errors.js';
 import type { LinkContext } from './link.js';
-import { explainNpmFailure } from './npm.js';
 import { TOKEN_VARIABLE } from './npmrc.js';
 
 /** The program's own scripts `npm install` and `npm ci` run, in npm's order. */
 const ROOT_LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'] as const;
+/** Those `npm rebuild` runs itself, for the program as for every dependency; the rest are run one by one. */
+const RUN_BY_REBUILD = new Set<string>(['preinstall', 'install', 'postinstall']);
+const AFTER_THE_INSTALL = 'It ran after the install, without the token: if it must reach the registry, set "ignore-scripts: false".';
 
 /** The environment for the install itself when scripts wait: npm runs no package's scripts while the token is there. */
 export function withoutScripts(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -30,18 +32,21 @@ export function rootLifecycleScripts(packageJsonText: string): string[] {
 }
 
 /**
- * Runs, without the token, what the install skipped: every dependency's install scripts and bin links
- * (`npm rebuild`), then the program's own lifecycle scripts, each on its own (so npm does not add pre/post twice).
+ * Runs, without the token, what the install skipped: every package's install scripts and bin links, the program's
+ * own included (`npm rebuild`), then the program's prepare scripts, each on its own (so npm does not add pre/post
+ * twice). Returns the program's own scripts that ran.
  */
 export async function runInstallScripts(context: LinkContext, programDir: string, where: string, packageJsonText: string): Promise<string[]> {
   const env = withoutToken(context.env);
   const rebuild = await context.run('npm', ['rebuild'], { cwd: programDir, env });
-  if (rebuild.exitCode !== 0) throw explainNpmFailure('npm rebuild', where, rebuild, context.registryUrl);
+  if (rebuild.exitCode !== 0) {
+    throw new ActionError(`An install script failed in "npm rebuild" in ${where} (exit code ${rebuild.exitCode}); its output is in the log above. ${AFTER_THE_INSTALL}`);
+  }
   const scripts = rootLifecycleScripts(packageJsonText);
-  for (const name of scripts) {
+  for (const name of scripts.filter((script) => !RUN_BY_REBUILD.has(script))) {
     const result = await context.run('npm', ['run', name, '--ignore-scripts'], { cwd: programDir, env });
     if (result.exitCode !== 0) {
-      throw new ActionError(`The "${name}" script of ${where} failed (exit code ${result.exitCode}); its output is in the log above. It ran after the install, without the token: if it must reach the registry, set "ignore-scripts: false".`);
+      throw new ActionError(`The "${name}" script of ${where} failed (exit code ${result.exitCode}); its output is in the log above. ${AFTER_THE_INSTALL}`);
     }
   }
   return scripts;

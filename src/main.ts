@@ -8,6 +8,7 @@ import { readEventPayload, untrustedRun, untrustedRunMessage } from './trust.js'
 import { allFindings, summaryMarkdown, writeJsonReport, type RunRecord } from './reporting.js';
 import { readSettings, type Settings } from './settings.js';
 import { markMainStarted } from './state.js';
+import { snapshotUserFiles } from './user-files.js';
 import { restoreStep, saveStep } from './steps/cache.js';
 import { installProgram, prepareLinks } from './steps/install.js';
 import { checkPrograms } from './steps/policy.js';
@@ -34,7 +35,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env, run: Command
     await mainSteps(settings, record, env, run);
   } catch (error) {
     record.failure = failureLine(error);
-    annotateLocation(error, settings.workspace);
+    debugUnexpected(error);
   }
   await finish(settings, record);
 }
@@ -70,9 +71,16 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   // The restore does not need the links, so npm's answer about its global folder arrives while it runs.
   const cache = await restoreStep(settings, context, programs, links, record);
   const linking = await prepareLinks(settings, links, globalFolder);
-  for (const [index, program] of record.programs.entries()) {
-    const packageJson = programs[index]!.packageJson.text;
-    await core.group(`Install ${program.name}`, () => installProgram(settings, context, program, packageJson, linking, options, cache?.hit ?? false));
+  const userFiles = await snapshotUserFiles(record.programs.map((program) => program.dir));
+  try {
+    for (const [index, program] of record.programs.entries()) {
+      const packageJson = programs[index]!.packageJson.text;
+      await core.group(`Install ${program.name}`, () => installProgram(settings, context, program, packageJson, linking, options, cache?.hit ?? false));
+    }
+  } catch (error) {
+    const restored = await userFiles.restore();
+    if (restored.length) core.info(`The run failed: put back ${restored.map((file) => path.relative(settings.workspace, file)).join(', ')} as the run found them.`);
+    throw error;
   }
   if (cache) await saveStep(settings, cache, record, env['GITHUB_EVENT_NAME'], untrusted !== undefined);
 }
@@ -114,14 +122,7 @@ function failureLine(error: unknown): string {
   return error instanceof ActionError ? error.message : `Unexpected error: ${(error as Error)?.message ?? String(error)}`;
 }
 
-/** An ActionError with a location also becomes an annotation there; anything else leaves its stack in debug only. */
-function annotateLocation(error: unknown, workspace: string): void {
-  if (error instanceof ActionError && error.location) {
-    const { file, line, column } = error.location;
-    const properties: core.AnnotationProperties = { file: path.relative(workspace, file) };
-    if (line !== undefined) properties.startLine = line;
-    if (column !== undefined) properties.startColumn = column;
-    core.error(error.message, properties);
-  }
+/** Anything but an ActionError is a bug: its stack goes to the debug log, never to the user's. */
+function debugUnexpected(error: unknown): void {
   if (!(error instanceof ActionError)) core.debug((error as Error)?.stack ?? String(error));
 }

@@ -58,7 +58,8 @@ export function withoutPeerInstall(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export function explainNpmFailure(what: string, where: string, result: CommandResult, registryUrl: string): ActionError {
   const output = `${result.stderr}\n${result.stdout}`;
   const code = /npm (?:error|ERR!) code (E\w+)/.exec(output)?.[1];
-  const notFound = /npm (?:error|ERR!) 404 {1,2}'?([^'\s]+)'? is not in this registry/.exec(output)?.[1]
+  // npm 11: "The requested resource 'x@^1' could not be found …"; older npm: "'x@^1' is not in this registry".
+  const notFound = /npm (?:error|ERR!) 404 .*?'([^'\s]+)' (?:could not be found|is not in this registry)/.exec(output)?.[1]
     ?? /npm (?:error|ERR!) 404 Not Found - GET (\S+)/.exec(output)?.[1];
   if (result.exitCode === null) {
     return new ActionError(`"${what}" in ${where} was killed before it finished (by a signal: out of memory, or the job was cancelled). Run the job again; if it recurs, look for memory use in the log above.`);

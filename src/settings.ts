@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ActionError } from './errors.js';
+import { isPackageName, isScope } from './package-name.js';
 
 export type CacheMode = 'true' | 'false' | 'restore';
 export type PolicyMode = 'error' | 'warn' | 'off';
@@ -40,9 +41,6 @@ export interface Settings {
 
 export type InputReader = (name: string) => string;
 
-const SCOPE_PATTERN = /^@[a-z0-9][a-z0-9._~-]*$/;
-// npm's rules for a package name: lower case, URL-safe, optionally scoped.
-const PACKAGE_NAME_PATTERN = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settings {
@@ -118,7 +116,7 @@ export function parseRegistryUrl(raw: string, warnings: string[]): string {
 export function parseScope(raw: string): string {
   const trimmed = raw.trim() || '@pulumi';
   const scope = trimmed.startsWith('@') ? trimmed : `@${trimmed}`;
-  if (!SCOPE_PATTERN.test(scope)) {
+  if (!isScope(scope)) {
     throw new ActionError(`Input "scope" is "${trimmed}", which is not an npm scope: use lower case letters, digits, "-", "." or "_", as in "@pulumi".`);
   }
   return scope;
@@ -157,7 +155,7 @@ function checkFolder({ path: folder, input }: WorkingDirectory): void {
 export function parseLinks(raw: string): string[] {
   const names = [...new Set(raw.split(/\s+/).filter(Boolean))];
   for (const name of names) {
-    if (!PACKAGE_NAME_PATTERN.test(name)) {
+    if (!isPackageName(name)) {
       throw new ActionError(`Input "link" lists "${name}", which is not an npm package name: separate names with spaces or new lines.`);
     }
   }

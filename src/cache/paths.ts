@@ -1,9 +1,8 @@
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ActionError } from '../errors.js';
+import { isPackageName } from '../package-name.js';
 
-/** Package names a link may have; anything else could not be a directory in node_modules or would act as a glob. */
-const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/i;
 const CHILDREN = 'node_modules/*';
 
 /**
@@ -15,7 +14,8 @@ const CHILDREN = 'node_modules/*';
  */
 export async function cachePaths(workspace: string, programDirs: string[], links: string[]): Promise<string[]> {
   for (const link of links) {
-    if (!PACKAGE_NAME.test(link)) throw new ActionError(`"${link}" is not a package name that can be linked; use a name such as pulumi or @scope/name.`);
+    // A link name becomes a glob pattern below: anything but a package name could match other folders.
+    if (!isPackageName(link)) throw new ActionError(`"${link}" is not a package name that can be linked; use a name such as pulumi or @scope/name.`);
   }
   const realWorkspace = await realDir(workspace, `The workspace ${workspace} does not exist.`);
   const dirs = await Promise.all(programDirs.map(async (dir) => {

@@ -1,9 +1,10 @@
 import semver from 'semver';
 import { z } from 'zod';
+import { isPackageName } from '../package-name.js';
 import { PRESET_NAMES } from './presets.js';
 
 const level = z.enum(['error', 'warn', 'off']);
-const packageName = z.string().regex(/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i, 'Expected an npm package name such as "@pulumi/aws"');
+const packageName = z.string().refine(isPackageName, 'Expected an npm package name such as "@pulumi/aws"');
 
 /** The policy file (`.github/pulumi-npm-policy.yml`). Every key is optional; unknown keys are errors. */
 export const policyFileSchema = z.strictObject({

@@ -35,7 +35,7 @@ export async function readProgram(dir: string, config: PolicyConfig): Promise<Pr
 async function readPackage(dir: string, config: PolicyConfig): Promise<ProgramInput> {
   const packageJson = readOptional(join(dir, 'package.json'));
   if (packageJson === undefined)
-    throw new ActionError(`No package.json in ${dir}; set working-directory to the folder of the Pulumi program.`, { file: join(dir, 'package.json') });
+    throw new ActionError(`No package.json in ${dir}; set working-directory to the folder of the Pulumi program.`);
   const names = await readdir(dir);
   const stackConfigs = readAll(names.filter((name) => STACK_FILE.test(name)).sort().map((name) => join(dir, name)));
   const sources = readAll(listSources(dir, config.ignorePaths));
@@ -74,7 +74,7 @@ function readAll(paths: string[]): SourceFile[] {
     try {
       return { path, text: readFileSync(path, 'utf8') };
     } catch (error) {
-      throw new ActionError(`Cannot read ${path}: ${(error as Error).message}`, { file: path });
+      throw new ActionError(`Cannot read ${path}: ${(error as Error).message}`);
     }
   });
 }
@@ -84,7 +84,7 @@ function readOptional(path: string): SourceFile | undefined {
     return { path, text: readFileSync(path, 'utf8') };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ActionError(`Cannot read ${path}: ${(error as Error).message}`, { file: path });
+    throw new ActionError(`Cannot read ${path}: ${(error as Error).message}`);
   }
 }
 
