@@ -61,7 +61,16 @@ test('only the major versions of Node.js and npm and the platform are in the key
 });
 
 test('a prefix with a comma, a key over 512 characters, or an unreadable npm version is an ActionError naming it', () => {
-  assert.throws(() => keyOf({ prefix: 'a,b' }), (error: unknown) => error instanceof ActionError && /cache-key-prefix "a,b" contains a comma/.test(error.message));
-  assert.throws(() => keyOf({ prefix: 'x'.repeat(480) }), (error: unknown) => error instanceof ActionError && /cache-key-prefix is too long/.test(error.message));
-  assert.throws(() => keyOf({ npmVersion: 'not-a-version' }), (error: unknown) => error instanceof ActionError && /npm version "not-a-version"/.test(error.message));
+  assert.throws(
+    () => keyOf({ prefix: 'a,b' }),
+    (error: unknown) => error instanceof ActionError && /cache-key-prefix "a,b" contains a comma/.test(error.message),
+  );
+  assert.throws(
+    () => keyOf({ prefix: 'x'.repeat(480) }),
+    (error: unknown) => error instanceof ActionError && /cache-key-prefix is too long/.test(error.message),
+  );
+  assert.throws(
+    () => keyOf({ npmVersion: 'not-a-version' }),
+    (error: unknown) => error instanceof ActionError && /npm version "not-a-version"/.test(error.message),
+  );
 });

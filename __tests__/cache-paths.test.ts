@@ -13,7 +13,7 @@ async function tempDir(t: TestContext): Promise<string> {
   return dir;
 }
 
-test('lists each program\'s node_modules children minus the links, splitting a scope only for its linked packages', async (t) => {
+test("lists each program's node_modules children minus the links, splitting a scope only for its linked packages", async (t) => {
   const workspace = await tempDir(t);
   await mkdir(join(workspace, 'infra'));
   assert.deepEqual(await cachePaths(workspace, ['infra', '.', './infra'], ['pulumi', '@pulumi/pulumi', 'pulumi']), [

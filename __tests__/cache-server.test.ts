@@ -16,7 +16,9 @@ const PATHS = ['node_modules/*'];
 for (const protocol of ['v1', 'v2'] as const) {
   describe(`cache service ${protocol}`, () => {
     let server: CacheServer;
-    before(async () => { server = await startCacheServer(); });
+    before(async () => {
+      server = await startCacheServer();
+    });
     after(() => server.stop());
 
     const workspaceFor = async (t: TestContext, extraEnv: Record<string, string | undefined> = {}) => {
@@ -47,12 +49,26 @@ for (const protocol of ['v1', 'v2'] as const) {
       await cache.restoreCache([...PATHS], `${protocol}-calls`);
       const calls = server.requests.slice(from).map(({ method, path, status }) => `${method} ${path.split('?')[0]} ${status}`);
       const twirp = '/twirp/github.actions.results.api.v1.CacheService';
-      const expected = protocol === 'v1'
-        ? ['POST /_apis/artifactcache/caches 201', 'PATCH /_apis/artifactcache/caches/ID 204', 'POST /_apis/artifactcache/caches/ID 204',
-            'GET /_apis/artifactcache/cache 200', 'GET /testaccount/caches/entry-ID 200']
-        : [`POST ${twirp}/CreateCacheEntry 200`, 'PUT /testaccount/caches/entry-ID 201', `POST ${twirp}/FinalizeCacheEntryUpload 200`,
-            `POST ${twirp}/GetCacheEntryDownloadURL 200`, 'GET /testaccount/caches/entry-ID 200'];
-      assert.deepEqual(calls.map((call) => call.replace(/\d+(?= \d{3}$)/, 'ID').replace(/entry-\d+/, 'entry-ID')), expected);
+      const expected =
+        protocol === 'v1'
+          ? [
+              'POST /_apis/artifactcache/caches 201',
+              'PATCH /_apis/artifactcache/caches/ID 204',
+              'POST /_apis/artifactcache/caches/ID 204',
+              'GET /_apis/artifactcache/cache 200',
+              'GET /testaccount/caches/entry-ID 200',
+            ]
+          : [
+              `POST ${twirp}/CreateCacheEntry 200`,
+              'PUT /testaccount/caches/entry-ID 201',
+              `POST ${twirp}/FinalizeCacheEntryUpload 200`,
+              `POST ${twirp}/GetCacheEntryDownloadURL 200`,
+              'GET /testaccount/caches/entry-ID 200',
+            ];
+      assert.deepEqual(
+        calls.map((call) => call.replace(/\d+(?= \d{3}$)/, 'ID').replace(/entry-\d+/, 'entry-ID')),
+        expected,
+      );
     });
 
     test('matches an exact key first, then restore keys as prefixes, newest first', async (t) => {
@@ -83,7 +99,10 @@ for (const protocol of ['v1', 'v2'] as const) {
       assert.equal(await cache.restoreCache([...PATHS], `${protocol}-compression`), undefined);
       assert.ok((await cache.saveCache([...PATHS], `${protocol}-compression`)) > 0);
       assert.equal(await cache.restoreCache([...PATHS], `${protocol}-compression`), `${protocol}-compression`);
-      const versions = server.entries().filter((entry) => entry.key === `${protocol}-compression`).map((entry) => entry.version);
+      const versions = server
+        .entries()
+        .filter((entry) => entry.key === `${protocol}-compression`)
+        .map((entry) => entry.version);
       assert.equal(new Set(versions).size, 2);
     });
 

@@ -11,15 +11,19 @@ import { isInstalledTreeCurrent } from '../src/cache/verify.js';
 
 const run = promisify(execFile);
 
+/** A package.json or lockfile as the tests edit it: nested maps of strings. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON edits in fixtures
+type Json = Record<string, any>;
 describe('isInstalledTreeCurrent', () => {
   let root: string;
   let program: string;
   let copies = 0;
-  const npm = (cwd: string, ...args: string[]) => run('npm', [...args, '--offline', '--no-audit', '--no-fund'], {
-    cwd,
-    timeout: 120_000,
-    env: { ...process.env, npm_config_prefix: join(root, 'global'), npm_config_cache: join(root, 'npm-cache'), npm_config_update_notifier: 'false' },
-  });
+  const npm = (cwd: string, ...args: string[]) =>
+    run('npm', [...args, '--offline', '--no-audit', '--no-fund'], {
+      cwd,
+      timeout: 120_000,
+      env: { ...process.env, npm_config_prefix: join(root, 'global'), npm_config_cache: join(root, 'npm-cache'), npm_config_update_notifier: 'false' },
+    });
   const write = async (path: string, content: unknown) => {
     await mkdir(join(path, '..'), { recursive: true });
     await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
@@ -30,8 +34,8 @@ describe('isInstalledTreeCurrent', () => {
     await cp(program, copy, { recursive: true, verbatimSymlinks: true });
     return copy;
   };
-  const editJson = async (path: string, edit: (json: Record<string, any>) => void) => {
-    const json = JSON.parse(await readFile(path, 'utf8')) as Record<string, any>;
+  const editJson = async (path: string, edit: (json: Json) => void) => {
+    const json = JSON.parse(await readFile(path, 'utf8')) as Json;
     edit(json);
     await writeFile(path, JSON.stringify(json, null, 2));
   };
@@ -73,24 +77,45 @@ describe('isInstalledTreeCurrent', () => {
   });
 
   const tampered: [string, (dir: string) => Promise<void>, RegExp][] = [
-    ['the lockfile wants another version', (dir) => editJson(join(dir, 'package-lock.json'), (lock) => {
-      lock.packages['node_modules/dep-b'].version = '2.0.1';
-    }), /^node_modules\/dep-b has version 2\.0\.0, package-lock\.json wants 2\.0\.1$/],
-    ['a recorded package folder is missing', (dir) => rm(join(dir, 'node_modules/dep-b'), { recursive: true }),
-      /^node_modules\/dep-b is recorded as installed but is missing$/],
-    ['npm\'s record of the tree is missing', (dir) => rm(join(dir, 'node_modules/.package-lock.json')),
-      /^node_modules\/\.package-lock\.json is missing$/],
-    ['package.json gained a dependency the lockfile lacks', (dir) => editJson(join(dir, 'package.json'), (manifest) => {
-      manifest.dependencies['dep-d'] = '^1.0.0';
-    }), /^package\.json and package-lock\.json list different dependencies$/],
-    ['the lockfile is not JSON', (dir) => writeFile(join(dir, 'package-lock.json'), '{ broken'),
-      /^package-lock\.json is not valid JSON$/],
-    ['the tree holds a package the lockfile does not', (dir) => editJson(join(dir, 'node_modules/.package-lock.json'), (installed) => {
-      installed.packages['node_modules/extra'] = { version: '1.0.0' };
-    }), /^node_modules\/extra is installed but not in package-lock\.json$/],
-    ['the lockfile lists a package that is not installed', (dir) => editJson(join(dir, 'package-lock.json'), (lock) => {
-      lock.packages['node_modules/missing'] = { version: '1.0.0' };
-    }), /^node_modules\/missing is in package-lock\.json but not installed$/],
+    [
+      'the lockfile wants another version',
+      (dir) =>
+        editJson(join(dir, 'package-lock.json'), (lock) => {
+          lock.packages['node_modules/dep-b'].version = '2.0.1';
+        }),
+      /^node_modules\/dep-b has version 2\.0\.0, package-lock\.json wants 2\.0\.1$/,
+    ],
+    [
+      'a recorded package folder is missing',
+      (dir) => rm(join(dir, 'node_modules/dep-b'), { recursive: true }),
+      /^node_modules\/dep-b is recorded as installed but is missing$/,
+    ],
+    ["npm's record of the tree is missing", (dir) => rm(join(dir, 'node_modules/.package-lock.json')), /^node_modules\/\.package-lock\.json is missing$/],
+    [
+      'package.json gained a dependency the lockfile lacks',
+      (dir) =>
+        editJson(join(dir, 'package.json'), (manifest) => {
+          manifest.dependencies['dep-d'] = '^1.0.0';
+        }),
+      /^package\.json and package-lock\.json list different dependencies$/,
+    ],
+    ['the lockfile is not JSON', (dir) => writeFile(join(dir, 'package-lock.json'), '{ broken'), /^package-lock\.json is not valid JSON$/],
+    [
+      'the tree holds a package the lockfile does not',
+      (dir) =>
+        editJson(join(dir, 'node_modules/.package-lock.json'), (installed) => {
+          installed.packages['node_modules/extra'] = { version: '1.0.0' };
+        }),
+      /^node_modules\/extra is installed but not in package-lock\.json$/,
+    ],
+    [
+      'the lockfile lists a package that is not installed',
+      (dir) =>
+        editJson(join(dir, 'package-lock.json'), (lock) => {
+          lock.packages['node_modules/missing'] = { version: '1.0.0' };
+        }),
+      /^node_modules\/missing is in package-lock\.json but not installed$/,
+    ],
   ];
   for (const [name, tamper, reason] of tampered) {
     test(`not current when ${name}`, async () => {
@@ -110,9 +135,14 @@ describe('describeMismatch', () => {
   test('an optional package npm skipped (another platform) is not a mismatch; a required one is', () => {
     const installed = { lockfileVersion: 3, packages: { 'node_modules/a': { version: '1.0.0' } } };
     const manifest = { dependencies: { a: '^1.0.0' } };
-    assert.equal(describeMismatch(manifest, lockfile({ 'node_modules/a': { version: '1.0.0' }, 'node_modules/b': { version: '1.0.0', optional: true } }), installed, []), undefined);
-    assert.equal(describeMismatch(manifest, lockfile({ 'node_modules/a': { version: '1.0.0' }, 'node_modules/b': { version: '1.0.0' } }), installed, []),
-      'node_modules/b is in package-lock.json but not installed');
+    assert.equal(
+      describeMismatch(manifest, lockfile({ 'node_modules/a': { version: '1.0.0' }, 'node_modules/b': { version: '1.0.0', optional: true } }), installed, []),
+      undefined,
+    );
+    assert.equal(
+      describeMismatch(manifest, lockfile({ 'node_modules/a': { version: '1.0.0' }, 'node_modules/b': { version: '1.0.0' } }), installed, []),
+      'node_modules/b is in package-lock.json but not installed',
+    );
   });
 
   test('a lockfile without a packages map (lockfileVersion 1) is never current', () => {

@@ -38,7 +38,9 @@ async function removeNodeModules(workspace: string): Promise<void> {
 for (const protocol of ['v1', 'v2'] as const) {
   describe(`node_modules cache over cache service ${protocol}`, () => {
     let server: CacheServer;
-    before(async () => { server = await startCacheServer(); });
+    before(async () => {
+      server = await startCacheServer();
+    });
     after(() => server.stop());
 
     /** A workspace with two programs, the env of a runner using `service`, and the module's paths for it. */
@@ -77,10 +79,20 @@ for (const protocol of ['v1', 'v2'] as const) {
       assert.equal((await saveNodeModules(paths, key)).saved, true);
       const archive = server.entries().find((entry) => entry.key === key)?.archivePath ?? assert.fail('no entry saved');
       const { stdout: listing } = await run('tar', ['-tf', archive, '--use-compress-program', 'unzstd']);
-      const names = listing.trim().split('\n').map((name) => name.replace(/\/$/, ''));
+      const names = listing
+        .trim()
+        .split('\n')
+        .map((name) => name.replace(/\/$/, ''));
       assert.ok(names.includes('infra/node_modules/dep/bin/cli.js') && names.includes('node_modules/@pulumi/aws'));
-      assert.deepEqual(names.filter((name) => !/^(infra\/)?node_modules\//.test(name)), []);
-      for (const link of FIXTURE_LINKS) assert.deepEqual(names.filter((name) => name.endsWith(`node_modules/${link}`)), []);
+      assert.deepEqual(
+        names.filter((name) => !/^(infra\/)?node_modules\//.test(name)),
+        [],
+      );
+      for (const link of FIXTURE_LINKS)
+        assert.deepEqual(
+          names.filter((name) => name.endsWith(`node_modules/${link}`)),
+          [],
+        );
       const { stdout: content } = await run('zstd', ['-dc', archive], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
       assert.equal(content.includes(FAKE_TOKEN), false);
     });
@@ -99,9 +111,17 @@ for (const protocol of ['v1', 'v2'] as const) {
 
     /** Restore faults: each is a miss with one warning, leaves no partial tree, and lets no SDK annotation out. */
     const restoreFaults: [string, CacheFault, RegExp, Record<string, string>?][] = [
-      ['a 5xx from the service', { kind: 'status', on: protocol === 'v1' ? 'lookup' : 'download', status: 500 }, /^Restoring the node_modules cache failed \(.*500.*\); installing without it\.$/],
-      ['a download slower than SEGMENT_DOWNLOAD_TIMEOUT_MINS', { kind: 'delay', on: 'download', delayMs: 20_000 },
-        /^Restoring the node_modules cache took longer than SEGMENT_DOWNLOAD_TIMEOUT_MINS \(0\.02 min\); installing without it\.$/, { SEGMENT_DOWNLOAD_TIMEOUT_MINS: '0.02' }],
+      [
+        'a 5xx from the service',
+        { kind: 'status', on: protocol === 'v1' ? 'lookup' : 'download', status: 500 },
+        /^Restoring the node_modules cache failed \(.*500.*\); installing without it\.$/,
+      ],
+      [
+        'a download slower than SEGMENT_DOWNLOAD_TIMEOUT_MINS',
+        { kind: 'delay', on: 'download', delayMs: 20_000 },
+        /^Restoring the node_modules cache took longer than SEGMENT_DOWNLOAD_TIMEOUT_MINS \(0\.02 min\); installing without it\.$/,
+        { SEGMENT_DOWNLOAD_TIMEOUT_MINS: '0.02' },
+      ],
       ['a corrupt archive', { kind: 'corrupt', on: 'download' }, /^Restoring the node_modules cache failed \(.*tar.*\); installing without it\.$/],
       ['a truncated archive', { kind: 'truncate', on: 'download' }, /^Restoring the node_modules cache failed \(.*tar.*\); installing without it\.$/],
       ['a connection reset mid-download', { kind: 'reset', on: 'download' }, /^Restoring the node_modules cache failed \(.+\); installing without it\.$/],
@@ -128,11 +148,25 @@ for (const protocol of ['v1', 'v2'] as const) {
 
     /** Save faults: each is one notice or warning, nothing saved, no SDK annotation out. */
     const saveFaults: [string, CacheFault, 'notice' | 'warning', RegExp][] = [
-      ['another job creating the same entry', { kind: 'already-exists', on: 'reserve' }, 'notice', /^Another job is already saving cache key .*; this job did not save node_modules\.$/],
-      ['a write denied by policy', { kind: 'write-denied', on: 'reserve' }, 'notice', /^This run may not write to the cache \(its cache token is read-only\); node_modules was not saved\.$/],
+      [
+        'another job creating the same entry',
+        { kind: 'already-exists', on: 'reserve' },
+        'notice',
+        /^Another job is already saving cache key .*; this job did not save node_modules\.$/,
+      ],
+      [
+        'a write denied by policy',
+        { kind: 'write-denied', on: 'reserve' },
+        'notice',
+        /^This run may not write to the cache \(its cache token is read-only\); node_modules was not saved\.$/,
+      ],
       // v1 retries no 500 on commit; v2's blob client retries 500 and 503 for ~16 s, so a 502 keeps the test short.
-      ['a 5xx from the service', { kind: 'status', on: protocol === 'v1' ? 'commit' : 'upload', status: protocol === 'v1' ? 500 : 502 },
-        'warning', /^Saving the node_modules cache failed \(.*50[02].*\); the job goes on\.$/],
+      [
+        'a 5xx from the service',
+        { kind: 'status', on: protocol === 'v1' ? 'commit' : 'upload', status: protocol === 'v1' ? 500 : 502 },
+        'warning',
+        /^Saving the node_modules cache failed \(.*50[02].*\); the job goes on\.$/,
+      ],
     ];
     for (const [name, fault, level, text] of saveFaults) {
       test(`save: ${name} is one ${level}`, async (t) => {
@@ -141,7 +175,10 @@ for (const protocol of ['v1', 'v2'] as const) {
         const saved = await saveNodeModules(paths, keyFor(t));
         assert.deepEqual({ saved: saved.saved, level: saved.message?.level }, { saved: false, level });
         assert.match(saved.message?.text ?? '', text);
-        assert.equal(server.entries().some((entry) => entry.key === keyFor(t)), false);
+        assert.equal(
+          server.entries().some((entry) => entry.key === keyFor(t)),
+          false,
+        );
         assert.doesNotMatch(stdout.text(), /^::(warning|error)/m);
       });
     }

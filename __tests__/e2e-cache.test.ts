@@ -114,7 +114,10 @@ describe('the node_modules cache, end to end', () => {
     assert.notEqual(run.main.outputs['cache-primary-key'], oldKey);
     assert.match(run.main.log, /\[command\]\S*npm install/);
     assert.ok(fs.existsSync(path.join(changed.workspace, 'node_modules/fixture-utils/package.json')));
-    assert.ok(server.entries().some((entry) => entry.key === run.main.outputs['cache-primary-key']), 'the new tree was saved');
+    assert.ok(
+      server.entries().some((entry) => entry.key === run.main.outputs['cache-primary-key']),
+      'the new tree was saved',
+    );
   });
 
   it('holds every program of a repository in one entry', async () => {
@@ -139,21 +142,42 @@ describe('the node_modules cache, end to end', () => {
     fs.writeFileSync(eventFile, JSON.stringify({ repository: { full_name: 'octo/program' }, pull_request: { head: { repo: { full_name: 'octo/program' } } } }));
     for (const [options, reason] of [
       [{ inputs: { cache: 'restore', 'cache-key-prefix': 'restore-only' } }, /cache is "restore"/],
-      [{ inputs: { 'cache-key-prefix': 'pr-target' }, env: { GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: eventFile } }, /pull_request_target runs never save/],
+      [
+        { inputs: { 'cache-key-prefix': 'pr-target' }, env: { GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: eventFile } },
+        /pull_request_target runs never save/,
+      ],
     ] as const) {
       const run = await cachedRun(await sandboxWith(), options);
       assert.match(run.main.log, reason);
-      assert.equal(server.entries().some((entry) => entry.key === run.main.outputs['cache-primary-key']), false);
+      assert.equal(
+        server.entries().some((entry) => entry.key === run.main.outputs['cache-primary-key']),
+        false,
+      );
     }
     fs.rmSync(path.dirname(eventFile), { recursive: true });
   });
 
   describe('faults never fail the job: one line, and the install goes on', () => {
     const faults: Array<[string, CachedRunOptions, CacheFault[], RegExp]> = [
-      ['the cache service is not configured', { env: { ACTIONS_CACHE_URL: '', ACTIONS_RESULTS_URL: '', ACTIONS_CACHE_SERVICE_V2: '' } }, [], /cache service is not available/],
-      ['the service answers 500 on lookup (v1)', { protocol: 'v1' }, [{ kind: 'status', on: 'lookup', status: 500, times: 10 }], /Restoring the node_modules cache failed/],
+      [
+        'the cache service is not configured',
+        { env: { ACTIONS_CACHE_URL: '', ACTIONS_RESULTS_URL: '', ACTIONS_CACHE_SERVICE_V2: '' } },
+        [],
+        /cache service is not available/,
+      ],
+      [
+        'the service answers 500 on lookup (v1)',
+        { protocol: 'v1' },
+        [{ kind: 'status', on: 'lookup', status: 500, times: 10 }],
+        /Restoring the node_modules cache failed/,
+      ],
       ['a truncated download', {}, [{ kind: 'truncate', on: 'download', times: 10 }], /Restoring the node_modules cache failed/],
-      ['a download slower than SEGMENT_DOWNLOAD_TIMEOUT_MINS', { env: { SEGMENT_DOWNLOAD_TIMEOUT_MINS: '0.02' } }, [{ kind: 'delay', on: 'download', delayMs: 5_000, times: 1 }], /took longer than SEGMENT_DOWNLOAD_TIMEOUT_MINS/],
+      [
+        'a download slower than SEGMENT_DOWNLOAD_TIMEOUT_MINS',
+        { env: { SEGMENT_DOWNLOAD_TIMEOUT_MINS: '0.02' } },
+        [{ kind: 'delay', on: 'download', delayMs: 5_000, times: 1 }],
+        /took longer than SEGMENT_DOWNLOAD_TIMEOUT_MINS/,
+      ],
       ['another job is creating this cache', {}, [{ kind: 'already-exists', on: 'reserve', times: 1 }], /Another job is already saving cache key/],
       ['cache write denied', {}, [{ kind: 'write-denied', on: 'reserve', times: 1 }], /may not write to the cache/],
     ];

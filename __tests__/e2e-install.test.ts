@@ -16,8 +16,7 @@ after(async () => {
   await registry?.stop();
 });
 
-const requireFrom = (dir: string, code: string): string =>
-  execFileSync(NODE24, ['-e', code], { cwd: dir, encoding: 'utf8', timeout: 30_000 }).trim();
+const requireFrom = (dir: string, code: string): string => execFileSync(NODE24, ['-e', code], { cwd: dir, encoding: 'utf8', timeout: 30_000 }).trim();
 
 describe('the main job, end to end', () => {
   it('configures the scope, installs, links pulumi, reports, and post removes the config', async () => {
@@ -63,7 +62,7 @@ describe('the main job, end to end', () => {
     });
   });
 
-  it('keeps the user\'s ~/.npmrc byte for byte and carries its settings into the scoped config', async () => {
+  it("keeps the user's ~/.npmrc byte for byte and carries its settings into the scoped config", async () => {
     await withSandbox(undefined, async (sandbox) => {
       const home = path.join(sandbox.root, 'home');
       fs.mkdirSync(home);
@@ -104,7 +103,11 @@ describe('the main job, end to end', () => {
     const cases: Array<[string, (r: TestRegistry) => { token?: string; inputs?: Record<string, string> }, RegExp]> = [
       ['a wrong token (401)', () => ({ token: 'not-a-real-token-0000' }), /^Token check: the registry http:\/\/127\.0\.0\.1:\d+\/ rejected the token \(401/],
       ['a token without access (403)', (r) => ({ token: r.tokens.outsider }), /^Token check: the token is valid but has no access to @pulumi\/aws .*\(403\)/],
-      ['a registry that is down', () => ({ inputs: { 'registry-url': 'http://127.0.0.1:9/' } }), /^Token check: the registry http:\/\/127\.0\.0\.1:9\/ is unreachable \(ECONNREFUSED\)/],
+      [
+        'a registry that is down',
+        () => ({ inputs: { 'registry-url': 'http://127.0.0.1:9/' } }),
+        /^Token check: the registry http:\/\/127\.0\.0\.1:9\/ is unreachable \(ECONNREFUSED\)/,
+      ],
     ];
     for (const [what, options, message] of cases) {
       it(what, async () => {
@@ -180,17 +183,22 @@ describe('the main job, end to end', () => {
         const annotations = errorsOf(run.main)
           .filter((command) => command.properties['file'] === 'package.json')
           .map((command) => [command.properties['title'], command.properties['line'], command.properties['col']]);
-        assert.deepEqual(annotations.sort(), [
-          ['linked-peer', '1', '1'],
-          ['minimum-version', '4', '20'],
-          ['scoped-in-dependencies', '7', '5'],
-        ].sort());
+        assert.deepEqual(
+          annotations.sort(),
+          [
+            ['linked-peer', '1', '1'],
+            ['minimum-version', '4', '20'],
+            ['scoped-in-dependencies', '7', '5'],
+          ].sort(),
+        );
         assert.match(failureOf(run.main) ?? '', /^3 dependency policy violations: see the annotations/);
         assert.equal(run.main.outputs['violations'], '3');
         assert.equal(fs.existsSync(path.join(sandbox.workspace, 'node_modules')), false, 'nothing was installed');
         const report = JSON.parse(fs.readFileSync(run.main.outputs['report']!, 'utf8'));
         assert.deepEqual(report.findings.map((f: { rule: string; file: string }) => [f.rule, f.file]).sort(), [
-          ['linked-peer', 'package.json'], ['minimum-version', 'package.json'], ['scoped-in-dependencies', 'package.json'],
+          ['linked-peer', 'package.json'],
+          ['minimum-version', 'package.json'],
+          ['scoped-in-dependencies', 'package.json'],
         ]);
       } finally {
         await run.cleanup();
@@ -280,16 +288,27 @@ describe('the main job, end to end', () => {
       runs: fs.readFileSync(path.join(sandbox.workspace, 'runs.log'), 'utf8').trim().split('\n').sort(),
     });
 
-    for (const [ignoreScripts, tokenVisible] of [['true', false], ['false', true]] as const) {
+    for (const [ignoreScripts, tokenVisible] of [
+      ['true', false],
+      ['false', true],
+    ] as const) {
       it(`ignore-scripts: ${ignoreScripts} runs the dependency's and the program's scripts ${tokenVisible ? 'with' : 'without'} the token`, async () => {
         await withSandbox({ '.': program }, async (sandbox) => {
           for (const script of ['postinstall', 'prepare']) {
-            fs.writeFileSync(path.join(sandbox.workspace, `record-${script}.js`), `${recordScript(`${script}.json`)}require('fs').appendFileSync('runs.log', '${script}\\n');\n`);
+            fs.writeFileSync(
+              path.join(sandbox.workspace, `record-${script}.js`),
+              `${recordScript(`${script}.json`)}require('fs').appendFileSync('runs.log', '${script}\\n');\n`,
+            );
           }
           const run = await runSetup(registry, sandbox, { inputs: { 'ignore-scripts': ignoreScripts } });
           try {
             assert.equal(run.main.exitCode, 0, run.main.log);
-            assert.deepEqual(seen(sandbox), { dependency: { tokenVisible }, program: { tokenVisible }, prepare: { tokenVisible }, runs: ['postinstall', 'prepare'] });
+            assert.deepEqual(seen(sandbox), {
+              dependency: { tokenVisible },
+              program: { tokenVisible },
+              prepare: { tokenVisible },
+              runs: ['postinstall', 'prepare'],
+            });
             if (ignoreScripts === 'true') assert.match(run.main.summary, /install scripts run without the token: `postinstall`, `prepare`/);
           } finally {
             await run.cleanup();

@@ -24,14 +24,21 @@ describe('the policy check in a pull request, end to end (install: false, no tok
           { rule: 'scoped-in-dependencies', file: 'package.json', ...(await positionOf(file, '"@pulumi/aws"')) },
           { rule: 'scoped-in-dependencies', file: 'package.json', ...(await positionOf(file, '"@pulumi/cloud"')) },
         ];
-        const annotations = errorsOf(run.main).filter((command) => command.properties['file']).map(located);
-        assert.deepEqual(annotations.filter((a) => a.rule === 'scoped-in-dependencies'), expected);
+        const annotations = errorsOf(run.main)
+          .filter((command) => command.properties['file'])
+          .map(located);
+        assert.deepEqual(
+          annotations.filter((a) => a.rule === 'scoped-in-dependencies'),
+          expected,
+        );
         assert.equal(run.main.outputs['violations'], String(annotations.length));
         assert.match(failureOf(run.main) ?? '', /dependency policy violations?: see the annotations/);
         assert.match(run.main.summary, /\| @pulumi\/aws \| peerDependencies \| \* \|.*scoped-in-dependencies/);
         const report = JSON.parse(fs.readFileSync(run.main.outputs['report']!, 'utf8'));
-        assert.deepEqual(report.findings.map((f: { rule: string; line: number; column: number }) => `${f.rule}:${f.line}:${f.column}`).sort(),
-          annotations.map((a) => `${a.rule}:${a.line}:${a.col}`).sort());
+        assert.deepEqual(
+          report.findings.map((f: { rule: string; line: number; column: number }) => `${f.rule}:${f.line}:${f.column}`).sort(),
+          annotations.map((a) => `${a.rule}:${a.line}:${a.col}`).sort(),
+        );
       } finally {
         await run.cleanup();
       }
@@ -55,17 +62,29 @@ describe('the policy check in a pull request, end to end (install: false, no tok
   it('annotates the source line that imports an unlisted package, and the listed package nothing uses', async () => {
     const manifest = { name: 'app', dependencies: { '@pulumi/aws': '^0.10.0', '@pulumi/cloud': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } };
     await withSandbox({ '.': manifest }, async (sandbox) => {
-      const source = "import * as aws from '@pulumi/aws';\n// a comment that mentions require('@pulumi/cloud') is not a use\nimport { Bucket } from \"@pulumi/aws/s3\";\nconst azure = require(\n  '@pulumi/azure');\nexport { aws, Bucket, azure };\n";
+      const source =
+        "import * as aws from '@pulumi/aws';\n// a comment that mentions require('@pulumi/cloud') is not a use\nimport { " +
+        'Bucket } from "@pulumi/aws/s3";\nconst azure = require(\n  \'@pulumi/azure\');\nexport { aws, Bucket, azure };\n';
       fs.writeFileSync(path.join(sandbox.workspace, 'index.ts'), source);
       fs.rmSync(path.join(sandbox.workspace, 'index.js'));
       const run = await runPolicyCheck(sandbox);
       try {
         assert.equal(run.main.exitCode, 1);
-        const annotations = errorsOf(run.main).filter((command) => command.properties['file']).map(located);
+        const annotations = errorsOf(run.main)
+          .filter((command) => command.properties['file'])
+          .map(located);
         const undeclared = annotations.find((a) => a.rule === 'undeclared-dependency');
-        assert.deepEqual(undeclared, { rule: 'undeclared-dependency', file: 'index.ts', ...(await positionOf(path.join(sandbox.workspace, 'index.ts'), "'@pulumi/azure'")) });
+        assert.deepEqual(undeclared, {
+          rule: 'undeclared-dependency',
+          file: 'index.ts',
+          ...(await positionOf(path.join(sandbox.workspace, 'index.ts'), "'@pulumi/azure'")),
+        });
         const unused = annotations.find((a) => a.rule === 'strict-dependencies');
-        assert.deepEqual(unused, { rule: 'strict-dependencies', file: 'package.json', ...(await positionOf(path.join(sandbox.workspace, 'package.json'), '"@pulumi/cloud"')) });
+        assert.deepEqual(unused, {
+          rule: 'strict-dependencies',
+          file: 'package.json',
+          ...(await positionOf(path.join(sandbox.workspace, 'package.json'), '"@pulumi/cloud"')),
+        });
         assert.equal(annotations.length, 2, JSON.stringify(annotations));
       } finally {
         await run.cleanup();
@@ -94,7 +113,10 @@ describe('the policy check in a pull request, end to end (install: false, no tok
   it('checks a current Pulumi program with the current preset, linking nothing', async () => {
     const manifest = { name: 'today', dependencies: { '@pulumi/pulumi': '^3.0.0', '@pulumi/aws': '^6.0.0' } };
     await withSandbox({ '.': manifest }, async (sandbox) => {
-      fs.writeFileSync(path.join(sandbox.workspace, 'index.js'), "const pulumi = require('@pulumi/pulumi');\nconst aws = require('@pulumi/aws');\nmodule.exports = { pulumi, aws };\n");
+      fs.writeFileSync(
+        path.join(sandbox.workspace, 'index.js'),
+        "const pulumi = require('@pulumi/pulumi');\nconst aws = require('@pulumi/aws');\nmodule.exports = { pulumi, aws };\n",
+      );
       const policyFile = path.join(sandbox.workspace, '.github/pulumi-npm-policy.yml');
       fs.mkdirSync(path.dirname(policyFile), { recursive: true });
       fs.writeFileSync(policyFile, 'preset: current\n');

@@ -267,7 +267,10 @@ describe('runAction', () => {
 
     // The probe prints its environment, input included: the run's places cover both steps' texts.
     const hits = await findSecret('probe-token-1234', runPlaces(result));
-    assert.deepEqual(hits.map((hit) => hit.where), ['text:main.log (verbatim)', 'text:post.log (verbatim)']);
+    assert.deepEqual(
+      hits.map((hit) => hit.where),
+      ['text:main.log (verbatim)', 'text:post.log (verbatim)'],
+    );
   });
 
   test('runs post after a failed main, and not when runPost is false', async (t) => {
@@ -318,7 +321,10 @@ describe('secret scan', () => {
   test('finds a planted secret in a nested file and masks it in the excerpt', async () => {
     const dir = await tree({ 'a/b/.npmrc': `//npmjs.pulumi.com/:_authToken=${secret}\n`, 'clean.txt': 'nothing' });
     const hits = await findSecret(secret, { dirs: [dir] });
-    assert.deepEqual(hits.map((hit) => hit.where), [`${path.join(dir, 'a/b/.npmrc')} (verbatim)`]);
+    assert.deepEqual(
+      hits.map((hit) => hit.where),
+      [`${path.join(dir, 'a/b/.npmrc')} (verbatim)`],
+    );
     // 30 bytes of context either side; the newline shows as '.'.
     assert.equal(hits[0]!.excerpt, '/npmjs.pulumi.com/:_authToken=[secret].');
   });
@@ -326,7 +332,11 @@ describe('secret scan', () => {
   test('finds the secret base64-encoded at any alignment', async () => {
     for (const user of ['u', 'us', 'usr']) {
       const hits = await findSecret(secret, { texts: { npmrc: `_auth=${Buffer.from(`${user}:${secret}`).toString('base64')}` } });
-      assert.deepEqual(hits.map((hit) => hit.where), ['text:npmrc (base64)'], `after "${user}:"`);
+      assert.deepEqual(
+        hits.map((hit) => hit.where),
+        ['text:npmrc (base64)'],
+        `after "${user}:"`,
+      );
       assert.ok(!hits[0]!.excerpt.includes(secret));
     }
   });
@@ -334,7 +344,10 @@ describe('secret scan', () => {
   test('finds the secret URL-encoded', async () => {
     const special = 'tok/en+with=signs';
     const hits = await findSecret(special, { texts: { url: `https://x/?t=${encodeURIComponent(special)}` } });
-    assert.deepEqual(hits.map((hit) => hit.where), ['text:url (URL-encoded)']);
+    assert.deepEqual(
+      hits.map((hit) => hit.where),
+      ['text:url (URL-encoded)'],
+    );
   });
 
   test('finds the secret inside .tgz and .tar.zst archives, nested ones too', async () => {
@@ -345,10 +358,10 @@ describe('secret scan', () => {
     const zst = path.join(out, 'cache.tar.zst');
     await run('tar', ['--use-compress-program', 'zstd --long=30', '-cf', zst, '-C', out, 'inner.tgz']);
     const hits = await findSecret(secret, { files: [tgz, zst] });
-    assert.deepEqual(hits.map((hit) => hit.where), [
-      `${tgz}>gunzip>pkg/.npmrc (verbatim)`,
-      `${zst}>unzstd>inner.tgz>gunzip>pkg/.npmrc (verbatim)`,
-    ]);
+    assert.deepEqual(
+      hits.map((hit) => hit.where),
+      [`${tgz}>gunzip>pkg/.npmrc (verbatim)`, `${zst}>unzstd>inner.tgz>gunzip>pkg/.npmrc (verbatim)`],
+    );
   });
 
   test('finds nothing in a clean dir, and does not follow a symlink out of it', async () => {

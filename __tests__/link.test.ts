@@ -16,7 +16,7 @@ function packageFolder(name: string, manifest: object): string {
 }
 
 describe('registerLinkPath', () => {
-  it('makes the folder the global link, creating a fresh prefix\'s lib/node_modules, and writes nothing in the folder', async () => {
+  it("makes the folder the global link, creating a fresh prefix's lib/node_modules, and writes nothing in the folder", async () => {
     const sdk = packageFolder('sdk', { name: 'pulumi', version: '0.10.0' });
     const globalFolder = path.join(temp, 'prefix', 'lib', 'node_modules');
     assert.equal(await registerLinkPath(sdk, ['pulumi'], globalFolder), 'pulumi');
@@ -29,7 +29,9 @@ describe('registerLinkPath', () => {
     const other = packageFolder('other', { name: 'not-pulumi' });
     await assert.rejects(registerLinkPath(other, ['pulumi'], path.join(temp, 'prefix2')), {
       name: 'ActionError',
-      message: 'Input "link-path" holds the package "not-pulumi", which input "link" does not list (pulumi): add it to "link", or point "link-path" at the right folder.',
+      message:
+        'Input "link-path" holds the package "not-pulumi", which input "link" does ' +
+        'not list (pulumi): add it to "link", or point "link-path" at the right folder.',
     });
   });
 
@@ -59,7 +61,9 @@ describe('verifyLinks', () => {
     const copied = program('copied');
     packageFolder(path.relative(temp, path.join(copied, 'node_modules', 'pulumi')), { name: 'pulumi', version: '3.0.0' });
     await assert.rejects(verifyLinks(copied, 'copied', ['pulumi']), {
-      message: 'After npm link, node_modules/pulumi in copied is a folder installed from a registry, not a link. Remove "pulumi" from dependencies/devDependencies (it belongs in peerDependencies) and run again.',
+      message:
+        'After npm link, node_modules/pulumi in copied is a folder installed from a registry, not a link. ' +
+        'Remove "pulumi" from dependencies/devDependencies (it belongs in peerDependencies) and run again.',
     });
     await assert.rejects(verifyLinks(program('missing'), 'missing', ['pulumi']), /node_modules\/pulumi in missing is missing/);
     const wrong = program('wrong');

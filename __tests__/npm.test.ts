@@ -5,7 +5,14 @@ import { explainNpmFailure, npmEnvironment, withoutPeerInstall } from '../src/np
 describe('npmEnvironment', () => {
   it('hands the token and the config to npm, and keeps inputs and competing settings out', () => {
     const env = npmEnvironment(
-      { PATH: '/bin', 'INPUT_PULUMI-ACCESS-TOKEN': 'secret', INPUT_LINK: 'pulumi', npm_config_userconfig: '/elsewhere', NPM_CONFIG_LEGACY_PEER_DEPS: 'false', HOME: '/home/u' },
+      {
+        PATH: '/bin',
+        'INPUT_PULUMI-ACCESS-TOKEN': 'secret',
+        INPUT_LINK: 'pulumi',
+        npm_config_userconfig: '/elsewhere',
+        NPM_CONFIG_LEGACY_PEER_DEPS: 'false',
+        HOME: '/home/u',
+      },
       'the-token',
       '/runner/temp/setup-pulumi-npm-x/.npmrc',
     );
@@ -23,16 +30,29 @@ describe('explainNpmFailure', () => {
   const explain = (stderr: string) => explainNpmFailure('npm install', 'infra', { exitCode: 1, stdout: '', stderr }, 'https://npmjs.pulumi.com/').message;
 
   it('says which credential problem npm hit', () => {
-    assert.match(explain('npm error code E401\nnpm error 401 Unauthorized - GET https://npmjs.pulumi.com/@pulumi%2faws'), /^"npm install" failed in infra \(exit code 1\): the registry rejected the credentials \(401\)/);
+    assert.match(
+      explain('npm error code E401\nnpm error 401 Unauthorized - GET https://npmjs.pulumi.com/@pulumi%2faws'),
+      /^"npm install" failed in infra \(exit code 1\): the registry rejected the credentials \(401\)/,
+    );
     assert.match(explain('npm error code E403\nnpm error 403 Forbidden'), /access denied \(403\)/);
   });
 
   it('names the package a 404 was for, as npm 11 says it', () => {
-    assert.match(explain("npm error code E404\nnpm error 404 Not Found - GET https://registry.npmjs.org/nope\nnpm error 404\nnpm error 404  The requested resource 'nope@^1.0.0' could not be found or you do not have permission to access it."), /: nope@\^1\.0\.0 was not found \(404\)/);
+    assert.match(
+      explain(
+        "npm error code E404\nnpm error 404 Not Found - GET https://registry.npmjs.org/nope\nnpm error 404\nnpm error 404  The requested resource 'nope@^1.0.0' could not be found or you do not have permission to access it.",
+      ),
+      /: nope@\^1\.0\.0 was not found \(404\)/,
+    );
   });
 
   it('names the package a 404 was for, as older npm says it', () => {
-    assert.match(explain("npm error code E404\nnpm error 404 Not Found - GET http://127.0.0.1:4873/pulumi - no such package available\nnpm error 404\nnpm error 404  'pulumi@latest' is not in this registry."), /: pulumi@latest was not found \(404\)/);
+    assert.match(
+      explain(
+        "npm error code E404\nnpm error 404 Not Found - GET http://127.0.0.1:4873/pulumi - no such package available\nnpm error 404\nnpm error 404  'pulumi@latest' is not in this registry.",
+      ),
+      /: pulumi@latest was not found \(404\)/,
+    );
   });
 
   it('says when a signal killed the command', () => {
@@ -40,9 +60,16 @@ describe('explainNpmFailure', () => {
     assert.match(message, /^"npm ci" in infra was killed before it finished \(by a signal/);
   });
 
-  it('points at npm\'s own log for anything else', () => {
-    assert.equal(explain('npm error code ERESOLVE'), '"npm install" failed in infra (exit code 1): npm could not resolve the dependency tree (ERESOLVE). Align the conflicting versions in package.json; npm\'s explanation is in the log above.');
-    assert.equal(explain('npm error code EINTEGRITY'), '"npm install" failed in infra (exit code 1) with npm error EINTEGRITY. npm\'s output is in the log above.');
+  it("points at npm's own log for anything else", () => {
+    assert.equal(
+      explain('npm error code ERESOLVE'),
+      '"npm install" failed in infra (exit code 1): npm could not resolve the dependency tree ' +
+        "(ERESOLVE). Align the conflicting versions in package.json; npm's explanation is in the log above.",
+    );
+    assert.equal(
+      explain('npm error code EINTEGRITY'),
+      '"npm install" failed in infra (exit code 1) with npm error EINTEGRITY. npm\'s output is in the log above.',
+    );
     assert.equal(explain('Killed'), '"npm install" failed in infra (exit code 1). npm\'s output is in the log above.');
   });
 });

@@ -21,7 +21,7 @@ describe('buildScopedNpmrc', () => {
     assert.equal(registryAuthPrefix('https://r.example.com/npm'), '//r.example.com/npm/');
   });
 
-  it('keeps everything the user set except the same scope and the same host\'s credentials', () => {
+  it("keeps everything the user set except the same scope and the same host's credentials", () => {
     const user = [
       '; my settings',
       'registry=https://registry.npmjs.org/',
@@ -47,7 +47,7 @@ describe('buildScopedNpmrc', () => {
     ]);
   });
 
-  it('does not repeat itself when a second run in the job reads the first run\'s file', () => {
+  it("does not repeat itself when a second run in the job reads the first run's file", () => {
     const first = buildScopedNpmrc('fund=false\n', '@pulumi', 'https://npmjs.pulumi.com/');
     assert.equal(buildScopedNpmrc(first, '@pulumi', 'https://npmjs.pulumi.com/'), first);
   });
@@ -78,7 +78,12 @@ describe('writeScopedNpmrc', () => {
   });
 
   it('starts from nothing when the user has no config', async () => {
-    const written = await writeScopedNpmrc({ runnerTemp: path.join(temp, 'runner2'), userConfigFile: path.join(temp, 'absent'), scope: '@pulumi', registryUrl: 'https://npmjs.pulumi.com/' });
+    const written = await writeScopedNpmrc({
+      runnerTemp: path.join(temp, 'runner2'),
+      userConfigFile: path.join(temp, 'absent'),
+      scope: '@pulumi',
+      registryUrl: 'https://npmjs.pulumi.com/',
+    });
     assert.equal(written.mergedFrom, undefined);
     assert.equal(ours(fs.readFileSync(written.file, 'utf8')).length, 2);
   });
@@ -86,7 +91,10 @@ describe('writeScopedNpmrc', () => {
   it('names RUNNER_TEMP when it cannot write there', async () => {
     const blocked = path.join(temp, 'a-file');
     fs.writeFileSync(blocked, '');
-    await assert.rejects(writeScopedNpmrc({ runnerTemp: blocked, userConfigFile: undefined, scope: '@pulumi', registryUrl: 'https://npmjs.pulumi.com/' }), { name: 'ActionError', message: /^Cannot write the npm config under RUNNER_TEMP \(.*a-file\): (EEXIST|ENOTDIR)\./ });
+    await assert.rejects(writeScopedNpmrc({ runnerTemp: blocked, userConfigFile: undefined, scope: '@pulumi', registryUrl: 'https://npmjs.pulumi.com/' }), {
+      name: 'ActionError',
+      message: /^Cannot write the npm config under RUNNER_TEMP \(.*a-file\): (EEXIST|ENOTDIR)\./,
+    });
   });
 
   it('announces the folder before writing, and removes it when the disk is full', async () => {
@@ -97,8 +105,18 @@ describe('writeScopedNpmrc', () => {
       throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
     };
     await assert.rejects(
-      writeScopedNpmrc({ runnerTemp, userConfigFile: undefined, scope: '@pulumi', registryUrl: 'https://npmjs.pulumi.com/', onFolder: (dir) => announced.push(dir), writeFile: diskFull }),
-      { name: 'ActionError', message: `Cannot write the npm config under RUNNER_TEMP (${runnerTemp}): ENOSPC. The runner's temporary folder must be writable and have free space.` },
+      writeScopedNpmrc({
+        runnerTemp,
+        userConfigFile: undefined,
+        scope: '@pulumi',
+        registryUrl: 'https://npmjs.pulumi.com/',
+        onFolder: (dir) => announced.push(dir),
+        writeFile: diskFull,
+      }),
+      {
+        name: 'ActionError',
+        message: `Cannot write the npm config under RUNNER_TEMP (${runnerTemp}): ENOSPC. The runner's temporary folder must be writable and have free space.`,
+      },
     );
     assert.deepEqual(fs.readdirSync(runnerTemp), [], 'nothing is left behind');
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isPackageName, isScope } from '../src/package-name.js';
 
-describe('package names and scopes, by npm\'s rule', () => {
+describe("package names and scopes, by npm's rule", () => {
   it('accepts plain and scoped names', () => {
     for (const name of ['pulumi', '@pulumi/aws', '@pulumi/cloud-aws', 'fixture.utils', 'a_b']) assert.ok(isPackageName(name), name);
   });

@@ -60,15 +60,24 @@ describe('parsePolicyConfig', () => {
 
   it('reports a YAML syntax error and a duplicate key at their lines', async () => {
     const syntax = await parseFixture('not-yaml.yml');
-    assert.deepEqual(syntax.findings.map((f) => [f.rule, f.line]), [['policy-file', 3]]);
+    assert.deepEqual(
+      syntax.findings.map((f) => [f.rule, f.line]),
+      [['policy-file', 3]],
+    );
     assert.match(syntax.findings[0]!.message, /^The policy file is not valid YAML: /);
     const duplicate = await parseFixture('duplicate-key.yml');
-    assert.deepEqual(duplicate.findings.map((f) => [f.line, f.column]), [[3, 1]]);
+    assert.deepEqual(
+      duplicate.findings.map((f) => [f.line, f.column]),
+      [[3, 1]],
+    );
     assert.match(duplicate.findings[0]!.message, /Map keys must be unique/);
   });
 
   it('reads an empty file as the defaults, and a list as an error', () => {
     assert.deepEqual(parsePolicyConfig({ path: '/p.yml', text: '# nothing yet\n' }).findings, []);
-    assert.deepEqual(parsePolicyConfig({ path: '/p.yml', text: '- a\n' }).findings.map((f) => f.message), ['The policy file must be a mapping, not a list.']);
+    assert.deepEqual(
+      parsePolicyConfig({ path: '/p.yml', text: '- a\n' }).findings.map((f) => f.message),
+      ['The policy file must be a mapping, not a list.'],
+    );
   });
 });

@@ -39,7 +39,10 @@ describe('installed-tree', () => {
   });
 
   it('reports a scope package whose version differs from the lockfile, at the lockfile version', async (t) => {
-    const root = await installedProgram(t, { awsVersion: '0.10.3', extra: { 'program/node_modules/@pulumi/cloud/package.json': '{"name":"@pulumi/cloud","version":"0.10.0"}' } });
+    const root = await installedProgram(t, {
+      awsVersion: '0.10.3',
+      extra: { 'program/node_modules/@pulumi/cloud/package.json': '{"name":"@pulumi/cloud","version":"0.10.0"}' },
+    });
     const findings = await check(join(root, 'program'));
     assert.deepEqual(
       findings.map((f) => [f.package, f.file.endsWith('package-lock.json'), f.line, f.column]),

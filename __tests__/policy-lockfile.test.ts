@@ -34,7 +34,10 @@ describe('lockfile-registry', () => {
       { rule: 'undeclared-dependency', severity: 'error', file: 'workspaces/packages/api/index.ts', line: 3, column: 20, package: '@pulumi/aws' },
       { rule: 'lockfile-registry', severity: 'error', file: 'workspaces/package-lock.json', line: 30, column: 25, package: '@pulumi/aws' },
     ]);
-    assert.match(report.findings[2]!.message, /out of step with packages\/web\/package\.json: it records "@pulumi\/aws": "\^0\.9\.0" where package\.json has "\^0\.10\.0"/);
+    assert.match(
+      report.findings[2]!.message,
+      /out of step with packages\/web\/package\.json: it records "@pulumi\/aws": "\^0\.9\.0" where package\.json has "\^0\.10\.0"/,
+    );
     assert.deepEqual(
       report.packages.map((row) => [row.workspace, row.name, row.section]),
       [
@@ -81,13 +84,19 @@ describe('lockfile-registry', () => {
 
   it('reports a lockfile that is not JSON at the error', () => {
     const findings = checkProgram(withLock('{\n  "lockfileVersion": 3,\n  oops\n}'), policyOptions()).findings;
-    assert.deepEqual(findings.map((f) => [f.rule, f.file, f.line, f.column]), [['lockfile-registry', '/p/package-lock.json', 3, 3]]);
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.file, f.line, f.column]),
+      [['lockfile-registry', '/p/package-lock.json', 3, 3]],
+    );
     assert.match(findings[0]!.message, /^package-lock\.json is not valid JSON: an unexpected character here; delete it and run npm install/);
   });
 
   it('reports a lockfile version npm never wrote, at the version', () => {
     const findings = checkProgram(withLock('{\n  "name": "p",\n  "lockfileVersion": 9,\n  "packages": {}\n}'), policyOptions()).findings;
-    assert.deepEqual(findings.map((f) => [f.rule, f.line, f.column]), [['lockfile-registry', 3, 22]]);
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.line, f.column]),
+      [['lockfile-registry', 3, 22]],
+    );
     assert.match(findings[0]!.message, /^package-lock\.json has lockfileVersion 9, which is none of npm's \(1, 2 or 3\)/);
   });
 
@@ -103,7 +112,10 @@ describe('lockfile-registry', () => {
     options.registryUrl = 'https://npmjs.pulumi.com';
     assert.deepEqual(checkProgram(program, options).findings, []);
     options.registryUrl = 'https://mirror.example.com/npm/';
-    assert.deepEqual(checkProgram(program, options).findings.map((f) => f.rule), ['lockfile-registry']);
+    assert.deepEqual(
+      checkProgram(program, options).findings.map((f) => f.rule),
+      ['lockfile-registry'],
+    );
     options.config.rules['lockfile-registry'] = 'off';
     assert.deepEqual(checkProgram(program, options).findings, []);
   });

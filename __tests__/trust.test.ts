@@ -55,7 +55,11 @@ describe('untrustedRun', () => {
   });
 
   it('flags pull_request_target whose fork was deleted (head repo null)', () => {
-    assert.deepEqual(untrustedRun('pull_request_target', pullRequestTarget(null)), { event: 'pull_request_target', head: 'a deleted fork', base: 'acme/infra' });
+    assert.deepEqual(untrustedRun('pull_request_target', pullRequestTarget(null)), {
+      event: 'pull_request_target',
+      head: 'a deleted fork',
+      base: 'acme/infra',
+    });
   });
 
   it('trusts pull_request_target from a branch of the same repository, whatever the case of the names', () => {
@@ -64,7 +68,11 @@ describe('untrustedRun', () => {
   });
 
   it('flags workflow_run whose head repository is a fork', () => {
-    assert.deepEqual(untrustedRun('workflow_run', workflowRun(repository('octocat/infra', true))), { event: 'workflow_run', head: 'octocat/infra', base: 'acme/infra' });
+    assert.deepEqual(untrustedRun('workflow_run', workflowRun(repository('octocat/infra', true))), {
+      event: 'workflow_run',
+      head: 'octocat/infra',
+      base: 'acme/infra',
+    });
   });
 
   it('flags workflow_run whose head repository is gone', () => {

@@ -143,7 +143,10 @@ function escapeGlob(dir) {
     return /^[!#~]/.test(escaped) ? `./${escaped}` : escaped;
 }
 function unescapeGlob(pattern) {
-    return pattern.replace(/^\.\//, '').replace(/\[([[?*])\]/g, '$1').replace(/\\\\/g, '\\');
+    return pattern
+        .replace(/^\.\//, '')
+        .replace(/\[([[?*])\]/g, '$1')
+        .replace(/\\\\/g, '\\');
 }
 
 ;// CONCATENATED MODULE: ./src/cache/sdk-call.ts
@@ -193,7 +196,9 @@ function firstProblem(outcome, lines) {
     return problem?.split(/\r?\n/)[0]?.replace(/^Failed to (restore|save): /, '');
 }
 function reroute(text, lines) {
-    return text.split(/(?<=\n)/).map((line) => {
+    return text
+        .split(/(?<=\n)/)
+        .map((line) => {
         const annotation = ANNOTATION.exec(line);
         if (annotation) {
             const [, level = 'warning', data = '', eol = ''] = annotation;
@@ -206,7 +211,8 @@ function reroute(text, lines) {
         else if (line.trim() && !line.startsWith('::'))
             lines.push({ level: 'info', text: line.trimEnd() });
         return line;
-    }).join('');
+    })
+        .join('');
 }
 /** Undoes @actions/core's escaping of command data. */
 function unescapeCommandData(data) {
@@ -228,12 +234,17 @@ function unescapeCommandData(data) {
  */
 async function restoreNodeModules(paths, keys) {
     if (!cache/* isFeatureAvailable */.w3()) {
-        return { hit: false, message: { level: 'notice', text: 'The Actions cache service is not available on this runner; installing without the node_modules cache.' } };
+        return {
+            hit: false,
+            message: { level: 'notice', text: 'The Actions cache service is not available on this runner; installing without the node_modules cache.' },
+        };
     }
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    const freshDirs = nodeModulesDirs(paths).map((dir) => (0,external_node_path_.resolve)(workspace, dir)).filter((dir) => !(0,external_node_fs_.existsSync)(dir));
+    const freshDirs = nodeModulesDirs(paths)
+        .map((dir) => (0,external_node_path_.resolve)(workspace, dir))
+        .filter((dir) => !(0,external_node_fs_.existsSync)(dir));
     const minutes = downloadTimeoutMinutes();
-    const { value: { outcome, lines }, expired } = await withHttpDeadline(minutes * 60_000, () => callCacheSdk(() => cache/* restoreCache */.P3(paths, keys.primaryKey, keys.restoreKeys)));
+    const { value: { outcome, lines }, expired, } = await withHttpDeadline(minutes * 60_000, () => callCacheSdk(() => cache/* restoreCache */.P3(paths, keys.primaryKey, keys.restoreKeys)));
     const problem = firstProblem(outcome, lines);
     if (problem !== undefined) {
         // A download cut short or an archive that failed midway may have left part of a tree; the install needs none.
@@ -497,7 +508,7 @@ function reasonNotToSave(mode, exactHit, eventName, untrusted) {
     if (eventName === 'pull_request_target')
         return 'pull_request_target runs never save';
     if (untrusted)
-        return 'runs that build a fork\'s code never save';
+        return "runs that build a fork's code never save";
     return undefined;
 }
 /** Said once, before any cache work, so a runner without the service gets one notice rather than two. */

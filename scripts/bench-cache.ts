@@ -80,7 +80,12 @@ try {
     NPM_CONFIG_PREFIX: npmEnv.npm_config_prefix,
     ...(caFile && caFile !== 'null' ? { NPM_CONFIG_CAFILE: caFile } : {}),
   };
-  const actionInputs = { 'pulumi-access-token': registry.tokens.ci, 'registry-url': registry.url, 'install-command': 'npm ci', 'cache-key-prefix': 'bench-action' };
+  const actionInputs = {
+    'pulumi-access-token': registry.tokens.ci,
+    'registry-url': registry.url,
+    'install-command': 'npm ci',
+    'cache-key-prefix': 'bench-action',
+  };
   const runTheAction = async () => {
     const run = await runAction({ workspace, inputs: actionInputs, env: actionEnv, runPost: false, timeoutMs: 600_000 });
     await run.cleanup();
@@ -113,7 +118,8 @@ try {
 
   const median = (values: number[] = []) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const [actionMs, restore, link, npmCi, tar] = ['action', 'restore', 'link', 'npmCi', 'tar'].map((name) => median(times[name]));
-  if (actionMs === undefined || restore === undefined || link === undefined || npmCi === undefined || tar === undefined) throw new Error('a contender did not run');
+  if (actionMs === undefined || restore === undefined || link === undefined || npmCi === undefined || tar === undefined)
+    throw new Error('a contender did not run');
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   console.log(`\nMedians of ${rounds} round(s):`);
   console.log(`  the action, warm cache (dist)   ${seconds(actionMs)}`);

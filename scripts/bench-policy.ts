@@ -42,8 +42,18 @@ function lockfile(index: number): string {
   const packages: Record<string, object> = {
     '': { name: `program-${index}`, dependencies: Object.fromEntries(PACKAGES.map((name) => [name, '^0.10.0'])), peerDependencies: { pulumi: 'latest' } },
   };
-  for (const name of PACKAGES) packages[`node_modules/${name}`] = { version: '0.10.1', resolved: `https://npmjs.pulumi.com/${name}/-/${name.split('/')[1]}-0.10.1.tgz`, integrity: 'sha512-x' };
-  for (let i = 0; i < 300; i++) packages[`node_modules/dependency-${i}`] = { version: '1.0.0', resolved: `https://registry.npmjs.org/dependency-${i}/-/dependency-${i}-1.0.0.tgz`, integrity: 'sha512-y' };
+  for (const name of PACKAGES)
+    packages[`node_modules/${name}`] = {
+      version: '0.10.1',
+      resolved: `https://npmjs.pulumi.com/${name}/-/${name.split('/')[1]}-0.10.1.tgz`,
+      integrity: 'sha512-x',
+    };
+  for (let i = 0; i < 300; i++)
+    packages[`node_modules/dependency-${i}`] = {
+      version: '1.0.0',
+      resolved: `https://registry.npmjs.org/dependency-${i}/-/dependency-${i}-1.0.0.tgz`,
+      integrity: 'sha512-y',
+    };
   return JSON.stringify({ name: `program-${index}`, lockfileVersion: 3, requires: true, packages }, null, 2);
 }
 
@@ -78,16 +88,22 @@ function source(file: number): { path: string; text: string } {
   if (style < 7)
     return {
       path: `${folder}/component-${file}.ts`,
-      text: `import * as pulumi from "pulumi";\nimport * as aws from "@pulumi/aws";\nimport type { Output } from "@pulumi/aws/s3";\nimport { helper } from "./helper-${file}";\n${body(file, true)}\nexport const bucket${file} = new aws.s3.Bucket("b${file}");\n`,
+      text:
+        `import * as pulumi from "pulumi";\nimport * as aws from "@pulumi/aws";\nimport type { Output } from "@pulumi/aws/s3";\nimport ` +
+        `{ helper } from "./helper-${file}";\n${body(file, true)}\nexport const bucket${file} = new aws.s3.Bucket("b${file}");\n`,
     };
   if (style < 9)
     return {
       path: `${folder}/component-${file}.js`,
-      text: `"use strict";\nconst cloud = require("@pulumi/cloud");\nconst { s3 } = require('@pulumi/aws');\n${body(file, false)}\nmodule.exports.endpoint = new cloud.HttpEndpoint("e${file}");\n`,
+      text:
+        `"use strict";\nconst cloud = require("@pulumi/cloud");\nconst { s3 } = ` +
+        `require('@pulumi/aws');\n${body(file, false)}\nmodule.exports.endpoint = new cloud.HttpEndpoint("e${file}");\n`,
     };
   return {
     path: `${folder}/component-${file}.mjs`,
-    text: `import * as cloud from "@pulumi/cloud";\nexport { default as util } from "./util.mjs";\nconst later = () => import("@pulumi/aws");\n${body(file, false)}`,
+    text:
+      `import * as cloud from "@pulumi/cloud";\nexport { default as util } from ` +
+      `"./util.mjs";\nconst later = () => import("@pulumi/aws");\n${body(file, false)}`,
   };
 }
 
@@ -148,7 +164,12 @@ async function main(): Promise<void> {
   try {
     await mkdir(join(root, '.git'));
     const dirs = await generate(root);
-    const options: PolicyOptions = { scope: '@pulumi', links: ['pulumi'], registryUrl: 'https://npmjs.pulumi.com/', config: parsePolicyConfig(undefined).config };
+    const options: PolicyOptions = {
+      scope: '@pulumi',
+      links: ['pulumi'],
+      registryUrl: 'https://npmjs.pulumi.com/',
+      config: parsePolicyConfig(undefined).config,
+    };
 
     const cold = await checkAll(dirs, options);
     // Once more with the code warm, to compare like with like against the parse-only passes below.

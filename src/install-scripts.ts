@@ -40,7 +40,9 @@ export async function runInstallScripts(context: LinkContext, programDir: string
   const env = withoutToken(context.env);
   const rebuild = await context.run('npm', ['rebuild'], { cwd: programDir, env });
   if (rebuild.exitCode !== 0) {
-    throw new ActionError(`An install script failed in "npm rebuild" in ${where} (exit code ${rebuild.exitCode}); its output is in the log above. ${AFTER_THE_INSTALL}`);
+    throw new ActionError(
+      `An install script failed in "npm rebuild" in ${where} (exit code ${rebuild.exitCode}); its output is in the log above. ${AFTER_THE_INSTALL}`,
+    );
   }
   const scripts = rootLifecycleScripts(packageJsonText);
   for (const name of scripts.filter((script) => !RUN_BY_REBUILD.has(script))) {

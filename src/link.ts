@@ -31,7 +31,10 @@ export async function globalPackagesFolder(context: LinkContext, cwd: string): P
 export async function registerLinkPath(linkPath: string, links: string[], globalFolder: string): Promise<string> {
   const name = await packageNameIn(linkPath, `Input "link-path" is "${linkPath}"`);
   if (!links.includes(name)) {
-    throw new ActionError(`Input "link-path" holds the package "${name}", which input "link" does not list (${links.join(' ') || 'empty'}): add it to "link", or point "link-path" at the right folder.`);
+    throw new ActionError(
+      `Input "link-path" holds the package "${name}", which input "link" does not list ` +
+        `(${links.join(' ') || 'empty'}): add it to "link", or point "link-path" at the right folder.`,
+    );
   }
   const entry = path.join(globalFolder, name);
   try {
@@ -39,13 +42,19 @@ export async function registerLinkPath(linkPath: string, links: string[], global
     await fs.mkdir(path.dirname(entry), { recursive: true });
     const existing = await fs.lstat(entry).catch(() => undefined);
     if (existing && !existing.isSymbolicLink()) {
-      throw new ActionError(`npm's global folder already holds an installed "${name}" at ${entry}, not a link: uninstall it (npm uninstall --global ${name}) or use another NPM_CONFIG_PREFIX.`);
+      throw new ActionError(
+        `npm's global folder already holds an installed "${name}" at ${entry}, not a link: ` +
+          `uninstall it (npm uninstall --global ${name}) or use another NPM_CONFIG_PREFIX.`,
+      );
     }
     if (existing) await fs.unlink(entry);
     await fs.symlink(linkPath, entry, process.platform === 'win32' ? 'junction' : 'dir');
   } catch (error) {
     if (error instanceof ActionError) throw error;
-    throw new ActionError(`Cannot register "${name}" in npm's global folder ${globalFolder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. Make the npm prefix writable, or set NPM_CONFIG_PREFIX to a folder the job can write.`);
+    throw new ActionError(
+      `Cannot register "${name}" in npm's global folder ${globalFolder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. ` +
+        `Make the npm prefix writable, or set NPM_CONFIG_PREFIX to a folder the job can write.`,
+    );
   }
   return name;
 }
@@ -55,7 +64,10 @@ export async function requireGlobalLinks(links: string[], globalFolder: string):
   for (const name of links) {
     const found = (await readManifest(path.join(globalFolder, name)))?.name;
     if (found !== name) {
-      throw new ActionError(`Input "link" lists "${name}", but no package "${name}" is linked in npm's global folder ${globalFolder}. Set "link-path" to the folder that holds the ${name} package (the action registers it with npm link), or run "npm link" in that folder in an earlier step.`);
+      throw new ActionError(
+        `Input "link" lists "${name}", but no package "${name}" is linked in npm's global folder ${globalFolder}. Set "link-path" to the ` +
+          `folder that holds the ${name} package (the action registers it with npm link), or run "npm link" in that folder in an earlier step.`,
+      );
     }
   }
 }
@@ -97,12 +109,18 @@ export async function verifyLinks(programDir: string, where: string, links: stri
     const stat = await fs.lstat(entry).catch(() => undefined);
     if (!stat?.isSymbolicLink()) {
       const what = stat ? 'a folder installed from a registry, not a link' : 'missing';
-      throw new ActionError(`After npm link, node_modules/${name} in ${where} is ${what}. Remove "${name}" from dependencies/devDependencies (it belongs in peerDependencies) and run again.`);
+      throw new ActionError(
+        `After npm link, node_modules/${name} in ${where} is ${what}. Remove "${name}" ` +
+          `from dependencies/devDependencies (it belongs in peerDependencies) and run again.`,
+      );
     }
     const target = await fs.realpath(entry);
     const manifest = await readManifest(target);
     if (manifest?.name !== name) {
-      throw new ActionError(`node_modules/${name} in ${where} links to ${target}, which holds "${manifest?.name ?? 'no package.json'}", not "${name}". Point "link-path" at the ${name} package.`);
+      throw new ActionError(
+        `node_modules/${name} in ${where} links to ${target}, which holds ` +
+          `"${manifest?.name ?? 'no package.json'}", not "${name}". Point "link-path" at the ${name} package.`,
+      );
     }
     verified.push({ name, target, version: manifest.version });
   }

@@ -45,7 +45,9 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   const { options, programs } = await core.group('Dependency policy', () => checkPrograms(settings, record));
   const { errors } = totals(allFindings(record));
   if (errors > 0 && settings.policy === 'error') {
-    throw new ActionError(`${errors} dependency policy violation${errors === 1 ? '' : 's'}: see the annotations (set "policy: warn" to report without failing).`);
+    throw new ActionError(
+      `${errors} dependency policy violation${errors === 1 ? '' : 's'}: see the annotations (set "policy: warn" to report without failing).`,
+    );
   }
   if (!settings.install) {
     core.info('Input "install" is false: the policy check ran alone; nothing was configured or installed.');
@@ -55,7 +57,10 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   if (untrusted && !settings.allowUntrusted) throw new ActionError(untrustedRunMessage(untrusted));
   if (untrusted) core.warning(`"allow-untrusted" is true: the token goes to an install of ${untrusted.head}'s code.`);
   if (!settings.token) {
-    throw new ActionError('The Pulumi access token is missing: "pulumi-access-token" is empty and PULUMI_ACCESS_TOKEN is not set. Pass it from a secret (pulumi-access-token: ${{ secrets.PULUMI_ACCESS_TOKEN }}). Pull requests from forks do not receive secrets: use "install: false" there to run the policy check alone.');
+    throw new ActionError(
+      'The Pulumi access token is missing: "pulumi-access-token" is empty and PULUMI_ACCESS_TOKEN is not set. Pass it from a secret (pulumi-access-token: ' +
+        '${{ secrets.PULUMI_ACCESS_TOKEN }}). Pull requests from forks do not receive secrets: use "install: false" there to run the policy check alone.',
+    );
   }
 
   const npmrc = await configureNpm(settings, env);
@@ -79,7 +84,8 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
     }
   } catch (error) {
     const restored = await userFiles.restore();
-    if (restored.length) core.info(`The run failed: put back ${restored.map((file) => path.relative(settings.workspace, file)).join(', ')} as the run found them.`);
+    if (restored.length)
+      core.info(`The run failed: put back ${restored.map((file) => path.relative(settings.workspace, file)).join(', ')} as the run found them.`);
     throw error;
   }
   if (cache) await saveStep(settings, cache, record, env['GITHUB_EVENT_NAME'], untrusted !== undefined);

@@ -59,21 +59,32 @@ export function explainNpmFailure(what: string, where: string, result: CommandRe
   const output = `${result.stderr}\n${result.stdout}`;
   const code = /npm (?:error|ERR!) code (E\w+)/.exec(output)?.[1];
   // npm 11: "The requested resource 'x@^1' could not be found …"; older npm: "'x@^1' is not in this registry".
-  const notFound = /npm (?:error|ERR!) 404 .*?'([^'\s]+)' (?:could not be found|is not in this registry)/.exec(output)?.[1]
-    ?? /npm (?:error|ERR!) 404 Not Found - GET (\S+)/.exec(output)?.[1];
+  const notFound =
+    /npm (?:error|ERR!) 404 .*?'([^'\s]+)' (?:could not be found|is not in this registry)/.exec(output)?.[1] ??
+    /npm (?:error|ERR!) 404 Not Found - GET (\S+)/.exec(output)?.[1];
   if (result.exitCode === null) {
-    return new ActionError(`"${what}" in ${where} was killed before it finished (by a signal: out of memory, or the job was cancelled). Run the job again; if it recurs, look for memory use in the log above.`);
+    return new ActionError(
+      `"${what}" in ${where} was killed before it finished (by a signal: out of memory, or the ` +
+        `job was cancelled). Run the job again; if it recurs, look for memory use in the log above.`,
+    );
   }
   const lead = `"${what}" failed in ${where} (exit code ${result.exitCode})`;
   switch (code) {
     case 'E401':
-      return new ActionError(`${lead}: the registry rejected the credentials (401). Check the "pulumi-access-token" secret and "registry-url" (${registryUrl}).`);
+      return new ActionError(
+        `${lead}: the registry rejected the credentials (401). Check the "pulumi-access-token" secret and "registry-url" (${registryUrl}).`,
+      );
     case 'E403':
       return new ActionError(`${lead}: access denied (403). The token has no access to a package it needs; use a token of an account that may read the scope.`);
     case 'E404':
-      return new ActionError(`${lead}: ${notFound ?? 'a package'} was not found (404). Check the name and version in package.json, and that its scope is served by the registry it is routed to.`);
+      return new ActionError(
+        `${lead}: ${notFound ?? 'a package'} was not found (404). Check the name and version ` +
+          `in package.json, and that its scope is served by the registry it is routed to.`,
+      );
     case 'ERESOLVE':
-      return new ActionError(`${lead}: npm could not resolve the dependency tree (ERESOLVE). Align the conflicting versions in package.json; npm's explanation is in the log above.`);
+      return new ActionError(
+        `${lead}: npm could not resolve the dependency tree (ERESOLVE). Align the conflicting versions in package.json; npm's explanation is in the log above.`,
+      );
     default:
       return new ActionError(`${lead}${code ? ` with npm error ${code}` : ''}. npm's output is in the log above.`);
   }

@@ -23,9 +23,7 @@ export function registryAuthPrefix(registryUrl: string): string {
  */
 export function buildScopedNpmrc(userConfig: string, scope: string, registryUrl: string): string {
   const host = `//${new URL(registryUrl).host}/`;
-  const kept = userConfig
-    .split(/\r?\n/)
-    .filter((line) => !competesWithScope(line, scope, host));
+  const kept = userConfig.split(/\r?\n/).filter((line) => !competesWithScope(line, scope, host));
   while (kept.length && kept[kept.length - 1]!.trim() === '') kept.pop();
   const ours = [
     `${MARKER} the ${scope} scope comes from ${registryUrl};`,
@@ -101,7 +99,9 @@ export async function writeScopedNpmrc(request: ScopedNpmrcRequest): Promise<Wri
   } catch (error) {
     if (dir) await fs.rm(dir, { recursive: true, force: true });
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new ActionError(`Cannot write the npm config under RUNNER_TEMP (${runnerTemp}): ${code}. The runner's temporary folder must be writable and have free space.`);
+    throw new ActionError(
+      `Cannot write the npm config under RUNNER_TEMP (${runnerTemp}): ${code}. The runner's temporary folder must be writable and have free space.`,
+    );
   }
 }
 
@@ -110,6 +110,9 @@ async function readIfExists(file: string): Promise<string | undefined> {
     return await fs.readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ActionError(`Cannot read the npm user config ${file} (${(error as NodeJS.ErrnoException).code}): fix its permissions, or point NPM_CONFIG_USERCONFIG at a readable file.`);
+    throw new ActionError(
+      `Cannot read the npm user config ${file} (${(error as NodeJS.ErrnoException).code}): ` +
+        `fix its permissions, or point NPM_CONFIG_USERCONFIG at a readable file.`,
+    );
   }
 }

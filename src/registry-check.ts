@@ -45,7 +45,12 @@ const WHOAMI = 'who the token belongs to';
  * that is valid but has no access fails here, in one line, rather than as an npm install log. Each request is
  * tried up to 3 times when the failure may pass (no answer, 5xx, 429); a 4xx answer is final.
  */
-export async function checkToken(registryUrl: string, token: string, scopePackage: string | undefined, options: TokenCheckOptions = {}): Promise<RegistryIdentity> {
+export async function checkToken(
+  registryUrl: string,
+  token: string,
+  scopePackage: string | undefined,
+  options: TokenCheckOptions = {},
+): Promise<RegistryIdentity> {
   const limits: Required<TokenCheckOptions> = {
     timeoutMs: options.timeoutMs ?? 15_000,
     backoffMs: options.backoffMs ?? 500,
@@ -134,7 +139,10 @@ function attemptCount(reply: Tally): string {
 
 function answered(reply: Reply, registryUrl: string): Answer & Tally {
   if ('failure' in reply) {
-    throw new ActionError(`Token check: the registry ${registryUrl} is unreachable (${reply.failure}), after ${attemptCount(reply)}. Check "registry-url", and that the runner can reach it (proxy, firewall, registry status).`);
+    throw new ActionError(
+      `Token check: the registry ${registryUrl} is unreachable (${reply.failure}), after ${attemptCount(reply)}. ` +
+        `Check "registry-url", and that the runner can reach it (proxy, firewall, registry status).`,
+    );
   }
   return reply;
 }
@@ -145,7 +153,10 @@ function jsonOf(answer: Answer, registryUrl: string, asked: string): unknown {
     return JSON.parse(answer.body) as unknown;
   } catch {
     const what = /html/i.test(answer.contentType) ? 'an HTML page' : 'a body that is not JSON';
-    throw new ActionError(`Token check: ${registryUrl} does not look like an npm registry: asked for ${asked}, it answered 200 with ${what} (a login page or a proxy, perhaps). Check "registry-url".`);
+    throw new ActionError(
+      `Token check: ${registryUrl} does not look like an npm registry: asked for ${asked}, ` +
+        `it answered 200 with ${what} (a login page or a proxy, perhaps). Check "registry-url".`,
+    );
   }
 }
 
@@ -155,13 +166,22 @@ function usernameOf(parsed: unknown): string | undefined {
 }
 
 function rejected(registryUrl: string, why: string): ActionError {
-  return new ActionError(`Token check: the registry ${registryUrl} rejected the token (401, ${why}): it is wrong, expired or revoked. Create a new Pulumi access token and update the secret passed as "pulumi-access-token".`);
+  return new ActionError(
+    `Token check: the registry ${registryUrl} rejected the token (401, ${why}): it is wrong, expired or ` +
+      `revoked. Create a new Pulumi access token and update the secret passed as "pulumi-access-token".`,
+  );
 }
 
 function statusError(reply: Answer & Tally, registryUrl: string, asked: string): ActionError {
   if (reply.status === 401) return rejected(registryUrl, `when asked for ${asked}`);
   if (reply.status === 403) {
-    return new ActionError(`Token check: the token is valid but has no access to ${asked} on ${registryUrl} (403). Use a token of an account or organization that may read the scope's packages.`);
+    return new ActionError(
+      `Token check: the token is valid but has no access to ${asked} on ${registryUrl} ` +
+        `(403). Use a token of an account or organization that may read the scope's packages.`,
+    );
   }
-  return new ActionError(`Token check: the registry ${registryUrl} answered ${reply.status} when asked for ${asked} (${attemptCount(reply)}), so it is not usable now. Check "registry-url", or retry when the registry is up.`);
+  return new ActionError(
+    `Token check: the registry ${registryUrl} answered ${reply.status} when asked for ${asked} ` +
+      `(${attemptCount(reply)}), so it is not usable now. Check "registry-url", or retry when the registry is up.`,
+  );
 }

@@ -77,7 +77,7 @@ export function summaryMarkdown(record: RunRecord): string {
     '| Setting | Value |',
     '| --- | --- |',
     `| Scope | \`${s.scope}\` → ${s.registryUrl} |`,
-    `| Token | ${s.token === 'none' ? 'not provided' : `from the ${s.token === 'input' ? '"pulumi-access-token" input' : 'PULUMI_ACCESS_TOKEN variable'}`}${record.registry?.username ? ` (user \`${record.registry.username}\`)` : ''} |`,
+    `| Token | ${tokenLine(record)} |`,
     `| npm config | ${record.npmrc ? `\`${record.npmrc.file}\`${record.npmrc.mergedFrom ? ` (keeps \`${record.npmrc.mergedFrom}\`)` : ''}` : 'not written'} |`,
     `| Install | ${s.install ? `\`${s.installCommand}\`` : 'off (policy check only)'} |`,
     `| Links | ${s.links.length ? s.links.map((name) => `\`${name}\``).join(', ') : 'none'} |`,
@@ -99,6 +99,13 @@ export function summaryMarkdown(record: RunRecord): string {
   return lines.join('\n');
 }
 
+function tokenLine(record: RunRecord): string {
+  const source = record.settings.token;
+  if (source === 'none') return 'not provided';
+  const from = source === 'input' ? '"pulumi-access-token" input' : 'PULUMI_ACCESS_TOKEN variable';
+  return `from the ${from}${record.registry?.username ? ` (user \`${record.registry.username}\`)` : ''}`;
+}
+
 function cacheLine(record: RunRecord): string {
   if (record.settings.cache === 'false') return 'off';
   const cache = record.cache;
@@ -111,11 +118,7 @@ function markdownTable(rows: string[][]): string[] {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   const [header, ...body] = rows;
   if (!header) return [];
-  return [
-    `| ${header.map(cell).join(' | ')} |`,
-    `| ${header.map(() => '---').join(' | ')} |`,
-    ...body.map((row) => `| ${row.map(cell).join(' | ')} |`),
-  ];
+  return [`| ${header.map(cell).join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((row) => `| ${row.map(cell).join(' | ')} |`)];
 }
 
 /** The JSON report, written where later steps can read it; paths relative to the workspace. */
@@ -123,7 +126,7 @@ export async function writeJsonReport(record: RunRecord, runnerTemp: string): Pr
   const file = path.join(runnerTemp, `setup-pulumi-npm-report-${process.pid}-${Date.now()}.json`);
   const relative = (file: string) => toPosix(path.relative(record.workspace, file)) || '.';
   const findings = allFindings(record).map((finding) => ({ ...finding, file: relative(finding.file) }));
-  const programs = record.programs.map(({ dir, name, policy, ...rest }) => ({ dir: toPosix(name), ...rest, packages: policy?.packages ?? [] }));
+  const programs = record.programs.map(({ dir: _dir, name, policy, ...rest }) => ({ dir: toPosix(name), ...rest, packages: policy?.packages ?? [] }));
   const { workspace: _workspace, ...rest } = record;
   const report = { ...rest, programs, violations: totals(findings).errors, findings };
   await fs.writeFile(file, `${JSON.stringify(report, null, 2)}\n`);

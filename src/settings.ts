@@ -123,7 +123,10 @@ export function parseScope(raw: string): string {
 }
 
 export function parseWorkingDirectories(raw: string, workspace: string): WorkingDirectory[] {
-  const entries = raw.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const entries = raw
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
   const seen = new Map<string, string>();
   const directories = (entries.length ? entries : ['.']).map((entry) => {
     const resolved = path.resolve(workspace, entry);
@@ -145,7 +148,10 @@ export function parseWorkingDirectories(raw: string, workspace: string): Working
 function checkFolder({ path: folder, input }: WorkingDirectory): void {
   const stat = fs.statSync(folder, { throwIfNoEntry: false });
   if (!stat) {
-    throw new ActionError(`Input "working-directory" lists "${input}", which does not exist (${folder}): check the path, and that the repository was checked out first (actions/checkout).`);
+    throw new ActionError(
+      `Input "working-directory" lists "${input}", which does not exist (${folder}): ` +
+        `check the path, and that the repository was checked out first (actions/checkout).`,
+    );
   }
   if (!stat.isDirectory()) {
     throw new ActionError(`Input "working-directory" lists "${input}", which is a file, not a folder: give the folder that holds package.json.`);

@@ -64,9 +64,17 @@ export function sendError(res: ServerResponse, dialect: ErrorDialect, status: nu
 
 function twirpCode(status: number): string {
   const codes: Record<number, string> = {
-    400: 'invalid_argument', 401: 'unauthenticated', 403: 'permission_denied', 404: 'not_found',
-    409: 'already_exists', 412: 'failed_precondition', 429: 'resource_exhausted', 500: 'internal',
-    501: 'unimplemented', 503: 'unavailable', 504: 'deadline_exceeded',
+    400: 'invalid_argument',
+    401: 'unauthenticated',
+    403: 'permission_denied',
+    404: 'not_found',
+    409: 'already_exists',
+    412: 'failed_precondition',
+    429: 'resource_exhausted',
+    500: 'internal',
+    501: 'unimplemented',
+    503: 'unavailable',
+    504: 'deadline_exceeded',
   };
   return codes[status] ?? 'unknown';
 }

@@ -17,9 +17,11 @@ export function setTestEnv(t: TestContext, vars: Record<string, string | undefin
 /** Collects what is written to stdout during one test (still printing it), to check which annotations got out. */
 export function captureStdout(t: TestContext): { text(): string } {
   const chunks: string[] = [];
-  t.after(interceptStdout((text) => {
-    chunks.push(text);
-    return text;
-  }));
+  t.after(
+    interceptStdout((text) => {
+      chunks.push(text);
+      return text;
+    }),
+  );
   return { text: () => chunks.join('') };
 }

@@ -60,10 +60,14 @@ export async function startCacheServer(): Promise<CacheServer> {
     if (active) active.remaining -= 1;
     return active?.fault;
   };
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(() => { delays.delete(timer); resolve(); }, ms);
-    delays.add(timer);
-  });
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        delays.delete(timer);
+        resolve();
+      }, ms);
+      delays.add(timer);
+    });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', context.baseUrl);

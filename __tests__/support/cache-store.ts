@@ -53,9 +53,7 @@ export class CacheStore {
 
   /** Each key in turn: an exact match, else the newest entry whose key starts with it; the version must match. */
   match(keys: string[], version: string): StoredEntry | undefined {
-    const readable = [...this.byId.values()]
-      .filter((entry) => entry.committed && entry.version === version)
-      .sort((a, b) => b.committedSeq - a.committedSeq);
+    const readable = [...this.byId.values()].filter((entry) => entry.committed && entry.version === version).sort((a, b) => b.committedSeq - a.committedSeq);
     for (const key of keys) {
       const found = readable.find((entry) => entry.key === key) ?? readable.find((entry) => entry.key.startsWith(key));
       if (found) return found;

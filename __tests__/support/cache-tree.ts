@@ -25,7 +25,13 @@ export async function snapshotTree(root: string): Promise<Record<string, TreeEnt
       if (relative) entries[relative] = { type: 'dir', mode };
       for (const name of (await readdir(path)).sort()) await visit(relative ? `${relative}/${name}` : name);
     } else {
-      entries[relative] = { type: 'file', mode, sha256: createHash('sha256').update(await readFile(path)).digest('hex') };
+      entries[relative] = {
+        type: 'file',
+        mode,
+        sha256: createHash('sha256')
+          .update(await readFile(path))
+          .digest('hex'),
+      };
     }
   };
   await visit('');

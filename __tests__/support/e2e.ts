@@ -17,10 +17,11 @@ export const docsProgram = {
 
 /** A source that loads every @pulumi package the manifest lists, and pulumi: what the policy expects of a program. */
 export function programSource(manifest: unknown): string {
-  const listed = typeof manifest === 'object' && manifest !== null ? manifest as Record<string, Record<string, string> | undefined> : {};
-  const scoped = typeof manifest === 'string'
-    ? [...manifest.matchAll(/"(@pulumi\/[\w-]+)"/g)].map((match) => match[1]!)
-    : Object.keys({ ...listed['dependencies'], ...listed['devDependencies'] }).filter((name) => name.startsWith('@pulumi/'));
+  const listed = typeof manifest === 'object' && manifest !== null ? (manifest as Record<string, Record<string, string> | undefined>) : {};
+  const scoped =
+    typeof manifest === 'string'
+      ? [...manifest.matchAll(/"(@pulumi\/[\w-]+)"/g)].map((match) => match[1]!)
+      : Object.keys({ ...listed['dependencies'], ...listed['devDependencies'] }).filter((name) => name.startsWith('@pulumi/'));
   const names = [...new Set([...scoped, 'pulumi'])];
   return `module.exports = {\n${names.map((name) => `  ${JSON.stringify(name)}: require(${JSON.stringify(name)}),`).join('\n')}\n};\n`;
 }
@@ -131,7 +132,9 @@ export const warningsOf = (step: StepResult): WorkflowCommand[] => step.commands
 
 /** The one-line reason setFailed printed (the last error without a file). */
 export function failureOf(step: StepResult): string | undefined {
-  return errorsOf(step).filter((command) => !command.properties['file']).at(-1)?.message;
+  return errorsOf(step)
+    .filter((command) => !command.properties['file'])
+    .at(-1)?.message;
 }
 
 /** A pull-request check: the policy alone, no token, no registry. */

@@ -111,12 +111,19 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
  */
 export function runPlaces(run: ActionRun, extraDirs: string[] = []): ScanPlaces {
   const texts: Record<string, string> = {};
-  for (const [step, result] of [['main', run.main], ['post', run.post]] as const) {
+  for (const [step, result] of [
+    ['main', run.main],
+    ['post', run.post],
+  ] as const) {
     if (!result) continue;
     texts[`${step}.log`] = result.log;
     texts[`${step}.stderr`] = result.stderr;
     texts[`${step}.summary`] = result.summary;
-    for (const [kind, values] of [['outputs', result.outputs], ['exportedEnv', result.exportedEnv], ['state', result.state]] as const) {
+    for (const [kind, values] of [
+      ['outputs', result.outputs],
+      ['exportedEnv', result.exportedEnv],
+      ['state', result.state],
+    ] as const) {
       for (const [name, value] of Object.entries(values)) texts[`${step}.${kind}.${name}`] = value;
     }
   }

@@ -135,7 +135,7 @@ function unreadable<T>(where: string, decode: () => T): T {
   try {
     return decode();
   } catch (error) {
-    throw new Error(`secret scan: cannot read ${where}: ${(error as Error).message}`);
+    throw new Error(`secret scan: cannot read ${where}: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -158,7 +158,7 @@ async function readTar(content: Buffer, where: string): Promise<TarMember[]> {
   try {
     await Promise.all([pipeline(Readable.from([content]), extractor), collect()]);
   } catch (error) {
-    throw new Error(`secret scan: cannot read ${where}: ${(error as Error).message}`);
+    throw new Error(`secret scan: cannot read ${where}: ${(error as Error).message}`, { cause: error });
   }
   return members;
 }

@@ -22,8 +22,7 @@ export function downloadTimeoutMinutes(): number {
 export async function withHttpDeadline<T>(ms: number, work: () => Promise<T>): Promise<{ value: T; expired: boolean }> {
   const open = new Set<ClientRequest>();
   let expired = false;
-  const abort = (request: ClientRequest) =>
-    request.destroy(Object.assign(new Error(`cache transfer exceeded ${ms} ms`), { code: 'ETIMEDOUT' }));
+  const abort = (request: ClientRequest) => request.destroy(Object.assign(new Error(`cache transfer exceeded ${ms} ms`), { code: 'ETIMEDOUT' }));
   const onRequest = (message: unknown) => {
     const { request } = message as { request: ClientRequest };
     if (expired) {

@@ -40,7 +40,9 @@ export function computeCacheKeys(input: CacheKeyInput): { primaryKey: string; re
   const restoreKey = `${input.prefix ? `${input.prefix}-` : ''}setup-pulumi-npm-${input.platform}-${input.arch}-${toolchain}-`;
   const primaryKey = restoreKey + treeHash(input);
   if (primaryKey.length > MAX_KEY_LENGTH) {
-    throw new ActionError(`cache-key-prefix is too long: the cache key would be ${primaryKey.length} characters, over the limit of ${MAX_KEY_LENGTH}; shorten it.`);
+    throw new ActionError(
+      `cache-key-prefix is too long: the cache key would be ${primaryKey.length} characters, over the limit of ${MAX_KEY_LENGTH}; shorten it.`,
+    );
   }
   return { primaryKey, restoreKeys: [restoreKey] };
 }

@@ -18,14 +18,16 @@ export async function cachePaths(workspace: string, programDirs: string[], links
     if (!isPackageName(link)) throw new ActionError(`"${link}" is not a package name that can be linked; use a name such as pulumi or @scope/name.`);
   }
   const realWorkspace = await realDir(workspace, `The workspace ${workspace} does not exist.`);
-  const dirs = await Promise.all(programDirs.map(async (dir) => {
-    const missing = `Working directory "${dir}" does not exist in the workspace; check the working-directory input.`;
-    const inside = relative(realWorkspace, await realDir(resolve(workspace, dir), missing));
-    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-      throw new ActionError(`Working directory "${dir}" is outside the workspace ${workspace}; only node_modules inside the workspace can be cached.`);
-    }
-    return inside.split(sep).join('/');
-  }));
+  const dirs = await Promise.all(
+    programDirs.map(async (dir) => {
+      const missing = `Working directory "${dir}" does not exist in the workspace; check the working-directory input.`;
+      const inside = relative(realWorkspace, await realDir(resolve(workspace, dir), missing));
+      if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+        throw new ActionError(`Working directory "${dir}" is outside the workspace ${workspace}; only node_modules inside the workspace can be cached.`);
+      }
+      return inside.split(sep).join('/');
+    }),
+  );
   const sortedLinks = [...new Set(links)].sort();
   return [...new Set(dirs)].sort().flatMap((dir) => patternsFor(dir === '' ? '' : `${escapeGlob(dir)}/`, sortedLinks));
 }
@@ -67,5 +69,8 @@ function escapeGlob(dir: string): string {
 }
 
 function unescapeGlob(pattern: string): string {
-  return pattern.replace(/^\.\//, '').replace(/\[([[?*])\]/g, '$1').replace(/\\\\/g, '\\');
+  return pattern
+    .replace(/^\.\//, '')
+    .replace(/\[([[?*])\]/g, '$1')
+    .replace(/\\\\/g, '\\');
 }

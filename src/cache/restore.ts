@@ -21,13 +21,20 @@ export interface RestoreResult {
  */
 export async function restoreNodeModules(paths: string[], keys: { primaryKey: string; restoreKeys: string[] }): Promise<RestoreResult> {
   if (!cache.isFeatureAvailable()) {
-    return { hit: false, message: { level: 'notice', text: 'The Actions cache service is not available on this runner; installing without the node_modules cache.' } };
+    return {
+      hit: false,
+      message: { level: 'notice', text: 'The Actions cache service is not available on this runner; installing without the node_modules cache.' },
+    };
   }
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-  const freshDirs = nodeModulesDirs(paths).map((dir) => resolve(workspace, dir)).filter((dir) => !existsSync(dir));
+  const freshDirs = nodeModulesDirs(paths)
+    .map((dir) => resolve(workspace, dir))
+    .filter((dir) => !existsSync(dir));
   const minutes = downloadTimeoutMinutes();
-  const { value: { outcome, lines }, expired } = await withHttpDeadline(minutes * 60_000, () =>
-    callCacheSdk(() => cache.restoreCache(paths, keys.primaryKey, keys.restoreKeys)));
+  const {
+    value: { outcome, lines },
+    expired,
+  } = await withHttpDeadline(minutes * 60_000, () => callCacheSdk(() => cache.restoreCache(paths, keys.primaryKey, keys.restoreKeys)));
   const problem = firstProblem(outcome, lines);
 
   if (problem !== undefined) {

@@ -41,7 +41,11 @@ export async function planNodeModulesCache(input: CachePlanInput): Promise<NodeM
     registryUrl: input.registryUrl,
     links: input.links,
   });
-  const paths = await cachePaths(input.workspace, input.programs.map((program) => program.dir), input.links);
+  const paths = await cachePaths(
+    input.workspace,
+    input.programs.map((program) => program.dir),
+    input.links,
+  );
   return { paths, ...keys };
 }
 
@@ -53,7 +57,7 @@ export function reasonNotToSave(mode: CacheMode, exactHit: boolean, eventName: s
   if (mode !== 'true') return 'cache is "restore": restore only';
   if (exactHit) return 'the exact key was restored';
   if (eventName === 'pull_request_target') return 'pull_request_target runs never save';
-  if (untrusted) return 'runs that build a fork\'s code never save';
+  if (untrusted) return "runs that build a fork's code never save";
   return undefined;
 }
 

@@ -42,7 +42,10 @@ export async function saveNodeModules(paths: string[], primaryKey: string): Prom
   const problem = requestFailure?.split(/\r?\n/)[0] ?? firstProblem(outcome, lines);
   if (problem !== undefined) return notSaved('warning', `Saving the node_modules cache failed (${problem}); the job goes on.`);
   if (!outcome.ok || outcome.value === -1) {
-    return notSaved('info', lines.find((line) => line.text.startsWith('Cache save skipped'))?.text ?? `node_modules was not saved under cache key ${primaryKey}.`);
+    return notSaved(
+      'info',
+      lines.find((line) => line.text.startsWith('Cache save skipped'))?.text ?? `node_modules was not saved under cache key ${primaryKey}.`,
+    );
   }
   return { saved: true, message: { level: 'info', text: `Saved node_modules to cache key ${primaryKey}.` } };
 }

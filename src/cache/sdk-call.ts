@@ -60,18 +60,21 @@ export function firstProblem(outcome: SdkOutcome<unknown>, lines: SdkLine[]): st
 }
 
 function reroute(text: string, lines: SdkLine[]): string {
-  return text.split(/(?<=\n)/).map((line) => {
-    const annotation = ANNOTATION.exec(line);
-    if (annotation) {
-      const [, level = 'warning', data = '', eol = ''] = annotation;
-      lines.push({ level: level as SdkLine['level'], text: unescapeCommandData(data) });
-      return `::debug::${data}${eol}`;
-    }
-    const debug = DEBUG.exec(line);
-    if (debug) lines.push({ level: 'debug', text: unescapeCommandData(debug[1] ?? '') });
-    else if (line.trim() && !line.startsWith('::')) lines.push({ level: 'info', text: line.trimEnd() });
-    return line;
-  }).join('');
+  return text
+    .split(/(?<=\n)/)
+    .map((line) => {
+      const annotation = ANNOTATION.exec(line);
+      if (annotation) {
+        const [, level = 'warning', data = '', eol = ''] = annotation;
+        lines.push({ level: level as SdkLine['level'], text: unescapeCommandData(data) });
+        return `::debug::${data}${eol}`;
+      }
+      const debug = DEBUG.exec(line);
+      if (debug) lines.push({ level: 'debug', text: unescapeCommandData(debug[1] ?? '') });
+      else if (line.trim() && !line.startsWith('::')) lines.push({ level: 'info', text: line.trimEnd() });
+      return line;
+    })
+    .join('');
 }
 
 /** Undoes @actions/core's escaping of command data. */

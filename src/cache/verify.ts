@@ -39,5 +39,8 @@ async function readJson(dir: string, file: string): Promise<unknown> {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return lstat(path).then(() => true, () => false);
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
 }

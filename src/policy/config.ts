@@ -19,7 +19,9 @@ export function parsePolicyConfig(file: SourceFile | undefined): { config: Polic
     return findingAt('policy-file', 'error', file.path, { start: { line: start.line, column: start.col }, end: { line: end.line, column: end.col } }, message);
   };
   if (document.errors.length > 0) {
-    const findings = document.errors.map((error) => at(error.pos, `The policy file is not valid YAML: ${error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')}.`));
+    const findings = document.errors.map((error) =>
+      at(error.pos, `The policy file is not valid YAML: ${error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')}.`),
+    );
     return { config: { ...presetConfig(DEFAULT_PRESET), file: file.path }, findings };
   }
   const parsed = policyFileSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
@@ -38,7 +40,8 @@ function toConfig(policy: PolicyFile, path: string): PolicyConfig {
   Object.assign(config.rules, policy.rules);
   if (policy['minimum-version'] !== undefined) config.minimumVersion = policy['minimum-version'];
   if (policy.packages !== undefined) config.allowedPackages = policy.packages;
-  if (policy.implied !== undefined) config.impliedUses = policy.implied.map((use) => (use.when ? { ...use, when: { ...use.when } } : { package: use.package, by: use.by }));
+  if (policy.implied !== undefined)
+    config.impliedUses = policy.implied.map((use) => (use.when ? { ...use, when: { ...use.when } } : { package: use.package, by: use.by }));
   if (policy.ignore?.packages !== undefined) config.ignorePackages = policy.ignore.packages;
   if (policy.ignore?.paths !== undefined) config.ignorePaths = policy.ignore.paths;
   return config;
@@ -68,7 +71,10 @@ function describeIssue(issue: core.$ZodIssue): string {
   const where = path === '' ? 'The policy file' : `"${path}"`;
   switch (issue.code) {
     case 'unrecognized_keys':
-      return `Unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')} in ${where === 'The policy file' ? 'the policy file' : where}; remove ${issue.keys.length > 1 ? 'them' : 'it'} or fix the spelling.`;
+      return (
+        `Unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')} in ` +
+        `${where === 'The policy file' ? 'the policy file' : where}; remove ${issue.keys.length > 1 ? 'them' : 'it'} or fix the spelling.`
+      );
     case 'invalid_value':
       return `${where} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}.`;
     case 'invalid_type':
@@ -85,6 +91,13 @@ function typeName(value: unknown): string {
 }
 
 function article(type: string): string {
-  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false', null: 'empty' };
+  const names: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    boolean: 'true or false',
+    null: 'empty',
+  };
   return names[type] ?? type;
 }

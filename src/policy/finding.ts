@@ -2,14 +2,7 @@ import type { Span } from './positions.js';
 import type { Finding, RuleId, Severity } from './types.js';
 
 /** Builds a finding that covers `span` in `file`. */
-export function findingAt(
-  rule: RuleId,
-  severity: Severity,
-  file: string,
-  span: Span,
-  message: string,
-  pkg?: string,
-): Finding {
+export function findingAt(rule: RuleId, severity: Severity, file: string, span: Span, message: string, pkg?: string): Finding {
   const finding: Finding = {
     rule,
     severity,

@@ -36,7 +36,11 @@ export function resolveImplied(rules: ImpliedUse[], used: Set<string>, stackFile
     const match = values.find((setting) => setting.value === equals);
     if (match) result.implied.set(rule.package, { by, reason: `implied by ${by} (${config}: ${equals} in ${match.file})` });
     else if (values.length === 0) result.implied.set(rule.package, { by, reason: `implied by ${by} (no stack sets ${config})` });
-    else result.unmet.set(rule.package, `${by} loads it only when a stack sets ${config} to ${equals}, and the stacks set ${[...new Set(values.map((v) => v.value))].join(', ')}`);
+    else
+      result.unmet.set(
+        rule.package,
+        `${by} loads it only when a stack sets ${config} to ${equals}, and the stacks set ${[...new Set(values.map((v) => v.value))].join(', ')}`,
+      );
   }
   return result;
 }

@@ -63,7 +63,14 @@ export function parseLockfile(file: SourceFile): LockfileResult {
   const version = data['lockfileVersion'];
   if (version !== undefined && !KNOWN_VERSIONS.includes(version as number)) {
     const span = locator(file.text)(['lockfileVersion'], 'value');
-    return { error: { span, message: `package-lock.json has lockfileVersion ${JSON.stringify(version)}, which is none of npm's (1, 2 or 3); write it again with npm install, or check what wrote this file.` } };
+    return {
+      error: {
+        span,
+        message:
+          `package-lock.json has lockfileVersion ${JSON.stringify(version)}, which is none of ` +
+          `npm's (1, 2 or 3); write it again with npm install, or check what wrote this file.`,
+      },
+    };
   }
   const lockfile: Lockfile = {
     file: file.path,

@@ -49,10 +49,12 @@ export function parseManifest(file: SourceFile): ManifestResult {
   // npm strips a byte order mark; a space keeps every offset in place.
   const text = file.text.startsWith('\uFEFF') ? ` ${file.text.slice(1)}` : file.text;
   const lines = new LineIndex(text);
-  const problem = (span: Span, message: string): Finding =>
-    findingAt('package-json', 'error', file.path, span, message);
+  const problem = (span: Span, message: string): Finding => findingAt('package-json', 'error', file.path, span, message);
 
-  if (text.trim() === '') return { findings: [problem(lines.span(0, 0), 'package.json is empty; it must hold a JSON object, such as { "name": "my-program", "dependencies": {} }.')] };
+  if (text.trim() === '')
+    return {
+      findings: [problem(lines.span(0, 0), 'package.json is empty; it must hold a JSON object, such as { "name": "my-program", "dependencies": {} }.')],
+    };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, STRICT_JSON);
   if (errors.length > 0 || root === undefined) {

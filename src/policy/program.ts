@@ -17,12 +17,25 @@ import type { Finding, PackageRow, ProgramInput } from './types.js';
 export type SharedContext = Pick<RuleContext, 'options' | 'config' | 'links' | 'inScope' | 'severity'>;
 
 /** Checks one package.json (the program's, or one workspace's) and its sources. */
-export function checkPackage(input: ProgramInput, folder: string, lockfile: Lockfile | undefined, shared: SharedContext): { findings: Finding[]; rows: PackageRow[] } {
+export function checkPackage(
+  input: ProgramInput,
+  folder: string,
+  lockfile: Lockfile | undefined,
+  shared: SharedContext,
+): { findings: Finding[]; rows: PackageRow[] } {
   const parsed = parseManifest(input.packageJson);
   if (parsed.manifest === undefined) return { findings: parsed.findings, rows: [] };
   const usage = collectUsage(input.sources);
   const implied = resolveImplied(shared.config.impliedUses, new Set(usage.byPackage.keys()), input.stackConfigs ?? []);
-  const context: RuleContext = { ...shared, dir: input.dir, folder, manifest: parsed.manifest, entries: classify(parsed.manifest, input.dir, shared), usage, implied };
+  const context: RuleContext = {
+    ...shared,
+    dir: input.dir,
+    folder,
+    manifest: parsed.manifest,
+    entries: classify(parsed.manifest, input.dir, shared),
+    usage,
+    implied,
+  };
   if (lockfile !== undefined) context.lockfile = lockfile;
   const results = oneFindingPerEntry([
     ...scopedInDependencies(context),
@@ -74,7 +87,16 @@ function usedBy(usage: Usage, implied: ImpliedResult, dir: string): Map<string, 
     const typeOnlyByFile = new Map<string, boolean>();
     for (const { file, use } of uses) typeOnlyByFile.set(file.path, (typeOnlyByFile.get(file.path) ?? true) && use.typeOnly);
     // Sources lie under the program's folder, so slicing gives the relative path.
-    result.set(name, [...typeOnlyByFile].map(([path, typeOnly]) => `${path.slice(dir.length + 1).split(sep).join('/')}${typeOnly ? ' (types only)' : ''}`));
+    result.set(
+      name,
+      [...typeOnlyByFile].map(
+        ([path, typeOnly]) =>
+          `${path
+            .slice(dir.length + 1)
+            .split(sep)
+            .join('/')}${typeOnly ? ' (types only)' : ''}`,
+      ),
+    );
   }
   for (const [name, implication] of implied.implied) result.set(name, [...(result.get(name) ?? []), `(${implication.reason})`]);
   return result;

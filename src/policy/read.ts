@@ -25,7 +25,7 @@ export async function readProgram(dir: string, config: PolicyConfig): Promise<Pr
     const members = [];
     for (const folder of folders.sort()) {
       const memberDir = resolve(folder);
-      if (memberDir !== root && (readOptional(join(memberDir, 'package.json'))) !== undefined) members.push(await readPackage(memberDir, config));
+      if (memberDir !== root && readOptional(join(memberDir, 'package.json')) !== undefined) members.push(await readPackage(memberDir, config));
     }
     program.workspaces = members;
   }
@@ -34,10 +34,14 @@ export async function readProgram(dir: string, config: PolicyConfig): Promise<Pr
 
 async function readPackage(dir: string, config: PolicyConfig): Promise<ProgramInput> {
   const packageJson = readOptional(join(dir, 'package.json'));
-  if (packageJson === undefined)
-    throw new ActionError(`No package.json in ${dir}; set working-directory to the folder of the Pulumi program.`);
+  if (packageJson === undefined) throw new ActionError(`No package.json in ${dir}; set working-directory to the folder of the Pulumi program.`);
   const names = await readdir(dir);
-  const stackConfigs = readAll(names.filter((name) => STACK_FILE.test(name)).sort().map((name) => join(dir, name)));
+  const stackConfigs = readAll(
+    names
+      .filter((name) => STACK_FILE.test(name))
+      .sort()
+      .map((name) => join(dir, name)),
+  );
   const sources = readAll(listSources(dir, config.ignorePaths));
   return { dir, packageJson, sources, stackConfigs };
 }

@@ -9,7 +9,7 @@ export type RuleId =
   | 'consistent-versions'
   | 'installed-tree'
   | 'package-json' /* malformed package.json */
-  | 'policy-file' /* malformed/invalid policy file */;
+  | 'policy-file'; /* malformed/invalid policy file */
 
 /** The rules a policy file may set to error, warn or off; malformed input is always an error. */
 export type ConfigurableRuleId = Exclude<RuleId, 'package-json' | 'policy-file'>;

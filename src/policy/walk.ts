@@ -24,7 +24,9 @@ const SKIPPED_FOLDERS = new Set(['node_modules', 'bower_components', 'jspm_packa
  */
 export function listSources(dir: string, ignoredPaths: string[]): string[] {
   const outDir = buildOutput(dir);
-  const own = ignore().add(ignoredPaths).add(outDir === undefined ? [] : [`/${outDir}/`]);
+  const own = ignore()
+    .add(ignoredPaths)
+    .add(outDir === undefined ? [] : [`/${outDir}/`]);
   const layers = [...repositoryIgnores(dir), { base: dir, rules: own }].filter((layer): layer is IgnoreLayer => layer !== undefined);
   const files: string[] = [];
   const pending: { path: string; depth: number; layers: IgnoreLayer[] }[] = [{ path: dir, depth: 0, layers }];
@@ -42,7 +44,8 @@ export function listSources(dir: string, ignoredPaths: string[]): string[] {
         pending.push({ path: child, depth: depth + 1, layers: here });
       } else if (entry.isFile() && SOURCE_EXTENSIONS.some((extension) => entry.name.endsWith(extension)) && !isIgnored(here, child, false)) {
         files.push(child);
-        if (files.length > MAX_FILES) throw new ActionError(`More than ${MAX_FILES} source files under ${dir}; add folders to "ignore.paths" in the policy file.`);
+        if (files.length > MAX_FILES)
+          throw new ActionError(`More than ${MAX_FILES} source files under ${dir}; add folders to "ignore.paths" in the policy file.`);
       }
     }
   }

@@ -17,7 +17,13 @@ export interface RestoredCache {
 const cacheModule = () => import('../cache/index.js');
 
 /** Restores node_modules, or says in one line why not; undefined when the cache is off or unavailable. */
-export async function restoreStep(settings: Settings, context: LinkContext, programs: ProgramInput[], links: string[], record: RunRecord): Promise<RestoredCache | undefined> {
+export async function restoreStep(
+  settings: Settings,
+  context: LinkContext,
+  programs: ProgramInput[],
+  links: string[],
+  record: RunRecord,
+): Promise<RestoredCache | undefined> {
   if (settings.cache === 'false') return undefined;
   const { cacheServiceUnavailable, planNodeModulesCache, restoreNodeModules } = await cacheModule();
   const unavailable = cacheServiceUnavailable();
@@ -28,12 +34,21 @@ export async function restoreStep(settings: Settings, context: LinkContext, prog
   return core.group('Restore node_modules', async () => {
     const [nodeVersion, npmVersion] = await Promise.all([toolVersion(context, 'node', settings.workspace), npmVersionOf(context, settings.workspace)]);
     const plan = await planNodeModulesCache({
-      workspace: settings.workspace, programs, prefix: settings.cacheKeyPrefix, installCommand: settings.installCommand,
-      registryUrl: settings.registryUrl, links, nodeVersion, npmVersion,
+      workspace: settings.workspace,
+      programs,
+      prefix: settings.cacheKeyPrefix,
+      installCommand: settings.installCommand,
+      registryUrl: settings.registryUrl,
+      links,
+      nodeVersion,
+      npmVersion,
     });
     const restored = say(await restoreNodeModules(plan.paths, plan));
     record.cache = {
-      hit: restored.hit, primaryKey: plan.primaryKey, matchedKey: restored.matchedKey, saved: false,
+      hit: restored.hit,
+      primaryKey: plan.primaryKey,
+      matchedKey: restored.matchedKey,
+      saved: false,
       note: restored.message?.level === 'info' ? undefined : restored.message?.text,
     };
     return { plan, hit: restored.hit };

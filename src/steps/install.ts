@@ -33,7 +33,15 @@ export async function prepareLinks(settings: Settings, links: string[], globalFo
 }
 
 /** Install (or keep a verified restored tree), link, verify the links, check the installed tree. */
-export async function installProgram(settings: Settings, context: LinkContext, program: ProgramRecord, packageJsonText: string, linking: Linking, options: PolicyOptions, cacheHit: boolean): Promise<void> {
+export async function installProgram(
+  settings: Settings,
+  context: LinkContext,
+  program: ProgramRecord,
+  packageJsonText: string,
+  linking: Linking,
+  options: PolicyOptions,
+  cacheHit: boolean,
+): Promise<void> {
   const { links, globalFolder } = linking;
   const where = program.name;
   const tree = cacheHit ? await restoredTreeIsCurrent(program.dir, links) : undefined;
@@ -58,6 +66,8 @@ export async function installProgram(settings: Settings, context: LinkContext, p
   program.links = await verifyLinks(program.dir, where, links);
   const treeErrors = totals(await checkInstalledProgram(settings, program, options)).errors;
   if (treeErrors > 0 && settings.policy === 'error') {
-    throw new ActionError(`The installed tree of ${where} breaks the dependency policy (${treeErrors} error${treeErrors === 1 ? '' : 's'}): see the annotations.`);
+    throw new ActionError(
+      `The installed tree of ${where} breaks the dependency policy (${treeErrors} error${treeErrors === 1 ? '' : 's'}): see the annotations.`,
+    );
   }
 }

@@ -1,8 +1,5 @@
 import * as core from '@actions/core';
-import {
-  applyPolicyMode, checkInstalledTree, checkProgram, parsePolicyConfig,
-  type Finding, type PolicyOptions, type ProgramInput,
-} from '../policy/index.js';
+import { applyPolicyMode, checkInstalledTree, checkProgram, parsePolicyConfig, type Finding, type PolicyOptions, type ProgramInput } from '../policy/index.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../policy/read.js';
 import { annotate, countLine, type ProgramRecord, type RunRecord } from '../reporting.js';
 import type { Settings } from '../settings.js';

@@ -10,11 +10,17 @@ import { firstScopePackage } from './policy.js';
 export function configureNpm(settings: Settings, env: NodeJS.ProcessEnv): Promise<WrittenNpmrc> {
   return core.group('npm config', async () => {
     const written = await writeScopedNpmrc({
-      runnerTemp: settings.runnerTemp, userConfigFile: userConfigPath(env), scope: settings.scope, registryUrl: settings.registryUrl, onFolder: saveConfigDir,
+      runnerTemp: settings.runnerTemp,
+      userConfigFile: userConfigPath(env),
+      scope: settings.scope,
+      registryUrl: settings.registryUrl,
+      onFolder: saveConfigDir,
     });
     core.exportVariable('NPM_CONFIG_USERCONFIG', written.file);
     core.setOutput('npmrc', written.file);
-    core.info(`Wrote ${written.file}: ${settings.scope} → ${settings.registryUrl}${written.mergedFrom ? `, keeping the settings of ${written.mergedFrom}` : ''}.`);
+    core.info(
+      `Wrote ${written.file}: ${settings.scope} → ${settings.registryUrl}${written.mergedFrom ? `, keeping the settings of ${written.mergedFrom}` : ''}.`,
+    );
     return written;
   });
 }
@@ -23,7 +29,9 @@ export function configureNpm(settings: Settings, env: NodeJS.ProcessEnv): Promis
 export function verifyToken(settings: Settings, programs: ProgramInput[]): Promise<RegistryIdentity> {
   return core.group('Token check', async () => {
     const identity = await checkToken(settings.registryUrl, settings.token, firstScopePackage(programs, settings.scope), { log: core.info });
-    core.info(`The registry knows the token${identity.username ? ` as user "${identity.username}"` : ''}${identity.checkedPackage ? ` and grants read access to ${identity.checkedPackage}` : ''}.`);
+    const user = identity.username ? ` as user "${identity.username}"` : '';
+    const access = identity.checkedPackage ? ` and grants read access to ${identity.checkedPackage}` : '';
+    core.info(`The registry knows the token${user}${access}.`);
     return identity;
   });
 }

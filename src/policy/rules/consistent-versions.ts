@@ -25,7 +25,10 @@ export function consistentVersions(context: RuleContext): RuleResult[] {
   return lined
     .filter((item) => item.line !== common)
     .map(({ classified: { entry }, line }) => {
-      const message = `${quoteEntry(entry.name, entry.spec)} is on release line ${line} while ${onCommon.join(', ')} ${onCommon.length > 1 ? 'are' : 'is'} on ${common}; keep the ${context.options.scope} packages on one release line (the docs pin them together, e.g. "^${context.config.minimumVersion}" for all).`;
+      const message =
+        `${quoteEntry(entry.name, entry.spec)} is on release line ${line} while ${onCommon.join(', ')} ${onCommon.length > 1 ? 'are' : 'is'} ` +
+        `on ${common}; keep the ${context.options.scope} packages on one release line ` +
+        `(the docs pin them together, e.g. "^${context.config.minimumVersion}" for all).`;
       return { finding: findingAt('consistent-versions', severity, context.manifest.file, entry.valueSpan, message, entry.name), entry };
     });
 }

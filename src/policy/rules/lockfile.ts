@@ -24,13 +24,29 @@ export function lockfileSources(lockfile: Lockfile, context: Pick<RuleContext, '
     if (context.config.ignorePackages.includes(entry.name)) continue;
     if (context.links.includes(entry.name)) {
       if (entry.resolved !== undefined && !entry.link)
-        report(lockfile.locate([...entry.where, 'resolved'], 'value'), `package-lock.json installs the linked package "${entry.name}" from ${entry.resolved}, where anyone can publish that name; it must come only from npm link ${entry.name}: mark it optional in "peerDependenciesMeta" (or install with --legacy-peer-deps), ${THEN_RUN_INSTALL}.`, entry.name);
+        report(
+          lockfile.locate([...entry.where, 'resolved'], 'value'),
+          `package-lock.json installs the linked package "${entry.name}" from ${entry.resolved}, where anyone can publish that name; it must come ` +
+            `only from npm link ${entry.name}: mark it optional in "peerDependenciesMeta" (or install with --legacy-peer-deps), ${THEN_RUN_INSTALL}.`,
+          entry.name,
+        );
       continue;
     }
     if (!context.inScope(entry.name)) continue;
-    if (entry.link) report(lockfile.locate(entry.where, 'key'), `package-lock.json links "${entry.name}" from a local folder (${entry.path}) instead of installing it from ${registry}; list it with a registry range, ${THEN_RUN_INSTALL}.`, entry.name);
+    if (entry.link)
+      report(
+        lockfile.locate(entry.where, 'key'),
+        `package-lock.json links "${entry.name}" from a local folder (${entry.path}) instead ` +
+          `of installing it from ${registry}; list it with a registry range, ${THEN_RUN_INSTALL}.`,
+        entry.name,
+      );
     else if (entry.resolved !== undefined && !fromRegistry(entry.resolved, registry))
-      report(lockfile.locate([...entry.where, 'resolved'], 'value'), `package-lock.json resolves "${entry.name}" from ${entry.resolved}, not from ${registry}; point the ${context.options.scope} scope at ${registry} in .npmrc, ${THEN_RUN_INSTALL}.`, entry.name);
+      report(
+        lockfile.locate([...entry.where, 'resolved'], 'value'),
+        `package-lock.json resolves "${entry.name}" from ${entry.resolved}, not from ${registry}; ` +
+          `point the ${context.options.scope} scope at ${registry} in .npmrc, ${THEN_RUN_INSTALL}.`,
+        entry.name,
+      );
   }
   return findings;
 }
@@ -42,18 +58,34 @@ export function lockfileInStep(context: RuleContext): RuleResult[] {
   if (severity === undefined || lockfile === undefined) return [];
   const results: RuleResult[] = [];
   const report = (span: Span, message: string, name?: string): void => {
-    results.push({ finding: findingAt('lockfile-registry', severity, lockfile.file, span, `package-lock.json is out of step with ${packageJsonName(context)}: ${message}; ${RUN_INSTALL}.`, name) });
+    results.push({
+      finding: findingAt(
+        'lockfile-registry',
+        severity,
+        lockfile.file,
+        span,
+        `package-lock.json is out of step with ${packageJsonName(context)}: ${message}; ${RUN_INSTALL}.`,
+        name,
+      ),
+    });
   };
   const tracked = context.entries.filter((c) => c.role !== 'other' && INSTALLED_SECTIONS.has(c.entry.section));
   const root = lockfile.roots?.get(context.folder);
   if (lockfile.roots !== undefined && root === undefined) {
-    if (tracked.length > 0) report(lockfile.locate([], 'key'), `it has no entry for ${context.folder === '' ? 'the program' : `the workspace ${context.folder}`}`);
+    if (tracked.length > 0)
+      report(lockfile.locate([], 'key'), `it has no entry for ${context.folder === '' ? 'the program' : `the workspace ${context.folder}`}`);
     return results;
   }
   for (const { entry, spec, role } of tracked) {
     const recorded = root?.specs.get(entry.name);
-    if (root !== undefined && recorded === undefined) report(lockfile.locate(root.where, 'key'), `it does not list ${quoteEntry(entry.name, entry.spec)}`, entry.name);
-    else if (recorded !== undefined && recorded.spec !== entry.spec) report(lockfile.locate(recorded.where, 'property'), `it records ${quoteEntry(entry.name, recorded.spec)} where package.json has "${entry.spec}"`, entry.name);
+    if (root !== undefined && recorded === undefined)
+      report(lockfile.locate(root.where, 'key'), `it does not list ${quoteEntry(entry.name, entry.spec)}`, entry.name);
+    else if (recorded !== undefined && recorded.spec !== entry.spec)
+      report(
+        lockfile.locate(recorded.where, 'property'),
+        `it records ${quoteEntry(entry.name, recorded.spec)} where package.json has "${entry.spec}"`,
+        entry.name,
+      );
     else if (role === 'scope' && spec.kind === 'range') checkInstalledVersion(lockfile, context.folder, entry.name, spec.range, report, root === undefined);
   }
   if (root !== undefined) {
@@ -66,7 +98,14 @@ export function lockfileInStep(context: RuleContext): RuleResult[] {
 }
 
 /** The installed version admits the range; in lockfile version 1 (no copy of package.json) it must also exist. */
-function checkInstalledVersion(lockfile: Lockfile, folder: string, name: string, range: string, report: (span: Span, message: string, name?: string) => void, mustExist: boolean): void {
+function checkInstalledVersion(
+  lockfile: Lockfile,
+  folder: string,
+  name: string,
+  range: string,
+  report: (span: Span, message: string, name?: string) => void,
+  mustExist: boolean,
+): void {
   const installed = installedFor(lockfile, folder, name);
   if (installed === undefined) {
     if (mustExist) report(lockfile.locate([], 'key'), `it does not install "${name}"`, name);
@@ -74,7 +113,11 @@ function checkInstalledVersion(lockfile: Lockfile, folder: string, name: string,
   }
   if (installed.link || installed.version === undefined || semver.validRange(range) === null) return;
   if (!semver.satisfies(installed.version, range, { includePrerelease: true }))
-    report(lockfile.locate([...installed.where, 'version'], 'value'), `it installs "${name}" ${installed.version}, outside package.json's range "${range}"`, name);
+    report(
+      lockfile.locate([...installed.where, 'version'], 'value'),
+      `it installs "${name}" ${installed.version}, outside package.json's range "${range}"`,
+      name,
+    );
 }
 
 function fromRegistry(resolved: string, registry: string): boolean {

@@ -12,7 +12,9 @@ export function minimumVersion(context: RuleContext): RuleResult[] {
     const problem = describeProblem(classified, context.config.minimumVersion, context.options.scope);
     if (problem === undefined) continue;
     const { entry } = classified;
-    const message = `${problem}; versions before ${context.config.minimumVersion} are only supported through the npm link workflow, so use ${quoteEntry(entry.name, `^${context.config.minimumVersion}`)}.`;
+    const message =
+      `${problem}; versions before ${context.config.minimumVersion} are only supported through the ` +
+      `npm link workflow, so use ${quoteEntry(entry.name, `^${context.config.minimumVersion}`)}.`;
     results.push({ finding: findingAt('minimum-version', severity, context.manifest.file, entry.valueSpan, message, entry.name), entry });
   }
   return results;
@@ -36,8 +38,7 @@ export function describeProblem({ entry, spec, target }: ClassifiedEntry, minimu
     case 'tag':
     case 'range':
       if (!target.startsWith(`${scope}/`)) return `${listed} installs "${target}", a package outside ${scope}`;
-      if (spec.kind === 'range' && admitsBelow(spec.range, minimum))
-        return `${listed} admits versions from ${lowestAdmitted(spec.range)}, below ${minimum}`;
+      if (spec.kind === 'range' && admitsBelow(spec.range, minimum)) return `${listed} admits versions from ${lowestAdmitted(spec.range)}, below ${minimum}`;
       return undefined;
   }
 }

@@ -7,24 +7,28 @@ export function scopedInDependencies(context: RuleContext): RuleResult[] {
   const severity = context.severity('scoped-in-dependencies');
   if (severity === undefined) return [];
   const { config, manifest } = context;
-  const inDependencies = new Set(
-    context.entries.filter((c) => c.entry.section === 'dependencies').map((c) => c.entry.name),
-  );
+  const inDependencies = new Set(context.entries.filter((c) => c.entry.section === 'dependencies').map((c) => c.entry.name));
   const results: RuleResult[] = [];
   for (const classified of context.entries) {
     if (classified.role !== 'scope') continue;
     const { entry, target } = classified;
     let message: string | undefined;
     if (config.allowedPackages !== undefined && !config.allowedPackages.includes(target)) {
-      message = `"${target}" is not one of the packages the policy allows (${config.allowedPackages.join(', ') || 'none'}); remove it, or add it to "packages" in the policy file.`;
+      message =
+        `"${target}" is not one of the packages the policy allows ` +
+        `(${config.allowedPackages.join(', ') || 'none'}); remove it, or add it to "packages" in the policy file.`;
     } else if (entry.section === 'dependencies') {
       continue;
     } else if (!INSTALLED_SECTIONS.has(entry.section)) {
-      message = `"${entry.name}" is listed in ${entry.section}, which packs it into the program's tarball; remove it from there and keep it in "dependencies" only.`;
+      message =
+        `"${entry.name}" is listed in ${entry.section}, which packs it into the ` +
+        `program's tarball; remove it from there and keep it in "dependencies" only.`;
     } else if (inDependencies.has(entry.name)) {
       message = `"${entry.name}" is also listed in ${entry.section}; remove it from there, it belongs in "dependencies" only.`;
     } else {
-      message = `"${entry.name}" is listed in ${entry.section}; move it to "dependencies" as ${quoteEntry(entry.name, suggestedSpec(classified, context))}, since Pulumi's npm packages are regular dependencies.`;
+      message =
+        `"${entry.name}" is listed in ${entry.section}; move it to "dependencies" as ` +
+        `${quoteEntry(entry.name, suggestedSpec(classified, context))}, since Pulumi's npm packages are regular dependencies.`;
     }
     results.push({ finding: findingAt('scoped-in-dependencies', severity, manifest.file, entry.span, message, entry.name), entry });
   }
@@ -44,8 +48,10 @@ export function linkedPeer(context: RuleContext): RuleResult[] {
     const peerEntry = quoteEntry(link, config.linkedPeerRange);
     for (const { entry } of installedFrom) {
       const message = isPeer
-        ? `"${link}" is also listed in ${entry.section}, so npm would install it from the registry instead of the link; remove it from there and keep the peerDependencies entry.`
-        : `"${link}" is listed in ${entry.section}, so npm would install it from the registry instead of the link; move it to "peerDependencies" as ${peerEntry} and install it with npm link ${link}.`;
+        ? `"${link}" is also listed in ${entry.section}, so npm would install it from the ` +
+          `registry instead of the link; remove it from there and keep the peerDependencies entry.`
+        : `"${link}" is listed in ${entry.section}, so npm would install it from the registry instead of ` +
+          `the link; move it to "peerDependencies" as ${peerEntry} and install it with npm link ${link}.`;
       results.push({ finding: findingAt('linked-peer', severity, manifest.file, entry.span, message, link), entry });
     }
     if (!isPeer && installedFrom.length === 0 && isPulumiProgram(context)) {

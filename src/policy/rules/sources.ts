@@ -12,7 +12,13 @@ export function strictDependencies(context: RuleContext): RuleResult[] {
   // Unused-package findings must be right: with no sources, or a file whose imports are unknown, they cannot be.
   if (usage.failures.length > 0) {
     return usage.failures.map(({ file, offset, message }) => ({
-      finding: findingAt('strict-dependencies', 'warning', file.path, new LineIndex(file.text).span(offset, 0), `This file cannot be parsed (${message}), so what it imports is unknown and unused packages are not reported for this program; fix the syntax.`),
+      finding: findingAt(
+        'strict-dependencies',
+        'warning',
+        file.path,
+        new LineIndex(file.text).span(offset, 0),
+        `This file cannot be parsed (${message}), so what it imports is unknown and unused packages are not reported for this program; fix the syntax.`,
+      ),
     }));
   }
   if (usage.sourceCount === 0) return [];
@@ -25,7 +31,8 @@ export function strictDependencies(context: RuleContext): RuleResult[] {
     if (role === 'link' && scopeUsed) continue;
     const unmet = context.implied.unmet.get(entry.name);
     const why = unmet === undefined ? 'no source file imports or requires it' : `no source file imports it and ${unmet}`;
-    const message = `"${entry.name}" is listed in ${entry.section} but ${why}; remove it, since programs should list only the packages they strictly depend on.`;
+    const message =
+      `"${entry.name}" is listed in ${entry.section} but ${why}; remove it, ` + `since programs should list only the packages they strictly depend on.`;
     results.push({ finding: findingAt('strict-dependencies', severity, context.manifest.file, entry.span, message, entry.name), entry });
   }
   return results;

@@ -19,7 +19,13 @@ export function lexerUses(text: string, name: string): ModuleUse[] {
     }
     const isExport = record.type === 'reexport-star' || text.startsWith('export', record.importStart);
     // Static specifier offsets exclude the quotes.
-    uses.push({ specifier: record.specifier, kind: isExport ? 'export-from' : 'import', typeOnly: record.typeOnly, start: record.start - 1, end: record.end + 1 });
+    uses.push({
+      specifier: record.specifier,
+      kind: isExport ? 'export-from' : 'import',
+      typeOnly: record.typeOnly,
+      start: record.start - 1,
+      end: record.end + 1,
+    });
   }
   return uses;
 }
