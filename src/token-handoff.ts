@@ -1,0 +1,135 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ActionError } from './errors.js';
+
+/**
+ * Why this module exists: the runner starts the main step with the token in its environment (the input as
+ * INPUT_PULUMI-ACCESS-TOKEN, or PULUMI_ACCESS_TOKEN from `env:`), and a process's initial environment stays readable
+ * in /proc/<pid>/environ for as long as it lives, whatever JavaScript does to process.env. Install scripts run as the
+ * same user while this process lives, so before any of them can run, the main step replaces its own image
+ * (process.execve: same pid, new environment) with one whose environment holds no token, and collects the token
+ * from a short-lived keeper process over a one-shot local socket. Afterwards the token exists only in this
+ * process's memory, which the kernel's default Yama ptrace scope keeps from other processes of the same user.
+ */
+
+/** Names the socket the re-executed main step collects the token from; it holds no secret. */
+export const HANDOFF_VARIABLE = 'SETUP_PULUMI_NPM_TOKEN_HANDOFF';
+/** The variables the runner or the workflow may hold the token in. */
+export const TOKEN_INPUT_VARIABLE = 'INPUT_PULUMI-ACCESS-TOKEN';
+export const TOKEN_ENV_VARIABLE = 'PULUMI_ACCESS_TOKEN';
+
+const HANDOFF_TIMEOUT_MS = 10_000;
+/** The longest the keeper waits for the new image before it gives up, leaving nothing behind. */
+const KEEPER_LIFETIME_MS = 30_000;
+
+export type TokenSource = 'input' | 'environment' | 'none';
+
+export interface Token {
+  value: string;
+  source: TokenSource;
+}
+
+/** The token as the runner hands it to the step: the input first, else the PULUMI_ACCESS_TOKEN variable. */
+export function tokenFromEnvironment(env: NodeJS.ProcessEnv): Token {
+  const input = (env[TOKEN_INPUT_VARIABLE] ?? '').trim();
+  if (input) return { value: input, source: 'input' };
+  const variable = (env[TOKEN_ENV_VARIABLE] ?? '').trim();
+  return variable ? { value: variable, source: 'environment' } : { value: '', source: 'none' };
+}
+
+/**
+ * The environment without the token: both token variables, and any other variable whose value is the token (a
+ * workflow may pass it under another name too). A variable that holds another Pulumi token goes as well: no install
+ * script needs either.
+ */
+export function environmentWithoutToken(env: NodeJS.ProcessEnv, token: string): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || name === TOKEN_INPUT_VARIABLE || name === TOKEN_ENV_VARIABLE || name === HANDOFF_VARIABLE) continue;
+    if (token && value.trim() === token) continue;
+    clean[name] = value;
+  }
+  return clean;
+}
+
+/** Whether this platform can replace the process image (not Windows). */
+export function canReplaceProcess(): boolean {
+  return typeof (process as ProcessWithExecve).execve === 'function' && process.platform !== 'win32';
+}
+
+/** process.execve (Node 22.15+, 23.11+): the action runs on Node 24, its types may be older. */
+type ProcessWithExecve = NodeJS.Process & { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never };
+
+/**
+ * The keeper: reads the token from its standard input, serves it to the first connection on the socket, then exits
+ * and removes the socket's folder. CommonJS, self-contained: it runs with `node -e` and an empty environment.
+ */
+const KEEPER = `
+const net = require('node:net'), fs = require('node:fs'), path = require('node:path');
+const [socket, lifetime] = process.argv.slice(1);
+const done = (code) => { try { fs.rmSync(path.dirname(socket), { recursive: true, force: true }); } finally { process.exit(code); } };
+setTimeout(() => done(2), Number(lifetime));
+let secret = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => { secret += chunk; });
+process.stdin.on('end', () => {
+  const server = net.createServer((connection) => {
+    server.close();
+    connection.end(secret, () => { secret = ''; done(0); });
+  });
+  server.on('error', () => done(3));
+  server.listen(socket, () => process.stdout.write('ready\\n'));
+});
+`;
+
+/**
+ * Hands the token to a keeper and replaces this process with the same command line and an environment without the
+ * token. Returns only when the keeper could not be started; the new image calls `collectHandedToken`.
+ */
+export async function replaceProcessWithoutToken(token: Token, env: NodeJS.ProcessEnv): Promise<never> {
+  // A folder of its own (0700) for the socket; the keeper removes it when it exits.
+  const socket = join(mkdtempSync(join(tmpdir(), 'setup-pulumi-npm-handoff-')), 's');
+  const keeper = spawn(process.execPath, ['-e', KEEPER, socket, String(KEEPER_LIFETIME_MS)], { env: {}, stdio: ['pipe', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ActionError('The token keeper did not start within 10 s.')), HANDOFF_TIMEOUT_MS);
+    keeper.once('error', (error) => reject(new ActionError(`Cannot start the token keeper: ${error.message}.`)));
+    keeper.once('exit', (code) => reject(new ActionError(`The token keeper stopped early (exit code ${code}).`)));
+    keeper.stdout.once('data', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    keeper.stdin.end(JSON.stringify(token));
+  });
+  keeper.removeAllListeners();
+  const args = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
+  (process as ProcessWithExecve).execve!(process.execPath, args, { ...environmentWithoutToken(env, token.value), [HANDOFF_VARIABLE]: socket });
+  throw new ActionError('Replacing the process without the token failed.');
+}
+
+/** In the re-executed main step: the token the keeper holds, or undefined when this process was not handed one. */
+export async function collectHandedToken(env: NodeJS.ProcessEnv): Promise<Token | undefined> {
+  const socket = env[HANDOFF_VARIABLE];
+  if (!socket) return undefined;
+  delete env[HANDOFF_VARIABLE];
+  const text = await new Promise<string>((resolve, reject) => {
+    let received = '';
+    const connection = createConnection(socket);
+    connection.setEncoding('utf8');
+    connection.setTimeout(HANDOFF_TIMEOUT_MS, () => connection.destroy(new Error('timed out')));
+    connection.on('data', (chunk: string) => (received += chunk));
+    connection.on('end', () => resolve(received));
+    connection.on('error', reject);
+  }).catch((error: unknown) => {
+    throw new ActionError(`Could not collect the Pulumi access token after restarting without it (${(error as Error).message}). Run the job again.`);
+  });
+  try {
+    const { value, source } = JSON.parse(text) as Token;
+    if (typeof value === 'string' && (source === 'input' || source === 'environment' || source === 'none')) return { value, source };
+  } catch {
+    // Falls through to the error below: the keeper sent nothing usable.
+  }
+  throw new ActionError('Could not collect the Pulumi access token after restarting without it (the keeper sent nothing usable). Run the job again.');
+}
