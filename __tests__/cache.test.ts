@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import { cachePaths } from '../src/cache/paths.js';
+import { cacheServiceUnavailable } from '../src/cache/plan.js';
 import { restoreNodeModules } from '../src/cache/restore.js';
 import { saveNodeModules } from '../src/cache/save.js';
 import { FAKE_TOKEN, FIXTURE_LINKS, addIncompressibleFile, makeCacheWorkspace } from './support/cache-fixture.js';
@@ -190,14 +191,11 @@ for (const protocol of ['v1', 'v2'] as const) {
       assert.deepEqual({ saved: again.saved, level: again.message?.level }, { saved: false, level: 'notice' });
     });
 
-    test('a service that is not configured is one notice for restore and for save', async (t) => {
-      const { paths, stdout } = await setUp(t);
+    test('a service that is not configured is said once, before any cache work', (t) => {
+      setTestEnv(t, server.env(protocol));
+      assert.equal(cacheServiceUnavailable(), undefined);
       setTestEnv(t, { ACTIONS_CACHE_URL: '', ACTIONS_RESULTS_URL: '' });
-      const restored = await restoreNodeModules(paths, { primaryKey: keyFor(t), restoreKeys: [] });
-      const saved = await saveNodeModules(paths, keyFor(t));
-      assert.deepEqual([restored.hit, restored.message?.level, saved.saved, saved.message?.level], [false, 'notice', false, 'notice']);
-      assert.match(restored.message?.text ?? '', /cache service is not available/);
-      assert.doesNotMatch(stdout.text(), /^::(warning|error)/m);
+      assert.match(cacheServiceUnavailable() ?? '', /^The Actions cache service is not available on this runner/);
     });
 
     test('an unreachable service is one warning for restore and for save', async (t) => {

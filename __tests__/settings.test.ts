@@ -3,8 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
+import YAML from 'yaml';
+import { MAX_PREFIX_LENGTH } from '../src/cache/key.js';
 import { ActionError } from '../src/errors.js';
-import { readSettings } from '../src/settings.js';
+import { ACTION_YML } from '../src/inputs.js';
+import { INPUT_NAMES, readSettings } from '../src/settings.js';
 
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'settings-'));
 fs.mkdirSync(path.join(workspace, 'infra', 'app'), { recursive: true });
@@ -12,37 +15,25 @@ fs.mkdirSync(path.join(workspace, 'infra', 'db'), { recursive: true });
 fs.writeFileSync(path.join(workspace, 'README.md'), '# not a folder\n');
 after(() => fs.rmSync(workspace, { recursive: true, force: true }));
 
-const defaults: Record<string, string> = {
-  'pulumi-access-token': '',
-  'registry-url': 'https://npmjs.pulumi.com/',
-  scope: '@pulumi',
-  'working-directory': '.',
-  install: 'true',
-  'install-command': 'npm install',
-  link: 'pulumi',
-  'link-path': '',
-  'ignore-scripts': 'true',
-  'allow-untrusted': 'false',
-  cache: 'true',
-  'cache-key-prefix': '',
-  policy: 'error',
-  'policy-file': '.github/pulumi-npm-policy.yml',
-};
+/** action.yml's inputs and their defaults: the one place defaults are written. */
+const declared = (YAML.parse(fs.readFileSync(ACTION_YML, 'utf8')) as { inputs: Record<string, { default?: unknown }> }).inputs;
+const defaults: Record<string, string> = Object.fromEntries(Object.entries(declared).map(([name, spec]) => [name, String(spec.default ?? '')]));
+const env = { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: '/tmp/runner' };
 
-function settingsWith(inputs: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}) {
+function settingsWith(inputs: Record<string, string> = {}, extraEnv: NodeJS.ProcessEnv = {}) {
   const all = { ...defaults, ...inputs };
   return readSettings(
     (name) => {
       assert.ok(name in all, `the code read an input action.yml does not declare: ${name}`);
       return all[name]!;
     },
-    { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: '/tmp/runner', ...env },
+    { ...env, ...extraEnv },
   );
 }
 
-function errorOf(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): string {
+async function errorOf(inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
   try {
-    settingsWith(inputs, env);
+    await settingsWith(inputs, extraEnv);
   } catch (error) {
     assert.ok(error instanceof ActionError, `expected an ActionError, got ${String(error)}`);
     return error.message;
@@ -51,37 +42,94 @@ function errorOf(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): s
 }
 
 describe('readSettings', () => {
-  it('reads the defaults the way action.yml declares them', () => {
-    const settings = settingsWith();
-    assert.equal(settings.registryUrl, 'https://npmjs.pulumi.com/');
-    assert.equal(settings.scope, '@pulumi');
-    assert.deepEqual(settings.workingDirectories, [{ path: workspace, input: '.' }]);
-    assert.deepEqual(settings.links, ['pulumi']);
-    assert.equal(settings.install, true);
-    assert.equal(settings.cache, 'true');
-    assert.equal(settings.ignoreScripts, true);
-    assert.equal(settings.allowUntrusted, false);
-    assert.equal(settings.policy, 'error');
-    assert.equal(settings.policyFile, path.join(workspace, '.github/pulumi-npm-policy.yml'));
+  it('reads the defaults the way action.yml declares them', async () => {
+    const settings = await settingsWith();
+    assert.equal(settings.registryUrl, defaults['registry-url']);
+    assert.equal(settings.scope, defaults['scope']);
+    assert.deepEqual(settings.workingDirectories, [{ path: path.resolve(workspace, defaults['working-directory']!), input: defaults['working-directory'] }]);
+    assert.deepEqual(settings.links, [defaults['link']]);
+    assert.equal(settings.install, defaults['install'] === 'true');
+    assert.equal(settings.installCommand, defaults['install-command']);
+    assert.equal(settings.cache, defaults['cache']);
+    assert.equal(settings.ignoreScripts, defaults['ignore-scripts'] === 'true');
+    assert.equal(settings.allowUntrusted, defaults['allow-untrusted'] === 'true');
+    assert.equal(settings.policy, defaults['policy']);
+    assert.equal(settings.policyFile, path.join(workspace, defaults['policy-file']!));
     assert.equal(settings.runnerTemp, '/tmp/runner');
     assert.equal(settings.tokenSource, 'none');
   });
 
-  it('prefers the token input over PULUMI_ACCESS_TOKEN, and falls back to it', () => {
-    assert.deepEqual(pick(settingsWith({ 'pulumi-access-token': ' from-input ' }, { PULUMI_ACCESS_TOKEN: 'from-env' })), ['from-input', 'input']);
-    assert.deepEqual(pick(settingsWith({}, { PULUMI_ACCESS_TOKEN: 'from-env' })), ['from-env', 'environment']);
+  it('reads exactly the inputs action.yml declares', () => {
+    assert.deepEqual(INPUT_NAMES, Object.keys(declared));
+  });
+
+  it("gives an input the runner did not pass at all action.yml's default", async () => {
+    const asked: string[] = [];
+    const unset = await readSettings((name) => void asked.push(name), env);
+    assert.deepEqual(asked, INPUT_NAMES, 'every input was read');
+    assert.deepEqual(unset, await settingsWith());
+  });
+
+  it('takes every default from action.yml, none from the code', async () => {
+    // A valid value other than the default, for each input: an action.yml declaring it as the default must be obeyed.
+    const others: Record<string, string> = {
+      'pulumi-access-token': 'other-token',
+      'registry-url': 'https://npm.example.test/',
+      scope: '@acme',
+      'working-directory': 'infra/app',
+      install: 'false',
+      'install-command': 'npm ci',
+      link: 'pulumi other',
+      'link-path': 'infra/db',
+      'ignore-scripts': 'false',
+      'allow-untrusted': 'true',
+      cache: 'restore',
+      'cache-key-prefix': 'other',
+      policy: 'warn',
+      'policy-file': 'policy.yml',
+    };
+    assert.deepEqual(Object.keys(others), INPUT_NAMES);
+    const actionYml = path.join(workspace, 'action.yml');
+    for (const [name, other] of Object.entries(others)) {
+      fs.writeFileSync(actionYml, YAML.stringify({ inputs: { ...declared, [name]: { default: other } } }));
+      const settings = await readSettings((input) => (input === name ? undefined : defaults[input]), env, actionYml);
+      assert.deepEqual(settings, await settingsWith({ [name]: other }), `"${name}" unset takes the default of the action.yml given`);
+      assert.notDeepEqual(settings, await settingsWith(), name);
+    }
+    fs.rmSync(actionYml);
+  });
+
+  it('reads an empty input as its default where empty means nothing else', async () => {
+    const standard = await settingsWith();
+    for (const name of ['registry-url', 'scope', 'working-directory', 'install', 'ignore-scripts', 'allow-untrusted', 'cache', 'policy', 'policy-file']) {
+      assert.deepEqual(await settingsWith({ [name]: ' ' }), standard, name);
+    }
+  });
+
+  it('says so in one line when an input is missing and action.yml cannot be read', async () => {
+    const missing = path.join(workspace, 'no-action.yml');
+    await assert.rejects(
+      readSettings((name) => (name === 'policy' ? undefined : defaults[name]), env, missing),
+      (error: unknown) =>
+        error instanceof ActionError && error.message.startsWith(`The runner did not pass the input(s) "policy", and the action's ${missing}`),
+    );
+  });
+
+  it('prefers the token input over PULUMI_ACCESS_TOKEN, and falls back to it', async () => {
+    assert.deepEqual(pick(await settingsWith({ 'pulumi-access-token': ' from-input ' }, { PULUMI_ACCESS_TOKEN: 'from-env' })), ['from-input', 'input']);
+    assert.deepEqual(pick(await settingsWith({}, { PULUMI_ACCESS_TOKEN: 'from-env' })), ['from-env', 'environment']);
     function pick(s: { token: string; tokenSource: string }) {
       return [s.token, s.tokenSource];
     }
   });
 
-  it('normalises the scope and the registry URL', () => {
-    assert.equal(settingsWith({ scope: 'pulumi' }).scope, '@pulumi');
-    assert.equal(settingsWith({ 'registry-url': 'https://registry.example.com/npm' }).registryUrl, 'https://registry.example.com/npm/');
+  it('normalises the scope and the registry URL', async () => {
+    assert.equal((await settingsWith({ scope: 'pulumi' })).scope, '@pulumi');
+    assert.equal((await settingsWith({ 'registry-url': 'https://registry.example.com/npm' })).registryUrl, 'https://registry.example.com/npm/');
   });
 
-  it('splits several working directories and links', () => {
-    const settings = settingsWith({ 'working-directory': 'infra/app\n\n  infra/db  \n', link: 'pulumi\n@acme/shared  other' });
+  it('splits several working directories and links', async () => {
+    const settings = await settingsWith({ 'working-directory': 'infra/app\n\n  infra/db  \n', link: 'pulumi\n@acme/shared  other' });
     assert.deepEqual(
       settings.workingDirectories.map((d) => d.input),
       ['infra/app', 'infra/db'],
@@ -91,12 +139,12 @@ describe('readSettings', () => {
       [path.join(workspace, 'infra/app'), path.join(workspace, 'infra/db')],
     );
     assert.deepEqual(settings.links, ['pulumi', '@acme/shared', 'other']);
-    assert.deepEqual(settingsWith({ link: '' }).links, []);
+    assert.deepEqual((await settingsWith({ link: '' })).links, []);
   });
 
-  it('warns, without failing, when the token would travel over plain http to another host', () => {
-    assert.match(settingsWith({ 'registry-url': 'http://npm.example.com/' }).warnings.join('\n'), /clear text/);
-    assert.deepEqual(settingsWith({ 'registry-url': 'http://127.0.0.1:4873/' }).warnings, []);
+  it('warns, without failing, when the token would travel over plain http to another host', async () => {
+    assert.match((await settingsWith({ 'registry-url': 'http://npm.example.com/' })).warnings.join('\n'), /clear text/);
+    assert.deepEqual((await settingsWith({ 'registry-url': 'http://127.0.0.1:4873/' })).warnings, []);
   });
 
   const rejected: Array<[string, Record<string, string>, RegExp]> = [
@@ -120,14 +168,18 @@ describe('readSettings', () => {
     ['a folder listed twice', { 'working-directory': 'infra/app\n./infra/app' }, /lists the same folder twice \("infra\/app" and "\.\/infra\/app"\)/],
     ['a link that is not a package name', { link: 'Pulumi!' }, /^Input "link" lists "Pulumi!", which is not an npm package name/],
     ['an empty install command', { 'install-command': '  ' }, /^Input "install-command" is empty/],
+    ['a cache key prefix with a comma', { 'cache-key-prefix': 'a,b' }, /^cache-key-prefix "a,b" contains a comma/],
+    ['a cache key prefix too long for any key', { 'cache-key-prefix': 'x'.repeat(MAX_PREFIX_LENGTH + 1) }, /^cache-key-prefix is too long/],
+    // Checked before anything runs: with the cache off, and with no token.
+    ['a cache key prefix with the cache off', { cache: 'false', 'cache-key-prefix': 'a,b' }, /^cache-key-prefix "a,b" contains a comma/],
   ];
   for (const [what, inputs, message] of rejected) {
-    it(`rejects ${what} with a message naming the input`, () => {
-      assert.match(errorOf(inputs), message);
+    it(`rejects ${what} with a message naming the input`, async () => {
+      assert.match(await errorOf(inputs), message);
     });
   }
 
-  it('accepts an empty install command when install is false', () => {
-    assert.equal(settingsWith({ install: 'false', 'install-command': '' }).install, false);
+  it('accepts an empty install command when install is false', async () => {
+    assert.equal((await settingsWith({ install: 'false', 'install-command': '' })).install, false);
   });
 });

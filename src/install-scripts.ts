@@ -1,6 +1,7 @@
 import { ActionError } from './errors.js';
-import type { LinkContext } from './link.js';
+import type { NpmContext } from './npm.js';
 import { TOKEN_VARIABLE } from './npmrc.js';
+import { readPackageManifest } from './util/files.js';
 
 /** The program's own scripts `npm install` and `npm ci` run, in npm's order. */
 const ROOT_LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'] as const;
@@ -13,20 +14,15 @@ export function withoutScripts(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, npm_config_ignore_scripts: 'true' };
 }
 
-/** The environment for the scripts: no token (npm leaves the config's placeholder unexpanded). */
-export function withoutToken(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/** The environment the scripts run in: no token (npm leaves the config's placeholder unexpanded), scripts allowed again. */
+export function scriptEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { [TOKEN_VARIABLE]: _token, npm_config_ignore_scripts: _ignore, ...rest } = env;
   return rest;
 }
 
-/** The program's own lifecycle scripts that npm would have run after the install, from its package.json text. */
-export function rootLifecycleScripts(packageJsonText: string): string[] {
-  let scripts: unknown;
-  try {
-    scripts = (JSON.parse(packageJsonText) as { scripts?: unknown }).scripts;
-  } catch {
-    return [];
-  }
+/** The program's own lifecycle scripts that npm would have run during the install, from its package.json. */
+async function rootLifecycleScripts(programDir: string): Promise<string[]> {
+  const scripts = (await readPackageManifest(programDir))?.['scripts'];
   if (typeof scripts !== 'object' || scripts === null) return [];
   return ROOT_LIFECYCLE.filter((name) => typeof (scripts as Record<string, unknown>)[name] === 'string');
 }
@@ -36,17 +32,17 @@ export function rootLifecycleScripts(packageJsonText: string): string[] {
  * own included (`npm rebuild`), then the program's prepare scripts, each on its own (so npm does not add pre/post
  * twice). Returns the program's own scripts that ran.
  */
-export async function runInstallScripts(context: LinkContext, programDir: string, where: string, packageJsonText: string): Promise<string[]> {
-  const env = withoutToken(context.env);
-  const rebuild = await context.run('npm', ['rebuild'], { cwd: programDir, env });
+export async function runInstallScripts(npm: NpmContext, programDir: string, where: string): Promise<string[]> {
+  const env = scriptEnvironment(npm.env);
+  const rebuild = await npm.run('npm', ['rebuild'], { cwd: programDir, env });
   if (rebuild.exitCode !== 0) {
     throw new ActionError(
       `An install script failed in "npm rebuild" in ${where} (exit code ${rebuild.exitCode}); its output is in the log above. ${AFTER_THE_INSTALL}`,
     );
   }
-  const scripts = rootLifecycleScripts(packageJsonText);
+  const scripts = await rootLifecycleScripts(programDir);
   for (const name of scripts.filter((script) => !RUN_BY_REBUILD.has(script))) {
-    const result = await context.run('npm', ['run', name, '--ignore-scripts'], { cwd: programDir, env });
+    const result = await npm.run('npm', ['run', name, '--ignore-scripts'], { cwd: programDir, env });
     if (result.exitCode !== 0) {
       throw new ActionError(`The "${name}" script of ${where} failed (exit code ${result.exitCode}); its output is in the log above. ${AFTER_THE_INSTALL}`);
     }

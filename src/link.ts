@@ -1,13 +1,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ActionError } from './errors.js';
-import { explainNpmFailure, type CommandRunner } from './npm.js';
-
-export interface LinkContext {
-  run: CommandRunner;
-  env: NodeJS.ProcessEnv;
-  registryUrl: string;
-}
+import { explainNpmFailure, type NpmContext } from './npm.js';
+import { readPackageManifest } from './util/files.js';
 
 export interface VerifiedLink {
   name: string;
@@ -16,10 +11,10 @@ export interface VerifiedLink {
 }
 
 /** npm's global prefix (NPM_CONFIG_PREFIX or npm's default), where `npm link` keeps its global links. */
-export async function globalPackagesFolder(context: LinkContext, cwd: string): Promise<string> {
-  const result = await context.run('npm', ['prefix', '--global'], { cwd, env: context.env, quiet: true });
+export async function globalPackagesFolder(npm: NpmContext, cwd: string): Promise<string> {
+  const result = await npm.run('npm', ['prefix', '--global'], { cwd, env: npm.env, quiet: true });
   const prefix = result.stdout.trim();
-  if (result.exitCode !== 0 || !prefix) throw explainNpmFailure('npm prefix --global', cwd, result, context.registryUrl);
+  if (result.exitCode !== 0 || !prefix) throw explainNpmFailure('npm prefix --global', cwd, result, npm.registryUrl);
   return process.platform === 'win32' ? path.join(prefix, 'node_modules') : path.join(prefix, 'lib', 'node_modules');
 }
 
@@ -62,7 +57,7 @@ export async function registerLinkPath(linkPath: string, links: string[], global
 /** Fails before any `npm link <name>` could fetch an unrelated package of that name from the public registry. */
 export async function requireGlobalLinks(links: string[], globalFolder: string): Promise<void> {
   for (const name of links) {
-    const found = (await readManifest(path.join(globalFolder, name)))?.name;
+    const found = (await readPackageManifest(path.join(globalFolder, name)))?.name;
     if (found !== name) {
       throw new ActionError(
         `Input "link" lists "${name}", but no package "${name}" is linked in npm's global folder ${globalFolder}. Set "link-path" to the ` +
@@ -73,21 +68,21 @@ export async function requireGlobalLinks(links: string[], globalFolder: string):
 }
 
 /** `npm link <names>` in a program: needed after every install, because npm install removes links. */
-export async function linkIntoProgram(context: LinkContext, programDir: string, where: string, links: string[]): Promise<void> {
+export async function linkIntoProgram(npm: NpmContext, programDir: string, where: string, links: string[]): Promise<void> {
   if (!links.length) return;
-  const result = await context.run('npm', ['link', ...links], { cwd: programDir, env: context.env });
-  if (result.exitCode !== 0) throw explainNpmFailure(`npm link ${links.join(' ')}`, where, result, context.registryUrl);
+  const result = await npm.run('npm', ['link', ...links], { cwd: programDir, env: npm.env });
+  if (result.exitCode !== 0) throw explainNpmFailure(`npm link ${links.join(' ')}`, where, result, npm.registryUrl);
 }
 
 /**
  * Links a restored tree the way `npm link <name>` does (node_modules/<name> → the global link), without npm reading
  * the whole tree again. A package with executables goes through npm, which also links them into node_modules/.bin.
  */
-export async function linkRestoredTree(context: LinkContext, programDir: string, where: string, links: string[], globalFolder: string): Promise<void> {
+export async function linkRestoredTree(npm: NpmContext, programDir: string, where: string, links: string[], globalFolder: string): Promise<void> {
   const withExecutables: string[] = [];
   for (const name of links) {
     const target = path.join(globalFolder, name);
-    if ((await readManifest(target))?.bin !== undefined) {
+    if ((await readPackageManifest(target))?.bin !== undefined) {
       withExecutables.push(name);
       continue;
     }
@@ -98,7 +93,7 @@ export async function linkRestoredTree(context: LinkContext, programDir: string,
     if (process.platform === 'win32') await fs.symlink(target, entry, 'junction');
     else await fs.symlink(path.relative(path.dirname(entry), target), entry);
   }
-  await linkIntoProgram(context, programDir, where, withExecutables);
+  await linkIntoProgram(npm, programDir, where, withExecutables);
 }
 
 /** Each linked package must be a symlink whose target is that package, not a copy fetched from a registry. */
@@ -115,7 +110,7 @@ export async function verifyLinks(programDir: string, where: string, links: stri
       );
     }
     const target = await fs.realpath(entry);
-    const manifest = await readManifest(target);
+    const manifest = await readPackageManifest(target);
     if (manifest?.name !== name) {
       throw new ActionError(
         `node_modules/${name} in ${where} links to ${target}, which holds ` +
@@ -128,18 +123,9 @@ export async function verifyLinks(programDir: string, where: string, links: stri
 }
 
 async function packageNameIn(folder: string, subject: string): Promise<string> {
-  const manifest = await readManifest(folder);
+  const manifest = await readPackageManifest(folder);
   if (!manifest?.name) {
     throw new ActionError(`${subject}, which holds no package.json with a "name": point it at the folder of the package to link.`);
   }
   return manifest.name;
-}
-
-async function readManifest(folder: string): Promise<{ name?: string; version?: string; bin?: unknown } | undefined> {
-  try {
-    const parsed: unknown = JSON.parse(await fs.readFile(path.join(folder, 'package.json'), 'utf8'));
-    return typeof parsed === 'object' && parsed !== null ? (parsed as { name?: string; version?: string; bin?: unknown }) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,29 +1,38 @@
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import { ActionError } from './errors.js';
-import { globalPackagesFolder, type LinkContext } from './link.js';
-import { npmEnvironment, runCommand, type CommandRunner } from './npm.js';
-import { effectiveLinks, totals } from './policy/index.js';
+import { environmentInputs } from './inputs.js';
+import { globalPackagesFolder, verifyLinks } from './link.js';
+import { npmEnvironment, runCommand, type CommandRunner, type NpmContext } from './npm.js';
+import { effectiveLinks, totals, type PolicyOptions, type ProgramInput } from './policy/index.js';
 import { readEventPayload, untrustedRun, untrustedRunMessage } from './trust.js';
-import { allFindings, summaryMarkdown, writeJsonReport, type RunRecord } from './reporting.js';
+import { allFindings, summaryMarkdown, writeJsonReport, type ProgramRecord, type RunRecord } from './reporting.js';
 import { readSettings, type Settings } from './settings.js';
 import { markMainStarted } from './state.js';
 import { snapshotUserFiles } from './user-files.js';
+import { plural } from './util/text.js';
 import { restoreStep, saveStep } from './steps/cache.js';
-import { installProgram, prepareLinks } from './steps/install.js';
-import { checkPrograms } from './steps/policy.js';
+import { installProgram, prepareLinks, type InstallRequest } from './steps/install.js';
+import { checkInstalledProgram, checkPrograms, readPolicy } from './steps/policy.js';
 import { configureNpm, verifyToken } from './steps/registry.js';
+
+/** One working directory: its files as the policy check read them, and what the run found and did there. */
+interface Program {
+  input: ProgramInput;
+  record: ProgramRecord;
+}
 
 /** The main step: settings, policy, npm config, token check, cache, install and link, report. Fails the job once. */
 export async function runMain(env: NodeJS.ProcessEnv = process.env, run: CommandRunner = runCommand): Promise<void> {
   markMainStarted();
+  const inputs = environmentInputs(env);
   // Mask the token before anything can print it, even an error about another input.
-  const rawToken = core.getInput('pulumi-access-token') || env['PULUMI_ACCESS_TOKEN'] || '';
-  if (rawToken.trim()) core.setSecret(rawToken.trim());
+  const token = inputs('pulumi-access-token')?.trim() || env['PULUMI_ACCESS_TOKEN']?.trim();
+  if (token) core.setSecret(token);
 
   let settings: Settings;
   try {
-    settings = readSettings(core.getInput, env);
+    settings = await readSettings(inputs, env);
   } catch (error) {
     core.setOutput('violations', '0');
     core.setOutput('cache-hit', 'false');
@@ -40,14 +49,22 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env, run: Command
   await finish(settings, record);
 }
 
+/** Runs the steps in order, putting what each returns into `record` as it goes, so a failure keeps what came before. */
 async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.ProcessEnv, run: CommandRunner): Promise<void> {
   for (const warning of settings.warnings) core.warning(warning);
-  const { options, programs } = await core.group('Dependency policy', () => checkPrograms(settings, record));
+  const { options, programs } = await core.group('Dependency policy', async () => {
+    const policy = await readPolicy(settings);
+    record.settings.policyFile = policy.file?.path;
+    const programs = (await checkPrograms(settings, policy)).map(({ input, policy: report }): Program => {
+      const program = programRecord(settings, input.dir);
+      return { input, record: report ? { ...program, policy: report } : program };
+    });
+    record.programs = programs.map((program) => program.record);
+    return { options: policy.options, programs };
+  });
   const { errors } = totals(allFindings(record));
   if (errors > 0 && settings.policy === 'error') {
-    throw new ActionError(
-      `${errors} dependency policy violation${errors === 1 ? '' : 's'}: see the annotations (set "policy: warn" to report without failing).`,
-    );
+    throw new ActionError(`${plural(errors, 'dependency policy violation')}: see the annotations (set "policy: warn" to report without failing).`);
   }
   if (!settings.install) {
     core.info('Input "install" is false: the policy check ran alone; nothing was configured or installed.');
@@ -66,21 +83,23 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   const npmrc = await configureNpm(settings, env);
   record.npmrc = { file: npmrc.file, mergedFrom: npmrc.mergedFrom };
 
-  const context: LinkContext = { run, env: npmEnvironment(env, settings.token, npmrc.file), registryUrl: settings.registryUrl };
+  const npm: NpmContext = { run, env: npmEnvironment(env, settings.token, npmrc.file), registryUrl: settings.registryUrl };
+  const inputs = programs.map((program) => program.input);
   const links = effectiveLinks(options);
   // Asking npm for its global folder takes a quarter of a second: let it run during the token check and the restore.
-  const globalFolder = links.length ? globalPackagesFolder(context, settings.workspace) : Promise.resolve('');
+  const globalFolder = links.length ? globalPackagesFolder(npm, settings.workspace) : Promise.resolve('');
   globalFolder.catch(() => {}); // awaited in prepareLinks; a failed token check comes first
-  record.registry = await verifyToken(settings, programs);
+  record.registry = await verifyToken(settings, inputs);
 
   // The restore does not need the links, so npm's answer about its global folder arrives while it runs.
-  const cache = await restoreStep(settings, context, programs, links, record);
+  const cache = await restoreStep(settings, npm, inputs, links);
+  if (cache) record.cache = cache.record;
   const linking = await prepareLinks(settings, links, globalFolder);
-  const userFiles = await snapshotUserFiles(record.programs.map((program) => program.dir));
+  const userFiles = await snapshotUserFiles(programs.map((program) => program.record.dir));
+  const install = { settings, npm, linking, cacheHit: cache?.record.hit ?? false };
   try {
-    for (const [index, program] of record.programs.entries()) {
-      const packageJson = programs[index]!.packageJson.text;
-      await core.group(`Install ${program.name}`, () => installProgram(settings, context, program, packageJson, linking, options, cache?.hit ?? false));
+    for (const { record: program } of programs) {
+      await core.group(`Install ${program.name}`, () => installAndCheck({ ...install, program }, options));
     }
   } catch (error) {
     const restored = await userFiles.restore();
@@ -88,7 +107,20 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
       core.info(`The run failed: put back ${restored.map((file) => path.relative(settings.workspace, file)).join(', ')} as the run found them.`);
     throw error;
   }
-  if (cache) await saveStep(settings, cache, record, env['GITHUB_EVENT_NAME'], untrusted !== undefined);
+  if (cache) cache.record.saved = await saveStep(settings, cache, env['GITHUB_EVENT_NAME'], untrusted !== undefined);
+}
+
+/** Install (or keep a verified restored tree), link, verify the links, check the installed tree. */
+async function installAndCheck(request: InstallRequest & { program: ProgramRecord }, options: PolicyOptions): Promise<void> {
+  const { settings, program, linking } = request;
+  Object.assign(program, await installProgram(request));
+  program.links = await verifyLinks(program.dir, program.name, linking.links);
+  const treeFindings = await checkInstalledProgram(settings, program.dir, options);
+  program.policy?.findings.push(...treeFindings);
+  const treeErrors = totals(treeFindings).errors;
+  if (treeErrors > 0 && settings.policy === 'error') {
+    throw new ActionError(`The installed tree of ${program.name} breaks the dependency policy (${plural(treeErrors, 'error')}): see the annotations.`);
+  }
 }
 
 async function finish(settings: Settings, record: RunRecord): Promise<void> {
@@ -120,8 +152,13 @@ function newRecord(settings: Settings): RunRecord {
       policyFile: undefined,
       token: settings.tokenSource,
     },
-    programs: settings.workingDirectories.map((dir) => ({ dir: dir.path, name: path.relative(settings.workspace, dir.path) || '.' })),
+    // Replaced by the checked programs; until then, a failure's report still lists each one.
+    programs: settings.workingDirectories.map((dir) => programRecord(settings, dir.path)),
   };
+}
+
+function programRecord(settings: Settings, dir: string): ProgramRecord {
+  return { dir, name: path.relative(settings.workspace, dir) || '.' };
 }
 
 function failureLine(error: unknown): string {

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { realpath } from 'node:fs/promises';
+import * as path from 'node:path';
 import * as exec from '@actions/exec';
+import { which } from '@actions/io';
 import { ActionError } from './errors.js';
 import { TOKEN_VARIABLE } from './npmrc.js';
+import { readPackageManifest } from './util/files.js';
 
 export interface CommandResult {
   /** null when a signal ended the process (killed, out of memory, the job cancelled). */
@@ -30,6 +34,37 @@ export const runCommand: CommandRunner = async (commandLine, args, { cwd, env, q
     if (!quiet) process.stdout.write(`::${resume}::\n`);
   }
 };
+
+/** What every npm command of the run needs: the runner, the environment holding the token, the registry for messages. */
+export interface NpmContext {
+  run: CommandRunner;
+  env: NodeJS.ProcessEnv;
+  registryUrl: string;
+}
+
+/** The runner's Node.js and npm, which install (the action itself runs on its own Node.js); '' when unknown. */
+export async function toolVersions(npm: NpmContext, cwd: string): Promise<{ node: string; npm: string }> {
+  const [node, npmVersion] = await Promise.all([toolVersion(npm, 'node', cwd), npmVersionOf(npm, cwd)]);
+  return { node, npm: npmVersion };
+}
+
+async function toolVersion(npm: NpmContext, tool: string, cwd: string): Promise<string> {
+  const result = await npm.run(tool, ['--version'], { cwd, env: npm.env, quiet: true });
+  return result.exitCode === 0 ? result.stdout.trim() : '';
+}
+
+/**
+ * npm's version from its own package.json beside the `npm` on the PATH: starting npm only to ask takes a quarter of
+ * a second, as long as the rest of a warm-cache run's own work. Asks npm when the layout is not the usual one.
+ */
+async function npmVersionOf(npm: NpmContext, cwd: string): Promise<string> {
+  const cli = await which('npm', true)
+    .then((found) => realpath(found))
+    .catch(() => undefined);
+  const manifest = cli === undefined ? undefined : await readPackageManifest(path.join(path.dirname(cli), '..'));
+  if (manifest?.name === 'npm' && manifest.version !== undefined) return manifest.version;
+  return toolVersion(npm, 'npm', cwd);
+}
 
 /** The environment of the npm processes the action starts: the only place the token goes. */
 export function npmEnvironment(base: NodeJS.ProcessEnv, token: string, npmrcFile: string): NodeJS.ProcessEnv {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ActionError } from './errors.js';
+import { readTextIfExists } from './util/files.js';
 
 /** The environment variable npm expands in the config at run time; the file never holds the token itself. */
 export const TOKEN_VARIABLE = 'PULUMI_ACCESS_TOKEN';
@@ -86,7 +87,7 @@ export interface ScopedNpmrcRequest {
  */
 export async function writeScopedNpmrc(request: ScopedNpmrcRequest): Promise<WrittenNpmrc> {
   const { runnerTemp, userConfigFile, scope, registryUrl, onFolder = () => {}, writeFile = fs.writeFile } = request;
-  const userConfig = userConfigFile ? await readIfExists(userConfigFile) : undefined;
+  const userConfig = userConfigFile ? await readUserConfig(userConfigFile) : undefined;
   let dir: string | undefined;
   try {
     await fs.mkdir(runnerTemp, { recursive: true });
@@ -105,11 +106,10 @@ export async function writeScopedNpmrc(request: ScopedNpmrcRequest): Promise<Wri
   }
 }
 
-async function readIfExists(file: string): Promise<string | undefined> {
+async function readUserConfig(file: string): Promise<string | undefined> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return await readTextIfExists(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ActionError(
       `Cannot read the npm user config ${file} (${(error as NodeJS.ErrnoException).code}): ` +
         `fix its permissions, or point NPM_CONFIG_USERCONFIG at a readable file.`,

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as core from '@actions/core';
 import { HttpClient } from '@actions/http-client';
 import { ActionError } from './errors.js';
+import { plural } from './util/text.js';
 
 export interface RegistryIdentity {
   username: string | undefined;
@@ -31,10 +32,11 @@ interface Answer {
   retryAfter: string | undefined;
 }
 
-/** How many attempts a request took, and its last outcome. */
+/** How many attempts a request took. */
 interface Tally {
   attempts: number;
 }
+/** A request's last outcome, and how many attempts it took. */
 type Reply = Outcome & Tally;
 
 const ATTEMPTS = 3;
@@ -133,14 +135,10 @@ function seconds(ms: number): string {
   return `${ms / 1000} s`;
 }
 
-function attemptCount(reply: Tally): string {
-  return reply.attempts === 1 ? '1 attempt' : `${reply.attempts} attempts`;
-}
-
 function answered(reply: Reply, registryUrl: string): Answer & Tally {
   if ('failure' in reply) {
     throw new ActionError(
-      `Token check: the registry ${registryUrl} is unreachable (${reply.failure}), after ${attemptCount(reply)}. ` +
+      `Token check: the registry ${registryUrl} is unreachable (${reply.failure}), after ${plural(reply.attempts, 'attempt')}. ` +
         `Check "registry-url", and that the runner can reach it (proxy, firewall, registry status).`,
     );
   }
@@ -182,6 +180,6 @@ function statusError(reply: Answer & Tally, registryUrl: string, asked: string):
   }
   return new ActionError(
     `Token check: the registry ${registryUrl} answered ${reply.status} when asked for ${asked} ` +
-      `(${attemptCount(reply)}), so it is not usable now. Check "registry-url", or retry when the registry is up.`,
+      `(${plural(reply.attempts, 'attempt')}), so it is not usable now. Check "registry-url", or retry when the registry is up.`,
   );
 }

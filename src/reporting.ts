@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import type { Finding, ProgramReport } from './policy/index.js';
 import { summaryRows, totals } from './policy/index.js';
 import type { VerifiedLink } from './link.js';
+import { plural, relativePosix, toPosix } from './util/text.js';
 
 /** Everything a run found and did: the JSON report, the job summary and the outputs are all made from this. */
 export interface RunRecord {
@@ -23,9 +24,18 @@ export interface RunRecord {
   };
   npmrc?: { file: string; mergedFrom: string | undefined };
   registry?: { username: string | undefined; checkedPackage: string | undefined };
-  cache?: { hit: boolean; primaryKey: string; matchedKey: string | undefined; saved: boolean; note: string | undefined };
+  cache?: CacheRecord;
   programs: ProgramRecord[];
   failure?: string;
+}
+
+export interface CacheRecord {
+  hit: boolean;
+  primaryKey: string;
+  matchedKey: string | undefined;
+  saved: boolean;
+  /** A warning or notice about the cache, for the summary. */
+  note: string | undefined;
 }
 
 export interface ProgramRecord {
@@ -47,7 +57,7 @@ export function allFindings(record: RunRecord): Finding[] {
 /** "2 errors, 1 warning". */
 export function countLine(findings: Finding[]): string {
   const { errors, warnings } = totals(findings);
-  return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
 
 /** Findings become annotations on the exact line and column, with paths relative to the repository as GitHub wants. */
@@ -55,7 +65,7 @@ export function annotate(findings: Finding[], workspace: string): void {
   for (const finding of findings) {
     const properties: core.AnnotationProperties = {
       title: finding.rule,
-      file: toPosix(path.relative(workspace, finding.file)),
+      file: relativePosix(workspace, finding.file),
       startLine: finding.line,
       startColumn: finding.column,
     };
@@ -82,7 +92,7 @@ export function summaryMarkdown(record: RunRecord): string {
     `| Install | ${s.install ? `\`${s.installCommand}\`` : 'off (policy check only)'} |`,
     `| Links | ${s.links.length ? s.links.map((name) => `\`${name}\``).join(', ') : 'none'} |`,
     `| Cache | ${cacheLine(record)} |`,
-    `| Policy | ${s.policy}${s.policyFile ? ` (\`${toPosix(path.relative(workspace, s.policyFile))}\`)` : ''} |`,
+    `| Policy | ${s.policy}${s.policyFile ? ` (\`${relativePosix(workspace, s.policyFile)}\`)` : ''} |`,
     '',
   );
   for (const program of record.programs) {
@@ -124,7 +134,7 @@ function markdownTable(rows: string[][]): string[] {
 /** The JSON report, written where later steps can read it; paths relative to the workspace. */
 export async function writeJsonReport(record: RunRecord, runnerTemp: string): Promise<string> {
   const file = path.join(runnerTemp, `setup-pulumi-npm-report-${process.pid}-${Date.now()}.json`);
-  const relative = (file: string) => toPosix(path.relative(record.workspace, file)) || '.';
+  const relative = (file: string) => relativePosix(record.workspace, file) || '.';
   const findings = allFindings(record).map((finding) => ({ ...finding, file: relative(finding.file) }));
   const programs = record.programs.map(({ dir: _dir, name, policy, ...rest }) => ({ dir: toPosix(name), ...rest, packages: policy?.packages ?? [] }));
   const { workspace: _workspace, ...rest } = record;
@@ -132,5 +142,3 @@ export async function writeJsonReport(record: RunRecord, runnerTemp: string): Pr
   await fs.writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;
 }
-
-const toPosix = (p: string): string => p.split(path.sep).join('/');

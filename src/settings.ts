@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { MAX_KEY_LENGTH, MAX_PREFIX_LENGTH } from './cache/key.js';
 import { ActionError } from './errors.js';
+import { ACTION_YML, actionDefaults, type InputReader } from './inputs.js';
 import { isPackageName, isScope } from './package-name.js';
 
 export type CacheMode = 'true' | 'false' | 'restore';
@@ -39,61 +41,110 @@ export interface Settings {
   warnings: string[];
 }
 
-export type InputReader = (name: string) => string;
+/**
+ * The inputs action.yml declares, and what an empty value means. "default": action.yml's default, as an empty value
+ * always has meant (a workflow may pass '' from an unset variable). "itself": empty is a value of its own.
+ */
+const INPUTS = {
+  'pulumi-access-token': 'itself', // the PULUMI_ACCESS_TOKEN variable then
+  'registry-url': 'default',
+  scope: 'default',
+  'working-directory': 'default',
+  install: 'default',
+  'install-command': 'itself', // rejected when installing
+  link: 'itself', // links nothing
+  'link-path': 'itself',
+  'ignore-scripts': 'default',
+  'allow-untrusted': 'default',
+  cache: 'default',
+  'cache-key-prefix': 'itself',
+  policy: 'default',
+  'policy-file': 'default',
+} as const;
+type InputName = keyof typeof INPUTS;
+export const INPUT_NAMES = Object.keys(INPUTS) as InputName[];
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-export function readSettings(input: InputReader, env: NodeJS.ProcessEnv): Settings {
+/**
+ * Reads and checks every input before anything else runs. An input the runner did not pass, or passed empty where
+ * empty means the default, takes its default from action.yml (`actionYml`), the only place defaults are written.
+ */
+export async function readSettings(read: InputReader, env: NodeJS.ProcessEnv, actionYml = ACTION_YML): Promise<Settings> {
+  const input = await inputValues(read, actionYml);
   const warnings: string[] = [];
   const workspace = path.resolve(env['GITHUB_WORKSPACE'] || process.cwd());
-  const tokenInput = input('pulumi-access-token').trim();
+  const tokenInput = input['pulumi-access-token'].trim();
   const tokenEnv = (env['PULUMI_ACCESS_TOKEN'] ?? '').trim();
   const token = tokenInput || tokenEnv;
-  const install = parseBoolean(input, 'install', true);
-  const installCommand = input('install-command').trim();
+  const install = parseBoolean(input, 'install');
+  const installCommand = input['install-command'].trim();
   if (install && !installCommand) {
     throw new ActionError('Input "install-command" is empty: give the command that installs the program (for example "npm ci"), or set "install: false".');
   }
   return {
     token,
     tokenSource: tokenInput ? 'input' : tokenEnv ? 'environment' : 'none',
-    registryUrl: parseRegistryUrl(input('registry-url'), warnings),
-    scope: parseScope(input('scope')),
-    workingDirectories: parseWorkingDirectories(input('working-directory'), workspace),
+    registryUrl: parseRegistryUrl(input['registry-url'], warnings),
+    scope: parseScope(input.scope),
+    workingDirectories: parseWorkingDirectories(input['working-directory'], workspace),
     install,
     installCommand,
-    links: parseLinks(input('link')),
-    linkPath: parseLinkPath(input('link-path'), workspace),
-    ignoreScripts: parseBoolean(input, 'ignore-scripts', true),
-    allowUntrusted: parseBoolean(input, 'allow-untrusted', false),
+    links: parseLinks(input.link),
+    linkPath: parseLinkPath(input['link-path'], workspace),
+    ignoreScripts: parseBoolean(input, 'ignore-scripts'),
+    allowUntrusted: parseBoolean(input, 'allow-untrusted'),
     cache: parseChoice(input, 'cache', ['true', 'false', 'restore'] as const),
-    cacheKeyPrefix: input('cache-key-prefix').trim(),
+    cacheKeyPrefix: parseCacheKeyPrefix(input['cache-key-prefix']),
     policy: parseChoice(input, 'policy', ['error', 'warn', 'off'] as const),
-    policyFile: path.resolve(workspace, input('policy-file').trim() || '.github/pulumi-npm-policy.yml'),
+    policyFile: path.resolve(workspace, input['policy-file'].trim()),
     workspace,
     runnerTemp: env['RUNNER_TEMP'] || os.tmpdir(),
     warnings,
   };
 }
 
-function parseBoolean(input: InputReader, name: string, fallback: boolean): boolean {
-  const value = input(name).trim().toLowerCase();
-  if (value === '') return fallback;
-  if (value === 'true' || value === 'false') return value === 'true';
-  throw new ActionError(`Input "${name}" is "${input(name).trim()}": use "true" or "false".`);
+type Inputs = Record<InputName, string>;
+
+async function inputValues(read: InputReader, actionYml: string): Promise<Inputs> {
+  const given = new Map(INPUT_NAMES.map((name) => [name, read(name)]));
+  const defaulted = INPUT_NAMES.filter((name) => {
+    const value = given.get(name);
+    return value === undefined || (INPUTS[name] === 'default' && value.trim() === '');
+  });
+  const defaults = defaulted.length ? await actionDefaults(defaulted, actionYml) : new Map<string, string>();
+  return Object.fromEntries(INPUT_NAMES.map((name) => [name, defaults.get(name) ?? given.get(name) ?? ''])) as Inputs;
 }
 
-function parseChoice<T extends string>(input: InputReader, name: string, choices: readonly T[]): T {
-  const raw = input(name).trim();
-  const value = (raw || choices[0]) as T;
+function parseBoolean(input: Inputs, name: InputName): boolean {
+  const value = input[name].trim();
+  const lower = value.toLowerCase();
+  if (lower === 'true' || lower === 'false') return lower === 'true';
+  throw new ActionError(`Input "${name}" is "${value}": use "true" or "false".`);
+}
+
+function parseChoice<T extends string>(input: Inputs, name: InputName, choices: readonly T[]): T {
+  const value = input[name].trim() as T;
   if (!choices.includes(value)) {
-    throw new ActionError(`Input "${name}" is "${raw}": use one of ${choices.map((c) => `"${c}"`).join(', ')}.`);
+    throw new ActionError(`Input "${name}" is "${value}": use one of ${choices.map((c) => `"${c}"`).join(', ')}.`);
   }
   return value;
 }
 
-export function parseRegistryUrl(raw: string, warnings: string[]): string {
-  const value = raw.trim() || 'https://npmjs.pulumi.com/';
+function parseCacheKeyPrefix(raw: string): string {
+  const prefix = raw.trim();
+  if (prefix.includes(',')) throw new ActionError(`cache-key-prefix "${prefix}" contains a comma, which cache keys cannot hold; remove it.`);
+  if (prefix.length > MAX_PREFIX_LENGTH) {
+    throw new ActionError(
+      `cache-key-prefix is too long (${prefix.length} characters): cache keys are at most ${MAX_KEY_LENGTH} characters, ` +
+        `which leaves ${MAX_PREFIX_LENGTH} for the prefix; shorten it.`,
+    );
+  }
+  return prefix;
+}
+
+function parseRegistryUrl(raw: string, warnings: string[]): string {
+  const value = raw.trim();
   let url: URL;
   try {
     url = new URL(value);
@@ -113,8 +164,8 @@ export function parseRegistryUrl(raw: string, warnings: string[]): string {
   return url.toString();
 }
 
-export function parseScope(raw: string): string {
-  const trimmed = raw.trim() || '@pulumi';
+function parseScope(raw: string): string {
+  const trimmed = raw.trim();
   const scope = trimmed.startsWith('@') ? trimmed : `@${trimmed}`;
   if (!isScope(scope)) {
     throw new ActionError(`Input "scope" is "${trimmed}", which is not an npm scope: use lower case letters, digits, "-", "." or "_", as in "@pulumi".`);
@@ -122,13 +173,13 @@ export function parseScope(raw: string): string {
   return scope;
 }
 
-export function parseWorkingDirectories(raw: string, workspace: string): WorkingDirectory[] {
+function parseWorkingDirectories(raw: string, workspace: string): WorkingDirectory[] {
   const entries = raw
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter(Boolean);
   const seen = new Map<string, string>();
-  const directories = (entries.length ? entries : ['.']).map((entry) => {
+  const directories = entries.map((entry) => {
     const resolved = path.resolve(workspace, entry);
     const relative = path.relative(workspace, resolved);
     if (relative.startsWith('..') || path.isAbsolute(relative)) {
@@ -158,7 +209,7 @@ function checkFolder({ path: folder, input }: WorkingDirectory): void {
   }
 }
 
-export function parseLinks(raw: string): string[] {
+function parseLinks(raw: string): string[] {
   const names = [...new Set(raw.split(/\s+/).filter(Boolean))];
   for (const name of names) {
     if (!isPackageName(name)) {

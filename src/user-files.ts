@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { readBytesIfExists } from './util/files.js';
 
 /** The files of a program that npm writes and the user commits. */
 const NPM_WRITES = ['package.json', 'package-lock.json', 'npm-shrinkwrap.json'];
@@ -15,12 +16,12 @@ export interface UserFilesSnapshot {
  */
 export async function snapshotUserFiles(programDirs: string[]): Promise<UserFilesSnapshot> {
   const files = programDirs.flatMap((dir) => NPM_WRITES.map((name) => path.join(dir, name)));
-  const before = new Map(await Promise.all(files.map(async (file) => [file, await readIfExists(file)] as const)));
+  const before = new Map(await Promise.all(files.map(async (file) => [file, await readBytesIfExists(file)] as const)));
   return {
     async restore() {
       const restored: string[] = [];
       for (const [file, content] of before) {
-        const now = await readIfExists(file);
+        const now = await readBytesIfExists(file);
         if (now === undefined ? content === undefined : content !== undefined && now.equals(content)) continue;
         if (content === undefined) await fs.rm(file, { force: true });
         else await fs.writeFile(file, content);
@@ -29,13 +30,4 @@ export async function snapshotUserFiles(programDirs: string[]): Promise<UserFile
       return restored;
     },
   };
-}
-
-async function readIfExists(file: string): Promise<Buffer | undefined> {
-  try {
-    return await fs.readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
 }

@@ -1,23 +1,12 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 
-/** The SDK's own default for one download segment (10 minutes). */
-const DEFAULT_TIMEOUT_MINUTES = 10;
 const REQUEST_START = 'http.client.request.start';
 
 /**
- * The time a cache download may take: SEGMENT_DOWNLOAD_TIMEOUT_MINS, as `@actions/cache` reads it. The SDK applies
- * it only to downloads from Azure hosts, so the restore applies it itself.
- */
-export function downloadTimeoutMinutes(): number {
-  const minutes = Number(process.env.SEGMENT_DOWNLOAD_TIMEOUT_MINS);
-  return Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_TIMEOUT_MINUTES;
-}
-
-/**
- * Runs `work` and, once `ms` have passed, aborts every HTTP request it still has open or opens later, with a
- * timeout error the SDK gives up on (rather than retrying). The SDK takes no abort signal; Node announces each
- * client request on a diagnostics channel. A download aborted this way never reaches the extraction.
+ * Runs `work` and, once `ms` have passed, aborts every HTTP request it still has open or opens later, with an
+ * ETIMEDOUT error, for a client that takes no abort signal: Node announces each client request on a diagnostics
+ * channel. A download aborted this way never reaches the extraction.
  */
 export async function withHttpDeadline<T>(ms: number, work: () => Promise<T>): Promise<{ value: T; expired: boolean }> {
   const open = new Set<ClientRequest>();

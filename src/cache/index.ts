@@ -1,7 +1,6 @@
 // The cache's entry point for the orchestrator, which loads it lazily: @actions/cache (with the Azure SDK) is most
 // of the bundle, and a policy-only run should not pay for it at start-up.
-export { restoreNodeModules } from './restore.js';
+export { restoreNodeModules, type CacheMessage } from './restore.js';
 export { saveNodeModules } from './save.js';
 export { isInstalledTreeCurrent } from './verify.js';
-export { cacheServiceUnavailable, planNodeModulesCache, reasonNotToSave, type NodeModulesCachePlan } from './run.js';
-export type { CacheMessage } from './sdk-call.js';
+export { cacheServiceUnavailable, planNodeModulesCache, reasonNotToSave, type NodeModulesCachePlan } from './plan.js';

@@ -3,15 +3,15 @@ import semver from 'semver';
 import { ActionError } from '../errors.js';
 
 export interface CacheKeyInput {
-  /** The `cache-key-prefix` input; '' for none. */
+  /** The `cache-key-prefix` input, checked by the settings (no comma, at most MAX_PREFIX_LENGTH); '' for none. */
   prefix: string;
   /** process.platform */
   platform: string;
   /** process.arch */
   arch: string;
-  /** process.version */
+  /** The runner's `node --version`, which installs (not process.version: the action runs on a Node.js of its own). */
   nodeVersion: string;
-  /** `npm --version` */
+  /** The runner's npm version (from npm's own package.json, else `npm --version`). */
   npmVersion: string;
   programs: {
     /** Relative to the workspace, posix. */
@@ -26,25 +26,25 @@ export interface CacheKeyInput {
 }
 
 /** @actions/cache refuses longer keys. */
-const MAX_KEY_LENGTH = 512;
+export const MAX_KEY_LENGTH = 512;
+/** sha256, in hex. */
+const HASH_LENGTH = 64;
+/** What follows the prefix at its longest: Node's longest platform and architecture names, majors under 1000, the hash. */
+const LONGEST_AFTER_PREFIX = `-${restoreKeyOf('', 'android', 'riscv64', 999, 999)}`.length + HASH_LENGTH;
+/** The longest `cache-key-prefix` that keeps every key within MAX_KEY_LENGTH, whatever the runner. */
+export const MAX_PREFIX_LENGTH = MAX_KEY_LENGTH - LONGEST_AFTER_PREFIX;
 
 /**
  * `<prefix->setup-pulumi-npm-<os>-<arch>-node<major>-npm<major>-<hash>`; the restore key is the same without the
  * hash, so a changed lockfile still starts from the newest tree of the same platform and toolchain.
  */
 export function computeCacheKeys(input: CacheKeyInput): { primaryKey: string; restoreKeys: string[] } {
-  if (input.prefix.includes(',')) {
-    throw new ActionError(`cache-key-prefix "${input.prefix}" contains a comma, which cache keys cannot hold; remove it.`);
-  }
-  const toolchain = `node${majorOf('Node.js', input.nodeVersion)}-npm${majorOf('npm', input.npmVersion)}`;
-  const restoreKey = `${input.prefix ? `${input.prefix}-` : ''}setup-pulumi-npm-${input.platform}-${input.arch}-${toolchain}-`;
-  const primaryKey = restoreKey + treeHash(input);
-  if (primaryKey.length > MAX_KEY_LENGTH) {
-    throw new ActionError(
-      `cache-key-prefix is too long: the cache key would be ${primaryKey.length} characters, over the limit of ${MAX_KEY_LENGTH}; shorten it.`,
-    );
-  }
-  return { primaryKey, restoreKeys: [restoreKey] };
+  const restoreKey = restoreKeyOf(input.prefix, input.platform, input.arch, majorOf('Node.js', input.nodeVersion), majorOf('npm', input.npmVersion));
+  return { primaryKey: restoreKey + treeHash(input), restoreKeys: [restoreKey] };
+}
+
+function restoreKeyOf(prefix: string, platform: string, arch: string, nodeMajor: number, npmMajor: number): string {
+  return `${prefix ? `${prefix}-` : ''}setup-pulumi-npm-${platform}-${arch}-node${nodeMajor}-npm${npmMajor}-`;
 }
 
 function majorOf(tool: string, version: string): number {

@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ActionError } from '../errors.js';
 import { isPackageName } from '../package-name.js';
+import { toPosix } from '../util/text.js';
 
 const CHILDREN = 'node_modules/*';
 
@@ -25,7 +26,7 @@ export async function cachePaths(workspace: string, programDirs: string[], links
       if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
         throw new ActionError(`Working directory "${dir}" is outside the workspace ${workspace}; only node_modules inside the workspace can be cached.`);
       }
-      return inside.split(sep).join('/');
+      return toPosix(inside);
     }),
   );
   const sortedLinks = [...new Set(links)].sort();

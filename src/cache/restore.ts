@@ -1,11 +1,14 @@
-import * as cache from '@actions/cache';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { downloadTimeoutMinutes, withHttpDeadline } from './deadline.js';
 import { nodeModulesDirs } from './paths.js';
-import { callCacheSdk, firstProblem } from './sdk-call.js';
-import type { CacheMessage } from './sdk-call.js';
+import { restoreWithSdk } from './sdk-call.js';
+
+/** One line for the job log about the cache; a fault is a warning or a notice, never a failure. */
+export interface CacheMessage {
+  level: 'warning' | 'notice' | 'info';
+  text: string;
+}
 
 export interface RestoreResult {
   /** True only when the primary key itself matched. */
@@ -15,41 +18,30 @@ export interface RestoreResult {
 }
 
 /**
- * Restores the node_modules trees of `paths` (from `cachePaths`). Faults never throw: a service that is missing,
+ * Restores the node_modules trees of `paths` (from `cachePaths`). Faults never throw: a service that is
  * unreachable, failing or slower than SEGMENT_DOWNLOAD_TIMEOUT_MINS, or an archive that does not extract, is a miss
- * with one warning or notice, and leaves no half-extracted tree behind.
+ * with one warning, and leaves no half-extracted tree behind. The caller checks first that the service is there.
  */
 export async function restoreNodeModules(paths: string[], keys: { primaryKey: string; restoreKeys: string[] }): Promise<RestoreResult> {
-  if (!cache.isFeatureAvailable()) {
-    return {
-      hit: false,
-      message: { level: 'notice', text: 'The Actions cache service is not available on this runner; installing without the node_modules cache.' },
-    };
-  }
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const freshDirs = nodeModulesDirs(paths)
     .map((dir) => resolve(workspace, dir))
     .filter((dir) => !existsSync(dir));
-  const minutes = downloadTimeoutMinutes();
-  const {
-    value: { outcome, lines },
-    expired,
-  } = await withHttpDeadline(minutes * 60_000, () => callCacheSdk(() => cache.restoreCache(paths, keys.primaryKey, keys.restoreKeys)));
-  const problem = firstProblem(outcome, lines);
+  const restored = await restoreWithSdk(paths, keys.primaryKey, keys.restoreKeys);
 
-  if (problem !== undefined) {
+  if (restored.kind === 'fault') {
     // A download cut short or an archive that failed midway may have left part of a tree; the install needs none.
     await Promise.all(freshDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-    const text = expired
-      ? `Restoring the node_modules cache took longer than SEGMENT_DOWNLOAD_TIMEOUT_MINS (${minutes} min); installing without it.`
-      : `Restoring the node_modules cache failed (${problem}); installing without it.`;
+    const text =
+      restored.timedOutAfterMinutes !== undefined
+        ? `Restoring the node_modules cache took longer than SEGMENT_DOWNLOAD_TIMEOUT_MINS (${restored.timedOutAfterMinutes} min); installing without it.`
+        : `Restoring the node_modules cache failed (${restored.problem}); installing without it.`;
     return { hit: false, message: { level: 'warning', text } };
   }
-  const matchedKey = outcome.ok ? outcome.value : undefined;
-  if (matchedKey === undefined) {
-    const skipped = lines.find((line) => line.text.startsWith('Cache restore skipped'))?.text;
-    return { hit: false, message: { level: 'info', text: skipped ?? `No node_modules cache for key ${keys.primaryKey}.` } };
+  if (restored.kind === 'miss') {
+    return { hit: false, message: { level: 'info', text: restored.skipped ?? `No node_modules cache for key ${keys.primaryKey}.` } };
   }
+  const matchedKey = restored.key;
   const hit = matchedKey === keys.primaryKey;
   const text = hit
     ? `Restored node_modules from cache key ${matchedKey}.`

@@ -1,29 +1,93 @@
-/** One line for the job log about the cache; a fault is a warning or a notice, never a failure. */
-export interface CacheMessage {
-  level: 'warning' | 'notice' | 'info';
-  text: string;
-}
+/**
+ * The one module that knows how `@actions/cache` behaves beyond its types. Written against @actions/cache 6.3.0 (pinned
+ * exactly in package.json); before moving to another version, check each of these against its source:
+ * - it globs relative paths from process.cwd() but runs tar in GITHUB_WORKSPACE, so calls run in GITHUB_WORKSPACE;
+ * - it reports faults as workflow-command annotations on stdout (an error for a 5xx) rather than by throwing, so its
+ *   stdout is intercepted and its annotations turned into debug lines;
+ * - the texts it logs: CACHE_WRITE_DENIED_PREFIX for a read-only cache token, RESERVED_ELSEWHERE for a reservation
+ *   another job holds, the "Failed to reserve cache" debug line, "Cache restore skipped" and "Cache save skipped";
+ * - it takes no abort signal, applies SEGMENT_DOWNLOAD_TIMEOUT_MINS (default 10) only to downloads from Azure hosts,
+ *   and gives up on an ETIMEDOUT error rather than retrying, so the restore sets its own deadline (deadline.ts).
+ */
+import * as cache from '@actions/cache';
+import { withHttpDeadline } from './deadline.js';
+
+/** What a restore came to: a restored key, a miss (with the SDK's line when it skipped looking), or a fault. */
+export type SdkRestoreOutcome =
+  | { kind: 'restored'; key: string }
+  | { kind: 'miss'; skipped: string | undefined }
+  | { kind: 'fault'; problem: string; timedOutAfterMinutes: number | undefined };
+
+/** What a save came to; `skipped` is the SDK's line when it chose not to save. */
+export type SdkSaveOutcome =
+  | { kind: 'saved' }
+  | { kind: 'write-denied' }
+  | { kind: 'reserved-elsewhere' }
+  | { kind: 'fault'; problem: string }
+  | { kind: 'not-saved'; skipped: string | undefined };
 
 /** A line the SDK printed during the call: an annotation it raised, a debug line, or plain output. */
-export interface SdkLine {
+interface SdkLine {
   level: 'error' | 'warning' | 'notice' | 'info' | 'debug';
   text: string;
 }
 
-export type SdkOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+type SdkOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 const ANNOTATION = /^::(error|warning|notice)(?: [^:]*)?::(.*?)(\r?\n)?$/;
 const DEBUG = /^::debug::(.*?)\r?\n?$/;
+/** The SDK's own default for one download segment (10 minutes). */
+const DEFAULT_TIMEOUT_MINUTES = 10;
+/** What the SDK says when another job holds the reservation of the same key and version. */
+const RESERVED_ELSEWHERE = 'another job may be creating this cache';
+/**
+ * Service v2 says RESERVED_ELSEWHERE for any failed reservation, a request that never got an answer included; only
+ * its debug line tells the two apart.
+ */
+const RESERVATION_REQUEST_FAILED = /^Failed to reserve cache: (?:Error: )?(Failed to CreateCacheEntry: .*)/s;
+const RESTORE_SKIPPED = 'Cache restore skipped';
+const SAVE_SKIPPED = 'Cache save skipped';
+
+export const cacheServiceAvailable = (): boolean => cache.isFeatureAvailable();
+
+/** Restores `paths` within SEGMENT_DOWNLOAD_TIMEOUT_MINS, as the SDK reads it, for every host. */
+export async function restoreWithSdk(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<SdkRestoreOutcome> {
+  const minutes = downloadTimeoutMinutes();
+  const {
+    value: { outcome, lines },
+    expired,
+  } = await withHttpDeadline(minutes * 60_000, () => callCacheSdk(() => cache.restoreCache(paths, primaryKey, restoreKeys)));
+  const problem = firstProblem(outcome, lines);
+  if (problem !== undefined) return { kind: 'fault', problem, timedOutAfterMinutes: expired ? minutes : undefined };
+  const key = outcome.ok ? outcome.value : undefined;
+  if (key !== undefined) return { kind: 'restored', key };
+  return { kind: 'miss', skipped: lines.find((line) => line.text.startsWith(RESTORE_SKIPPED))?.text };
+}
+
+export async function saveWithSdk(paths: string[], key: string): Promise<SdkSaveOutcome> {
+  const { outcome, lines } = await callCacheSdk(() => cache.saveCache(paths, key));
+  const said = (fragment: string) => lines.some((line) => line.text.includes(fragment));
+  if (said(cache.CACHE_WRITE_DENIED_PREFIX)) return { kind: 'write-denied' };
+  const requestFailure = lines.map((line) => RESERVATION_REQUEST_FAILED.exec(line.text)?.[1]).find(Boolean);
+  if (!requestFailure && said(RESERVED_ELSEWHERE)) return { kind: 'reserved-elsewhere' };
+  const problem = requestFailure?.split(/\r?\n/)[0] ?? firstProblem(outcome, lines);
+  if (problem !== undefined) return { kind: 'fault', problem };
+  if (outcome.ok && outcome.value !== -1) return { kind: 'saved' };
+  return { kind: 'not-saved', skipped: lines.find((line) => line.text.startsWith(SAVE_SKIPPED))?.text };
+}
+
+/** The time a cache download may take: SEGMENT_DOWNLOAD_TIMEOUT_MINS, as the SDK reads it. */
+function downloadTimeoutMinutes(): number {
+  const minutes = Number(process.env.SEGMENT_DOWNLOAD_TIMEOUT_MINS);
+  return Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_TIMEOUT_MINUTES;
+}
 
 /**
- * Runs one `@actions/cache` call
- * - in GITHUB_WORKSPACE: the SDK globs relative paths from process.cwd() but runs tar in GITHUB_WORKSPACE, and
- *   both must agree;
- * - with the annotations it raises turned into debug lines and handed back, so that a fault becomes one message of
- *   ours rather than the SDK's own warnings and error annotations (it raises an error for a 5xx).
- * Nothing else may write annotations while it runs; the action's main step does one thing at a time.
+ * Runs one SDK call in GITHUB_WORKSPACE, with the annotations it raises turned into debug lines and handed back, so
+ * that a fault becomes one message of ours rather than the SDK's own warnings and error annotations. Nothing else may
+ * write annotations while it runs; the action's main step does one thing at a time.
  */
-export async function callCacheSdk<T>(call: () => Promise<T>): Promise<{ outcome: SdkOutcome<T>; lines: SdkLine[] }> {
+async function callCacheSdk<T>(call: () => Promise<T>): Promise<{ outcome: SdkOutcome<T>; lines: SdkLine[] }> {
   const lines: SdkLine[] = [];
   const originalCwd = process.cwd();
   const stopIntercepting = interceptStdout((text) => reroute(text, lines));
@@ -52,7 +116,7 @@ export function interceptStdout(rewrite: (text: string) => string): () => void {
 }
 
 /** The first problem the call reported (an annotation, or a thrown error), as one line. */
-export function firstProblem(outcome: SdkOutcome<unknown>, lines: SdkLine[]): string | undefined {
+function firstProblem(outcome: SdkOutcome<unknown>, lines: SdkLine[]): string | undefined {
   const raised = lines.find((line) => line.level !== 'info' && line.level !== 'debug')?.text;
   const thrown = outcome.ok ? undefined : outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
   const problem = raised ?? thrown;

@@ -1,29 +1,21 @@
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
 import * as core from '@actions/core';
-import { which } from '@actions/io';
 import type { CacheMessage, NodeModulesCachePlan } from '../cache/index.js';
-import type { LinkContext } from '../link.js';
+import { toolVersions, type NpmContext } from '../npm.js';
 import type { ProgramInput } from '../policy/index.js';
-import type { RunRecord } from '../reporting.js';
+import type { CacheRecord } from '../reporting.js';
 import type { Settings } from '../settings.js';
 
 export interface RestoredCache {
   plan: NodeModulesCachePlan;
-  hit: boolean;
+  /** What the restore did, for the report; `saved` is filled in by the save. */
+  record: CacheRecord;
 }
 
 // The cache client (with the Azure SDK) is most of the bundle: it is loaded only by runs that use the cache.
 const cacheModule = () => import('../cache/index.js');
 
 /** Restores node_modules, or says in one line why not; undefined when the cache is off or unavailable. */
-export async function restoreStep(
-  settings: Settings,
-  context: LinkContext,
-  programs: ProgramInput[],
-  links: string[],
-  record: RunRecord,
-): Promise<RestoredCache | undefined> {
+export async function restoreStep(settings: Settings, npm: NpmContext, programs: ProgramInput[], links: string[]): Promise<RestoredCache | undefined> {
   if (settings.cache === 'false') return undefined;
   const { cacheServiceUnavailable, planNodeModulesCache, restoreNodeModules } = await cacheModule();
   const unavailable = cacheServiceUnavailable();
@@ -32,7 +24,7 @@ export async function restoreStep(
     return undefined;
   }
   return core.group('Restore node_modules', async () => {
-    const [nodeVersion, npmVersion] = await Promise.all([toolVersion(context, 'node', settings.workspace), npmVersionOf(context, settings.workspace)]);
+    const versions = await toolVersions(npm, settings.workspace);
     const plan = await planNodeModulesCache({
       workspace: settings.workspace,
       programs,
@@ -40,18 +32,12 @@ export async function restoreStep(
       installCommand: settings.installCommand,
       registryUrl: settings.registryUrl,
       links,
-      nodeVersion,
-      npmVersion,
+      nodeVersion: versions.node,
+      npmVersion: versions.npm,
     });
     const restored = say(await restoreNodeModules(plan.paths, plan));
-    record.cache = {
-      hit: restored.hit,
-      primaryKey: plan.primaryKey,
-      matchedKey: restored.matchedKey,
-      saved: false,
-      note: restored.message?.level === 'info' ? undefined : restored.message?.text,
-    };
-    return { plan, hit: restored.hit };
+    const note = restored.message?.level === 'info' ? undefined : restored.message?.text;
+    return { plan, record: { hit: restored.hit, primaryKey: plan.primaryKey, matchedKey: restored.matchedKey, saved: false, note } };
   });
 }
 
@@ -60,37 +46,16 @@ export async function restoredTreeIsCurrent(programDir: string, links: string[])
   return (await cacheModule()).isInstalledTreeCurrent(programDir, links);
 }
 
-/** Saves right after a successful install, so a later failing step does not lose it. */
-export async function saveStep(settings: Settings, cache: RestoredCache, record: RunRecord, eventName: string | undefined, untrusted: boolean): Promise<void> {
+/** Saves right after a successful install, so a later failing step does not lose it; true when it saved. */
+export async function saveStep(settings: Settings, cache: RestoredCache, eventName: string | undefined, untrusted: boolean): Promise<boolean> {
   const { reasonNotToSave, saveNodeModules } = await cacheModule();
-  const skip = reasonNotToSave(settings.cache, cache.hit, eventName, untrusted);
+  const skip = reasonNotToSave(settings.cache, cache.record.hit, eventName, untrusted);
   if (skip) {
     core.info(`Not saving node_modules: ${skip}.`);
-    return;
+    return false;
   }
   const saved = await core.group('Save node_modules', async () => say(await saveNodeModules(cache.plan.paths, cache.plan.primaryKey)));
-  if (record.cache) record.cache.saved = saved.saved;
-}
-
-/** The runner's Node.js and npm, which install (the action itself runs on its own Node.js). */
-async function toolVersion(context: LinkContext, tool: string, cwd: string): Promise<string> {
-  const result = await context.run(tool, ['--version'], { cwd, env: context.env, quiet: true });
-  return result.exitCode === 0 ? result.stdout.trim() : '';
-}
-
-/**
- * npm's version from its own package.json beside the `npm` on the PATH: starting npm only to ask takes a quarter of
- * a second, as long as the rest of a warm-cache run's own work. Asks npm when the layout is not the usual one.
- */
-async function npmVersionOf(context: LinkContext, cwd: string): Promise<string> {
-  try {
-    const cli = await fs.realpath(await which('npm', true));
-    const manifest = JSON.parse(await fs.readFile(path.join(path.dirname(cli), '..', 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-    if (manifest.name === 'npm' && typeof manifest.version === 'string') return manifest.version;
-  } catch {
-    // Not found, or not laid out as npm installs itself: ask npm below.
-  }
-  return toolVersion(context, 'npm', cwd);
+  return saved.saved;
 }
 
 function say<T extends { message?: CacheMessage }>(result: T): T {

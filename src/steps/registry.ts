@@ -4,7 +4,6 @@ import type { ProgramInput } from '../policy/index.js';
 import { checkToken, type RegistryIdentity } from '../registry-check.js';
 import type { Settings } from '../settings.js';
 import { saveConfigDir } from '../state.js';
-import { firstScopePackage } from './policy.js';
 
 /** Writes the scoped config and points this and later steps' npm at it; post removes it. */
 export function configureNpm(settings: Settings, env: NodeJS.ProcessEnv): Promise<WrittenNpmrc> {
@@ -34,4 +33,20 @@ export function verifyToken(settings: Settings, programs: ProgramInput[]): Promi
     core.info(`The registry knows the token${user}${access}.`);
     return identity;
   });
+}
+
+/** The first scope package any program lists: reading it proves the token's access, not just its validity. */
+function firstScopePackage(programs: ProgramInput[], scope: string): string | undefined {
+  for (const program of programs) {
+    try {
+      const manifest = JSON.parse(program.packageJson.text) as Record<string, unknown>;
+      const dependencies = manifest['dependencies'];
+      const names = dependencies && typeof dependencies === 'object' ? Object.keys(dependencies) : [];
+      const name = names.find((candidate) => candidate.startsWith(`${scope}/`));
+      if (name) return name;
+    } catch {
+      // A malformed package.json was reported by the policy check; there is nothing to read here.
+    }
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { reasonNotToSave } from '../src/cache/run.js';
+import { reasonNotToSave } from '../src/cache/plan.js';
 
 describe('reasonNotToSave', () => {
   it('saves a missed key on a trusted run with cache: true', () => {

@@ -1,9 +1,9 @@
-import * as path from 'node:path';
-import { isFeatureAvailable } from '@actions/cache';
 import type { CacheMode } from '../settings.js';
 import type { ProgramInput } from '../policy/index.js';
+import { relativePosix } from '../util/text.js';
 import { computeCacheKeys } from './key.js';
 import { cachePaths } from './paths.js';
+import { cacheServiceAvailable } from './sdk-call.js';
 
 /** What the main step restores and saves: the same paths both times, or the cache version would differ. */
 export interface NodeModulesCachePlan {
@@ -25,7 +25,6 @@ export interface CachePlanInput {
 }
 
 export async function planNodeModulesCache(input: CachePlanInput): Promise<NodeModulesCachePlan> {
-  const relative = (dir: string) => path.relative(input.workspace, dir).split(path.sep).join('/') || '.';
   const keys = computeCacheKeys({
     prefix: input.prefix,
     platform: process.platform,
@@ -33,7 +32,7 @@ export async function planNodeModulesCache(input: CachePlanInput): Promise<NodeM
     nodeVersion: input.nodeVersion,
     npmVersion: input.npmVersion,
     programs: input.programs.map((program) => ({
-      dir: relative(program.dir),
+      dir: relativePosix(input.workspace, program.dir) || '.',
       packageJson: program.packageJson.text,
       ...(program.lockfile ? { lockfile: program.lockfile.text } : {}),
     })),
@@ -63,5 +62,5 @@ export function reasonNotToSave(mode: CacheMode, exactHit: boolean, eventName: s
 
 /** Said once, before any cache work, so a runner without the service gets one notice rather than two. */
 export function cacheServiceUnavailable(): string | undefined {
-  return isFeatureAvailable() ? undefined : 'The Actions cache service is not available on this runner; installing without the node_modules cache.';
+  return cacheServiceAvailable() ? undefined : 'The Actions cache service is not available on this runner; installing without the node_modules cache.';
 }

@@ -1,8 +1,8 @@
-export const id = 282;
-export const ids = [282];
+export const id = 469;
+export const ids = [469];
 export const modules = {
 
-/***/ 2282:
+/***/ 1469:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -18,67 +18,20 @@ __webpack_require__.d(__webpack_exports__, {
   saveNodeModules: () => (/* reexport */ saveNodeModules)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 340 modules
-var cache = __webpack_require__(1691);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: external "node:diagnostics_channel"
-var external_node_diagnostics_channel_ = __webpack_require__(3053);
-;// CONCATENATED MODULE: ./src/cache/deadline.ts
-
-/** The SDK's own default for one download segment (10 minutes). */
-const DEFAULT_TIMEOUT_MINUTES = 10;
-const REQUEST_START = 'http.client.request.start';
-/**
- * The time a cache download may take: SEGMENT_DOWNLOAD_TIMEOUT_MINS, as `@actions/cache` reads it. The SDK applies
- * it only to downloads from Azure hosts, so the restore applies it itself.
- */
-function downloadTimeoutMinutes() {
-    const minutes = Number(process.env.SEGMENT_DOWNLOAD_TIMEOUT_MINS);
-    return Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_TIMEOUT_MINUTES;
-}
-/**
- * Runs `work` and, once `ms` have passed, aborts every HTTP request it still has open or opens later, with a
- * timeout error the SDK gives up on (rather than retrying). The SDK takes no abort signal; Node announces each
- * client request on a diagnostics channel. A download aborted this way never reaches the extraction.
- */
-async function withHttpDeadline(ms, work) {
-    const open = new Set();
-    let expired = false;
-    const abort = (request) => request.destroy(Object.assign(new Error(`cache transfer exceeded ${ms} ms`), { code: 'ETIMEDOUT' }));
-    const onRequest = (message) => {
-        const { request } = message;
-        if (expired) {
-            abort(request);
-            return;
-        }
-        open.add(request);
-        request.once('close', () => open.delete(request));
-    };
-    (0,external_node_diagnostics_channel_.subscribe)(REQUEST_START, onRequest);
-    const timer = setTimeout(() => {
-        expired = true;
-        for (const request of open)
-            abort(request);
-    }, ms);
-    try {
-        return { value: await work(), expired };
-    }
-    finally {
-        clearTimeout(timer);
-        (0,external_node_diagnostics_channel_.unsubscribe)(REQUEST_START, onRequest);
-    }
-}
-
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/package-name.ts
 var package_name = __webpack_require__(9999);
+// EXTERNAL MODULE: ./src/util/text.ts
+var util_text = __webpack_require__(9997);
 ;// CONCATENATED MODULE: ./src/cache/paths.ts
+
 
 
 
@@ -104,7 +57,7 @@ async function cachePaths(workspace, programDirs, links) {
         if (inside === '..' || inside.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(inside)) {
             throw new errors/* ActionError */.l(`Working directory "${dir}" is outside the workspace ${workspace}; only node_modules inside the workspace can be cached.`);
         }
-        return inside.split(external_node_path_.sep).join('/');
+        return (0,util_text/* toPosix */.d7)(inside);
     }));
     const sortedLinks = [...new Set(links)].sort();
     return [...new Set(dirs)].sort().flatMap((dir) => patternsFor(dir === '' ? '' : `${escapeGlob(dir)}/`, sortedLinks));
@@ -149,16 +102,110 @@ function unescapeGlob(pattern) {
         .replace(/\\\\/g, '\\');
 }
 
+// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 340 modules
+var cache = __webpack_require__(1691);
+// EXTERNAL MODULE: external "node:diagnostics_channel"
+var external_node_diagnostics_channel_ = __webpack_require__(3053);
+;// CONCATENATED MODULE: ./src/cache/deadline.ts
+
+const REQUEST_START = 'http.client.request.start';
+/**
+ * Runs `work` and, once `ms` have passed, aborts every HTTP request it still has open or opens later, with an
+ * ETIMEDOUT error, for a client that takes no abort signal: Node announces each client request on a diagnostics
+ * channel. A download aborted this way never reaches the extraction.
+ */
+async function withHttpDeadline(ms, work) {
+    const open = new Set();
+    let expired = false;
+    const abort = (request) => request.destroy(Object.assign(new Error(`cache transfer exceeded ${ms} ms`), { code: 'ETIMEDOUT' }));
+    const onRequest = (message) => {
+        const { request } = message;
+        if (expired) {
+            abort(request);
+            return;
+        }
+        open.add(request);
+        request.once('close', () => open.delete(request));
+    };
+    (0,external_node_diagnostics_channel_.subscribe)(REQUEST_START, onRequest);
+    const timer = setTimeout(() => {
+        expired = true;
+        for (const request of open)
+            abort(request);
+    }, ms);
+    try {
+        return { value: await work(), expired };
+    }
+    finally {
+        clearTimeout(timer);
+        (0,external_node_diagnostics_channel_.unsubscribe)(REQUEST_START, onRequest);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cache/sdk-call.ts
+/**
+ * The one module that knows how `@actions/cache` behaves beyond its types. Written against @actions/cache 6.3.0 (pinned
+ * exactly in package.json); before moving to another version, check each of these against its source:
+ * - it globs relative paths from process.cwd() but runs tar in GITHUB_WORKSPACE, so calls run in GITHUB_WORKSPACE;
+ * - it reports faults as workflow-command annotations on stdout (an error for a 5xx) rather than by throwing, so its
+ *   stdout is intercepted and its annotations turned into debug lines;
+ * - the texts it logs: CACHE_WRITE_DENIED_PREFIX for a read-only cache token, RESERVED_ELSEWHERE for a reservation
+ *   another job holds, the "Failed to reserve cache" debug line, "Cache restore skipped" and "Cache save skipped";
+ * - it takes no abort signal, applies SEGMENT_DOWNLOAD_TIMEOUT_MINS (default 10) only to downloads from Azure hosts,
+ *   and gives up on an ETIMEDOUT error rather than retrying, so the restore sets its own deadline (deadline.ts).
+ */
+
+
 const ANNOTATION = /^::(error|warning|notice)(?: [^:]*)?::(.*?)(\r?\n)?$/;
 const DEBUG = /^::debug::(.*?)\r?\n?$/;
+/** The SDK's own default for one download segment (10 minutes). */
+const DEFAULT_TIMEOUT_MINUTES = 10;
+/** What the SDK says when another job holds the reservation of the same key and version. */
+const RESERVED_ELSEWHERE = 'another job may be creating this cache';
 /**
- * Runs one `@actions/cache` call
- * - in GITHUB_WORKSPACE: the SDK globs relative paths from process.cwd() but runs tar in GITHUB_WORKSPACE, and
- *   both must agree;
- * - with the annotations it raises turned into debug lines and handed back, so that a fault becomes one message of
- *   ours rather than the SDK's own warnings and error annotations (it raises an error for a 5xx).
- * Nothing else may write annotations while it runs; the action's main step does one thing at a time.
+ * Service v2 says RESERVED_ELSEWHERE for any failed reservation, a request that never got an answer included; only
+ * its debug line tells the two apart.
+ */
+const RESERVATION_REQUEST_FAILED = /^Failed to reserve cache: (?:Error: )?(Failed to CreateCacheEntry: .*)/s;
+const RESTORE_SKIPPED = 'Cache restore skipped';
+const SAVE_SKIPPED = 'Cache save skipped';
+const cacheServiceAvailable = () => cache/* isFeatureAvailable */.w3();
+/** Restores `paths` within SEGMENT_DOWNLOAD_TIMEOUT_MINS, as the SDK reads it, for every host. */
+async function restoreWithSdk(paths, primaryKey, restoreKeys) {
+    const minutes = downloadTimeoutMinutes();
+    const { value: { outcome, lines }, expired, } = await withHttpDeadline(minutes * 60_000, () => callCacheSdk(() => cache/* restoreCache */.P3(paths, primaryKey, restoreKeys)));
+    const problem = firstProblem(outcome, lines);
+    if (problem !== undefined)
+        return { kind: 'fault', problem, timedOutAfterMinutes: expired ? minutes : undefined };
+    const key = outcome.ok ? outcome.value : undefined;
+    if (key !== undefined)
+        return { kind: 'restored', key };
+    return { kind: 'miss', skipped: lines.find((line) => line.text.startsWith(RESTORE_SKIPPED))?.text };
+}
+async function saveWithSdk(paths, key) {
+    const { outcome, lines } = await callCacheSdk(() => cache/* saveCache */.Io(paths, key));
+    const said = (fragment) => lines.some((line) => line.text.includes(fragment));
+    if (said(cache/* CACHE_WRITE_DENIED_PREFIX */.ip))
+        return { kind: 'write-denied' };
+    const requestFailure = lines.map((line) => RESERVATION_REQUEST_FAILED.exec(line.text)?.[1]).find(Boolean);
+    if (!requestFailure && said(RESERVED_ELSEWHERE))
+        return { kind: 'reserved-elsewhere' };
+    const problem = requestFailure?.split(/\r?\n/)[0] ?? firstProblem(outcome, lines);
+    if (problem !== undefined)
+        return { kind: 'fault', problem };
+    if (outcome.ok && outcome.value !== -1)
+        return { kind: 'saved' };
+    return { kind: 'not-saved', skipped: lines.find((line) => line.text.startsWith(SAVE_SKIPPED))?.text };
+}
+/** The time a cache download may take: SEGMENT_DOWNLOAD_TIMEOUT_MINS, as the SDK reads it. */
+function downloadTimeoutMinutes() {
+    const minutes = Number(process.env.SEGMENT_DOWNLOAD_TIMEOUT_MINS);
+    return Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_TIMEOUT_MINUTES;
+}
+/**
+ * Runs one SDK call in GITHUB_WORKSPACE, with the annotations it raises turned into debug lines and handed back, so
+ * that a fault becomes one message of ours rather than the SDK's own warnings and error annotations. Nothing else may
+ * write annotations while it runs; the action's main step does one thing at a time.
  */
 async function callCacheSdk(call) {
     const lines = [];
@@ -225,40 +272,29 @@ function unescapeCommandData(data) {
 
 
 
-
-
 /**
- * Restores the node_modules trees of `paths` (from `cachePaths`). Faults never throw: a service that is missing,
+ * Restores the node_modules trees of `paths` (from `cachePaths`). Faults never throw: a service that is
  * unreachable, failing or slower than SEGMENT_DOWNLOAD_TIMEOUT_MINS, or an archive that does not extract, is a miss
- * with one warning or notice, and leaves no half-extracted tree behind.
+ * with one warning, and leaves no half-extracted tree behind. The caller checks first that the service is there.
  */
 async function restoreNodeModules(paths, keys) {
-    if (!cache/* isFeatureAvailable */.w3()) {
-        return {
-            hit: false,
-            message: { level: 'notice', text: 'The Actions cache service is not available on this runner; installing without the node_modules cache.' },
-        };
-    }
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const freshDirs = nodeModulesDirs(paths)
         .map((dir) => (0,external_node_path_.resolve)(workspace, dir))
         .filter((dir) => !(0,external_node_fs_.existsSync)(dir));
-    const minutes = downloadTimeoutMinutes();
-    const { value: { outcome, lines }, expired, } = await withHttpDeadline(minutes * 60_000, () => callCacheSdk(() => cache/* restoreCache */.P3(paths, keys.primaryKey, keys.restoreKeys)));
-    const problem = firstProblem(outcome, lines);
-    if (problem !== undefined) {
+    const restored = await restoreWithSdk(paths, keys.primaryKey, keys.restoreKeys);
+    if (restored.kind === 'fault') {
         // A download cut short or an archive that failed midway may have left part of a tree; the install needs none.
         await Promise.all(freshDirs.map((dir) => (0,promises_.rm)(dir, { recursive: true, force: true })));
-        const text = expired
-            ? `Restoring the node_modules cache took longer than SEGMENT_DOWNLOAD_TIMEOUT_MINS (${minutes} min); installing without it.`
-            : `Restoring the node_modules cache failed (${problem}); installing without it.`;
+        const text = restored.timedOutAfterMinutes !== undefined
+            ? `Restoring the node_modules cache took longer than SEGMENT_DOWNLOAD_TIMEOUT_MINS (${restored.timedOutAfterMinutes} min); installing without it.`
+            : `Restoring the node_modules cache failed (${restored.problem}); installing without it.`;
         return { hit: false, message: { level: 'warning', text } };
     }
-    const matchedKey = outcome.ok ? outcome.value : undefined;
-    if (matchedKey === undefined) {
-        const skipped = lines.find((line) => line.text.startsWith('Cache restore skipped'))?.text;
-        return { hit: false, message: { level: 'info', text: skipped ?? `No node_modules cache for key ${keys.primaryKey}.` } };
+    if (restored.kind === 'miss') {
+        return { hit: false, message: { level: 'info', text: restored.skipped ?? `No node_modules cache for key ${keys.primaryKey}.` } };
     }
+    const matchedKey = restored.key;
     const hit = matchedKey === keys.primaryKey;
     const text = hit
         ? `Restored node_modules from cache key ${matchedKey}.`
@@ -271,42 +307,29 @@ async function restoreNodeModules(paths, keys) {
 
 
 
-
-/** What the SDK says when another job holds the reservation of the same key and version. */
-const RESERVED_ELSEWHERE = 'another job may be creating this cache';
 /**
- * Service v2 says RESERVED_ELSEWHERE for any failed reservation, a request that never got an answer included; only
- * its debug line tells the two apart.
- */
-const RESERVATION_REQUEST_FAILED = /^Failed to reserve cache: (?:Error: )?(Failed to CreateCacheEntry: .*)/s;
-/**
- * Saves the node_modules trees of `paths` (from `cachePaths`) under `primaryKey`. Faults never throw: a missing or
- * failing service, a key another job is already saving, or a read-only cache token each come back as one message.
+ * Saves the node_modules trees of `paths` (from `cachePaths`) under `primaryKey`. Faults never throw: a failing
+ * service, a key another job is already saving, or a read-only cache token each come back as one message. The caller
+ * checks first that the service is there.
  */
 async function saveNodeModules(paths, primaryKey) {
     const notSaved = (level, text) => ({ saved: false, message: { level, text } });
-    if (!cache/* isFeatureAvailable */.w3()) {
-        return notSaved('notice', 'The Actions cache service is not available on this runner; node_modules was not saved.');
-    }
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     if (!nodeModulesDirs(paths).some((dir) => (0,external_node_fs_.existsSync)((0,external_node_path_.resolve)(workspace, dir))))
         return notSaved('info', 'There is no node_modules to cache.');
-    const { outcome, lines } = await callCacheSdk(() => cache/* saveCache */.Io(paths, primaryKey));
-    const said = (fragment) => lines.some((line) => line.text.includes(fragment));
-    if (said(cache/* CACHE_WRITE_DENIED_PREFIX */.ip)) {
-        return notSaved('notice', 'This run may not write to the cache (its cache token is read-only); node_modules was not saved.');
+    const outcome = await saveWithSdk(paths, primaryKey);
+    switch (outcome.kind) {
+        case 'saved':
+            return { saved: true, message: { level: 'info', text: `Saved node_modules to cache key ${primaryKey}.` } };
+        case 'write-denied':
+            return notSaved('notice', 'This run may not write to the cache (its cache token is read-only); node_modules was not saved.');
+        case 'reserved-elsewhere':
+            return notSaved('notice', `Another job is already saving cache key ${primaryKey}; this job did not save node_modules.`);
+        case 'fault':
+            return notSaved('warning', `Saving the node_modules cache failed (${outcome.problem}); the job goes on.`);
+        case 'not-saved':
+            return notSaved('info', outcome.skipped ?? `node_modules was not saved under cache key ${primaryKey}.`);
     }
-    const requestFailure = lines.map((line) => RESERVATION_REQUEST_FAILED.exec(line.text)?.[1]).find(Boolean);
-    if (!requestFailure && said(RESERVED_ELSEWHERE)) {
-        return notSaved('notice', `Another job is already saving cache key ${primaryKey}; this job did not save node_modules.`);
-    }
-    const problem = requestFailure?.split(/\r?\n/)[0] ?? firstProblem(outcome, lines);
-    if (problem !== undefined)
-        return notSaved('warning', `Saving the node_modules cache failed (${problem}); the job goes on.`);
-    if (!outcome.ok || outcome.value === -1) {
-        return notSaved('info', lines.find((line) => line.text.startsWith('Cache save skipped'))?.text ?? `node_modules was not saved under cache key ${primaryKey}.`);
-    }
-    return { saved: true, message: { level: 'info', text: `Saved node_modules to cache key ${primaryKey}.` } };
 }
 
 ;// CONCATENATED MODULE: ./src/cache/lockfile-compare.ts
@@ -421,71 +444,22 @@ async function exists(path) {
     return (0,promises_.lstat)(path).then(() => true, () => false);
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __webpack_require__(2088);
-var semver_default = /*#__PURE__*/__webpack_require__.n(semver);
-;// CONCATENATED MODULE: ./src/cache/key.ts
-
-
-
-/** @actions/cache refuses longer keys. */
-const MAX_KEY_LENGTH = 512;
-/**
- * `<prefix->setup-pulumi-npm-<os>-<arch>-node<major>-npm<major>-<hash>`; the restore key is the same without the
- * hash, so a changed lockfile still starts from the newest tree of the same platform and toolchain.
- */
-function computeCacheKeys(input) {
-    if (input.prefix.includes(',')) {
-        throw new errors/* ActionError */.l(`cache-key-prefix "${input.prefix}" contains a comma, which cache keys cannot hold; remove it.`);
-    }
-    const toolchain = `node${majorOf('Node.js', input.nodeVersion)}-npm${majorOf('npm', input.npmVersion)}`;
-    const restoreKey = `${input.prefix ? `${input.prefix}-` : ''}setup-pulumi-npm-${input.platform}-${input.arch}-${toolchain}-`;
-    const primaryKey = restoreKey + treeHash(input);
-    if (primaryKey.length > MAX_KEY_LENGTH) {
-        throw new errors/* ActionError */.l(`cache-key-prefix is too long: the cache key would be ${primaryKey.length} characters, over the limit of ${MAX_KEY_LENGTH}; shorten it.`);
-    }
-    return { primaryKey, restoreKeys: [restoreKey] };
-}
-function majorOf(tool, version) {
-    const parsed = semver_default().parse(version.trim());
-    if (!parsed)
-        throw new errors/* ActionError */.l(`Could not read the ${tool} version "${version.trim()}"; check that ${tool} is installed and on the PATH.`);
-    return parsed.major;
-}
-/** Covers what decides the installed tree; order-free where order does not change it. */
-function treeHash(input) {
-    const programs = [...input.programs]
-        .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0))
-        .map((program) => ({
-        dir: program.dir,
-        // The lockfile pins the tree; without one, package.json is the best description there is.
-        source: program.lockfile === undefined ? 'package.json' : 'package-lock.json',
-        sha256: sha256(program.lockfile ?? program.packageJson),
-    }));
-    const links = [...new Set(input.links)].sort();
-    return sha256(JSON.stringify({ programs, installCommand: input.installCommand, registryUrl: input.registryUrl, links }));
-}
-function sha256(text) {
-    return (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
-}
-
-;// CONCATENATED MODULE: ./src/cache/run.ts
+// EXTERNAL MODULE: ./src/cache/key.ts
+var key = __webpack_require__(5877);
+;// CONCATENATED MODULE: ./src/cache/plan.ts
 
 
 
 
 async function planNodeModulesCache(input) {
-    const relative = (dir) => external_node_path_.relative(input.workspace, dir).split(external_node_path_.sep).join('/') || '.';
-    const keys = computeCacheKeys({
+    const keys = (0,key/* computeCacheKeys */.uO)({
         prefix: input.prefix,
         platform: process.platform,
         arch: process.arch,
         nodeVersion: input.nodeVersion,
         npmVersion: input.npmVersion,
         programs: input.programs.map((program) => ({
-            dir: relative(program.dir),
+            dir: (0,util_text/* relativePosix */.Yn)(input.workspace, program.dir) || '.',
             packageJson: program.packageJson.text,
             ...(program.lockfile ? { lockfile: program.lockfile.text } : {}),
         })),
@@ -513,7 +487,7 @@ function reasonNotToSave(mode, exactHit, eventName, untrusted) {
 }
 /** Said once, before any cache work, so a runner without the service gets one notice rather than two. */
 function cacheServiceUnavailable() {
-    return (0,cache/* isFeatureAvailable */.w3)() ? undefined : 'The Actions cache service is not available on this runner; installing without the node_modules cache.';
+    return cacheServiceAvailable() ? undefined : 'The Actions cache service is not available on this runner; installing without the node_modules cache.';
 }
 
 ;// CONCATENATED MODULE: ./src/cache/index.ts
