@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { applyPolicyMode, checkInstalledTree, checkProgram, parsePolicyConfig, type Finding, type PolicyOptions, type ProgramInput } from '../policy/index.js';
-import { readInstalledTree, readPolicyFile, readProgram } from '../policy/read.js';
+import { readInstalledTree, readPolicyFile, readProgram } from '../program-files/read.js';
 import { annotate, countLine, type ProgramRecord, type RunRecord } from '../reporting.js';
 import type { Settings } from '../settings.js';
 
@@ -12,7 +12,7 @@ export interface PolicyPhase {
 /** Reads every program and, unless the policy is off, checks it before anything is installed (no token needed). */
 export async function checkPrograms(settings: Settings, record: RunRecord): Promise<PolicyPhase> {
   const policyFile = settings.policy === 'off' ? undefined : await readPolicyFile(settings.policyFile);
-  const { config, findings: configFindings } = parsePolicyConfig(policyFile);
+  const { config, findings: configFindings } = await parsePolicyConfig(policyFile);
   record.settings.policyFile = policyFile?.path;
   const options: PolicyOptions = { scope: settings.scope, links: settings.links, registryUrl: settings.registryUrl, config };
   const programs: ProgramInput[] = [];
@@ -20,7 +20,7 @@ export async function checkPrograms(settings: Settings, record: RunRecord): Prom
     const input = await readProgram(program.dir, config);
     programs.push(input);
     if (settings.policy === 'off') continue;
-    const report = checkProgram(input, options);
+    const report = await checkProgram(input, options);
     program.policy = { ...report, findings: applyPolicyMode(report.findings, settings.policy) };
   }
   // The policy file's own findings are reported once, with the first program's.
