@@ -3,17 +3,18 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parsePolicyConfig } from '../src/policy/index.js';
-import { presetConfig } from '../src/policy/presets.js';
+import { PRESET_NAMES, presetConfig } from '../src/policy/presets.js';
+import { RULES } from '../src/policy/rules/registry.js';
 import { POLICY_FIXTURES } from './support/policy.js';
 
 async function parseFixture(name: string) {
   const path = join(POLICY_FIXTURES, 'policy-files', name);
-  return parsePolicyConfig({ path, text: await readFile(path, 'utf8') });
+  return await parsePolicyConfig({ path, text: await readFile(path, 'utf8') });
 }
 
 describe('parsePolicyConfig', () => {
-  it('gives the pulumi-0.10 preset when there is no policy file', () => {
-    const { config, findings } = parsePolicyConfig(undefined);
+  it('gives the pulumi-0.10 preset when there is no policy file', async () => {
+    const { config, findings } = await parsePolicyConfig(undefined);
     assert.deepEqual(findings, []);
     assert.deepEqual(config, presetConfig('pulumi-0.10'));
     assert.equal(config.minimumVersion, '0.10.0');
@@ -73,10 +74,28 @@ describe('parsePolicyConfig', () => {
     assert.match(duplicate.findings[0]!.message, /Map keys must be unique/);
   });
 
-  it('reads an empty file as the defaults, and a list as an error', () => {
-    assert.deepEqual(parsePolicyConfig({ path: '/p.yml', text: '# nothing yet\n' }).findings, []);
+  it('takes every rule of the registry, and only those, as a key of "rules"; each preset gives each rule its level', async () => {
+    for (const rule of RULES) {
+      const { config, findings } = await parsePolicyConfig({ path: '/p.yml', text: `preset: current\nrules:\n  ${rule.id}: off\n` });
+      assert.deepEqual(findings, []);
+      assert.deepEqual(config.rules, { ...presetConfig('current').rules, [rule.id]: 'off' });
+      for (const preset of PRESET_NAMES) assert.equal(presetConfig(preset).rules[rule.id], rule.defaults[preset]);
+    }
     assert.deepEqual(
-      parsePolicyConfig({ path: '/p.yml', text: '- a\n' }).findings.map((f) => f.message),
+      Object.keys(presetConfig('pulumi-0.10').rules),
+      RULES.map((rule) => rule.id),
+    );
+    const inputErrors = await parsePolicyConfig({ path: '/p.yml', text: 'rules:\n  package-json: off\n  policy-file: off\n' });
+    assert.deepEqual(
+      inputErrors.findings.map((f) => f.message),
+      ['Unknown keys "package-json", "policy-file" in "rules"; remove them or fix the spelling.'],
+    );
+  });
+
+  it('reads an empty file as the defaults, and a list as an error', async () => {
+    assert.deepEqual((await parsePolicyConfig({ path: '/p.yml', text: '# nothing yet\n' })).findings, []);
+    assert.deepEqual(
+      (await parsePolicyConfig({ path: '/p.yml', text: '- a\n' })).findings.map((f) => f.message),
       ['The policy file must be a mapping, not a list.'],
     );
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { checkInstalledTree } from '../src/policy/index.js';
-import { readInstalledTree } from '../src/policy/read.js';
+import { readInstalledTree } from '../src/program-files/read.js';
 import { policyOptions, temporaryTree } from './support/policy.js';
 
 const PACKAGE_JSON = JSON.stringify({ dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } }, null, 2);

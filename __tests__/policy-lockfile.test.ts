@@ -61,7 +61,7 @@ describe('lockfile-registry', () => {
     lockfile: { path: '/p/package-lock.json', text: typeof lock === 'string' ? lock : JSON.stringify(lock, null, 2) },
   });
 
-  it('reports entries that package.json and the lockfile disagree on', () => {
+  it('reports entries that package.json and the lockfile disagree on', async () => {
     const program = withLock({
       lockfileVersion: 3,
       packages: {
@@ -69,7 +69,7 @@ describe('lockfile-registry', () => {
         'node_modules/@pulumi/aws': { version: '0.10.0', resolved: 'https://npmjs.pulumi.com/@pulumi/aws/-/aws-0.10.0.tgz' },
       },
     });
-    const findings = checkProgram(program, policyOptions()).findings;
+    const findings = (await checkProgram(program, policyOptions())).findings;
     assert.deepEqual(
       findings.map((f) => [f.rule, f.package, f.line]),
       [
@@ -82,8 +82,8 @@ describe('lockfile-registry', () => {
     assert.match(findings[2]!.message, /it lists "@pulumi\/cloud": "\^0\.10\.0", which package\.json does not/);
   });
 
-  it('reports a lockfile that is not JSON at the error', () => {
-    const findings = checkProgram(withLock('{\n  "lockfileVersion": 3,\n  oops\n}'), policyOptions()).findings;
+  it('reports a lockfile that is not JSON at the error', async () => {
+    const findings = (await checkProgram(withLock('{\n  "lockfileVersion": 3,\n  oops\n}'), policyOptions())).findings;
     assert.deepEqual(
       findings.map((f) => [f.rule, f.file, f.line, f.column]),
       [['lockfile-registry', '/p/package-lock.json', 3, 3]],
@@ -91,8 +91,8 @@ describe('lockfile-registry', () => {
     assert.match(findings[0]!.message, /^package-lock\.json is not valid JSON: an unexpected character here; delete it and run npm install/);
   });
 
-  it('reports a lockfile version npm never wrote, at the version', () => {
-    const findings = checkProgram(withLock('{\n  "name": "p",\n  "lockfileVersion": 9,\n  "packages": {}\n}'), policyOptions()).findings;
+  it('reports a lockfile version npm never wrote, at the version', async () => {
+    const findings = (await checkProgram(withLock('{\n  "name": "p",\n  "lockfileVersion": 9,\n  "packages": {}\n}'), policyOptions())).findings;
     assert.deepEqual(
       findings.map((f) => [f.rule, f.line, f.column]),
       [['lockfile-registry', 3, 22]],
@@ -100,7 +100,7 @@ describe('lockfile-registry', () => {
     assert.match(findings[0]!.message, /^package-lock\.json has lockfileVersion 9, which is none of npm's \(1, 2 or 3\)/);
   });
 
-  it('accepts a registry URL given without its trailing slash, and is off when the rule is off', () => {
+  it('accepts a registry URL given without its trailing slash, and is off when the rule is off', async () => {
     const program = withLock({
       lockfileVersion: 3,
       packages: {
@@ -110,13 +110,37 @@ describe('lockfile-registry', () => {
     });
     const options = policyOptions();
     options.registryUrl = 'https://npmjs.pulumi.com';
-    assert.deepEqual(checkProgram(program, options).findings, []);
+    assert.deepEqual((await checkProgram(program, options)).findings, []);
     options.registryUrl = 'https://mirror.example.com/npm/';
     assert.deepEqual(
-      checkProgram(program, options).findings.map((f) => f.rule),
+      (await checkProgram(program, options)).findings.map((f) => f.rule),
       ['lockfile-registry'],
     );
     options.config.rules['lockfile-registry'] = 'off';
-    assert.deepEqual(checkProgram(program, options).findings, []);
+    assert.deepEqual((await checkProgram(program, options)).findings, []);
+  });
+
+  it('takes a registry with a path for that path only: another path on the same host is another registry', async () => {
+    const resolvedFrom = (path: string) =>
+      withLock({
+        lockfileVersion: 3,
+        packages: {
+          '': { dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } },
+          'node_modules/@pulumi/aws': { version: '0.10.0', resolved: `https://npm.example.com${path}@pulumi/aws/-/aws-0.10.0.tgz` },
+        },
+      });
+    const options = policyOptions();
+    // Without its trailing slash the path is still a folder: /api/npm/pulumi-mirror/ is not below it.
+    options.registryUrl = 'https://npm.example.com/api/npm/pulumi';
+    assert.deepEqual((await checkProgram(resolvedFrom('/api/npm/pulumi/'), options)).findings, []);
+    for (const elsewhere of ['/api/npm/other/', '/api/npm/pulumi-mirror/', '/']) {
+      const findings = (await checkProgram(resolvedFrom(elsewhere), options)).findings;
+      assert.deepEqual(
+        findings.map((f) => [f.rule, f.package, f.line]),
+        [['lockfile-registry', '@pulumi/aws', 14]],
+        elsewhere,
+      );
+      assert.match(findings[0]!.message, /not from https:\/\/npm\.example\.com\/api\/npm\/pulumi;/);
+    }
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { applyPolicyMode, checkProgram, summaryRows } from '../src/policy/index.js';
-import { readProgram } from '../src/policy/read.js';
+import { readProgram } from '../src/program-files/read.js';
 import type { Finding } from '../src/policy/types.js';
 import { presetConfig } from '../src/policy/presets.js';
 import { POLICY_FIXTURES, checkFixture, inlineProgram as inline, located, policyOptions } from './support/policy.js';
@@ -54,10 +54,10 @@ describe('scoped-in-dependencies', () => {
     assert.match(report.findings[2]!.message, /bundleDependencies, which packs it into the program's tarball/);
   });
 
-  it('flags a scope package the policy does not allow', () => {
+  it('flags a scope package the policy does not allow', async () => {
     const options = policyOptions();
     options.config.allowedPackages = ['@pulumi/aws'];
-    const report = checkProgram(
+    const report = await checkProgram(
       inline({ dependencies: { '@pulumi/aws': '^0.10.0', '@pulumi/gcp': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } }),
       options,
     );
@@ -95,8 +95,8 @@ describe('linked-peer', () => {
     assert.match(report.findings[0]!.message, /keep the peerDependencies entry/);
   });
 
-  it('points at the peerDependencies key when the section exists without the link', () => {
-    const report = checkProgram(inline({ dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { other: '*' } }), policyOptions());
+  it('points at the peerDependencies key when the section exists without the link', async () => {
+    const report = await checkProgram(inline({ dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { other: '*' } }), policyOptions());
     assert.deepEqual(
       report.findings.map((f) => [f.rule, f.line, f.column]),
       [['linked-peer', 5, 3]],
@@ -129,8 +129,8 @@ describe('minimum-version', () => {
     assert.match(messages[6]!, /admits versions from 0\.10\.0-rc\.1/);
   });
 
-  it('passes exact versions, bounded ranges and tags at or above the minimum', () => {
-    const report = checkProgram(
+  it('passes exact versions, bounded ranges and tags at or above the minimum', async () => {
+    const report = await checkProgram(
       inline({
         dependencies: { '@pulumi/aws': '0.10.2', '@pulumi/cloud': '>=0.10.0 <0.11.0', '@pulumi/cloud-aws': 'latest' },
         peerDependencies: { pulumi: 'latest' },
@@ -140,8 +140,8 @@ describe('minimum-version', () => {
     assert.deepEqual(report.findings, []);
   });
 
-  it('reports an invalid spec as not a valid npm version spec', () => {
-    const report = checkProgram(inline({ dependencies: { '@pulumi/aws': 'not valid!' }, peerDependencies: { pulumi: 'latest' } }), policyOptions());
+  it('reports an invalid spec as not a valid npm version spec', async () => {
+    const report = await checkProgram(inline({ dependencies: { '@pulumi/aws': 'not valid!' }, peerDependencies: { pulumi: 'latest' } }), policyOptions());
     assert.deepEqual(
       report.findings.map((f) => f.rule),
       ['minimum-version'],
@@ -177,8 +177,8 @@ describe('package-json', () => {
     );
   });
 
-  it('reports an empty package.json', () => {
-    const report = checkProgram({ dir: '/p', packageJson: { path: '/p/package.json', text: '' }, sources: [] }, policyOptions());
+  it('reports an empty package.json', async () => {
+    const report = await checkProgram({ dir: '/p', packageJson: { path: '/p/package.json', text: '' }, sources: [] }, policyOptions());
     assert.deepEqual(
       report.findings.map((f) => [f.rule, f.line, f.column]),
       [['package-json', 1, 1]],
@@ -187,11 +187,11 @@ describe('package-json', () => {
 });
 
 describe('presets', () => {
-  it('current: @pulumi/pulumi is an ordinary dependency and nothing is linked', () => {
+  it('current: @pulumi/pulumi is an ordinary dependency and nothing is linked', async () => {
     const program = inline({ dependencies: { '@pulumi/pulumi': '^3.0.0', '@pulumi/aws': '^6.0.0' } });
-    assert.deepEqual(checkProgram(program, policyOptions(presetConfig('current'))).findings, []);
+    assert.deepEqual((await checkProgram(program, policyOptions(presetConfig('current')))).findings, []);
     assert.deepEqual(
-      checkProgram(program, policyOptions()).findings.map((f) => f.rule),
+      (await checkProgram(program, policyOptions())).findings.map((f) => f.rule),
       ['linked-peer', 'consistent-versions'],
     );
   });
@@ -202,7 +202,7 @@ describe('presets', () => {
     const program = await readProgram(join(POLICY_FIXTURES, 'pre-0.10'), options.config);
     // A warning placement finding does not hide the error the same entry's range is.
     assert.deepEqual(
-      checkProgram(program, options).findings.map((f) => [f.rule, f.severity, f.package]),
+      (await checkProgram(program, options)).findings.map((f) => [f.rule, f.severity, f.package]),
       [
         ['scoped-in-dependencies', 'warning', '@pulumi/aws'],
         ['scoped-in-dependencies', 'warning', '@pulumi/cloud'],
@@ -212,7 +212,7 @@ describe('presets', () => {
     );
     options.config.rules['scoped-in-dependencies'] = 'off';
     options.config.rules['minimum-version'] = 'off';
-    assert.deepEqual(checkProgram(program, options).findings, []);
+    assert.deepEqual((await checkProgram(program, options)).findings, []);
   });
 });
 

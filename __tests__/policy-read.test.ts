@@ -3,12 +3,13 @@ import { mkdir, symlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { ActionError } from '../src/errors.js';
-import { checkProgram, parsePolicyConfig } from '../src/policy/index.js';
-import { readPolicyFile, readProgram } from '../src/policy/read.js';
+import { checkProgram } from '../src/policy/index.js';
+import { DEFAULT_PRESET, presetConfig } from '../src/policy/presets.js';
+import { readPolicyFile, readProgram } from '../src/program-files/read.js';
 import { POLICY_FIXTURES, policyOptions, temporaryTree } from './support/policy.js';
 
 const MANIFEST = JSON.stringify({ dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } });
-const config = parsePolicyConfig(undefined).config;
+const config = presetConfig(DEFAULT_PRESET);
 
 describe('readProgram', () => {
   it('reads the sources, leaving out node_modules, hidden folders, the build output, nested packages and .gitignore', async (t) => {
@@ -72,7 +73,7 @@ describe('readProgram', () => {
 
   it('reads a malformed package.json as text, for the check to report', async (t) => {
     const root = await temporaryTree(t, { 'package.json': '{ "dependencies": { ', 'index.ts': '' });
-    const report = checkProgram(await readProgram(root, config), policyOptions());
+    const report = await checkProgram(await readProgram(root, config), policyOptions());
     assert.deepEqual(
       report.findings.map((f) => [f.rule, f.line, f.column]),
       [['package-json', 1, 21]],

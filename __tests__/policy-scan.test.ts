@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lexerUses } from '../src/policy/scan/lexer.js';
 import { parserUses } from '../src/policy/scan/parser.js';
-import { scanSource } from '../src/policy/scan/scan.js';
+import { scanSources } from '../src/policy/scan/scan.js';
 import { packageOfSpecifier, type ModuleUse } from '../src/policy/scan/uses.js';
 
 /** kind:specifier[:type] — what a use is, and whether it is erased from the JavaScript. */
+/** One file's scan, as the policy check scans its files. */
+const scanSource = async (path: string, text: string) => (await scanSources([{ path, text }]))[0]!;
+
 const brief = (uses: ModuleUse[]): string[] => uses.map((use) => `${use.kind}:${use.specifier}${use.typeOnly ? ':type' : ''}`);
 
 const ESM_TYPESCRIPT = `#!/usr/bin/env node
@@ -48,7 +51,7 @@ describe('the two scanners', () => {
     assert.deepEqual(parsed, lexed);
   });
 
-  it('give the offsets of the string literal, quotes included', () => {
+  it('give the offsets of the string literal, quotes included', async () => {
     const text = `import a from 'x';\nconst b = import("y");`;
     for (const uses of [lexerUses(text, 'a.js'), parserUses(text, { typescript: false, jsx: true })]) {
       assert.deepEqual(
@@ -60,7 +63,7 @@ describe('the two scanners', () => {
 });
 
 describe('scanSource', () => {
-  it('reads require() with comments and odd whitespace, and only real calls', () => {
+  it('reads require() with comments and odd whitespace, and only real calls', async () => {
     const text = [
       '"use strict";',
       '/* require("in-a-comment") */',
@@ -73,26 +76,27 @@ describe('scanSource', () => {
       'const s = "require(\'in-a-string\')";',
       'const resolved = require.resolve("resolve-only");',
     ].join('\n');
-    const result = scanSource('/p/index.cjs', text);
+    const result = await scanSource('/p/index.cjs', text);
     assert.equal(result.error, undefined);
     assert.deepEqual(brief(result.uses), ['require:@pulumi/aws', 'require:@pulumi/cloud', 'require:left-pad']);
   });
 
-  it('reads JSX, which the lexer cannot, with the parser', () => {
+  it('reads JSX, which the lexer cannot, with the parser', async () => {
     const text = `import React from "react";\nexport const Page = () => <p>Don't import "fake" here</p>;\n`;
     assert.throws(() => lexerUses(text, 'page.jsx'));
-    assert.deepEqual(brief(scanSource('/p/page.jsx', text).uses), ['import:react']);
-    assert.deepEqual(brief(scanSource('/p/page.tsx', `import type { FC } from "react";\nexport const P: FC = () => <b>it's</b>;`).uses), ['import:react:type']);
+    assert.deepEqual(brief((await scanSource('/p/page.jsx', text)).uses), ['import:react']);
+    const tsx = `import type { FC } from "react";\nexport const P: FC = () => <b>it's</b>;`;
+    assert.deepEqual(brief((await scanSource('/p/page.tsx', tsx)).uses), ['import:react:type']);
   });
 
-  it('reads a type assertion in .ts, where <T> is not JSX', () => {
+  it('reads a type assertion in .ts, where <T> is not JSX', async () => {
     const text = `import { a } from "a";\nconst b = <any>a;\nconst c = require("c");`;
-    assert.deepEqual(brief(scanSource('/p/x.ts', text).uses), ['import:a', 'require:c']);
+    assert.deepEqual(brief((await scanSource('/p/x.ts', text)).uses), ['import:a', 'require:c']);
   });
 
-  it('reports a file it cannot parse with the offset of the error', () => {
+  it('reports a file it cannot parse with the offset of the error', async () => {
     const text = 'import a from "a";\nconst = require("b");\n';
-    const result = scanSource('/p/broken.js', text);
+    const result = await scanSource('/p/broken.js', text);
     assert.deepEqual(result.uses, []);
     assert.equal(result.error?.offset, text.indexOf('= require'));
     assert.match(result.error!.message, /^Unexpected token/);

@@ -7,6 +7,8 @@ const MIGRATED = {
   dependencies: { '@pulumi/aws': '^0.10.0', '@pulumi/cloud': '^0.10.0', '@pulumi/cloud-aws': '^0.10.0' },
   peerDependencies: { pulumi: 'latest' },
 };
+/** A program that lists one scope package, and the linked package as its peer. */
+const AWS_ONLY = { dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } };
 const USES_CLOUD = { 'index.ts': 'import * as cloud from "@pulumi/cloud";\nimport * as aws from "@pulumi/aws";\n' };
 
 describe('strict-dependencies and undeclared-dependency on CommonJS and ESM mixed', () => {
@@ -24,16 +26,28 @@ describe('strict-dependencies and undeclared-dependency on CommonJS and ESM mixe
     assert.deepEqual(usedBy['@pulumi/pulumi-types'], ['src/types.d.ts (types only)']);
   });
 
-  it('reports an undeclared package once, at its first use, counting the other files', () => {
-    const program = inlineProgram(
-      { dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } },
-      {
-        'a.ts': 'import * as aws from "@pulumi/aws";\n\nimport { x } from "@pulumi/cloud/sub";',
-        'b.ts': 'import * as aws from "@pulumi/aws";\nconst c = require("@pulumi/cloud");',
-        'c.ts': 'import * as aws from "@pulumi/aws";\nimport("@pulumi/cloud");',
-      },
+  it('counts every import of a declaration file as a use of types only, type keyword or not', async () => {
+    const program = inlineProgram(AWS_ONLY, {
+      'index.ts': 'import * as aws from "@pulumi/aws";',
+      'types.d.ts': 'import { Output } from "@pulumi/pulumi";\nexport declare function f(): Output<string>;',
+      'more.d.mts': 'export { Input } from "@pulumi/pulumi";',
+    });
+    const report = await checkProgram(program, policyOptions());
+    assert.deepEqual(
+      report.findings.map((f) => [f.rule, f.file]),
+      [['undeclared-dependency', '/p/types.d.ts']],
     );
-    const findings = checkProgram(program, policyOptions()).findings;
+    assert.match(report.findings[0]!.message, /"@pulumi\/pulumi" is imported for its types only here \(and in 1 other file\)/);
+    assert.deepEqual(report.packages.find((row) => row.name === '@pulumi/pulumi')?.usedBy, ['types.d.ts (types only)', 'more.d.mts (types only)']);
+  });
+
+  it('reports an undeclared package once, at its first use, counting the other files', async () => {
+    const program = inlineProgram(AWS_ONLY, {
+      'a.ts': 'import * as aws from "@pulumi/aws";\n\nimport { x } from "@pulumi/cloud/sub";',
+      'b.ts': 'import * as aws from "@pulumi/aws";\nconst c = require("@pulumi/cloud");',
+      'c.ts': 'import * as aws from "@pulumi/aws";\nimport("@pulumi/cloud");',
+    });
+    const findings = (await checkProgram(program, policyOptions())).findings;
     assert.deepEqual(
       findings.map((f) => [f.rule, f.file, f.line, f.column]),
       [['undeclared-dependency', '/p/a.ts', 3, 19]],
@@ -44,30 +58,30 @@ describe('strict-dependencies and undeclared-dependency on CommonJS and ESM mixe
     );
   });
 
-  it('leaves a linked package that is missing to linked-peer, once', () => {
+  it('leaves a linked package that is missing to linked-peer, once', async () => {
     const program = inlineProgram(
       { dependencies: { '@pulumi/aws': '^0.10.0' } },
       { 'a.ts': 'import * as pulumi from "pulumi";\nimport * as aws from "@pulumi/aws";' },
     );
     assert.deepEqual(
-      checkProgram(program, policyOptions()).findings.map((f) => f.rule),
+      (await checkProgram(program, policyOptions())).findings.map((f) => f.rule),
       ['linked-peer'],
     );
   });
 
-  it('counts the linked package as used when any scope package is (it is their peer)', () => {
+  it('counts the linked package as used when any scope package is (it is their peer)', async () => {
     const program = inlineProgram(MIGRATED, USES_CLOUD);
-    assert.deepEqual(checkProgram(program, policyOptions()).findings, []);
+    assert.deepEqual((await checkProgram(program, policyOptions())).findings, []);
     const withoutScope = inlineProgram({ peerDependencies: { pulumi: 'latest' } }, { 'a.ts': 'import "./b";' });
     assert.deepEqual(
-      checkProgram(withoutScope, policyOptions()).findings.map((f) => [f.rule, f.package]),
+      (await checkProgram(withoutScope, policyOptions())).findings.map((f) => [f.rule, f.package]),
       [['strict-dependencies', 'pulumi']],
     );
   });
 
-  it('does not report unused packages when a source cannot be parsed, and says why', () => {
+  it('does not report unused packages when a source cannot be parsed, and says why', async () => {
     const program = inlineProgram(MIGRATED, { 'index.js': 'const = require("@pulumi/aws");' });
-    const findings = checkProgram(program, policyOptions()).findings;
+    const findings = (await checkProgram(program, policyOptions())).findings;
     assert.deepEqual(
       findings.map((f) => [f.rule, f.severity, f.file, f.line, f.column]),
       [['strict-dependencies', 'warning', '/p/index.js', 1, 7]],
@@ -75,15 +89,15 @@ describe('strict-dependencies and undeclared-dependency on CommonJS and ESM mixe
     assert.match(findings[0]!.message, /cannot be parsed .*unused packages are not reported/);
   });
 
-  it('does not report unused packages for a program without sources', () => {
-    assert.deepEqual(checkProgram(inlineProgram(MIGRATED), policyOptions()).findings, []);
+  it('does not report unused packages for a program without sources', async () => {
+    assert.deepEqual((await checkProgram(inlineProgram(MIGRATED), policyOptions())).findings, []);
   });
 });
 
 describe('implied uses', () => {
   const stack = (text: string, name = 'Pulumi.dev.yaml') => ({ path: `/p/${name}`, text });
 
-  it('@pulumi/cloud implies @pulumi/cloud-aws when a stack picks aws, or when no stack says', () => {
+  it('@pulumi/cloud implies @pulumi/cloud-aws when a stack picks aws, or when no stack says', async () => {
     for (const stackConfigs of [
       [stack('config:\n  cloud:provider: aws\n')],
       [stack('config:\n  cloud:config:provider: aws\n')],
@@ -91,46 +105,57 @@ describe('implied uses', () => {
       [stack('config:\n  aws:region: us-east-1\n')],
     ]) {
       const program = { ...inlineProgram(MIGRATED, USES_CLOUD), stackConfigs };
-      assert.deepEqual(checkProgram(program, policyOptions()).findings, [], JSON.stringify(stackConfigs));
+      assert.deepEqual((await checkProgram(program, policyOptions())).findings, [], JSON.stringify(stackConfigs));
     }
   });
 
-  it('does not imply it when the stacks pick another provider, and says so', () => {
-    const program = { ...inlineProgram(MIGRATED, USES_CLOUD), stackConfigs: [stack('config:\n  cloud:provider: azure\n', 'Pulumi.prod.yaml')] };
-    const findings = checkProgram(program, policyOptions()).findings;
-    assert.deepEqual(
-      findings.map((f) => [f.rule, f.package, f.line]),
-      [['strict-dependencies', '@pulumi/cloud-aws', 5]],
-    );
-    assert.match(findings[0]!.message, /@pulumi\/cloud loads it only when a stack sets cloud:provider to aws, and the stacks set azure/);
+  it('reads the key in its spelling before Pulumi 0.11 too (cloud:config:provider)', async () => {
+    const program = { ...inlineProgram(MIGRATED, USES_CLOUD), stackConfigs: [stack('config:\n  cloud:config:provider: aws\n')] };
+    const report = await checkProgram(program, policyOptions());
+    assert.deepEqual(report.packages.find((row) => row.name === '@pulumi/cloud-aws')?.usedBy, [
+      '(implied by @pulumi/cloud (cloud:provider: aws in Pulumi.dev.yaml))',
+    ]);
   });
 
-  it('does not imply it when @pulumi/cloud is not used', () => {
+  it('does not imply it when the stacks pick another provider, and says so', async () => {
+    for (const key of ['cloud:provider', 'cloud:config:provider']) {
+      const program = { ...inlineProgram(MIGRATED, USES_CLOUD), stackConfigs: [stack(`config:\n  ${key}: azure\n`, 'Pulumi.prod.yaml')] };
+      const findings = (await checkProgram(program, policyOptions())).findings;
+      assert.deepEqual(
+        findings.map((f) => [f.rule, f.package, f.line]),
+        [['strict-dependencies', '@pulumi/cloud-aws', 5]],
+        key,
+      );
+      assert.match(findings[0]!.message, /@pulumi\/cloud loads it only when a stack sets cloud:provider to aws, and the stacks set azure/);
+    }
+  });
+
+  it('does not imply it when @pulumi/cloud is not used', async () => {
     const program = inlineProgram(MIGRATED, { 'index.ts': 'import * as aws from "@pulumi/aws";' });
     assert.deepEqual(
-      checkProgram(program, policyOptions()).findings.map((f) => f.package),
+      (await checkProgram(program, policyOptions())).findings.map((f) => f.package),
       ['@pulumi/cloud', '@pulumi/cloud-aws'],
     );
   });
 
-  it('follows the implied uses of the policy, with scope patterns', () => {
+  it('follows the implied uses of the policy, with scope patterns', async () => {
     const options = policyOptions();
     options.config.impliedUses = [{ package: '@pulumi/cloud-aws', by: '@pulumi/*' }];
     const program = inlineProgram(MIGRATED, { 'index.ts': 'import * as aws from "@pulumi/aws";' });
     assert.deepEqual(
-      checkProgram(program, options).findings.map((f) => f.package),
+      (await checkProgram(program, options)).findings.map((f) => f.package),
       ['@pulumi/cloud'],
     );
   });
 });
 
 describe('consistent-versions', () => {
-  it('warns on the package off the release line most packages are on', () => {
+  it('warns on the package off the release line most packages are on', async () => {
     const program = inlineProgram(
       { dependencies: { '@pulumi/aws': '^0.10.0', '@pulumi/cloud': '^0.11.0', '@pulumi/cloud-aws': '~0.10.2' }, peerDependencies: { pulumi: 'latest' } },
       { 'index.ts': 'import "@pulumi/aws"; import "@pulumi/cloud";' },
     );
-    const findings = checkProgram(program, policyOptions()).findings;
+    const findings = (await checkProgram(program, policyOptions())).findings;
     assert.deepEqual(
       findings.map((f) => [f.rule, f.severity, f.package, f.line, f.column]),
       [['consistent-versions', 'warning', '@pulumi/cloud', 4, 22]],
@@ -138,13 +163,33 @@ describe('consistent-versions', () => {
     assert.match(findings[0]!.message, /is on release line 0\.11 while @pulumi\/aws, @pulumi\/cloud-aws are on 0\.10/);
   });
 
-  it('passes packages on one line, and leaves ranges below the minimum to minimum-version', () => {
+  it('moves the packages to the newest line when two lines have as many packages', async () => {
+    // The older line comes first, so neither the order of the entries nor the oldest line can pass for the newest.
+    const program = inlineProgram(
+      {
+        dependencies: { '@pulumi/aws': '^0.10.0', '@pulumi/cloud': '^0.11.0', '@pulumi/cloud-aws': '~0.10.2', '@pulumi/random': '^0.11.1' },
+        peerDependencies: { pulumi: 'latest' },
+      },
+      { 'index.ts': 'import "@pulumi/aws"; import "@pulumi/cloud"; import "@pulumi/cloud-aws"; import "@pulumi/random";' },
+    );
+    const findings = (await checkProgram(program, policyOptions())).findings;
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.package]),
+      [
+        ['consistent-versions', '@pulumi/aws'],
+        ['consistent-versions', '@pulumi/cloud-aws'],
+      ],
+    );
+    assert.match(findings[0]!.message, /is on release line 0\.10 while @pulumi\/cloud, @pulumi\/random are on 0\.11/);
+  });
+
+  it('passes packages on one line, and leaves ranges below the minimum to minimum-version', async () => {
     const program = inlineProgram(
       { dependencies: { '@pulumi/aws': '^0.10.0', '@pulumi/cloud': '^0.9.0' }, peerDependencies: { pulumi: 'latest' } },
       { 'index.ts': 'import "@pulumi/aws"; import "@pulumi/cloud";' },
     );
     assert.deepEqual(
-      checkProgram(program, policyOptions()).findings.map((f) => f.rule),
+      (await checkProgram(program, policyOptions())).findings.map((f) => f.rule),
       ['minimum-version'],
     );
   });

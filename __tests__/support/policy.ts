@@ -3,22 +3,22 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { checkProgram, parsePolicyConfig } from '../../src/policy/index.js';
-import { presetConfig } from '../../src/policy/presets.js';
-import { readProgram } from '../../src/policy/read.js';
+import { checkProgram } from '../../src/policy/index.js';
+import { DEFAULT_PRESET, presetConfig } from '../../src/policy/presets.js';
+import { readProgram } from '../../src/program-files/read.js';
 import type { Finding, PolicyConfig, PolicyOptions, PresetName, ProgramInput, ProgramReport } from '../../src/policy/types.js';
 
 export const POLICY_FIXTURES = fileURLToPath(new URL('../fixtures/policy/', import.meta.url));
 
 /** The options the action passes by default (scope @pulumi, link pulumi), with `config` when given. */
-export function policyOptions(config: PolicyConfig = parsePolicyConfig(undefined).config): PolicyOptions {
+export function policyOptions(config: PolicyConfig = presetConfig(DEFAULT_PRESET)): PolicyOptions {
   return { scope: '@pulumi', links: ['pulumi'], registryUrl: 'https://npmjs.pulumi.com/', config };
 }
 
 /** Reads a fixture program from disk and checks it, as the action does before the install. */
 export async function checkFixture(name: string, preset?: PresetName): Promise<ProgramReport> {
   const options = policyOptions(preset === undefined ? undefined : presetConfig(preset));
-  return checkProgram(await readProgram(join(POLICY_FIXTURES, name), options.config), options);
+  return await checkProgram(await readProgram(join(POLICY_FIXTURES, name), options.config), options);
 }
 
 /** A program given inline: package.json from an object, sources by path relative to /p. */

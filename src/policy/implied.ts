@@ -1,6 +1,9 @@
 import { basename } from 'node:path';
-import { isMap, isScalar, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { ImpliedUse, SourceFile } from './types.js';
+
+/** Loaded once, on first need: every later import() of it would resolve the module again. */
+let yamlModule: Promise<typeof Yaml> | undefined;
 
 export interface Implication {
   /** The package whose use implies this one. */
@@ -20,7 +23,7 @@ export interface ImpliedResult {
  * the key to the value, or when none sets the key at all (then the check cannot tell, and gives the benefit of
  * the doubt rather than fail a program that may be right).
  */
-export function resolveImplied(rules: ImpliedUse[], used: Set<string>, stackFiles: SourceFile[]): ImpliedResult {
+export async function resolveImplied(rules: ImpliedUse[], used: Set<string>, stackFiles: SourceFile[]): Promise<ImpliedResult> {
   const result: ImpliedResult = { implied: new Map(), unmet: new Map() };
   for (const rule of rules) {
     const by = [...used].find((name) => matchesPackage(rule.by, name));
@@ -31,7 +34,7 @@ export function resolveImplied(rules: ImpliedUse[], used: Set<string>, stackFile
     }
     const { config, equals } = rule.when;
     // Only files that mention the key's name can set it: the others need no YAML parse.
-    const settings = readSettings(stackFiles.filter((file) => file.text.includes(config.slice(config.lastIndexOf(':') + 1))));
+    const settings = await readSettings(stackFiles.filter((file) => file.text.includes(config.slice(config.lastIndexOf(':') + 1))));
     const values = [...(settings.get(config) ?? []), ...(settings.get(legacyKey(config)) ?? [])];
     const match = values.find((setting) => setting.value === equals);
     if (match) result.implied.set(rule.package, { by, reason: `implied by ${by} (${config}: ${equals} in ${match.file})` });
@@ -57,17 +60,20 @@ function legacyKey(key: string): string {
 }
 
 /** The `config` settings of Pulumi.yaml and Pulumi.<stack>.yaml files; unreadable files set nothing. */
-function readSettings(files: SourceFile[]): Map<string, { value: string; file: string }[]> {
+async function readSettings(files: SourceFile[]): Promise<Map<string, { value: string; file: string }[]>> {
   const settings = new Map<string, { value: string; file: string }[]>();
+  if (files.length === 0) return settings;
+  // The YAML parser is loaded only for a stack file that may set the key: most runs never need it.
+  const yaml = await (yamlModule ??= import('yaml'));
   for (const file of files) {
-    const document = parseDocument(file.text);
+    const document = yaml.parseDocument(file.text);
     if (document.errors.length > 0) continue;
     const config = document.get('config', true);
-    if (!isMap(config)) continue;
+    if (!yaml.isMap(config)) continue;
     const name = basename(file.path);
     for (const pair of config.items) {
-      if (!isScalar(pair.key)) continue;
-      const value = settingValue(pair.value);
+      if (!yaml.isScalar(pair.key)) continue;
+      const value = settingValue(yaml, pair.value);
       if (value === undefined) continue;
       const key = String(pair.key.value);
       settings.set(key, [...(settings.get(key) ?? []), { value, file: name }]);
@@ -77,12 +83,12 @@ function readSettings(files: SourceFile[]): Map<string, { value: string; file: s
 }
 
 /** A plain value, or the `value`/`default` of a structured one (Pulumi.yaml's project-level config). */
-function settingValue(node: unknown): string | undefined {
-  if (isScalar(node)) return node.value === null ? undefined : String(node.value);
-  if (isMap(node)) {
+function settingValue(yaml: typeof Yaml, node: unknown): string | undefined {
+  if (yaml.isScalar(node)) return node.value === null ? undefined : String(node.value);
+  if (yaml.isMap(node)) {
     for (const field of ['value', 'default']) {
       const inner = node.get(field, true);
-      if (isScalar(inner) && inner.value !== null) return String(inner.value);
+      if (yaml.isScalar(inner) && inner.value !== null) return String(inner.value);
     }
   }
   return undefined;

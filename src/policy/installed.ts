@@ -1,35 +1,16 @@
-import { findingAt } from './finding.js';
-import { parseLockfile, type Lockfile } from './lockfile.js';
-import { ruleSeverity } from './severity.js';
-import type { Finding, InstalledTreeInput, PolicyOptions, Severity } from './types.js';
+import { parseLockfile } from './lockfile.js';
+import { sharedContext, type InstalledContext } from './rules/context.js';
+import { INSTALLED_RULES } from './rules/registry.js';
+import { activeRules } from './severity.js';
+import type { Finding, InstalledTreeInput, PolicyOptions } from './types.js';
 
-/**
- * installed-tree, after install and link: each scope package in node_modules is the version package-lock.json
- * records. Links are not checked here: src/link.ts `verifyLinks` verifies them right after `npm link`, whatever
- * the policy mode. Pure.
- */
+/** Runs the rules of the installed phase, after install and link, on what was read of node_modules. Pure. */
 export function checkInstalledTree(input: InstalledTreeInput, options: PolicyOptions): Finding[] {
-  const severity = ruleSeverity(options.config, 'installed-tree');
-  if (severity === undefined) return [];
-  const parsedLock = input.lockfile === undefined ? undefined : parseLockfile(input.lockfile);
-  const lockfile = parsedLock !== undefined && 'lockfile' in parsedLock ? parsedLock.lockfile : undefined;
-  return versionFindings(input, options, lockfile, severity);
-}
-
-function versionFindings(input: InstalledTreeInput, options: PolicyOptions, lockfile: Lockfile | undefined, severity: Severity): Finding[] {
-  if (lockfile === undefined) return [];
-  const findings: Finding[] = [];
-  for (const installed of input.scopePackages) {
-    if (options.config.ignorePackages.includes(installed.name)) continue;
-    const recorded = lockfile.packages.get(`node_modules/${installed.name}`);
-    const fix = 'run npm ci so node_modules matches the lockfile';
-    if (recorded === undefined) {
-      const message = `node_modules/${installed.name} is installed but package-lock.json does not record it; ${fix}.`;
-      findings.push(findingAt('installed-tree', severity, lockfile.file, lockfile.locate([], 'key'), message, installed.name));
-    } else if (!recorded.link && recorded.version !== undefined && installed.version !== recorded.version) {
-      const message = `node_modules/${installed.name} is ${installed.version ?? 'unreadable'} but package-lock.json records ${recorded.version}; ${fix}.`;
-      findings.push(findingAt('installed-tree', severity, lockfile.file, lockfile.locate([...recorded.where, 'version'], 'value'), message, installed.name));
-    }
-  }
-  return findings;
+  const active = activeRules(INSTALLED_RULES, options.config);
+  if (active.length === 0) return [];
+  const context: InstalledContext = { ...sharedContext(options), scopePackages: input.scopePackages };
+  const read = input.lockfile === undefined ? undefined : parseLockfile(input.lockfile);
+  // An unreadable lockfile was reported before the install: there is nothing to compare with.
+  if (read !== undefined && 'lockfile' in read) context.lockfile = read.lockfile;
+  return active.flatMap(({ rule, finding }) => rule.check(context, finding));
 }

@@ -1,42 +1,63 @@
 import { findNodeAtLocation, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 import { describeParseError } from './manifest.js';
 import { LineIndex, type Span } from './positions.js';
+import { INSTALLED_SECTIONS, type InstalledSection } from './sections.js';
 import type { SourceFile } from './types.js';
 
-/** One installed package as package-lock.json records it. */
-export interface LockPackage {
-  /** Its install path, e.g. `node_modules/@pulumi/aws` or `packages/app/node_modules/@pulumi/aws`. */
+/** One entry of package-lock.json's `packages` map (or, in lockfile version 1, of its nested `dependencies`). */
+export interface LockEntry {
+  /** Its key: an install path (`node_modules/@pulumi/aws`), or a package folder ('' for the root, or a workspace's). */
   path: string;
-  /** The package's real name (an `npm:` alias's target when aliased). */
-  name: string;
   version?: string;
   resolved?: string;
+  integrity?: string;
   /** True for a symbolic link (npm link, a workspace, a `file:` directory). */
   link: boolean;
-  /** Where its entry is in the lockfile's JSON. */
+  /** npm may leave it out (an optional dependency, maybe for another platform). */
+  optional: boolean;
+  /** Where the entry is in the lockfile's JSON. */
   where: JSONPath;
 }
 
-/** What the lockfile recorded of one package.json (the root's or a workspace's): its specs by package name. */
-export interface LockRoot {
-  where: JSONPath;
-  specs: Map<string, { spec: string; where: JSONPath }>;
+/** One installed package, at an install path such as `node_modules/@pulumi/aws` or `packages/app/node_modules/@pulumi/aws`. */
+export interface LockPackage extends LockEntry {
+  /** The package's real name (an `npm:` alias's target when aliased). */
+  name: string;
 }
 
-export interface Lockfile {
-  file: string;
+/** A spec the lockfile copied from a package.json. */
+export interface LockSpec {
+  spec: string;
+  where: JSONPath;
+}
+
+/** The lockfile's copy of one package.json (the root's or a workspace's). */
+export interface LockRoot extends LockEntry {
+  /** Its specs by package name, over all sections (a later section's wins, as in npm's own merge). */
+  specs: Map<string, LockSpec>;
+  /** Its specs section by section, as package.json lists them. */
+  sections: Map<InstalledSection, Map<string, string>>;
+}
+
+/** The tree package-lock.json (or npm's record of the installed tree, node_modules/.package-lock.json) describes. */
+export interface LockTree {
   version: number;
-  /** By install path. */
+  /** The installed packages, by install path. */
   packages: Map<string, LockPackage>;
-  /** By folder relative to the lockfile ('' for the root); absent in lockfile version 1, which keeps no copy. */
+  /** The package folders by path relative to the lockfile ('' for the root); absent in lockfile version 1, which keeps no copy. */
   roots?: Map<string, LockRoot>;
+}
+
+/** A lockfile read from its text, which can point at its JSON. */
+export interface Lockfile extends LockTree {
+  file: string;
   /** The position of a JSON path: its key, its value, or the whole `"key": value` property; [] is the opening brace. */
   locate(where: JSONPath, part: 'key' | 'value' | 'property'): Span;
 }
 
-export type LockfileResult = { lockfile: Lockfile } | { error: { span: Span; message: string } };
+/** A lockfile, or why it cannot be read: a message for its file at the span. */
+export type LockfileResult = { lockfile: Lockfile } | { error: { file: string; span: Span; message: string } };
 
-const SPEC_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
 type Json = Record<string, unknown>;
 
 const KNOWN_VERSIONS = [1, 2, 3];
@@ -58,13 +79,14 @@ export function parseLockfile(file: SourceFile): LockfileResult {
     const first = errors[0];
     const span = new LineIndex(file.text).span(first?.offset ?? 0, first?.length ?? 0);
     const detail = first ? `is not valid JSON: ${describeParseError(printParseErrorCode(first.error))} here` : 'does not hold a JSON object';
-    return { error: { span, message: `package-lock.json ${detail}; delete it and run npm install to write a new one.` } };
+    return { error: { file: file.path, span, message: `package-lock.json ${detail}; delete it and run npm install to write a new one.` } };
   }
   const version = data['lockfileVersion'];
   if (version !== undefined && !KNOWN_VERSIONS.includes(version as number)) {
     const span = locator(file.text)(['lockfileVersion'], 'value');
     return {
       error: {
+        file: file.path,
         span,
         message:
           `package-lock.json has lockfileVersion ${JSON.stringify(version)}, which is none of ` +
@@ -72,31 +94,41 @@ export function parseLockfile(file: SourceFile): LockfileResult {
       },
     };
   }
-  const lockfile: Lockfile = {
-    file: file.path,
-    version: typeof data['lockfileVersion'] === 'number' ? data['lockfileVersion'] : 1,
-    packages: new Map(),
-    locate: locator(file.text),
-  };
-  const packages = data['packages'];
+  return { lockfile: { file: file.path, ...lockTree(data), locate: locator(file.text) } };
+}
+
+/** The tree a lockfile's parsed JSON describes; anything but an object describes an empty version 1 tree. */
+export function lockTree(data: unknown): LockTree {
+  const json = isObject(data) ? data : {};
+  const version = json['lockfileVersion'];
+  const tree: LockTree = { version: typeof version === 'number' ? version : 1, packages: new Map() };
+  const packages = json['packages'];
   if (isObject(packages)) {
-    lockfile.roots = new Map();
+    tree.roots = new Map();
     for (const [path, value] of Object.entries(packages)) {
       if (!isObject(value)) continue;
+      const where = ['packages', path];
       const cut = path.lastIndexOf('node_modules/');
-      if (cut === -1) lockfile.roots.set(path, { where: ['packages', path], specs: rootSpecs(value, ['packages', path]) });
-      else lockfile.packages.set(path, lockPackage(path, path.slice(cut + 'node_modules/'.length), value, ['packages', path]));
+      if (cut === -1) tree.roots.set(path, { ...lockEntry(path, value, where), ...rootSpecs(value, where) });
+      else tree.packages.set(path, lockPackage(path, path.slice(cut + 'node_modules/'.length), value, where));
     }
   } else {
-    readVersion1(data['dependencies'], '', ['dependencies'], lockfile.packages);
+    readVersion1(json['dependencies'], '', ['dependencies'], tree.packages);
   }
-  return { lockfile };
+  return tree;
+}
+
+function lockEntry(path: string, value: Json, where: JSONPath): LockEntry {
+  const entry: LockEntry = { path, link: value['link'] === true, optional: value['optional'] === true, where };
+  if (typeof value['version'] === 'string') entry.version = value['version'];
+  if (typeof value['resolved'] === 'string') entry.resolved = value['resolved'];
+  if (typeof value['integrity'] === 'string') entry.integrity = value['integrity'];
+  return entry;
 }
 
 function lockPackage(path: string, installedAs: string, value: Json, where: JSONPath): LockPackage {
-  const entry: LockPackage = { path, name: typeof value['name'] === 'string' ? value['name'] : installedAs, link: value['link'] === true, where };
-  if (typeof value['version'] === 'string') entry.version = value['version'];
-  if (typeof value['resolved'] === 'string') entry.resolved = value['resolved'];
+  const entry = lockEntry(path, value, where) as LockPackage;
+  entry.name = typeof value['name'] === 'string' ? value['name'] : installedAs;
   return entry;
 }
 
@@ -115,14 +147,21 @@ function readVersion1(node: unknown, prefix: string, where: JSONPath, out: Map<s
   }
 }
 
-function rootSpecs(value: Json, where: JSONPath): LockRoot['specs'] {
+function rootSpecs(value: Json, where: JSONPath): Pick<LockRoot, 'specs' | 'sections'> {
   const specs: LockRoot['specs'] = new Map();
-  for (const section of SPEC_SECTIONS) {
+  const sections: LockRoot['sections'] = new Map();
+  for (const section of INSTALLED_SECTIONS) {
     const listed = value[section];
     if (!isObject(listed)) continue;
-    for (const [name, spec] of Object.entries(listed)) if (typeof spec === 'string') specs.set(name, { spec, where: [...where, section, name] });
+    const inSection = new Map<string, string>();
+    for (const [name, spec] of Object.entries(listed)) {
+      if (typeof spec !== 'string') continue;
+      inSection.set(name, spec);
+      specs.set(name, { spec, where: [...where, section, name] });
+    }
+    sections.set(section, inSection);
   }
-  return specs;
+  return { specs, sections };
 }
 
 /** Builds the syntax tree and line index on the first call only. */

@@ -1,17 +1,8 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { findingAt } from './finding.js';
 import { LineIndex, type Span } from './positions.js';
+import { DEPENDENCY_SECTIONS, type DependencySection } from './sections.js';
 import type { Finding, SourceFile } from './types.js';
-
-const DEPENDENCY_SECTIONS = [
-  'dependencies',
-  'devDependencies',
-  'optionalDependencies',
-  'peerDependencies',
-  'bundleDependencies',
-  'bundledDependencies',
-] as const;
-export type DependencySection = (typeof DEPENDENCY_SECTIONS)[number];
 
 /** One package listed in one section of package.json. */
 export interface ManifestEntry {

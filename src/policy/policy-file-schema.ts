@@ -1,47 +1,40 @@
 import semver from 'semver';
-import { z } from 'zod';
+import { z } from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { isPackageName } from '../package-name.js';
 import { PRESET_NAMES } from './presets.js';
+import { RULES } from './rules/registry.js';
+import type { ConfigurableRuleId } from './types.js';
+
+// zod/mini leaves messages to a locale: English, for the few issues the policy file's own messages do not word.
+z.config(en());
 
 const level = z.enum(['error', 'warn', 'off']);
-const packageName = z.string().refine(isPackageName, 'Expected an npm package name such as "@pulumi/aws"');
+const packageName = z.string().check(z.refine(isPackageName, 'Expected an npm package name such as "@pulumi/aws"'));
+const nonEmpty = z.string().check(z.minLength(1));
+const ruleLevels = Object.fromEntries(RULES.map((rule) => [rule.id, level])) as Record<ConfigurableRuleId, typeof level>;
 
 /** The policy file (`.github/pulumi-npm-policy.yml`). Every key is optional; unknown keys are errors. */
 export const policyFileSchema = z.strictObject({
-  preset: z.enum(PRESET_NAMES as ['pulumi-0.10', 'current']).optional(),
-  rules: z
-    .strictObject({
-      'scoped-in-dependencies': level,
-      'linked-peer': level,
-      'minimum-version': level,
-      'strict-dependencies': level,
-      'undeclared-dependency': level,
-      'lockfile-registry': level,
-      'consistent-versions': level,
-      'installed-tree': level,
-    })
-    .partial()
-    .optional(),
-  'minimum-version': z
-    .string()
-    .refine((value) => semver.valid(value) !== null, 'Expected a version such as "0.10.0"')
-    .optional(),
-  packages: z.array(packageName).optional(),
-  implied: z
-    .array(
+  preset: z.optional(z.enum(PRESET_NAMES)),
+  rules: z.optional(z.partial(z.strictObject(ruleLevels))),
+  'minimum-version': z.optional(z.string().check(z.refine((value) => semver.valid(value) !== null, 'Expected a version such as "0.10.0"'))),
+  packages: z.optional(z.array(packageName)),
+  implied: z.optional(
+    z.array(
       z.strictObject({
         package: packageName,
         by: packageName,
-        when: z.strictObject({ config: z.string().min(1), equals: z.string() }).optional(),
+        when: z.optional(z.strictObject({ config: nonEmpty, equals: z.string() })),
       }),
-    )
-    .optional(),
-  ignore: z
-    .strictObject({
-      packages: z.array(packageName).optional(),
-      paths: z.array(z.string().min(1)).optional(),
-    })
-    .optional(),
+    ),
+  ),
+  ignore: z.optional(
+    z.strictObject({
+      packages: z.optional(z.array(packageName)),
+      paths: z.optional(z.array(nonEmpty)),
+    }),
+  ),
 });
 
 export type PolicyFile = z.infer<typeof policyFileSchema>;

@@ -1,20 +1,12 @@
+import { RULES } from './rules/registry.js';
 import type { ConfigurableRuleId, PolicyConfig, PresetName, RuleLevel } from './types.js';
 
-export const PRESET_NAMES: readonly PresetName[] = ['pulumi-0.10', 'current'];
+export const PRESET_NAMES = ['pulumi-0.10', 'current'] as const;
 export const DEFAULT_PRESET: PresetName = 'pulumi-0.10';
 
-function rules(overrides: Partial<Record<ConfigurableRuleId, RuleLevel>>): Record<ConfigurableRuleId, RuleLevel> {
-  return {
-    'scoped-in-dependencies': 'error',
-    'linked-peer': 'error',
-    'minimum-version': 'error',
-    'strict-dependencies': 'error',
-    'undeclared-dependency': 'error',
-    'lockfile-registry': 'error',
-    'consistent-versions': 'warn',
-    'installed-tree': 'error',
-    ...overrides,
-  };
+/** Each rule's level in the preset, as the rule registry gives it. */
+function rules(preset: PresetName): Record<ConfigurableRuleId, RuleLevel> {
+  return Object.fromEntries(RULES.map((rule) => [rule.id, rule.defaults[preset]])) as Record<ConfigurableRuleId, RuleLevel>;
 }
 
 /** @pulumi/cloud loads its provider implementation at run time, chosen by the stack's cloud:provider setting. */
@@ -27,7 +19,7 @@ export function presetConfig(name: PresetName): PolicyConfig {
       // Pulumi's 0.10 docs: @pulumi/* from the npm proxy at ^0.10.0, `pulumi` linked and listed as a peer.
       return {
         preset: name,
-        rules: rules({}),
+        rules: rules(name),
         minimumVersion: '0.10.0',
         linkedPeerRange: 'latest',
         impliedUses: [{ ...CLOUD_PROVIDER_IMPLIED }],
@@ -36,10 +28,10 @@ export function presetConfig(name: PresetName): PolicyConfig {
       };
     case 'current':
       // Today's layout: @pulumi/pulumi is an ordinary dependency, nothing is linked, and the packages have
-      // separate release lines (so consistent-versions is off).
+      // separate release lines (so the registry turns consistent-versions off).
       return {
         preset: name,
-        rules: rules({ 'consistent-versions': 'off' }),
+        rules: rules(name),
         minimumVersion: '1.0.0',
         linkedPeerRange: 'latest',
         links: [],

@@ -1,32 +1,29 @@
-import { sep } from 'node:path';
+import { toPosix } from '../util/text.js';
 import { resolveImplied, type ImpliedResult } from './implied.js';
 import type { Lockfile } from './lockfile.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { packageRows } from './report.js';
-import { consistentVersions } from './rules/consistent-versions.js';
-import type { ClassifiedEntry, RuleContext, RuleResult } from './rules/context.js';
-import { lockfileInStep } from './rules/lockfile.js';
-import { minimumVersion } from './rules/minimum-version.js';
-import { linkedPeer, scopedInDependencies } from './rules/placement.js';
-import { strictDependencies, undeclaredDependency } from './rules/sources.js';
+import type { ClassifiedEntry, FindingMaker, RuleContext, RuleResult, SharedContext } from './rules/context.js';
+import type { STATIC_RULES } from './rules/registry.js';
 import { collectUsage, type Usage } from './scan/usage.js';
 import { classifySpec } from './specs.js';
 import type { Finding, PackageRow, ProgramInput } from './types.js';
 
-/** What the rules share across the packages of one program: options, links, scope and rule levels. */
-export type SharedContext = Pick<RuleContext, 'options' | 'config' | 'links' | 'inScope' | 'severity'>;
+/** The static rules that are on, in the registry's order, each with what makes its findings. */
+export type ActiveStaticRules = { rule: (typeof STATIC_RULES)[number]; finding: FindingMaker }[];
 
-/** Checks one package.json (the program's, or one workspace's) and its sources. */
-export function checkPackage(
+/** Checks one package.json (the program's, or one workspace's) and its sources with the static rules, in order. */
+export async function checkPackage(
   input: ProgramInput,
   folder: string,
   lockfile: Lockfile | undefined,
   shared: SharedContext,
-): { findings: Finding[]; rows: PackageRow[] } {
+  rules: ActiveStaticRules,
+): Promise<{ findings: Finding[]; rows: PackageRow[] }> {
   const parsed = parseManifest(input.packageJson);
   if (parsed.manifest === undefined) return { findings: parsed.findings, rows: [] };
-  const usage = collectUsage(input.sources);
-  const implied = resolveImplied(shared.config.impliedUses, new Set(usage.byPackage.keys()), input.stackConfigs ?? []);
+  const usage = await collectUsage(input.sources);
+  const implied = await resolveImplied(shared.config.impliedUses, new Set(usage.byPackage.keys()), input.stackConfigs ?? []);
   const context: RuleContext = {
     ...shared,
     dir: input.dir,
@@ -37,15 +34,7 @@ export function checkPackage(
     implied,
   };
   if (lockfile !== undefined) context.lockfile = lockfile;
-  const results = oneFindingPerEntry([
-    ...scopedInDependencies(context),
-    ...linkedPeer(context),
-    ...minimumVersion(context),
-    ...strictDependencies(context),
-    ...undeclaredDependency(context),
-    ...consistentVersions(context),
-    ...lockfileInStep(context),
-  ]);
+  const results = oneFindingPerEntry(rules.flatMap(({ rule, finding }) => rule.check(context, finding)));
   const rows = packageRows(context.entries, results, usedBy(usage, implied, input.dir));
   if (folder !== '') for (const row of rows) row.workspace = folder;
   return { findings: [...parsed.findings, ...results.map((result) => result.finding)], rows };
@@ -63,8 +52,8 @@ function classify(manifest: Manifest, dir: string, shared: SharedContext): Class
 }
 
 /**
- * One finding per package.json entry and severity: the rules run in order of priority, and the first finding
- * on an entry already says what to change there (a misplaced entry's message gives the range to use, say).
+ * One finding per package.json entry and severity: the rules run in the registry's order of priority, and the first
+ * finding on an entry already says what to change there (a misplaced entry's message gives the range to use, say).
  * A linked package that linked-peer reports missing is not reported again as undeclared in the sources.
  */
 function oneFindingPerEntry(results: RuleResult[]): RuleResult[] {
@@ -89,13 +78,7 @@ function usedBy(usage: Usage, implied: ImpliedResult, dir: string): Map<string, 
     // Sources lie under the program's folder, so slicing gives the relative path.
     result.set(
       name,
-      [...typeOnlyByFile].map(
-        ([path, typeOnly]) =>
-          `${path
-            .slice(dir.length + 1)
-            .split(sep)
-            .join('/')}${typeOnly ? ' (types only)' : ''}`,
-      ),
+      [...typeOnlyByFile].map(([path, typeOnly]) => `${toPosix(path.slice(dir.length + 1))}${typeOnly ? ' (types only)' : ''}`),
     );
   }
   for (const [name, implication] of implied.implied) result.set(name, [...(result.get(name) ?? []), `(${implication.reason})`]);

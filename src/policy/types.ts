@@ -1,23 +1,19 @@
-/** Rule ids are part of the action's public contract: they title annotations and name rules in the policy file. */
-export type RuleId =
-  | 'scoped-in-dependencies'
-  | 'linked-peer'
-  | 'minimum-version'
-  | 'strict-dependencies'
-  | 'undeclared-dependency'
-  | 'lockfile-registry'
-  | 'consistent-versions'
-  | 'installed-tree'
-  | 'package-json' /* malformed package.json */
-  | 'policy-file'; /* malformed/invalid policy file */
+import type { PRESET_NAMES } from './presets.js';
+import type { ConfigurableRuleId } from './rules/registry.js';
 
-/** The rules a policy file may set to error, warn or off; malformed input is always an error. */
-export type ConfigurableRuleId = Exclude<RuleId, 'package-json' | 'policy-file'>;
+/** The rules a policy file may set to error, warn or off: the ids of src/policy/rules/registry.ts. */
+export type { ConfigurableRuleId };
+
+/**
+ * Rule ids are part of the action's public contract: they title annotations and name rules in the policy file.
+ * Malformed input is not a rule one can configure: it is always an error.
+ */
+export type RuleId = ConfigurableRuleId | 'package-json' /* malformed package.json */ | 'policy-file'; /* malformed/invalid policy file */
 
 export type Severity = 'error' | 'warning';
 export type RuleLevel = 'error' | 'warn' | 'off';
 export type PolicyMode = 'error' | 'warn' | 'off';
-export type PresetName = 'pulumi-0.10' | 'current';
+export type PresetName = (typeof PRESET_NAMES)[number];
 
 export interface Finding {
   rule: RuleId;

@@ -10,7 +10,7 @@ import {
   type ProgramReport,
   type SourceFile,
 } from '../policy/index.js';
-import { readInstalledTree, readPolicyFile, readProgram } from '../policy/read.js';
+import { readInstalledTree, readPolicyFile, readProgram } from '../program-files/read.js';
 import { annotate, countLine } from '../reporting.js';
 import type { Settings } from '../settings.js';
 
@@ -31,7 +31,7 @@ export interface CheckedProgram {
 /** The policy file (none when the policy is off) and the options every check runs with. */
 export async function readPolicy(settings: Settings): Promise<Policy> {
   const file = settings.policy === 'off' ? undefined : await readPolicyFile(settings.policyFile);
-  const { config, findings } = parsePolicyConfig(file);
+  const { config, findings } = await parsePolicyConfig(file);
   return { options: { scope: settings.scope, links: settings.links, registryUrl: settings.registryUrl, config }, file, findings };
 }
 
@@ -40,7 +40,7 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
   const programs: CheckedProgram[] = [];
   for (const { path } of settings.workingDirectories) {
     const input = await readProgram(path, policy.options.config);
-    const report = settings.policy === 'off' ? undefined : checkProgram(input, policy.options);
+    const report = settings.policy === 'off' ? undefined : await checkProgram(input, policy.options);
     programs.push({ input, policy: report && { ...report, findings: applyPolicyMode(report.findings, settings.policy) } });
   }
   // The policy file's own findings are reported once, with the first program's.

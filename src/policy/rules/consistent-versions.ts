@@ -1,16 +1,13 @@
 import semver from 'semver';
-import { findingAt } from '../finding.js';
 import { lowestAdmitted } from '../specs.js';
 import { describeProblem } from './minimum-version.js';
-import { quoteEntry, type ClassifiedEntry, type RuleContext, type RuleResult } from './context.js';
+import { quoteEntry, type ClassifiedEntry, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
 
 /**
  * consistent-versions: the scope packages in `dependencies` share one release line (0.10, 0.11, 1, 2, …).
  * Entries that minimum-version rejects are left out: their line changes when they are fixed.
  */
-export function consistentVersions(context: RuleContext): RuleResult[] {
-  const severity = context.severity('consistent-versions');
-  if (severity === undefined) return [];
+export function consistentVersions(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const lined = context.entries
     .filter((c) => c.role === 'scope' && c.entry.section === 'dependencies' && c.spec.kind === 'range')
     .filter((c) => describeProblem(c, context.config.minimumVersion, context.options.scope) === undefined)
@@ -29,7 +26,7 @@ export function consistentVersions(context: RuleContext): RuleResult[] {
         `${quoteEntry(entry.name, entry.spec)} is on release line ${line} while ${onCommon.join(', ')} ${onCommon.length > 1 ? 'are' : 'is'} ` +
         `on ${common}; keep the ${context.options.scope} packages on one release line ` +
         `(the docs pin them together, e.g. "^${context.config.minimumVersion}" for all).`;
-      return { finding: findingAt('consistent-versions', severity, context.manifest.file, entry.valueSpan, message, entry.name), entry };
+      return { finding: finding(context.manifest.file, entry.valueSpan, message, entry.name), entry };
     });
 }
 

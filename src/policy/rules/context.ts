@@ -1,9 +1,11 @@
 import type { ImpliedResult } from '../implied.js';
-import type { Lockfile } from '../lockfile.js';
+import { effectiveLinks } from '../links.js';
+import type { Lockfile, LockfileResult } from '../lockfile.js';
 import type { Manifest, ManifestEntry } from '../manifest.js';
+import type { Span } from '../positions.js';
 import type { Usage } from '../scan/usage.js';
 import type { SpecKind } from '../specs.js';
-import type { ConfigurableRuleId, Finding, PolicyConfig, PolicyOptions, Severity } from '../types.js';
+import type { Finding, InstalledPackage, PolicyConfig, PolicyOptions } from '../types.js';
 
 /** A package.json entry with what the rules need to know about it. */
 export interface ClassifiedEntry {
@@ -14,8 +16,21 @@ export interface ClassifiedEntry {
   role: 'scope' | 'link' | 'other';
 }
 
+/** What the rules share across the packages of one program. */
+export interface SharedContext {
+  options: PolicyOptions;
+  config: PolicyConfig;
+  /** The packages installed with `npm link`: the preset's, or else the action's `link` input. */
+  links: string[];
+  inScope(name: string): boolean;
+}
+
+export function sharedContext(options: PolicyOptions): SharedContext {
+  return { options, config: options.config, links: effectiveLinks(options), inScope: (name) => name.startsWith(`${options.scope}/`) };
+}
+
 /** Everything the rules read about one package.json (a program, or one workspace of it). */
-export interface RuleContext {
+export interface RuleContext extends SharedContext {
   dir: string;
   /** The folder relative to the lockfile's, with forward slashes ('' for the program itself). */
   folder: string;
@@ -24,13 +39,12 @@ export interface RuleContext {
   usage: Usage;
   implied: ImpliedResult;
   lockfile?: Lockfile;
-  options: PolicyOptions;
-  config: PolicyConfig;
-  /** The packages installed with `npm link`: the preset's, or else the action's `link` input. */
-  links: string[];
-  inScope(name: string): boolean;
-  /** The severity a rule's findings get, or undefined when the rule is off. */
-  severity(rule: ConfigurableRuleId): Severity | undefined;
+}
+
+/** What the installed phase reads: the scope packages in node_modules and the lockfile (when it could be read). */
+export interface InstalledContext extends SharedContext {
+  scopePackages: InstalledPackage[];
+  lockfile?: Lockfile;
 }
 
 /** A finding, and the package.json entry it is about when there is one (for the summary table). */
@@ -39,8 +53,15 @@ export interface RuleResult {
   entry?: ManifestEntry;
 }
 
-/** Sections whose entries npm installs (bundleDependencies only lists names). */
-export const INSTALLED_SECTIONS = new Set(['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']);
+/** Makes a finding of the rule being run, at its configured severity. */
+export type FindingMaker = (file: string, span: Span, message: string, pkg?: string) => Finding;
+
+/** A static check of one package.json, its sources and its lockfile entries. */
+export type PackageCheck = (context: RuleContext, finding: FindingMaker) => RuleResult[];
+/** A static check run once per program, on its lockfile as read (or the reason it could not be read). */
+export type LockfileCheck = (lockfile: LockfileResult, context: SharedContext, finding: FindingMaker) => Finding[];
+/** A check after the install and links. */
+export type InstalledCheck = (context: InstalledContext, finding: FindingMaker) => Finding[];
 
 /** How a package.json entry reads in a message: "name": "spec". */
 export function quoteEntry(name: string, spec: string): string {

@@ -1,24 +1,24 @@
 import semver from 'semver';
-import { findingAt } from '../finding.js';
-import { installedFor, type Lockfile } from '../lockfile.js';
+import { installedFor, type Lockfile, type LockfileResult } from '../lockfile.js';
 import type { Span } from '../positions.js';
+import { isInstalledSection } from '../sections.js';
 import type { Finding } from '../types.js';
-import { INSTALLED_SECTIONS, quoteEntry, type RuleContext, type RuleResult } from './context.js';
+import { quoteEntry, type FindingMaker, type RuleContext, type RuleResult, type SharedContext } from './context.js';
 
 const RUN_INSTALL = 'run npm install and commit the updated package-lock.json';
 const THEN_RUN_INSTALL = `then ${RUN_INSTALL}`;
 
 /**
- * lockfile-registry, registry half: the lockfile installs every scope package from the configured registry (a
- * dependency-confusion guard), and never installs a linked package from any registry. Runs once per lockfile.
+ * lockfile-registry, registry half: the lockfile can be read, installs every scope package from the configured
+ * registry (a dependency-confusion guard), and never installs a linked package from any registry. Runs once per lockfile.
  */
-export function lockfileSources(lockfile: Lockfile, context: Pick<RuleContext, 'options' | 'config' | 'links' | 'inScope' | 'severity'>): Finding[] {
-  const severity = context.severity('lockfile-registry');
-  if (severity === undefined) return [];
+export function lockfileFromRegistry(read: LockfileResult, context: SharedContext, finding: FindingMaker): Finding[] {
+  if ('error' in read) return [finding(read.error.file, read.error.span, read.error.message)];
+  const { lockfile } = read;
   const registry = context.options.registryUrl;
   const findings: Finding[] = [];
   const report = (span: Span, message: string, name: string): void => {
-    findings.push(findingAt('lockfile-registry', severity, lockfile.file, span, message, name));
+    findings.push(finding(lockfile.file, span, message, name));
   };
   for (const entry of lockfile.packages.values()) {
     if (context.config.ignorePackages.includes(entry.name)) continue;
@@ -52,24 +52,15 @@ export function lockfileSources(lockfile: Lockfile, context: Pick<RuleContext, '
 }
 
 /** lockfile-registry, in-step half: the lockfile records this package.json's scope and linked entries as they are. */
-export function lockfileInStep(context: RuleContext): RuleResult[] {
-  const severity = context.severity('lockfile-registry');
+export function lockfileInStep(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const { lockfile } = context;
-  if (severity === undefined || lockfile === undefined) return [];
+  if (lockfile === undefined) return [];
   const results: RuleResult[] = [];
   const report = (span: Span, message: string, name?: string): void => {
-    results.push({
-      finding: findingAt(
-        'lockfile-registry',
-        severity,
-        lockfile.file,
-        span,
-        `package-lock.json is out of step with ${packageJsonName(context)}: ${message}; ${RUN_INSTALL}.`,
-        name,
-      ),
-    });
+    const outOfStep = `package-lock.json is out of step with ${packageJsonName(context)}: ${message}; ${RUN_INSTALL}.`;
+    results.push({ finding: finding(lockfile.file, span, outOfStep, name) });
   };
-  const tracked = context.entries.filter((c) => c.role !== 'other' && INSTALLED_SECTIONS.has(c.entry.section));
+  const tracked = context.entries.filter((c) => c.role !== 'other' && isInstalledSection(c.entry.section));
   const root = lockfile.roots?.get(context.folder);
   if (lockfile.roots !== undefined && root === undefined) {
     if (tracked.length > 0)

@@ -1,21 +1,19 @@
-import { findingAt } from '../finding.js';
 import { admitsBelow, lowestAdmitted } from '../specs.js';
-import { INSTALLED_SECTIONS, quoteEntry, type ClassifiedEntry, type RuleContext, type RuleResult } from './context.js';
+import { isInstalledSection } from '../sections.js';
+import { quoteEntry, type ClassifiedEntry, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
 
 /** minimum-version: a scope package comes from the registry, in a range that starts at the minimum version. */
-export function minimumVersion(context: RuleContext): RuleResult[] {
-  const severity = context.severity('minimum-version');
-  if (severity === undefined) return [];
+export function minimumVersion(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const results: RuleResult[] = [];
   for (const classified of context.entries) {
-    if (classified.role !== 'scope' || !INSTALLED_SECTIONS.has(classified.entry.section)) continue;
+    if (classified.role !== 'scope' || !isInstalledSection(classified.entry.section)) continue;
     const problem = describeProblem(classified, context.config.minimumVersion, context.options.scope);
     if (problem === undefined) continue;
     const { entry } = classified;
     const message =
       `${problem}; versions before ${context.config.minimumVersion} are only supported through the ` +
       `npm link workflow, so use ${quoteEntry(entry.name, `^${context.config.minimumVersion}`)}.`;
-    results.push({ finding: findingAt('minimum-version', severity, context.manifest.file, entry.valueSpan, message, entry.name), entry });
+    results.push({ finding: finding(context.manifest.file, entry.valueSpan, message, entry.name), entry });
   }
   return results;
 }

@@ -1,11 +1,9 @@
-import { findingAt } from '../finding.js';
 import { admitsBelow } from '../specs.js';
-import { INSTALLED_SECTIONS, isPulumiProgram, quoteEntry, type ClassifiedEntry, type RuleContext, type RuleResult } from './context.js';
+import { isInstalledSection } from '../sections.js';
+import { isPulumiProgram, quoteEntry, type ClassifiedEntry, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
 
 /** scoped-in-dependencies: a scope package belongs in `dependencies` only (and in the allowed list, if any). */
-export function scopedInDependencies(context: RuleContext): RuleResult[] {
-  const severity = context.severity('scoped-in-dependencies');
-  if (severity === undefined) return [];
+export function scopedInDependencies(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const { config, manifest } = context;
   const inDependencies = new Set(context.entries.filter((c) => c.entry.section === 'dependencies').map((c) => c.entry.name));
   const results: RuleResult[] = [];
@@ -19,7 +17,7 @@ export function scopedInDependencies(context: RuleContext): RuleResult[] {
         `(${config.allowedPackages.join(', ') || 'none'}); remove it, or add it to "packages" in the policy file.`;
     } else if (entry.section === 'dependencies') {
       continue;
-    } else if (!INSTALLED_SECTIONS.has(entry.section)) {
+    } else if (!isInstalledSection(entry.section)) {
       message =
         `"${entry.name}" is listed in ${entry.section}, which packs it into the ` +
         `program's tarball; remove it from there and keep it in "dependencies" only.`;
@@ -30,20 +28,18 @@ export function scopedInDependencies(context: RuleContext): RuleResult[] {
         `"${entry.name}" is listed in ${entry.section}; move it to "dependencies" as ` +
         `${quoteEntry(entry.name, suggestedSpec(classified, context))}, since Pulumi's npm packages are regular dependencies.`;
     }
-    results.push({ finding: findingAt('scoped-in-dependencies', severity, manifest.file, entry.span, message, entry.name), entry });
+    results.push({ finding: finding(manifest.file, entry.span, message, entry.name), entry });
   }
   return results;
 }
 
 /** linked-peer: each linked package is a peer dependency and nowhere else that npm would install it from. */
-export function linkedPeer(context: RuleContext): RuleResult[] {
-  const severity = context.severity('linked-peer');
-  if (severity === undefined) return [];
+export function linkedPeer(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const { manifest, config } = context;
   const results: RuleResult[] = [];
   for (const link of context.links) {
     const listed = context.entries.filter((c) => c.entry.name === link && c.entry.section !== 'peerDependencies');
-    const installedFrom = listed.filter((c) => INSTALLED_SECTIONS.has(c.entry.section));
+    const installedFrom = listed.filter((c) => isInstalledSection(c.entry.section));
     const isPeer = context.entries.some((c) => c.entry.name === link && c.entry.section === 'peerDependencies');
     const peerEntry = quoteEntry(link, config.linkedPeerRange);
     for (const { entry } of installedFrom) {
@@ -52,12 +48,12 @@ export function linkedPeer(context: RuleContext): RuleResult[] {
           `registry instead of the link; remove it from there and keep the peerDependencies entry.`
         : `"${link}" is listed in ${entry.section}, so npm would install it from the registry instead of ` +
           `the link; move it to "peerDependencies" as ${peerEntry} and install it with npm link ${link}.`;
-      results.push({ finding: findingAt('linked-peer', severity, manifest.file, entry.span, message, link), entry });
+      results.push({ finding: finding(manifest.file, entry.span, message, link), entry });
     }
     if (!isPeer && installedFrom.length === 0 && isPulumiProgram(context)) {
       const where = manifest.sectionKeys.get('peerDependencies') ?? manifest.rootSpan;
       const message = `"${link}" is missing from "peerDependencies"; add ${peerEntry} there, since it is installed with npm link ${link}.`;
-      results.push({ finding: findingAt('linked-peer', severity, manifest.file, where, message, link) });
+      results.push({ finding: finding(manifest.file, where, message, link) });
     }
   }
   return results;

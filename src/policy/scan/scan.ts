@@ -1,24 +1,39 @@
+import type { SourceFile } from '../types.js';
 import { lexerUses } from './lexer.js';
-import { parserUses, type Dialect } from './parser.js';
+import type { Dialect, parserUses } from './parser.js';
 import type { ScanResult } from './uses.js';
 
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
+/** Loaded once, on first need: every later import() of it would resolve the module again. */
+let parserModule: Promise<{ parserUses: typeof parserUses }> | undefined;
+
 /**
- * Finds the modules a source file loads. The Wasm lexer reads most files; files that mention `require`, contain
- * JSX, or that the lexer cannot read go to sucrase's parser, which reads everything but is several times slower.
+ * Finds the modules each source file loads. The Wasm lexer reads most files; files that mention `require`, contain
+ * JSX, or that the lexer cannot read go to sucrase's parser, which reads everything but is several times slower,
+ * and is loaded only when some file needs it.
  */
-export function scanSource(path: string, text: string): ScanResult {
-  const dialect = dialectOf(path);
-  if (!dialect.jsx && !text.includes('require')) {
-    try {
-      return { uses: lexerUses(text, path) };
-    } catch {
-      // Fall through: the parser reads more syntax and reports a precise error when the file is broken.
-    }
-  }
+export async function scanSources(files: SourceFile[]): Promise<ScanResult[]> {
+  const lexed = files.map(lexerScan);
+  if (!lexed.includes(undefined)) return lexed as ScanResult[];
+  const parser = await (parserModule ??= import('./parser.js'));
+  return lexed.map((result, index) => result ?? parserScan(files[index]!, parser.parserUses));
+}
+
+/** One file's scan: the lexer's when it can read the file, else undefined (the parser must). */
+function lexerScan({ path, text }: SourceFile): ScanResult | undefined {
+  if (dialectOf(path).jsx || text.includes('require')) return undefined;
   try {
-    return { uses: parserUses(text, dialect) };
+    return { uses: lexerUses(text, path) };
+  } catch {
+    // The parser reads more syntax, and reports a precise error when the file is broken.
+    return undefined;
+  }
+}
+
+function parserScan({ path, text }: SourceFile, parse: typeof parserUses): ScanResult {
+  try {
+    return { uses: parse(text, dialectOf(path)) };
   } catch (error) {
     const offset = typeof (error as { pos?: unknown }).pos === 'number' ? (error as { pos: number }).pos : 0;
     const message = (error instanceof Error ? error.message : String(error)).replace(/ \(\d+:\d+\)$/, '');

@@ -1,5 +1,5 @@
 import type { SourceFile } from '../types.js';
-import { scanSource } from './scan.js';
+import { scanSources } from './scan.js';
 import { packageOfSpecifier, type ModuleUse } from './uses.js';
 
 export interface SourceUse {
@@ -18,10 +18,11 @@ export interface Usage {
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
 
 /** Parses every source file and groups what they load by package. */
-export function collectUsage(sources: SourceFile[]): Usage {
+export async function collectUsage(sources: SourceFile[]): Promise<Usage> {
   const usage: Usage = { byPackage: new Map(), failures: [], sourceCount: sources.length };
-  for (const file of sources) {
-    const result = scanSource(file.path, file.text);
+  const results = await scanSources(sources);
+  for (const [index, file] of sources.entries()) {
+    const result = results[index]!;
     if (result.error) usage.failures.push({ file, ...result.error });
     // A declaration file only describes types: nothing it imports is loaded at run time.
     const declaration = DECLARATION_FILE.test(file.path);

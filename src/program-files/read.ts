@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { ActionError } from '../errors.js';
-import { parseManifest } from './manifest.js';
-import type { InstalledTreeInput, PolicyConfig, PolicyOptions, ProgramInput, SourceFile } from './types.js';
+import { parseManifest } from '../policy/manifest.js';
+import type { InstalledTreeInput, PolicyConfig, PolicyOptions, ProgramInput, SourceFile } from '../policy/types.js';
+import { readPackageManifest, readTextIfExistsSync } from '../util/files.js';
 import { listSources } from './walk.js';
 
 const STACK_FILE = /^Pulumi(\.[^/\\]+)?\.ya?ml$/;
@@ -61,7 +62,7 @@ export async function readInstalledTree(dir: string, options: PolicyOptions): Pr
       .filter((name) => !name.startsWith('.'))
       .map(async (name) => {
         const pkg: InstalledTreeInput['scopePackages'][number] = { name: `${options.scope}/${name}` };
-        const version = await packageVersion(join(scopeDir, name));
+        const version = (await readPackageManifest(join(scopeDir, name)))?.version;
         if (version !== undefined) pkg.version = version;
         return pkg;
       }),
@@ -78,26 +79,20 @@ function readAll(paths: string[]): SourceFile[] {
     try {
       return { path, text: readFileSync(path, 'utf8') };
     } catch (error) {
-      throw new ActionError(`Cannot read ${path}: ${(error as Error).message}`);
+      throw cannotRead(path, error);
     }
   });
 }
 
 function readOptional(path: string): SourceFile | undefined {
   try {
-    return { path, text: readFileSync(path, 'utf8') };
+    const text = readTextIfExistsSync(path);
+    return text === undefined ? undefined : { path, text };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ActionError(`Cannot read ${path}: ${(error as Error).message}`);
+    throw cannotRead(path, error);
   }
 }
 
-/** The `version` in the package.json in `packageDir`, or undefined when it cannot be read. */
-async function packageVersion(packageDir: string): Promise<string | undefined> {
-  try {
-    const value: unknown = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')).version;
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
+function cannotRead(path: string, error: unknown): ActionError {
+  return new ActionError(`Cannot read ${path}: ${(error as Error).message}`);
 }

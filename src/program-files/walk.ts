@@ -1,9 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { ActionError } from '../errors.js';
-import { SOURCE_EXTENSIONS } from './scan/scan.js';
+import { SOURCE_EXTENSIONS } from '../policy/scan/scan.js';
+import { readTextIfExistsSync } from '../util/files.js';
+import { relativePosix, toPosix } from '../util/text.js';
 
 /** Ignore rules and the folder their paths are relative to (always a parent of the paths tested). */
 interface IgnoreLayer {
@@ -55,8 +57,7 @@ export function listSources(dir: string, ignoredPaths: string[]): string[] {
 function isIgnored(layers: IgnoreLayer[], path: string, isDirectory: boolean): boolean {
   for (const { base, rules } of layers) {
     // The layers' folders are parents of `path`: slicing is exact, and far cheaper than path.relative.
-    const rel = path.slice(base.length + 1);
-    const posix = sep === '/' ? rel : rel.split(sep).join('/');
+    const posix = toPosix(path.slice(base.length + 1));
     if (rules.ignores(isDirectory ? `${posix}/` : posix)) return true;
   }
   return false;
@@ -68,9 +69,10 @@ function ignoreLayer(folder: string): IgnoreLayer | undefined {
   return text === undefined || text.trim() === '' ? undefined : { base: folder, rules: ignore().add(text) };
 }
 
+/** A file that only refines the walk (.gitignore, tsconfig.json): one that cannot be read (a folder, say) counts as absent. */
 function readOptional(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readTextIfExistsSync(path);
   } catch {
     return undefined;
   }
@@ -96,6 +98,6 @@ function buildOutput(dir: string): string | undefined {
   if (text === undefined) return undefined;
   const outDir: unknown = parseJsonc(text)?.compilerOptions?.outDir;
   if (typeof outDir !== 'string') return undefined;
-  const rel = relative(dir, join(dir, outDir)).split(sep).join('/');
+  const rel = relativePosix(dir, join(dir, outDir));
   return rel === '' || rel.startsWith('..') ? undefined : rel;
 }
