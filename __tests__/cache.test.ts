@@ -11,8 +11,9 @@ import { cachePaths } from '../src/cache/paths.js';
 import { restoreNodeModules } from '../src/cache/restore.js';
 import { saveNodeModules } from '../src/cache/save.js';
 import { FAKE_TOKEN, FIXTURE_LINKS, addIncompressibleFile, makeCacheWorkspace } from './support/cache-fixture.js';
-import { captureStdout, setTestEnv } from './support/cache-process.js';
+import { setTestEnv } from './support/cache-process.js';
 import { startCacheServer } from './support/cache-server.js';
+import { captureOutput } from './support/output.js';
 import type { CacheFault, CacheServer } from './support/cache-server.js';
 import { snapshotTree } from './support/cache-tree.js';
 import type { TreeEntry } from './support/cache-tree.js';
@@ -54,7 +55,7 @@ for (const protocol of ['v1', 'v2'] as const) {
       });
       t.after(() => server.clearFaults());
       const paths = await cachePaths(fixture.workspace, PROGRAMS, FIXTURE_LINKS);
-      return { ...fixture, paths, stdout: captureStdout(t) };
+      return { ...fixture, paths, printed: captureOutput(t) };
     };
     const keyFor = (t: TestContext) => `${protocol}-${t.name.replace(/[^a-z]+/gi, '-').slice(0, 60)}`;
 
@@ -128,7 +129,7 @@ for (const protocol of ['v1', 'v2'] as const) {
     ];
     for (const [name, fault, text, env] of restoreFaults) {
       test(`restore: ${name} is a miss with one warning`, async (t) => {
-        const { workspace, paths, stdout } = await setUp(t);
+        const { workspace, paths, printed } = await setUp(t);
         // Big enough for several compressed blocks, so a damaged archive still extracts its first entries.
         await addIncompressibleFile(join(workspace, 'infra'), 2 * 1024 * 1024);
         const key = keyFor(t);
@@ -142,7 +143,7 @@ for (const protocol of ['v1', 'v2'] as const) {
         assert.equal(restored.message?.level, 'warning');
         assert.match(restored.message?.text ?? '', text);
         assert.equal(existsSync(join(workspace, 'node_modules')) || existsSync(join(workspace, 'infra/node_modules')), false);
-        assert.doesNotMatch(stdout.text(), /^::(warning|error)/m);
+        assert.doesNotMatch(printed.stdout(), /^::(warning|error)/m);
       });
     }
 
@@ -170,7 +171,7 @@ for (const protocol of ['v1', 'v2'] as const) {
     ];
     for (const [name, fault, level, text] of saveFaults) {
       test(`save: ${name} is one ${level}`, async (t) => {
-        const { paths, stdout } = await setUp(t);
+        const { paths, printed } = await setUp(t);
         server.inject(fault);
         const saved = await saveNodeModules(paths, keyFor(t));
         assert.deepEqual({ saved: saved.saved, level: saved.message?.level }, { saved: false, level });
@@ -179,7 +180,7 @@ for (const protocol of ['v1', 'v2'] as const) {
           server.entries().some((entry) => entry.key === keyFor(t)),
           false,
         );
-        assert.doesNotMatch(stdout.text(), /^::(warning|error)/m);
+        assert.doesNotMatch(printed.stdout(), /^::(warning|error)/m);
       });
     }
 
@@ -191,24 +192,24 @@ for (const protocol of ['v1', 'v2'] as const) {
     });
 
     test('a service that is not configured is one notice for restore and for save', async (t) => {
-      const { paths, stdout } = await setUp(t);
+      const { paths, printed } = await setUp(t);
       setTestEnv(t, { ACTIONS_CACHE_URL: '', ACTIONS_RESULTS_URL: '' });
       const restored = await restoreNodeModules(paths, { primaryKey: keyFor(t), restoreKeys: [] });
       const saved = await saveNodeModules(paths, keyFor(t));
       assert.deepEqual([restored.hit, restored.message?.level, saved.saved, saved.message?.level], [false, 'notice', false, 'notice']);
       assert.match(restored.message?.text ?? '', /cache service is not available/);
-      assert.doesNotMatch(stdout.text(), /^::(warning|error)/m);
+      assert.doesNotMatch(printed.stdout(), /^::(warning|error)/m);
     });
 
     test('an unreachable service is one warning for restore and for save', async (t) => {
       const gone = await startCacheServer();
       await gone.stop();
-      const { paths, stdout } = await setUp(t, gone);
+      const { paths, printed } = await setUp(t, gone);
       const restored = await restoreNodeModules(paths, { primaryKey: keyFor(t), restoreKeys: [] });
       const saved = await saveNodeModules(paths, keyFor(t));
       assert.deepEqual([restored.hit, restored.message?.level, saved.saved, saved.message?.level], [false, 'warning', false, 'warning']);
       assert.match(`${restored.message?.text} ${saved.message?.text}`, /ECONNREFUSED.*ECONNREFUSED/);
-      assert.doesNotMatch(stdout.text(), /^::(warning|error)/m);
+      assert.doesNotMatch(printed.stdout(), /^::(warning|error)/m);
     });
   });
 }

