@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 
+import { readActionInputs } from './action-inputs.js';
 import { node24 } from './node24.js';
 import { machinePath, runProcess } from './process.js';
 import { listRegularFiles } from './secret-scan.js';
@@ -140,19 +141,14 @@ function outermost(dirs: string[]): string[] {
 }
 
 async function readActionMetadata(file: string): Promise<ActionMetadata> {
-  const doc = YAML.parse(await readFile(file, 'utf8')) as {
-    inputs?: Record<string, { default?: unknown } | null>;
-    runs?: { using?: string; main?: string; post?: string; 'post-if'?: string };
-  };
-  const runs = doc.runs ?? {};
+  const text = await readFile(file, 'utf8');
+  const runs = (YAML.parse(text) as { runs?: { using?: string; main?: string; post?: string; 'post-if'?: string } }).runs ?? {};
   if (runs.using !== 'node24') throw new Error(`${file}: runs.using is "${runs.using}", expected node24`);
   if (!runs.main) throw new Error(`${file}: runs.main is missing`);
   const dir = path.dirname(file);
-  const inputs = new Map<string, string>();
-  for (const [name, spec] of Object.entries(doc.inputs ?? {})) {
-    const value = spec?.default === undefined || spec.default === null ? '' : String(spec.default);
+  const inputs = readActionInputs(text);
+  for (const [name, value] of inputs) {
     if (value.includes('${{')) throw new Error(`${file}: input ${name} has an expression default; the harness does not evaluate expressions`);
-    inputs.set(name, value);
   }
   return {
     file,
@@ -320,26 +316,49 @@ function parseCommand(match: RegExpExecArray): WorkflowCommand {
   return { command: match[1]!, properties, message: unescape(match[3]!, messageEscapes) };
 }
 
+/** One line of a step's stdout, as the runner reads it. */
+export interface StdoutLine {
+  text: string;
+  /** The workflow command the runner carries out on this line; none between stop-commands and its resume line. */
+  command?: WorkflowCommand;
+  /** `::stop-commands::TOKEN` or the `::TOKEN::` that resumes: the runner's own control lines. */
+  control?: true;
+}
+
 /**
- * Reads a step's stdout as the runner does: the `::name key=value,...::message` workflow commands
- * (none between `::stop-commands::TOKEN` and `::TOKEN::`, and not those two), and the log it shows
- * before masking: stdout without the `::add-mask::` lines it consumes.
+ * Reads a step's stdout as the runner does: the `::name key=value,...::message` workflow commands, none between
+ * `::stop-commands::TOKEN` and `::TOKEN::` (those two are control lines, not commands).
  */
-export function parseStdout(stdout: string): { commands: WorkflowCommand[]; log: string } {
-  const commands: WorkflowCommand[] = [];
-  const log: string[] = [];
+export function readStdoutLines(stdout: string): StdoutLine[] {
+  const lines: StdoutLine[] = [];
   let resumeLine: string | undefined;
-  for (const line of stdout.split(/\r?\n/)) {
-    const match = COMMAND_LINE.exec(line);
+  for (const text of stdout.split(/\r?\n/)) {
     if (resumeLine !== undefined) {
-      if (line === resumeLine) resumeLine = undefined;
-    } else if (match) {
-      const command = parseCommand(match);
-      if (command.command === 'stop-commands') resumeLine = `::${command.message}::`;
-      else commands.push(command);
-      if (command.command === 'add-mask') continue;
+      if (text !== resumeLine) lines.push({ text });
+      else {
+        resumeLine = undefined;
+        lines.push({ text, control: true });
+      }
+      continue;
     }
-    log.push(line);
+    const match = COMMAND_LINE.exec(text);
+    const command = match ? parseCommand(match) : undefined;
+    if (command?.command === 'stop-commands') {
+      resumeLine = `::${command.message}::`;
+      lines.push({ text, control: true });
+    } else lines.push(command ? { text, command } : { text });
   }
-  return { commands, log: log.join('\n') };
+  return lines;
+}
+
+/** A step's workflow commands, and the log the runner shows before masking: stdout without the `::add-mask::` lines it consumes. */
+export function parseStdout(stdout: string): { commands: WorkflowCommand[]; log: string } {
+  const lines = readStdoutLines(stdout);
+  return {
+    commands: lines.flatMap((line) => (line.command ? [line.command] : [])),
+    log: lines
+      .filter((line) => line.command?.command !== 'add-mask')
+      .map((line) => line.text)
+      .join('\n'),
+  };
 }
