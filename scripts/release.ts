@@ -17,7 +17,9 @@ if (!requested) {
 }
 
 function run(command: string, commandArgs: string[]): string {
-  const result = spawnSync(command, commandArgs, { cwd: root, encoding: 'utf8', shell: command === 'npm' && process.platform === 'win32', timeout: 5 * 60_000 });
+  // npm is npm.cmd on Windows, which only a shell runs.
+  const shell = command === 'npm' && process.platform === 'win32';
+  const result = spawnSync(command, commandArgs, { cwd: root, encoding: 'utf8', shell, timeout: 5 * 60_000 });
   if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status ?? result.signal}):\n${result.stderr}`);
   return result.stdout;
 }

@@ -5,7 +5,9 @@ export type ActionInputs = Map<string, string>;
 
 export function readActionInputs(actionYml: string): ActionInputs {
   const action = YAML.parse(actionYml) as { inputs?: Record<string, { default?: unknown } | null> };
-  return new Map(Object.entries(action.inputs ?? {}).map(([name, spec]) => [name, spec?.default == null ? '' : String(spec.default)]));
+  return new Map(
+    Object.entries(action.inputs ?? {}).map(([name, spec]) => [name, spec?.default === undefined || spec.default === null ? '' : String(spec.default)]),
+  );
 }
 
 /** This action as a step names it: `./` in this repository, `<owner>/setup-pulumi-npm@<ref>` elsewhere. */
@@ -45,7 +47,10 @@ export function tableUnder(markdown: string, heading: string): Map<string, strin
   const rows = section.split('\n').filter((line) => line.startsWith('|') && !/^\|[-| ]+\|$/.test(line));
   return new Map(
     rows.slice(1).map((row) => {
-      const [name = '', value = ''] = row.split('|').slice(1, 3).map((cell) => cell.trim());
+      const [name = '', value = ''] = row
+        .split('|')
+        .slice(1, 3)
+        .map((cell) => cell.trim());
       return [name.replace(/`/g, ''), value];
     }),
   );
