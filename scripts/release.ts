@@ -48,7 +48,7 @@ if (plan.checks.some((check) => !check.ok)) {
   process.exit(1);
 }
 console.log(`\n${dryRun ? 'Would run' : 'Running'}:`);
-for (const command of plan.commands) console.log(`  ${command.join(' ')}`);
+for (const command of plan.commands) console.log(`  ${command.map((arg) => (/\s/.test(arg) ? `"${arg}"` : arg)).join(' ')}`);
 if (dryRun) {
   console.log('\nDry run: nothing was tagged or pushed.');
 } else {

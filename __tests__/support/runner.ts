@@ -136,7 +136,10 @@ export function runPlaces(run: ActionRun, extraDirs: string[] = []): ScanPlaces 
 
 /** The folders not inside another of them, so that a scan reads each file once. */
 function outermost(dirs: string[]): string[] {
-  const inside = (dir: string, parent: string): boolean => dir !== parent && !path.relative(parent, dir).startsWith('..');
+  const inside = (dir: string, parent: string): boolean => {
+    const relative = path.relative(parent, dir);
+    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  };
   return [...new Set(dirs)].filter((dir) => !dirs.some((parent) => inside(dir, parent)));
 }
 
