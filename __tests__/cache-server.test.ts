@@ -8,6 +8,7 @@ import type { TestContext } from 'node:test';
 import { setTestEnv } from './support/cache-process.js';
 import { addIncompressibleFile, makeCacheWorkspace } from './support/cache-fixture.js';
 import { startCacheServer } from './support/cache-server.js';
+import { captureOutput } from './support/output.js';
 import type { CacheServer } from './support/cache-server.js';
 import { snapshotTree } from './support/cache-tree.js';
 
@@ -22,6 +23,7 @@ for (const protocol of ['v1', 'v2'] as const) {
     after(() => server.stop());
 
     const workspaceFor = async (t: TestContext, extraEnv: Record<string, string | undefined> = {}) => {
+      captureOutput(t);
       const fixture = await makeCacheWorkspace(t);
       setTestEnv(t, { ...server.env(protocol), GITHUB_WORKSPACE: fixture.workspace, RUNNER_TEMP: fixture.runnerTemp, ...extraEnv });
       const cwd = process.cwd();

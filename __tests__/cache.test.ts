@@ -12,8 +12,9 @@ import { cacheServiceUnavailable } from '../src/cache/plan.js';
 import { restoreNodeModules } from '../src/cache/restore.js';
 import { saveNodeModules } from '../src/cache/save.js';
 import { FAKE_TOKEN, FIXTURE_LINKS, addIncompressibleFile, makeCacheWorkspace } from './support/cache-fixture.js';
-import { captureStdout, setTestEnv } from './support/cache-process.js';
+import { setTestEnv } from './support/cache-process.js';
 import { startCacheServer } from './support/cache-server.js';
+import { captureOutput } from './support/output.js';
 import type { CacheFault, CacheServer } from './support/cache-server.js';
 import { snapshotTree } from './support/cache-tree.js';
 import type { TreeEntry } from './support/cache-tree.js';
@@ -55,7 +56,7 @@ for (const protocol of ['v1', 'v2'] as const) {
       });
       t.after(() => server.clearFaults());
       const paths = await cachePaths(fixture.workspace, PROGRAMS, FIXTURE_LINKS);
-      return { ...fixture, paths, stdout: captureStdout(t) };
+      return { ...fixture, paths, printed: captureOutput(t) };
     };
     const keyFor = (t: TestContext) => `${protocol}-${t.name.replace(/[^a-z]+/gi, '-').slice(0, 60)}`;
 
@@ -129,7 +130,7 @@ for (const protocol of ['v1', 'v2'] as const) {
     ];
     for (const [name, fault, text, env] of restoreFaults) {
       test(`restore: ${name} is a miss with one warning`, async (t) => {
-        const { workspace, paths, stdout } = await setUp(t);
+        const { workspace, paths, printed } = await setUp(t);
         // Big enough for several compressed blocks, so a damaged archive still extracts its first entries.
         await addIncompressibleFile(join(workspace, 'infra'), 2 * 1024 * 1024);
         const key = keyFor(t);
@@ -143,7 +144,7 @@ for (const protocol of ['v1', 'v2'] as const) {
         assert.equal(restored.message?.level, 'warning');
         assert.match(restored.message?.text ?? '', text);
         assert.equal(existsSync(join(workspace, 'node_modules')) || existsSync(join(workspace, 'infra/node_modules')), false);
-        assert.doesNotMatch(stdout.text(), /^::(warning|error)/m);
+        assert.doesNotMatch(printed.stdout(), /^::(warning|error)/m);
       });
     }
 
@@ -171,7 +172,7 @@ for (const protocol of ['v1', 'v2'] as const) {
     ];
     for (const [name, fault, level, text] of saveFaults) {
       test(`save: ${name} is one ${level}`, async (t) => {
-        const { paths, stdout } = await setUp(t);
+        const { paths, printed } = await setUp(t);
         server.inject(fault);
         const saved = await saveNodeModules(paths, keyFor(t));
         assert.deepEqual({ saved: saved.saved, level: saved.message?.level }, { saved: false, level });
@@ -180,7 +181,7 @@ for (const protocol of ['v1', 'v2'] as const) {
           server.entries().some((entry) => entry.key === keyFor(t)),
           false,
         );
-        assert.doesNotMatch(stdout.text(), /^::(warning|error)/m);
+        assert.doesNotMatch(printed.stdout(), /^::(warning|error)/m);
       });
     }
 
@@ -201,12 +202,12 @@ for (const protocol of ['v1', 'v2'] as const) {
     test('an unreachable service is one warning for restore and for save', async (t) => {
       const gone = await startCacheServer();
       await gone.stop();
-      const { paths, stdout } = await setUp(t, gone);
+      const { paths, printed } = await setUp(t, gone);
       const restored = await restoreNodeModules(paths, { primaryKey: keyFor(t), restoreKeys: [] });
       const saved = await saveNodeModules(paths, keyFor(t));
       assert.deepEqual([restored.hit, restored.message?.level, saved.saved, saved.message?.level], [false, 'warning', false, 'warning']);
       assert.match(`${restored.message?.text} ${saved.message?.text}`, /ECONNREFUSED.*ECONNREFUSED/);
-      assert.doesNotMatch(stdout.text(), /^::(warning|error)/m);
+      assert.doesNotMatch(printed.stdout(), /^::(warning|error)/m);
     });
   });
 }

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startCacheServer, type CacheFault, type CacheServer } from './support/cache-server.js';
 import { snapshotTree } from './support/cache-tree.js';
 import { docsProgram, makeSandbox, runSetup, warningsOf, type Sandbox } from './support/e2e.js';
 import { startRegistry, type TestRegistry } from './support/registry.js';
-import { NODE24, type ActionRun } from './support/runner.js';
+import { node24 } from './support/node24.js';
+import type { ActionRun } from './support/runner.js';
 import { assertNoSecret } from './support/secret-scan.js';
 
 let registry: TestRegistry;
@@ -94,7 +94,7 @@ describe('the node_modules cache, end to end', () => {
       assert.deepEqual(await modulesOf(second.workspace), await modulesOf(first.workspace), 'restored byte for byte');
       // The link was made again on this runner, into this run's global prefix, and works.
       assert.equal(fs.realpathSync(path.join(second.workspace, 'node_modules/pulumi')), fs.realpathSync(second.pulumiPackage));
-      const pulumi = execFileSync(NODE24, ['-p', 'JSON.stringify(require("pulumi"))'], { cwd: second.workspace, encoding: 'utf8', timeout: 30_000 });
+      const pulumi = execFileSync(node24(), ['-p', 'JSON.stringify(require("pulumi"))'], { cwd: second.workspace, encoding: 'utf8', timeout: 30_000 });
       assert.equal(JSON.parse(pulumi).linked, true);
       const report = JSON.parse(fs.readFileSync(hit.main.outputs['report']!, 'utf8'));
       assert.equal(report.programs[0].installed, 'skipped (cache hit)');
@@ -138,7 +138,7 @@ describe('the node_modules cache, end to end', () => {
 
   it('does not save with cache: restore, nor on pull_request_target', async () => {
     // A pull_request_target run from a branch of the repository itself: trusted, so it installs, but never saves.
-    const eventFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'event-')), 'event.json');
+    const eventFile = path.join((await sandboxWith()).root, 'event.json');
     fs.writeFileSync(eventFile, JSON.stringify({ repository: { full_name: 'octo/program' }, pull_request: { head: { repo: { full_name: 'octo/program' } } } }));
     for (const [options, reason] of [
       [{ inputs: { cache: 'restore', 'cache-key-prefix': 'restore-only' } }, /cache is "restore"/],
@@ -154,7 +154,6 @@ describe('the node_modules cache, end to end', () => {
         false,
       );
     }
-    fs.rmSync(path.dirname(eventFile), { recursive: true });
   });
 
   describe('faults never fail the job: one line, and the install goes on', () => {

@@ -293,7 +293,7 @@ describe('bad input, bad files, a hostile environment and faults mid-run', () =>
       runCase({ env: { RUNNER_TEMP: undefined } }, ({ run }) => {
         assert.equal(run.main.exitCode, 0, run.main.log);
         const npmrc = run.main.outputs['npmrc']!;
-        assert.equal(path.dirname(path.dirname(npmrc)), os.tmpdir());
+        assert.equal(path.dirname(path.dirname(npmrc)), run.tmpDir);
         assert.equal(fs.existsSync(path.dirname(npmrc)), false, 'post removed it');
         fs.rmSync(run.main.outputs['report']!, { force: true });
       }));

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startRegistry, type TestRegistry } from './support/registry.js';
-import { NODE24 } from './support/runner.js';
+import { node24 } from './support/node24.js';
 import { docsProgram, errorsOf, failureOf, runSetup, withSandbox, type Sandbox } from './support/e2e.js';
 import { recordScript } from './support/fixtures.js';
 
@@ -16,7 +16,7 @@ after(async () => {
   await registry?.stop();
 });
 
-const requireFrom = (dir: string, code: string): string => execFileSync(NODE24, ['-e', code], { cwd: dir, encoding: 'utf8', timeout: 30_000 }).trim();
+const requireFrom = (dir: string, code: string): string => execFileSync(node24(), ['-e', code], { cwd: dir, encoding: 'utf8', timeout: 30_000 }).trim();
 
 describe('the main job, end to end', () => {
   it('configures the scope, installs, links pulumi, reports, and post removes the config', async () => {

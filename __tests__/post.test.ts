@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, afterEach, describe, it } from 'node:test';
+import { after, afterEach, describe, it, type TestContext } from 'node:test';
 import { runPost } from '../src/post.js';
+import { captureOutput } from './support/output.js';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'post-'));
 after(() => fs.rmSync(temp, { recursive: true, force: true }));
@@ -18,46 +19,36 @@ function folder(name: string): string {
   return dir;
 }
 
-/** Runs the post step and returns what it printed, kept out of the test log (workflow commands among it). */
-async function post(env: NodeJS.ProcessEnv): Promise<string> {
-  const printed: string[] = [];
-  const write = process.stdout.write;
-  // Strings are @actions/core's lines; the test runner's own reports to its parent are buffers and pass.
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    if (typeof chunk === 'string') return printed.push(chunk) > 0;
-    return Reflect.apply(write, process.stdout, [chunk, ...rest]) as boolean;
-  }) as typeof process.stdout.write;
-  try {
-    await runPost(env);
-  } finally {
-    process.stdout.write = write;
-  }
-  return printed.join('');
+/** Runs the post step and returns what it printed (kept out of the test log: workflow commands among it). */
+async function post(t: TestContext, env: NodeJS.ProcessEnv): Promise<string> {
+  const output = captureOutput(t);
+  await runPost(env);
+  return output.stdout();
 }
 
 describe('runPost', () => {
-  it('removes the config folder main saved in the state', async () => {
+  it('removes the config folder main saved in the state', async (t) => {
     const dir = folder('setup-pulumi-npm-abc');
     process.env['STATE_configDir'] = dir;
-    assert.match(await post({ RUNNER_TEMP: temp }), /^Removed the npm config folder /);
+    assert.match(await post(t, { RUNNER_TEMP: temp }), /^Removed the npm config folder /);
     assert.equal(fs.existsSync(dir), false);
   });
 
-  it('never removes a folder the action did not create, whatever the state says', async () => {
+  it('never removes a folder the action did not create, whatever the state says', async (t) => {
     const elsewhere = folder('user-data');
     process.env['STATE_configDir'] = elsewhere;
-    assert.match(await post({ RUNNER_TEMP: temp }), /^::warning::Not removing .*user-data: it is not a setup-pulumi-npm folder/);
+    assert.match(await post(t, { RUNNER_TEMP: temp }), /^::warning::Not removing .*user-data: it is not a setup-pulumi-npm folder/);
     assert.equal(fs.existsSync(elsewhere), true);
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'setup-pulumi-npm-outside-'));
     process.env['STATE_configDir'] = outside;
-    await post({ RUNNER_TEMP: temp });
+    await post(t, { RUNNER_TEMP: temp });
     assert.equal(fs.existsSync(outside), true, 'a setup-pulumi-npm folder outside RUNNER_TEMP stays');
     fs.rmSync(outside, { recursive: true });
   });
 
-  it('does nothing, and says so, when main wrote no config', async () => {
+  it('does nothing, and says so, when main wrote no config', async (t) => {
     // The current folder is not one to remove either: without the check of an empty state, post would look at it.
-    assert.equal(await post({ RUNNER_TEMP: temp }), `Nothing to clean up: the main step wrote no npm config.${os.EOL}`);
+    assert.equal(await post(t, { RUNNER_TEMP: temp }), `Nothing to clean up: the main step wrote no npm config.${os.EOL}`);
     assert.equal(fs.existsSync(path.join(temp, 'user-data')), true);
   });
 });

@@ -16,7 +16,7 @@ describe('the repository', () => {
     };
     const dir = path.join(root, '.github/workflows');
     const files = (await fs.readdir(dir)).filter((name) => /\.ya?ml$/.test(name));
-    assert.ok(files.includes('ci.yml') && files.includes('example.yml'), `workflows found: ${files.join(', ')}`);
+    assert.deepEqual(files.sort(), ['check-dist.yml', 'ci.yml', 'example.yml']);
     for (const file of files) {
       const problems = await runLint(await fs.readFile(path.join(dir, file), 'utf8'), file);
       assert.deepEqual(
@@ -52,4 +52,25 @@ describe('the repository', () => {
     const example = await fs.readFile(path.join(root, '.github/workflows/example.yml'), 'utf8');
     assert.match(example, /uses: \.\//);
   });
+
+  it('shows Node.js 24 and one major of actions/checkout and of actions/setup-node in the README and the workflows', async () => {
+    const dir = path.join(root, '.github/workflows');
+    const texts = [await fs.readFile(path.join(root, 'README.md'), 'utf8')];
+    for (const file of await fs.readdir(dir)) texts.push(await fs.readFile(path.join(dir, file), 'utf8'));
+    assert.deepEqual(datedExamples(texts.join('\n')), []);
+    const stale = 'uses: actions/checkout@v4\nuses: actions/checkout@v7\nwith:\n  node-version: 20\n';
+    assert.deepEqual(datedExamples(stale), ['actions/checkout at v4 and v7', 'node-version: 20']);
+  });
 });
+
+/** What dates an example: two majors of one action (one of them old), or a Node.js other than action.yml's node24. */
+function datedExamples(text: string): string[] {
+  const found = (pattern: RegExp): string[] => [...new Set([...text.matchAll(pattern)].map((match) => match[1]!))];
+  const problems: string[] = [];
+  for (const action of ['actions/checkout', 'actions/setup-node']) {
+    const majors = found(new RegExp(`${action}@(\\S+)`, 'g'));
+    if (majors.length > 1) problems.push(`${action} at ${majors.join(' and ')}`);
+  }
+  for (const version of found(/node-version: (\S+)/g)) if (version !== '24') problems.push(`node-version: ${version}`);
+  return problems;
+}

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { environmentWithoutToken, HANDOFF_VARIABLE, tokenFromEnvironment } from '../src/token-handoff.js';
-import { NODE24 } from './support/runner.js';
+import { node24 } from './support/node24.js';
 
 const run = promisify(execFile);
 const probe = fileURLToPath(new URL('./fixtures/handoff/probe.ts', import.meta.url));
@@ -33,7 +33,7 @@ describe('token-handoff', () => {
     it(`replaces the process (same pid) with one no other process can read the token from, given ${given}`, { timeout: 60_000 }, async () => {
       const token = `pul-${randomBytes(20).toString('hex')}`;
       const before = new Set(readdirSync(tmpdir()));
-      const { stdout } = await run(NODE24, ['--import', 'tsx', probe], {
+      const { stdout } = await run(node24(), ['--import', 'tsx', probe], {
         cwd: root,
         timeout: 50_000,
         env: { PATH: process.env['PATH'], TMPDIR: tmpdir(), [variable]: token, ALSO_THE_TOKEN: token, KEPT: 'yes' },
@@ -55,7 +55,7 @@ describe('token-handoff', () => {
     const missing = join(tmpdir(), `setup-pulumi-npm-handoff-missing-${process.pid}`, 's');
     assert.ok(!existsSync(missing));
     await assert.rejects(
-      run(NODE24, ['--import', 'tsx', probe], { cwd: root, timeout: 50_000, env: { PATH: process.env['PATH'], [HANDOFF_VARIABLE]: missing } }),
+      run(node24(), ['--import', 'tsx', probe], { cwd: root, timeout: 50_000, env: { PATH: process.env['PATH'], [HANDOFF_VARIABLE]: missing } }),
       (error: { stderr: string }) => {
         assert.match(error.stderr, /Could not collect the Pulumi access token after restarting without it \(connect ENOENT/);
         return true;

@@ -1,4 +1,3 @@
-import { interceptStdout } from '../../src/cache/sdk-call.js';
 import type { TestContext } from 'node:test';
 
 /** Sets environment variables for one test (undefined removes one) and puts the previous values back after it. */
@@ -12,16 +11,4 @@ export function setTestEnv(t: TestContext, vars: Record<string, string | undefin
   };
   apply(vars);
   t.after(() => apply(previous));
-}
-
-/** Collects what is written to stdout during one test (still printing it), to check which annotations got out. */
-export function captureStdout(t: TestContext): { text(): string } {
-  const chunks: string[] = [];
-  t.after(
-    interceptStdout((text) => {
-      chunks.push(text);
-      return text;
-    }),
-  );
-  return { text: () => chunks.join('') };
 }

@@ -89,6 +89,7 @@ export async function runSetup(registry: TestRegistry, sandbox: Sandbox, options
   const token = options.token ?? registry.tokens.ci;
   const run: RunActionOptions = {
     workspace: sandbox.workspace,
+    tempParent: sandbox.root,
     inputs: {
       'pulumi-access-token': token,
       'registry-url': registry.url,
@@ -139,7 +140,7 @@ export function failureOf(step: StepResult): string | undefined {
 
 /** A pull-request check: the policy alone, no token, no registry. */
 export function runPolicyCheck(sandbox: Sandbox, inputs: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction({ workspace: sandbox.workspace, inputs: { install: 'false', ...inputs } });
+  return runAction({ workspace: sandbox.workspace, tempParent: sandbox.root, inputs: { install: 'false', ...inputs } });
 }
 
 /** Where a text first occurs in a file, as the 1-based line and column an annotation carries. */

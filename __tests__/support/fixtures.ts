@@ -99,7 +99,7 @@ export function scopedNpmrc(scope: string, registryUrl: string, token: string): 
 
 /**
  * An environment for running npm outside the action that reads none of the machine's npm config:
- * HOME, userconfig and cache all live under `home`.
+ * HOME, userconfig, cache and temp folder all live under `home`.
  */
 export function isolatedNpmEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -107,6 +107,8 @@ export function isolatedNpmEnv(home: string, extra: Record<string, string> = {})
     HOME: home,
     NPM_CONFIG_USERCONFIG: path.join(home, '.npmrc'),
     NPM_CONFIG_CACHE: path.join(home, '.npm-cache'),
+    // npm on Node.js 22 and later keeps a compile cache in the system temp folder: this one goes with HOME.
+    TMPDIR: path.join(home, '.tmp'),
     NPM_CONFIG_UPDATE_NOTIFIER: 'false',
     NPM_CONFIG_FUND: 'false',
     NPM_CONFIG_AUDIT: 'false',

@@ -103,7 +103,7 @@ async function spawnVerdaccio(configFile: string, root: string, logFile: string)
     return spawn(process.execPath, [verdaccioBin, '--config', configFile], {
       cwd: root,
       // Its own HOME so it reads and writes nothing of the machine's.
-      env: { PATH: machinePath(), HOME: root, NODE_ENV: 'test' },
+      env: { PATH: machinePath(), HOME: root, TMPDIR: path.join(root, 'tmp'), NODE_ENV: 'test' },
       detached: true,
       stdio: ['ignore', log.fd, log.fd],
     });

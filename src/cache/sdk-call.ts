@@ -103,7 +103,7 @@ async function callCacheSdk<T>(call: () => Promise<T>): Promise<{ outcome: SdkOu
 }
 
 /** Passes everything written to process.stdout through `rewrite` until the returned function is called. */
-export function interceptStdout(rewrite: (text: string) => string): () => void {
+function interceptStdout(rewrite: (text: string) => string): () => void {
   const original = process.stdout.write;
   const write = original.bind(process.stdout);
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
