@@ -67,6 +67,8 @@ const policyFileSchema = schemas/* strictObject */.rej({
 
 
 
+/** A policy file is a few dozen lines: a document whose aliases expand further is an attack on memory. */
+const MAX_ALIAS_COUNT = 100;
 /**
  * Reads a policy file. A YAML error or a schema violation is a 'policy-file' error finding on its line; the config
  * is then the default preset's, untouched by the bad file. Loaded only when there is a policy file (see config.ts).
@@ -83,7 +85,19 @@ function parsePolicyFile(file) {
         const findings = document.errors.map((error) => at(error.pos, `The policy file is not valid YAML: ${error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')}.`));
         return { config: { ...(0,presets/* presetConfig */.uo)(presets/* DEFAULT_PRESET */.CO), file: file.path }, findings };
     }
-    const parsed = policyFileSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
+    let value;
+    try {
+        // The yaml package stops an alias bomb (aliases expanding to millions of nodes) at maxAliasCount.
+        value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    }
+    catch (error) {
+        const reason = error instanceof ReferenceError ? `more than ${MAX_ALIAS_COUNT} alias expansions` : error.message;
+        return {
+            config: { ...(0,presets/* presetConfig */.uo)(presets/* DEFAULT_PRESET */.CO), file: file.path },
+            findings: [at([0, 0], `The policy file cannot be read (${reason}); write the values out.`)],
+        };
+    }
+    const parsed = policyFileSchema.safeParse(value ?? {}, { reportInput: true });
     if (!parsed.success) {
         const findings = parsed.error.issues
             .map((issue) => at(issueRange(document, issue), describeIssue(issue)))

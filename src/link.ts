@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ActionError } from './errors.js';
-import { explainNpmFailure, type NpmContext } from './npm.js';
+import { explainNpmFailure, withoutPeerInstall, type NpmContext } from './npm.js';
 import { readPackageManifest } from './util/files.js';
 
 export interface VerifiedLink {
@@ -70,7 +70,9 @@ export async function requireGlobalLinks(links: string[], globalFolder: string):
 /** `npm link <names>` in a program: needed after every install, because npm install removes links. */
 export async function linkIntoProgram(npm: NpmContext, programDir: string, where: string, links: string[]): Promise<void> {
   if (!links.length) return;
-  const result = await npm.run('npm', ['link', ...links], { cwd: programDir, env: npm.env });
+  const isWorkspacesRoot = (await readPackageManifest(programDir))?.['workspaces'] !== undefined;
+  const env = isWorkspacesRoot ? withoutPeerInstall(npm.env) : npm.env;
+  const result = await npm.run('npm', ['link', ...links], { cwd: programDir, env });
   if (result.exitCode !== 0) throw explainNpmFailure(`npm link ${links.join(' ')}`, where, result, npm.registryUrl);
 }
 

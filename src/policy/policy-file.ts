@@ -5,6 +5,9 @@ import { policyFileSchema, type PolicyFile } from './policy-file-schema.js';
 import { DEFAULT_PRESET, presetConfig } from './presets.js';
 import type { Finding, PolicyConfig, SourceFile } from './types.js';
 
+/** A policy file is a few dozen lines: a document whose aliases expand further is an attack on memory. */
+const MAX_ALIAS_COUNT = 100;
+
 /**
  * Reads a policy file. A YAML error or a schema violation is a 'policy-file' error finding on its line; the config
  * is then the default preset's, untouched by the bad file. Loaded only when there is a policy file (see config.ts).
@@ -23,7 +26,18 @@ export function parsePolicyFile(file: SourceFile): { config: PolicyConfig; findi
     );
     return { config: { ...presetConfig(DEFAULT_PRESET), file: file.path }, findings };
   }
-  const parsed = policyFileSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
+  let value: unknown;
+  try {
+    // The yaml package stops an alias bomb (aliases expanding to millions of nodes) at maxAliasCount.
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const reason = error instanceof ReferenceError ? `more than ${MAX_ALIAS_COUNT} alias expansions` : (error as Error).message;
+    return {
+      config: { ...presetConfig(DEFAULT_PRESET), file: file.path },
+      findings: [at([0, 0], `The policy file cannot be read (${reason}); write the values out.`)],
+    };
+  }
+  const parsed = policyFileSchema.safeParse(value ?? {}, { reportInput: true });
   if (!parsed.success) {
     const findings = parsed.error.issues
       .map((issue) => at(issueRange(document, issue), describeIssue(issue)))
