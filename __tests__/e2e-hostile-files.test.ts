@@ -299,6 +299,53 @@ describe('the file system and hostile files, end to end', () => {
       }));
   });
 
+  describe('also: files nested tens of thousands of levels deep', () => {
+    const deep = (open: string, close: string, depth = 100_000) => `${open.repeat(depth)}${close.repeat(depth)}`;
+    it('a package.json: one annotation on it', () =>
+      withSandbox({ '.': `{ "name": "infra", "x": ${deep('[', ']')} }` }, async (sandbox) => {
+        const run = await runPolicyCheck(sandbox);
+        await checked(run, () => {
+          assert.equal(run.main.exitCode, 1, run.main.log);
+          assert.deepEqual(
+            errorsOf(run.main)
+              .filter((error) => error.properties['file'])
+              .map((error) => [error.properties['title'], error.properties['file'], error.message]),
+            [['package-json', 'package.json', 'package.json is nested thousands of levels deep: no package.json is; fix the file.']],
+          );
+        });
+      }));
+
+    it('a lockfile: the check reads it as data, and places its findings without a syntax tree', () =>
+      withSandbox(undefined, async (sandbox) => {
+        fs.writeFileSync(
+          path.join(sandbox.workspace, 'package-lock.json'),
+          `{ "lockfileVersion": 3, "x": ${deep('{"a":', '}').replace(/\{"a":\}/, '{"a":1}')} }`,
+        );
+        const run = await runPolicyCheck(sandbox);
+        await checked(run, () => {
+          assert.equal(run.main.exitCode, 1, run.main.log);
+          assert.ok(
+            errorsOf(run.main).some((error) => error.properties['file'] === 'package-lock.json'),
+            run.main.log,
+          );
+        });
+      }));
+
+    it('a policy file: its first errors, on their lines', () =>
+      withSandbox(undefined, async (sandbox) => {
+        fs.writeFileSync(path.join(sandbox.workspace, '.pulumi-npm.yml'), deep('[', ''));
+        const run = await runPolicyCheck(sandbox, { 'policy-file': '.pulumi-npm.yml' });
+        await checked(run, () => {
+          assert.equal(run.main.exitCode, 1, run.main.log);
+          const policyErrors = errorsOf(run.main).filter((error) => error.properties['title'] === 'policy-file');
+          assert.ok(policyErrors.length >= 1 && policyErrors.length <= 10, `${policyErrors.length} policy-file errors`);
+          assert.ok(
+            policyErrors.every((error) => error.properties['file'] === '.pulumi-npm.yml' && /^The policy file is not valid YAML: /.test(error.message)),
+          );
+        });
+      }));
+  });
+
   describe('16: a linked package is never fetched', () => {
     const workspacesRoot = {
       '.': { name: 'root', private: true, workspaces: ['stacks/*'] },

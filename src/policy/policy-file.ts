@@ -7,6 +7,7 @@ import type { Finding, PolicyConfig, SourceFile } from './types.js';
 
 /** A policy file is a few dozen lines: a document whose aliases expand further is an attack on memory. */
 const MAX_ALIAS_COUNT = 100;
+const MAX_REPORTED_ERRORS = 10;
 
 /**
  * Reads a policy file. A YAML error or a schema violation is a 'policy-file' error finding on its line; the config
@@ -21,9 +22,10 @@ export function parsePolicyFile(file: SourceFile): { config: PolicyConfig; findi
     return findingAt('policy-file', 'error', file.path, { start: { line: start.line, column: start.col }, end: { line: end.line, column: end.col } }, message);
   };
   if (document.errors.length > 0) {
-    const findings = document.errors.map((error) =>
-      at(error.pos, `The policy file is not valid YAML: ${error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')}.`),
-    );
+    // A hostile file (nested thousands deep, say) gives thousands of errors; the first few say what is wrong.
+    const findings = document.errors
+      .slice(0, MAX_REPORTED_ERRORS)
+      .map((error) => at(error.pos, `The policy file is not valid YAML: ${error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')}.`));
     return { config: { ...presetConfig(DEFAULT_PRESET), file: file.path }, findings };
   }
   let value: unknown;
