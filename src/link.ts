@@ -67,7 +67,12 @@ export async function requireGlobalLinks(links: string[], globalFolder: string):
   }
 }
 
-/** `npm link <names>` in a program: needed after every install, because npm install removes links. */
+/**
+ * `npm link <names>` in a program: needed after every install, because npm install removes links. In a workspaces
+ * root npm link would also install the peers the workspaces declare (fetching `pulumi` from a registry), so it runs
+ * without peer installs there; not elsewhere, where npm would then skip the link of a package the root only lists
+ * as a peer ("up to date").
+ */
 export async function linkIntoProgram(npm: NpmContext, programDir: string, where: string, links: string[]): Promise<void> {
   if (!links.length) return;
   const isWorkspacesRoot = (await readPackageManifest(programDir))?.['workspaces'] !== undefined;
