@@ -71,6 +71,76 @@ describe('readProgram', () => {
     );
   });
 
+  it('reads no .gitignore above the workspace, even when a repository holds the workspace', async (t) => {
+    const root = await temporaryTree(t, {
+      '.git/HEAD': '',
+      '.gitignore': 'checkout/\n',
+      'checkout/.gitignore': 'skip.ts\n',
+      'checkout/package.json': MANIFEST,
+      'checkout/index.ts': '',
+      'checkout/skip.ts': '',
+    });
+    const workspace = join(root, 'checkout');
+    const program = await readProgram(workspace, config, { workspace });
+    assert.deepEqual(
+      program.sources.map((file) => relative(workspace, file.path)),
+      ['index.ts'],
+    );
+  });
+
+  it('leaves out a .gitignore line the ignore library cannot use, with a notice on it', async (t) => {
+    const root = await temporaryTree(t, { '.gitignore': `skip.ts\n${'a'.repeat(40_000)}\n`, 'package.json': MANIFEST, 'index.ts': '', 'skip.ts': '' });
+    const notices: unknown[] = [];
+    const program = await readProgram(root, config, { workspace: root, notice: (message, where) => notices.push({ message, ...where }) });
+    assert.deepEqual(
+      program.sources.map((file) => relative(root, file.path)),
+      ['index.ts'],
+    );
+    assert.deepEqual(notices, [
+      {
+        message: 'Line 2 of this .gitignore (40000 characters) is not a pattern the source scan can use: it was left out.',
+        file: join(root, '.gitignore'),
+        line: 2,
+      },
+    ]);
+  });
+
+  it('names an "ignore.paths" pattern the ignore library cannot use, shortened', async (t) => {
+    const root = await temporaryTree(t, { 'package.json': MANIFEST, 'index.ts': '' });
+    await assert.rejects(readProgram(root, { ...config, ignorePaths: ['b'.repeat(5000)] }), (error: unknown) => {
+      assert.ok(error instanceof ActionError);
+      assert.equal(
+        error.message,
+        `"ignore.paths" in the policy file holds "${'b'.repeat(80)}…" (5000 characters), which is not a usable path pattern: fix or remove it.`,
+      );
+      return true;
+    });
+  });
+
+  it('keeps workspaces inside the program and at most 500 of them, saying what was cut', async (t) => {
+    const members = Object.fromEntries(Array.from({ length: 502 }, (_, i) => [`packages/p${String(i).padStart(3, '0')}/package.json`, '{}']));
+    const root = await temporaryTree(t, { 'package.json': '{\n  "workspaces": ["packages/*", "../*", "/**"]\n}\n', ...members });
+    const notices: unknown[] = [];
+    const program = await readProgram(root, config, { workspace: root, notice: (message, where) => notices.push({ message, ...where }) });
+    assert.equal(program.workspaces?.length, 500);
+    assert.equal(relative(root, program.workspaces!.at(-1)!.dir), 'packages/p499');
+    assert.deepEqual(notices, [
+      { message: 'The workspaces "../*", "/**" leave the program\'s folder: they were not read.', file: join(root, 'package.json'), line: 2 },
+      { message: 'The workspaces patterns match 502 folders: only the first 500 were checked.', file: join(root, 'package.json'), line: 2 },
+    ]);
+  });
+
+  it('leaves sources above 1 MiB out of the scan, naming them in one notice', async (t) => {
+    const root = await temporaryTree(t, { 'package.json': MANIFEST, 'index.ts': '', 'dist/bundle.js': 'x'.repeat(1024 * 1024 + 1) });
+    const notices: string[] = [];
+    const program = await readProgram(root, config, { notice: (message) => notices.push(message) });
+    assert.deepEqual(
+      program.sources.map((file) => relative(root, file.path)),
+      ['index.ts'],
+    );
+    assert.match(notices.join('\n'), /^Left out of the source scan 1 file larger than 1 MiB .*: dist\/bundle\.js\. /);
+  });
+
   it('reads a malformed package.json as text, for the check to report', async (t) => {
     const root = await temporaryTree(t, { 'package.json': '{ "dependencies": { ', 'index.ts': '' });
     const report = await checkProgram(await readProgram(root, config), policyOptions());

@@ -121,3 +121,22 @@ describe('packageOfSpecifier', () => {
     for (const [specifier, name] of cases) assert.equal(packageOfSpecifier(specifier), name, specifier);
   });
 });
+
+describe('scanSources on hostile text', () => {
+  for (const extension of ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']) {
+    it(`sees past a byte order mark at the start of a ${extension} file, keeping offsets`, async () => {
+      const text = '\uFEFFimport "@pulumi/aws";\nconst b = require("@pulumi/gcp");\n';
+      const { uses, error } = await scanSource(`/p/index${extension}`, text);
+      assert.equal(error, undefined);
+      assert.deepEqual(
+        uses.map((use) => text.slice(use.start, use.end)),
+        ['"@pulumi/aws"', '"@pulumi/gcp"'],
+      );
+    });
+  }
+
+  it('reads JSX in a .js file (the lexer fails on it, the parser reads it)', async () => {
+    const { uses } = await scanSource('/p/view.js', 'import React from "react";\nexport const View = () => <p>don\'t {React.version}</p>;\n');
+    assert.deepEqual(brief(uses), ['import:react']);
+  });
+});

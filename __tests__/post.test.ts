@@ -4,12 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, describe, it, type TestContext } from 'node:test';
 import { runPost } from '../src/post.js';
+import { snapshotUserFiles } from '../src/user-files.js';
 import { captureOutput } from './support/output.js';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'post-'));
 after(() => fs.rmSync(temp, { recursive: true, force: true }));
 afterEach(() => {
-  delete process.env['STATE_configDir'];
+  for (const name of ['STATE_configDir', 'STATE_snapshotDir', 'STATE_mainSucceeded']) delete process.env[name];
 });
 
 function folder(name: string): string {
@@ -51,4 +52,21 @@ describe('runPost', () => {
     assert.equal(await post(t, { RUNNER_TEMP: temp }), `Nothing to clean up: the main step wrote no npm config.${os.EOL}`);
     assert.equal(fs.existsSync(path.join(temp, 'user-data')), true);
   });
+
+  for (const succeeded of [false, true]) {
+    const what = succeeded ? 'keeps the files main recorded when main succeeded' : 'puts back the files main recorded when main did not finish';
+    it(`${what}, and removes the copies`, async (t) => {
+      const workspace = path.join(temp, `workspace-${succeeded}`);
+      fs.mkdirSync(workspace);
+      fs.writeFileSync(path.join(workspace, 'package-lock.json'), 'committed');
+      const snapshot = await snapshotUserFiles([workspace], workspace, temp);
+      fs.writeFileSync(path.join(workspace, 'package-lock.json'), 'rewritten');
+      process.env['STATE_snapshotDir'] = snapshot.folder;
+      if (succeeded) process.env['STATE_mainSucceeded'] = 'true';
+      const printed = await post(t, { RUNNER_TEMP: temp, GITHUB_WORKSPACE: workspace });
+      assert.equal(fs.readFileSync(path.join(workspace, 'package-lock.json'), 'utf8'), succeeded ? 'rewritten' : 'committed');
+      assert.equal(printed.includes('The main step did not finish: put back package-lock.json as it found them.'), !succeeded);
+      assert.equal(fs.existsSync(snapshot.folder), false);
+    });
+  }
 });

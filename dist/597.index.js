@@ -67,6 +67,9 @@ const policyFileSchema = schemas/* strictObject */.rej({
 
 
 
+/** A policy file is a few dozen lines: a document whose aliases expand further is an attack on memory. */
+const MAX_ALIAS_COUNT = 100;
+const MAX_REPORTED_ERRORS = 10;
 /**
  * Reads a policy file. A YAML error or a schema violation is a 'policy-file' error finding on its line; the config
  * is then the default preset's, untouched by the bad file. Loaded only when there is a policy file (see config.ts).
@@ -80,10 +83,25 @@ function parsePolicyFile(file) {
         return (0,finding/* findingAt */.d)('policy-file', 'error', file.path, { start: { line: start.line, column: start.col }, end: { line: end.line, column: end.col } }, message);
     };
     if (document.errors.length > 0) {
-        const findings = document.errors.map((error) => at(error.pos, `The policy file is not valid YAML: ${error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')}.`));
+        // A hostile file (nested thousands deep, say) gives thousands of errors; the first few say what is wrong.
+        const findings = document.errors
+            .slice(0, MAX_REPORTED_ERRORS)
+            .map((error) => at(error.pos, `The policy file is not valid YAML: ${error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')}.`));
         return { config: { ...(0,presets/* presetConfig */.uo)(presets/* DEFAULT_PRESET */.CO), file: file.path }, findings };
     }
-    const parsed = policyFileSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
+    let value;
+    try {
+        // The yaml package stops an alias bomb (aliases expanding to millions of nodes) at maxAliasCount.
+        value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    }
+    catch (error) {
+        const reason = error instanceof ReferenceError ? `more than ${MAX_ALIAS_COUNT} alias expansions` : error.message;
+        return {
+            config: { ...(0,presets/* presetConfig */.uo)(presets/* DEFAULT_PRESET */.CO), file: file.path },
+            findings: [at([0, 0], `The policy file cannot be read (${reason}); write the values out.`)],
+        };
+    }
+    const parsed = policyFileSchema.safeParse(value ?? {}, { reportInput: true });
     if (!parsed.success) {
         const findings = parsed.error.issues
             .map((issue) => at(issueRange(document, issue), describeIssue(issue)))

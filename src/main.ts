@@ -8,7 +8,7 @@ import { effectiveLinks, totals, type PolicyOptions, type ProgramInput } from '.
 import { readEventPayload, untrustedRun, untrustedRunMessage } from './trust.js';
 import { allFindings, summaryMarkdown, writeJsonReport, type ProgramRecord, type RunRecord } from './reporting.js';
 import { readSettings, type Settings } from './settings.js';
-import { markMainStarted } from './state.js';
+import { markMainStarted, markMainSucceeded, saveSnapshotDir } from './state.js';
 import { snapshotUserFiles } from './user-files.js';
 import { plural } from './util/text.js';
 import { restoreStep, saveStep } from './steps/cache.js';
@@ -95,7 +95,12 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   const cache = await restoreStep(settings, npm, inputs, links);
   if (cache) record.cache = cache.record;
   const linking = await prepareLinks(settings, links, globalFolder);
-  const userFiles = await snapshotUserFiles(programs.map((program) => program.record.dir));
+  const userFiles = await snapshotUserFiles(
+    programs.map((program) => program.record.dir),
+    settings.workspace,
+    settings.runnerTemp,
+  );
+  saveSnapshotDir(userFiles.folder);
   const install = { settings, npm, linking, cacheHit: cache?.record.hit ?? false };
   try {
     for (const { record: program } of programs) {
@@ -135,6 +140,7 @@ async function finish(settings: Settings, record: RunRecord): Promise<void> {
     core.warning(`Could not write the run's report or job summary: ${(error as Error).message}`);
   }
   if (record.failure) core.setFailed(record.failure);
+  else markMainSucceeded();
 }
 
 function newRecord(settings: Settings): RunRecord {

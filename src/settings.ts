@@ -192,11 +192,11 @@ function parseWorkingDirectories(raw: string, workspace: string): WorkingDirecto
     seen.set(resolved, entry);
     return { path: resolved, input: entry };
   });
-  for (const directory of directories) checkFolder(directory);
+  for (const directory of directories) checkFolder(directory, workspace);
   return directories;
 }
 
-function checkFolder({ path: folder, input }: WorkingDirectory): void {
+function checkFolder({ path: folder, input }: WorkingDirectory, workspace: string): void {
   const stat = fs.statSync(folder, { throwIfNoEntry: false });
   if (!stat) {
     throw new ActionError(
@@ -206,6 +206,15 @@ function checkFolder({ path: folder, input }: WorkingDirectory): void {
   }
   if (!stat.isDirectory()) {
     throw new ActionError(`Input "working-directory" lists "${input}", which is a file, not a folder: give the folder that holds package.json.`);
+  }
+  // npm writes node_modules and the lockfile where the folder really is: judge by real paths, not by the names.
+  const real = fs.realpathSync(folder);
+  const relative = path.relative(fs.realpathSync(workspace), real);
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    throw new ActionError(
+      `Input "working-directory" lists "${input}", which goes through a symbolic link to ${real}, outside the workspace ${workspace}: ` +
+        `give the folder inside the repository, not a link out of it.`,
+    );
   }
 }
 

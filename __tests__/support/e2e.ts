@@ -77,6 +77,7 @@ export interface SetupRunOptions {
   env?: Record<string, string | undefined>;
   home?: string;
   token?: string;
+  killMainAfter?: string;
 }
 
 /**
@@ -108,6 +109,7 @@ export async function runSetup(registry: TestRegistry, sandbox: Sandbox, options
     },
   };
   if (options.home) run.home = options.home;
+  if (options.killMainAfter) run.killMainAfter = options.killMainAfter;
   const result = await runAction(run);
   if (token) {
     try {

@@ -13,6 +13,8 @@ export interface RunProcessOptions {
   cwd: string;
   env: Record<string, string>;
   timeoutMs: number;
+  /** SIGKILL the process itself (as a cancelled or crashed step is) as soon as its stdout holds this text. */
+  killAfterOutput?: string;
 }
 
 /** How long to wait for pipes to close once the process group is gone. */
@@ -53,7 +55,18 @@ export function runProcess(command: string, args: string[], options: RunProcessO
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    let seen = '';
+    let killed = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout.push(chunk);
+      if (options.killAfterOutput === undefined || killed) return;
+      // The text may straddle two chunks: keep a tail as long as it.
+      seen = (seen + chunk.toString('utf8')).slice(-(options.killAfterOutput.length + chunk.length));
+      if (seen.includes(options.killAfterOutput)) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    });
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     let timedOut = false;
     const timer = setTimeout(() => {

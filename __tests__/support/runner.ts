@@ -62,6 +62,8 @@ export interface RunActionOptions {
   actionYmlPath?: string;
   /** The folder the run's temp area is made in, e.g. the test's sandbox; default the system temp folder. */
   tempParent?: string;
+  /** SIGKILL main as soon as its output holds this text (post still runs, as after a crash). */
+  killMainAfter?: string;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -92,7 +94,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     const jobEnv = { ...runnerEnv(options.workspace, runnerTemp, toolCache, home), TMPDIR: tmpDir, ...inputs };
     const step = { workspace: options.workspace, runnerTemp, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
 
-    const main = await runStep('main', action.main, withOverrides(jobEnv, options.env), step);
+    const main = await runStep('main', action.main, withOverrides(jobEnv, options.env), { ...step, killAfterOutput: options.killMainAfter });
     let post: StepResult | undefined;
     if (action.post !== undefined && options.runPost !== false && postRuns(action, main)) {
       const state = Object.fromEntries(Object.entries(main.state).map(([name, value]) => [`STATE_${name}`, value]));
@@ -223,6 +225,7 @@ interface StepPlace {
   workspace: string;
   runnerTemp: string;
   timeoutMs: number;
+  killAfterOutput?: string | undefined;
 }
 
 /** File-command files by variable, named as the runner names them. */
@@ -247,6 +250,7 @@ async function runStep(name: string, script: string, env: Record<string, string>
     cwd: place.workspace,
     env: { ...env, ...commandFiles },
     timeoutMs: place.timeoutMs,
+    ...(place.killAfterOutput === undefined ? {} : { killAfterOutput: place.killAfterOutput }),
   });
   if (result.timedOut) {
     throw new Error(

@@ -1,4 +1,5 @@
-import { findNodeAtLocation, parseTree, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
+import { jsonTree, TOO_DEEP } from './json-tree.js';
 import { describeParseError } from './manifest.js';
 import { LineIndex, type Span } from './positions.js';
 import { INSTALLED_SECTIONS, type InstalledSection } from './sections.js';
@@ -75,7 +76,7 @@ export function parseLockfile(file: SourceFile): LockfileResult {
   }
   if (!isObject(data)) {
     const errors: ParseError[] = [];
-    parseTree(file.text, errors, { disallowComments: true, allowTrailingComma: false });
+    jsonTree(file.text, errors, { disallowComments: true, allowTrailingComma: false });
     const first = errors[0];
     const span = new LineIndex(file.text).span(first?.offset ?? 0, first?.length ?? 0);
     const detail = first ? `is not valid JSON: ${describeParseError(printParseErrorCode(first.error))} here` : 'does not hold a JSON object';
@@ -168,7 +169,10 @@ function rootSpecs(value: Json, where: JSONPath): Pick<LockRoot, 'specs' | 'sect
 function locator(text: string): Lockfile['locate'] {
   let tree: { root: Node | undefined; lines: LineIndex } | undefined;
   return (where, part) => {
-    tree ??= { root: parseTree(text), lines: new LineIndex(text) };
+    if (tree === undefined) {
+      const root = jsonTree(text);
+      tree = { root: root === TOO_DEEP ? undefined : root, lines: new LineIndex(text) };
+    }
     const value = tree.root === undefined ? undefined : findNodeAtLocation(tree.root, where);
     const property = value?.parent?.type === 'property' ? value.parent : undefined;
     const node = part === 'value' ? value : part === 'key' ? property?.children?.[0] : property;

@@ -1,5 +1,6 @@
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { findingAt } from './finding.js';
+import { jsonTree, TOO_DEEP } from './json-tree.js';
 import { LineIndex, type Span } from './positions.js';
 import { DEPENDENCY_SECTIONS, type DependencySection } from './sections.js';
 import type { Finding, SourceFile } from './types.js';
@@ -47,7 +48,8 @@ export function parseManifest(file: SourceFile): ManifestResult {
       findings: [problem(lines.span(0, 0), 'package.json is empty; it must hold a JSON object, such as { "name": "my-program", "dependencies": {} }.')],
     };
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, STRICT_JSON);
+  const root = jsonTree(text, errors, STRICT_JSON);
+  if (root === TOO_DEEP) return { findings: [problem(lines.span(0, 0), 'package.json is nested thousands of levels deep: no package.json is; fix the file.')] };
   if (errors.length > 0 || root === undefined) {
     // Only the first error: the ones after it are usually echoes of it.
     const first = errors[0];

@@ -1,39 +1,107 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { ActionError } from '../errors.js';
 import { parseManifest } from '../policy/manifest.js';
 import type { InstalledTreeInput, PolicyConfig, PolicyOptions, ProgramInput, SourceFile } from '../policy/types.js';
 import { readPackageManifest, readTextIfExistsSync } from '../util/files.js';
-import { listSources } from './walk.js';
+import { plural, relativePosix } from '../util/text.js';
+import { listSources, type WalkOptions } from './walk.js';
 
 const STACK_FILE = /^Pulumi(\.[^/\\]+)?\.ya?ml$/;
+/** A source above this size is generated (a bundle, a client): parsing it would take ~50 times its size in memory. */
+export const MAX_SOURCE_BYTES = 1024 * 1024;
+/** Bounds of the search for npm workspaces: how deep a pattern may reach, how many members, how long. */
+const WORKSPACES_DEPTH = 8;
+const MAX_WORKSPACES = 500;
+const WORKSPACES_TIME_MS = 10_000;
 
 /**
  * Reads what the static check needs from a program folder: package.json, package-lock.json, the sources, the
  * Pulumi stack files and, for a workspace root, each workspace. Throws ActionError when package.json is missing;
  * a malformed package.json is read as text and reported by the check.
  */
-export async function readProgram(dir: string, config: PolicyConfig): Promise<ProgramInput> {
+export async function readProgram(dir: string, config: PolicyConfig, options: WalkOptions = {}): Promise<ProgramInput> {
   const root = resolve(dir);
-  const program = await readPackage(root, config);
+  const program = await readPackage(root, config, options);
   const lockfile = readOptional(join(root, 'package-lock.json'));
   if (lockfile !== undefined) program.lockfile = lockfile;
   const workspaces = parseManifest(program.packageJson).manifest?.workspaces ?? [];
   if (workspaces.length > 0) {
-    const folders = await glob(workspaces, { cwd: root, onlyDirectories: true, absolute: true, ignore: ['**/node_modules/**'] });
     const members = [];
-    for (const folder of folders.sort()) {
-      const memberDir = resolve(folder);
-      if (memberDir !== root && readOptional(join(memberDir, 'package.json')) !== undefined) members.push(await readPackage(memberDir, config));
+    for (const memberDir of await workspaceFolders(root, program.packageJson, workspaces, options)) {
+      if (readOptional(join(memberDir, 'package.json')) !== undefined) members.push(await readPackage(memberDir, config, options));
     }
     program.workspaces = members;
   }
   return program;
 }
 
-async function readPackage(dir: string, config: PolicyConfig): Promise<ProgramInput> {
+/**
+ * The folders the `workspaces` patterns match, kept inside the program (and so the workspace): a pattern that
+ * leaves it is dropped, the search is bounded in depth, members and time, and what was cut is said in a notice on
+ * package.json's "workspaces" line.
+ */
+async function workspaceFolders(root: string, packageJson: SourceFile, patterns: string[], { notice = () => {} }: WalkOptions): Promise<string[]> {
+  const where = { file: packageJson.path, line: lineOf(packageJson.text, '"workspaces"') };
+  const leaves = (pattern: string): boolean => isAbsolute(pattern) || /^[\\/]/.test(pattern) || pattern.split(/[\\/]/).includes('..');
+  const outside = patterns.filter(leaves);
+  if (outside.length) notice(`The workspaces ${outside.map((p) => `"${p}"`).join(', ')} leave the program's folder: they were not read.`, where);
+  const inside = patterns.filter((pattern) => !leaves(pattern));
+  if (!inside.length) return [];
+  let folders: string[];
+  try {
+    folders = await glob(inside, {
+      cwd: root,
+      onlyDirectories: true,
+      absolute: true,
+      ignore: ['**/node_modules/**'],
+      deep: WORKSPACES_DEPTH,
+      followSymbolicLinks: false,
+      signal: AbortSignal.timeout(WORKSPACES_TIME_MS),
+    });
+  } catch (error) {
+    const name = (error as Error).name;
+    throw new ActionError(
+      name === 'TimeoutError' || name === 'AbortError'
+        ? `Finding the workspaces of ${packageJson.path} (line ${where.line}) took longer than ${WORKSPACES_TIME_MS / 1000} s: ` +
+            'use narrower patterns, such as "packages/*".'
+        : `Cannot search the workspaces of ${packageJson.path} (line ${where.line}): ${(error as Error).message}`,
+    );
+  }
+  const realRoot = realpathSync(root);
+  const members = [...new Set(folders.map((folder) => resolve(folder)))]
+    .filter((folder) => folder !== root && isInside(realRoot, realpathOrSelf(folder)))
+    .sort();
+  if (members.length > MAX_WORKSPACES) {
+    notice(`The workspaces patterns match ${members.length} folders: only the first ${MAX_WORKSPACES} were checked.`, where);
+    return members.slice(0, MAX_WORKSPACES);
+  }
+  return members;
+}
+
+/** A folder that vanished since the search is judged by its name. */
+function realpathOrSelf(folder: string): string {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return folder;
+  }
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** The 1-based line where `needle` first occurs in `text` (1 when it does not). */
+function lineOf(text: string, needle: string): number {
+  const index = text.indexOf(needle);
+  return index < 0 ? 1 : text.slice(0, index).split('\n').length;
+}
+
+async function readPackage(dir: string, config: PolicyConfig, options: WalkOptions): Promise<ProgramInput> {
   const packageJson = readOptional(join(dir, 'package.json'));
   if (packageJson === undefined) throw new ActionError(`No package.json in ${dir}; set working-directory to the folder of the Pulumi program.`);
   const names = await readdir(dir);
@@ -43,7 +111,7 @@ async function readPackage(dir: string, config: PolicyConfig): Promise<ProgramIn
       .sort()
       .map((name) => join(dir, name)),
   );
-  const sources = readAll(listSources(dir, config.ignorePaths));
+  const sources = readSources(dir, listSources(dir, config.ignorePaths, options), options);
   return { dir, packageJson, sources, stackConfigs };
 }
 
@@ -71,6 +139,21 @@ export async function readInstalledTree(dir: string, options: PolicyOptions): Pr
   const lockfile = readOptional(join(root, 'package-lock.json'));
   if (lockfile !== undefined) input.lockfile = lockfile;
   return input;
+}
+
+/** The sources to scan: those above MAX_SOURCE_BYTES are left out, and named in one notice. */
+function readSources(dir: string, paths: string[], { notice = () => {} }: WalkOptions): SourceFile[] {
+  const large = new Set(paths.filter((path) => (statSync(path, { throwIfNoEntry: false })?.size ?? 0) > MAX_SOURCE_BYTES));
+  if (large.size) {
+    const names = [...large].map((path) => relativePosix(dir, path)).join(', ');
+    const [them, they] = large.size === 1 ? ['it', 'it loads'] : ['them', 'they load'];
+    notice(
+      `Left out of the source scan ${plural(large.size, 'file')} larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MiB (generated code, most likely), ` +
+        `so what ${they} is not checked: ${names}. Add ${them} to "ignore.paths" in the policy file to silence this.`,
+      { file: join(dir, 'package.json') },
+    );
+  }
+  return readAll(paths.filter((path) => !large.has(path)));
 }
 
 /** Reads source files one after another: for thousands of small files a synchronous read is several times faster than the promise API. */

@@ -1,11 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { ActionError } from '../errors.js';
 import { SOURCE_EXTENSIONS } from '../policy/scan/scan.js';
 import { readTextIfExistsSync } from '../util/files.js';
 import { relativePosix, toPosix } from '../util/text.js';
+import type { Notice } from './notice.js';
 
 /** Ignore rules and the folder their paths are relative to (always a parent of the paths tested). */
 interface IgnoreLayer {
@@ -16,20 +17,36 @@ interface IgnoreLayer {
 const MAX_DEPTH = 64;
 const MAX_FILES = 500_000;
 const MAX_PARENTS = 64;
+/** gitignore patterns are paths: a line longer than any path is not one, and would build a regular expression too large to run. */
+const MAX_IGNORE_LINE = 4096;
 const SKIPPED_FOLDERS = new Set(['node_modules', 'bower_components', 'jspm_packages']);
+
+/** Where the walk may read: `workspace` bounds the .gitignore files read above the program; `notice` hears what was skipped. */
+export interface WalkOptions {
+  workspace?: string;
+  notice?: Notice;
+}
 
 /**
  * The source files of the program in `dir`: the script extensions, leaving out node_modules, hidden folders, the
- * TypeScript build output (tsconfig's outDir), what .gitignore files ignore (the repository's, from its root
- * down), the policy's ignored paths, and nested packages (folders with their own package.json). Symbolic links
- * are not followed.
+ * TypeScript build output (tsconfig's outDir), what .gitignore files ignore (the repository's, from its root or the
+ * workspace down, whichever is nearer), the policy's ignored paths, and nested packages (folders with their own
+ * package.json). Symbolic links are not followed.
  */
-export function listSources(dir: string, ignoredPaths: string[]): string[] {
+export function listSources(dir: string, ignoredPaths: string[], { workspace, notice = () => {} }: WalkOptions = {}): string[] {
   const outDir = buildOutput(dir);
   const own = ignore()
     .add(ignoredPaths)
     .add(outDir === undefined ? [] : [`/${outDir}/`]);
-  const layers = [...repositoryIgnores(dir), { base: dir, rules: own }].filter((layer): layer is IgnoreLayer => layer !== undefined);
+  const bad = ignoredPaths.find(unusable);
+  if (bad !== undefined) {
+    const shown = bad.length > 80 ? `${bad.slice(0, 80)}…` : bad;
+    throw new ActionError(
+      `"ignore.paths" in the policy file holds "${shown}" (${bad.length} characters), which is not a usable path pattern: fix or remove it.`,
+    );
+  }
+  const readLayer = (folder: string): IgnoreLayer | undefined => ignoreLayer(folder, notice);
+  const layers = [...repositoryIgnores(dir, workspace, readLayer), { base: dir, rules: own }].filter((layer): layer is IgnoreLayer => layer !== undefined);
   const files: string[] = [];
   const pending: { path: string; depth: number; layers: IgnoreLayer[] }[] = [{ path: dir, depth: 0, layers }];
   while (pending.length > 0) {
@@ -37,7 +54,7 @@ export function listSources(dir: string, ignoredPaths: string[]): string[] {
     const entries = readdirSync(path, { withFileTypes: true });
     const names = new Set(entries.map((entry) => entry.name));
     if (depth > 0 && names.has('package.json')) continue;
-    const nested = names.has('.gitignore') && depth > 0 ? ignoreLayer(path) : undefined;
+    const nested = names.has('.gitignore') && depth > 0 ? readLayer(path) : undefined;
     const here = nested === undefined ? inherited : [...inherited, nested];
     for (const entry of entries) {
       const child = join(path, entry.name);
@@ -63,10 +80,35 @@ function isIgnored(layers: IgnoreLayer[], path: string, isDirectory: boolean): b
   return false;
 }
 
-/** The rules of the .gitignore in `folder`; undefined when it has none (nothing to test). */
-function ignoreLayer(folder: string): IgnoreLayer | undefined {
-  const text = readOptional(join(folder, '.gitignore'));
-  return text === undefined || text.trim() === '' ? undefined : { base: folder, rules: ignore().add(text) };
+/**
+ * The rules of the .gitignore in `folder`; undefined when it has none (nothing to test). A line the ignore library
+ * cannot turn into a pattern (an absurdly long one, say) is left out, with a notice on that line.
+ */
+function ignoreLayer(folder: string, notice: Notice): IgnoreLayer | undefined {
+  const file = join(folder, '.gitignore');
+  const text = readOptional(file);
+  if (text === undefined || text.trim() === '') return undefined;
+  const lines = text.split(/\r?\n/);
+  const kept = lines.map((line, index) => {
+    if (!unusable(line)) return line;
+    notice(`Line ${index + 1} of this .gitignore (${line.length} characters) is not a pattern the source scan can use: it was left out.`, {
+      file,
+      line: index + 1,
+    });
+    return '';
+  });
+  return { base: folder, rules: ignore().add(kept) };
+}
+
+/** A gitignore line the ignore library would choke on: longer than a path, or one it cannot compile. */
+function unusable(line: string): boolean {
+  if (line.length > MAX_IGNORE_LINE) return true;
+  try {
+    ignore().add(line).ignores('probe');
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** A file that only refines the walk (.gitignore, tsconfig.json): one that cannot be read (a folder, say) counts as absent. */
@@ -78,18 +120,23 @@ function readOptional(path: string): string | undefined {
   }
 }
 
-/** The .gitignore files from the repository root (the nearest folder with .git) down to `dir`, inclusive. */
-function repositoryIgnores(dir: string): (IgnoreLayer | undefined)[] {
+/**
+ * The .gitignore files from the repository root (the nearest folder with .git) or the workspace, whichever comes
+ * first, down to `dir`, inclusive. Never above the workspace: a checkout without .git may sit inside another
+ * repository, whose .gitignore is not the program's.
+ */
+function repositoryIgnores(dir: string, workspace: string | undefined, readLayer: (folder: string) => IgnoreLayer | undefined): (IgnoreLayer | undefined)[] {
   const chain: string[] = [];
   let folder = dir;
   for (let i = 0; i < MAX_PARENTS; i++) {
     chain.unshift(folder);
-    if (existsSync(join(folder, '.git'))) break;
+    if (folder === workspace || existsSync(join(folder, '.git'))) break;
     const parent = dirname(folder);
-    if (parent === folder) return [ignoreLayer(dir)]; // not in a repository: only the program's own
+    const leavesWorkspace = workspace !== undefined && relative(workspace, parent).startsWith('..');
+    if (parent === folder || leavesWorkspace) return [readLayer(dir)]; // not in a repository: only the program's own
     folder = parent;
   }
-  return chain.map(ignoreLayer);
+  return chain.map(readLayer);
 }
 
 /** tsconfig.json's compilerOptions.outDir, relative to `dir`, when it lies inside it. */

@@ -1,3 +1,5 @@
+import { lstat, readlink } from 'node:fs/promises';
+import * as path from 'node:path';
 import * as core from '@actions/core';
 import type { CacheMessage, NodeModulesCachePlan } from '../cache/index.js';
 import { toolVersions, type NpmContext } from '../npm.js';
@@ -21,6 +23,11 @@ export async function restoreStep(settings: Settings, npm: NpmContext, programs:
   const unavailable = cacheServiceUnavailable();
   if (unavailable) {
     core.notice(unavailable);
+    return undefined;
+  }
+  const linked = await symlinkedNodeModules(settings);
+  if (linked) {
+    core.warning(`${linked}: the node_modules cache is off for this run, because a restore would write through the link. Remove the link.`);
     return undefined;
   }
   return core.group('Restore node_modules', async () => {
@@ -49,6 +56,12 @@ export async function restoredTreeIsCurrent(programDir: string, links: string[])
 /** Saves right after a successful install, so a later failing step does not lose it; true when it saved. */
 export async function saveStep(settings: Settings, cache: RestoredCache, eventName: string | undefined, untrusted: boolean): Promise<boolean> {
   const { reasonNotToSave, saveNodeModules } = await cacheModule();
+  // The install (or a script it ran) may have made the link since the restore.
+  const linked = await symlinkedNodeModules(settings);
+  if (linked) {
+    core.warning(`${linked}: node_modules was not saved, because the archive would take what the link points to. Remove the link.`);
+    return false;
+  }
   const skip = reasonNotToSave(settings.cache, cache.record.hit, eventName, untrusted);
   if (skip) {
     core.info(`Not saving node_modules: ${skip}.`);
@@ -56,6 +69,19 @@ export async function saveStep(settings: Settings, cache: RestoredCache, eventNa
   }
   const saved = await core.group('Save node_modules', async () => say(await saveNodeModules(cache.plan.paths, cache.plan.primaryKey)));
   return saved.saved;
+}
+
+/** The first program whose node_modules is a symbolic link, described for a warning; undefined when none is. */
+async function symlinkedNodeModules({ workspace, workingDirectories }: Settings): Promise<string | undefined> {
+  for (const { path: dir } of workingDirectories) {
+    const nodeModules = path.join(dir, 'node_modules');
+    const stat = await lstat(nodeModules).catch(() => undefined);
+    if (stat?.isSymbolicLink()) {
+      const target = await readlink(nodeModules).catch(() => '?');
+      return `${path.relative(workspace, nodeModules)} is a symbolic link (to ${target})`;
+    }
+  }
+  return undefined;
 }
 
 function say<T extends { message?: CacheMessage }>(result: T): T {

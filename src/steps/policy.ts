@@ -10,9 +10,11 @@ import {
   type ProgramReport,
   type SourceFile,
 } from '../policy/index.js';
+import type { Notice } from '../program-files/notice.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../program-files/read.js';
 import { annotate, countLine } from '../reporting.js';
 import type { Settings } from '../settings.js';
+import { relativePosix } from '../util/text.js';
 
 export interface Policy {
   options: PolicyOptions;
@@ -38,9 +40,12 @@ export async function readPolicy(settings: Settings): Promise<Policy> {
 /** Reads every program and, unless the policy is off, checks it before anything is installed (no token needed). */
 export async function checkPrograms(settings: Settings, policy: Policy): Promise<CheckedProgram[]> {
   const programs: CheckedProgram[] = [];
+  const notice: Notice = (message, where) =>
+    core.notice(message, where && { file: relativePosix(settings.workspace, where.file), ...(where.line ? { startLine: where.line } : {}) });
   for (const { path } of settings.workingDirectories) {
-    const input = await readProgram(path, policy.options.config);
+    const input = await readProgram(path, policy.options.config, { workspace: settings.workspace, notice });
     const report = settings.policy === 'off' ? undefined : await checkProgram(input, policy.options);
+    if (report) noticeUnscanned(input, notice);
     programs.push({ input, policy: report && { ...report, findings: applyPolicyMode(report.findings, settings.policy) } });
   }
   // The policy file's own findings are reported once, with the first program's.
@@ -49,6 +54,21 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
   annotate(findings, settings.workspace);
   core.info(settings.policy === 'off' ? 'Input "policy" is off: the check was skipped.' : `Policy: ${countLine(findings)}.`);
   return programs;
+}
+
+/** A package with no source to scan passes the source rules unchecked: say so, rather than pass quietly. */
+function noticeUnscanned(program: ProgramInput, notice: Notice): void {
+  const members = program.workspaces ?? [];
+  // A workspaces root's code lives in its members.
+  const packages = members.length ? members : [program];
+  for (const { sources, packageJson } of packages) {
+    if (sources.length > 0) continue;
+    notice(
+      `No source file to scan beside this package.json: the rules that read the sources (strict-dependencies, undeclared-dependency) did not run. ` +
+        `Check "ignore.paths" in the policy file and the .gitignore files above the program.`,
+      { file: packageJson.path },
+    );
+  }
 }
 
 /** After install and links: each scope package in node_modules is the version the lockfile records. */
