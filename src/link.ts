@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ActionError } from './errors.js';
+import { withoutToken } from './install-scripts.js';
 import { explainNpmFailure, type NpmContext } from './npm.js';
 import { readPackageManifest } from './util/files.js';
 
@@ -67,10 +68,13 @@ export async function requireGlobalLinks(links: string[], globalFolder: string):
   }
 }
 
-/** `npm link <names>` in a program: needed after every install, because npm install removes links. */
+/**
+ * `npm link <names>` in a program: needed after every install, because npm install removes links. Never with the
+ * token: npm link may run the linked packages' scripts, and it fetches nothing a current tree lacks.
+ */
 export async function linkIntoProgram(npm: NpmContext, programDir: string, where: string, links: string[]): Promise<void> {
   if (!links.length) return;
-  const result = await npm.run('npm', ['link', ...links], { cwd: programDir, env: npm.env });
+  const result = await npm.run('npm', ['link', ...links], { cwd: programDir, env: withoutToken(npm.env) });
   if (result.exitCode !== 0) throw explainNpmFailure(`npm link ${links.join(' ')}`, where, result, npm.registryUrl);
 }
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import { ActionError } from './errors.js';
-import { environmentInputs } from './inputs.js';
+import { ACTION_YML, environmentInputs } from './inputs.js';
 import { globalPackagesFolder, verifyLinks } from './link.js';
 import { npmEnvironment, runCommand, type CommandRunner, type NpmContext } from './npm.js';
 import { effectiveLinks, totals, type PolicyOptions, type ProgramInput } from './policy/index.js';
@@ -9,6 +9,7 @@ import { readEventPayload, untrustedRun, untrustedRunMessage } from './trust.js'
 import { allFindings, summaryMarkdown, writeJsonReport, type ProgramRecord, type RunRecord } from './reporting.js';
 import { readSettings, type Settings } from './settings.js';
 import { markMainStarted } from './state.js';
+import { takeToken } from './token-handoff.js';
 import { snapshotUserFiles } from './user-files.js';
 import { plural } from './util/text.js';
 import { restoreStep, saveStep } from './steps/cache.js';
@@ -25,14 +26,14 @@ interface Program {
 /** The main step: settings, policy, npm config, token check, cache, install and link, report. Fails the job once. */
 export async function runMain(env: NodeJS.ProcessEnv = process.env, run: CommandRunner = runCommand): Promise<void> {
   markMainStarted();
-  const inputs = environmentInputs(env);
-  // Mask the token before anything can print it, even an error about another input.
-  const token = inputs('pulumi-access-token')?.trim() || env['PULUMI_ACCESS_TOKEN']?.trim();
-  if (token) core.setSecret(token);
-
   let settings: Settings;
   try {
-    settings = await readSettings(inputs, env);
+    // Before anything else runs: afterwards no process's environment holds the token (the first image is replaced).
+    const token = await takeToken(env);
+    // Mask the token before anything can print it, even an error about another input.
+    if (token.value) core.setSecret(token.value);
+    const inputs = environmentInputs(env);
+    settings = await readSettings((name) => (name === 'pulumi-access-token' ? '' : inputs(name)), env, ACTION_YML, token);
   } catch (error) {
     core.setOutput('violations', '0');
     core.setOutput('cache-hit', 'false');
