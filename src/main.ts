@@ -11,6 +11,7 @@ import { readSettings, type Settings } from './settings.js';
 import { markMainStarted } from './state.js';
 import { takeToken } from './token-handoff.js';
 import { snapshotUserFiles } from './user-files.js';
+import { logLine, redactUrlCredentials } from './util/log-text.js';
 import { plural } from './util/text.js';
 import { restoreStep, saveStep } from './steps/cache.js';
 import { installProgram, prepareLinks, type InstallRequest } from './steps/install.js';
@@ -105,7 +106,7 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   } catch (error) {
     const restored = await userFiles.restore();
     if (restored.length)
-      core.info(`The run failed: put back ${restored.map((file) => path.relative(settings.workspace, file)).join(', ')} as the run found them.`);
+      core.info(logLine(`The run failed: put back ${restored.map((file) => path.relative(settings.workspace, file)).join(', ')} as the run found them.`));
     throw error;
   }
   if (cache) cache.record.saved = await saveStep(settings, cache, env['GITHUB_EVENT_NAME'], untrusted !== undefined);
@@ -162,8 +163,9 @@ function programRecord(settings: Settings, dir: string): ProgramRecord {
   return { dir, name: path.relative(settings.workspace, dir) || '.' };
 }
 
+/** The job's one failure line; it may quote npm's output or the user's files, so URL credentials are redacted. */
 function failureLine(error: unknown): string {
-  return error instanceof ActionError ? error.message : `Unexpected error: ${(error as Error)?.message ?? String(error)}`;
+  return redactUrlCredentials(error instanceof ActionError ? error.message : `Unexpected error: ${(error as Error)?.message ?? String(error)}`);
 }
 
 /** Anything but an ActionError is a bug: its stack goes to the debug log, never to the user's. */

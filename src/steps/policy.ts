@@ -11,7 +11,7 @@ import {
   type SourceFile,
 } from '../policy/index.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../program-files/read.js';
-import { annotate, countLine } from '../reporting.js';
+import { annotate, countLine, printableFindings } from '../reporting.js';
 import type { Settings } from '../settings.js';
 
 export interface Policy {
@@ -41,10 +41,10 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
   for (const { path } of settings.workingDirectories) {
     const input = await readProgram(path, policy.options.config);
     const report = settings.policy === 'off' ? undefined : await checkProgram(input, policy.options);
-    programs.push({ input, policy: report && { ...report, findings: applyPolicyMode(report.findings, settings.policy) } });
+    programs.push({ input, policy: report && { ...report, findings: printableFindings(applyPolicyMode(report.findings, settings.policy)) } });
   }
   // The policy file's own findings are reported once, with the first program's.
-  programs[0]?.policy?.findings.unshift(...applyPolicyMode(policy.findings, settings.policy));
+  programs[0]?.policy?.findings.unshift(...printableFindings(applyPolicyMode(policy.findings, settings.policy)));
   const findings = programs.flatMap((program) => program.policy?.findings ?? []);
   annotate(findings, settings.workspace);
   core.info(settings.policy === 'off' ? 'Input "policy" is off: the check was skipped.' : `Policy: ${countLine(findings)}.`);
@@ -54,7 +54,7 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
 /** After install and links: each scope package in node_modules is the version the lockfile records. */
 export async function checkInstalledProgram(settings: Settings, programDir: string, options: PolicyOptions): Promise<Finding[]> {
   if (settings.policy === 'off') return [];
-  const findings = applyPolicyMode(checkInstalledTree(await readInstalledTree(programDir, options), options), settings.policy);
+  const findings = printableFindings(applyPolicyMode(checkInstalledTree(await readInstalledTree(programDir, options), options), settings.policy));
   annotate(findings, settings.workspace);
   return findings;
 }
