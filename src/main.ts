@@ -16,7 +16,7 @@ import { plural } from './util/text.js';
 import { restoreStep, saveStep } from './steps/cache.js';
 import { installProgram, prepareLinks, type InstallRequest } from './steps/install.js';
 import { checkInstalledProgram, checkPrograms, readPolicy } from './steps/policy.js';
-import { configureNpm, verifyToken } from './steps/registry.js';
+import { checkRouting, configureNpm, verifyToken } from './steps/registry.js';
 
 /** One working directory: its files as the policy check read them, and what the run found and did there. */
 interface Program {
@@ -91,6 +91,7 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   // Asking npm for its global folder takes a quarter of a second: let it run during the token check and the restore.
   const globalFolder = links.length ? globalPackagesFolder(npm, settings.workspace) : Promise.resolve('');
   globalFolder.catch(() => {}); // awaited in prepareLinks; a failed token check comes first
+  await checkRouting(settings, npm, inputs);
   record.registry = await verifyToken(settings, inputs);
 
   // The restore does not need the links, so npm's answer about its global folder arrives while it runs.

@@ -4,7 +4,10 @@ import { logLine } from '../util/log-text.js';
 import { userConfigPath, writeScopedNpmrc, type WrittenNpmrc } from '../npmrc.js';
 import type { ProgramInput } from '../policy/index.js';
 import { checkToken, type RegistryIdentity } from '../registry-check.js';
+import type { NpmContext } from '../npm.js';
 import type { Settings } from '../settings.js';
+import { checkTokenRouting } from '../token-routing.js';
+import { plural } from '../util/text.js';
 import { saveConfigDir } from '../state.js';
 
 /** Writes the scoped config and points this and later steps' npm at it; post removes it. */
@@ -23,6 +26,19 @@ export function configureNpm(settings: Settings, env: NodeJS.ProcessEnv): Promis
       `Wrote ${written.file}: ${settings.scope} → ${settings.registryUrl}${written.mergedFrom ? `, keeping the settings of ${written.mergedFrom}` : ''}.`,
     );
     return written;
+  });
+}
+
+/** Asks npm, in each program, where the scope and the token would go, and fails before the token check if not to registry-url alone. */
+export function checkRouting(settings: Settings, npm: NpmContext, programs: ProgramInput[]): Promise<void> {
+  return core.group('Token routing', async () => {
+    await checkTokenRouting(
+      npm,
+      programs.map((program) => program.dir),
+      settings.scope,
+      settings.registryUrl,
+    );
+    core.info(`npm routes ${settings.scope} and the token to ${settings.registryUrl} alone, in ${plural(programs.length, 'program')}.`);
   });
 }
 
