@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -7,6 +8,8 @@ import { startRegistry, type TestRegistry } from './support/registry.js';
 import { node24 } from './support/node24.js';
 import { docsProgram, errorsOf, failureOf, runSetup, withSandbox, type Sandbox } from './support/e2e.js';
 import { recordScript } from './support/fixtures.js';
+import { runPlaces } from './support/runner.js';
+import { findSecret } from './support/secret-scan.js';
 
 let registry: TestRegistry;
 before(async () => {
@@ -121,6 +124,32 @@ describe('the main job, end to end', () => {
             assert.equal(fs.existsSync(path.join(sandbox.workspace, 'node_modules')), false, 'nothing was installed');
             assert.equal(run.post?.exitCode, 0);
             assert.equal(fs.existsSync(path.dirname(run.main.outputs['npmrc']!)), false, 'post removed the config');
+          } finally {
+            await run.cleanup();
+          }
+        });
+      });
+    }
+
+    for (const [given, where] of [
+      ['input', 'input "pulumi-access-token"'],
+      ['environment', 'the PULUMI_ACCESS_TOKEN variable'],
+    ] as const) {
+      it(`a token with a line break in the ${given}: malformed, at once, and never printed`, async () => {
+        const [head, tail] = [randomBytes(12).toString('hex'), randomBytes(12).toString('hex')];
+        const malformed = `pul-${head}\r\n${tail}`;
+        await withSandbox(undefined, async (sandbox) => {
+          const run = await runSetup(registry, sandbox, {
+            token: '',
+            inputs: { 'pulumi-access-token': given === 'input' ? malformed : '' },
+            env: given === 'environment' ? { PULUMI_ACCESS_TOKEN: malformed } : {},
+          });
+          try {
+            assert.equal(run.main.exitCode, 1);
+            assert.match(failureOf(run.main) ?? '', new RegExp(`^The Pulumi access token in ${where} is malformed: it holds a line break`));
+            assert.equal(errorsOf(run.main).length, 1, 'one error line');
+            assert.doesNotMatch(run.main.log, /Token check|retrying/, 'no request was made');
+            for (const part of [head, tail]) assert.deepEqual(await findSecret(part, runPlaces(run, [sandbox.root])), [], 'no part of the token is printed');
           } finally {
             await run.cleanup();
           }

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import type { ProgramInput } from '../src/policy/index.js';
 import { checkToken, type TokenCheckOptions } from '../src/registry-check.js';
+import { firstScopePackage } from '../src/steps/registry.js';
 
 // A real HTTP server on loopback that answers like the registries do, keyed by token, and plays scripted answers
 // (errors, resets, silence) under /script-<n>/ for the retry tests.
@@ -87,6 +89,24 @@ describe('checkToken', () => {
   it('names the user and confirms read access to a scope package', async () => {
     assert.deepEqual(await checkToken(base, GOOD, '@pulumi/aws'), { username: 'ci', checkedPackage: '@pulumi/aws' });
     assert.ok(seen.some((request) => request.url === '/@pulumi%2faws' && request.authorization === `Bearer ${GOOD}`));
+  });
+
+  it('never asks for a name npm does not accept: path segments would send the token to other paths', async () => {
+    const before = seen.length;
+    await assert.rejects(checkToken(`${base}strict/`, GOOD, '@pulumi/x/../../..'), /Token check: "@pulumi\/x\/..\/..\/.." is not an npm package name/);
+    assert.deepEqual(
+      seen.slice(before).map((request) => request.url),
+      ['/strict/-/whoami'],
+      'only whoami was asked',
+    );
+  });
+
+  it('picks the first scope package whose name npm accepts', () => {
+    const program = (dependencies: Record<string, string>) =>
+      ({ dir: '/p', packageJson: { path: '/p/package.json', text: JSON.stringify({ dependencies }) }, sources: [] }) as unknown as ProgramInput;
+    const programs = [program({ '@pulumi/x/../../..': '1', '@pulumi/AWS': '1' }), program({ 'left-pad': '1', '@pulumi/aws': '1' })];
+    assert.equal(firstScopePackage(programs, '@pulumi'), '@pulumi/aws');
+    assert.equal(firstScopePackage(programs.slice(0, 1), '@pulumi'), undefined);
   });
 
   it('calls a token the registry knows no user for rejected (401)', async () => {

@@ -123,6 +123,33 @@ describe('readSettings', () => {
     }
   });
 
+  it('takes the token the main step was handed in place of the input and the variable', async () => {
+    const settings = await readSettings((name) => (name === 'pulumi-access-token' ? 'ignored' : defaults[name]), env, ACTION_YML, {
+      value: 'handed',
+      source: 'environment',
+    });
+    assert.deepEqual([settings.token, settings.tokenSource], ['handed', 'environment']);
+  });
+
+  for (const [what, token] of [
+    ['a line break', 'pul-abc\ndef'],
+    ['a carriage return', 'pul-abc\rdef'],
+    ['a space', 'pul-abc def'],
+    ['a character that is not ASCII', 'pul-abcdéf'],
+  ] as const) {
+    it(`says the token is malformed, naming where it came from, when it holds ${what}, and never prints it`, async () => {
+      const fromInput = await errorOf({ 'pulumi-access-token': token });
+      assert.match(fromInput, /^The Pulumi access token in input "pulumi-access-token" is malformed: /);
+      const fromEnv = await errorOf({}, { PULUMI_ACCESS_TOKEN: token });
+      assert.match(fromEnv, /^The Pulumi access token in the PULUMI_ACCESS_TOKEN variable is malformed: /);
+      for (const message of [fromInput, fromEnv]) assert.ok(!message.includes('abc') && !message.includes('def'), message);
+    });
+  }
+
+  it('does not judge the token when nothing is installed', async () => {
+    assert.equal((await settingsWith({ install: 'false', 'pulumi-access-token': 'pul-abc\ndef' })).tokenSource, 'input');
+  });
+
   it('normalises the scope and the registry URL', async () => {
     assert.equal((await settingsWith({ scope: 'pulumi' })).scope, '@pulumi');
     assert.equal((await settingsWith({ 'registry-url': 'https://registry.example.com/npm' })).registryUrl, 'https://registry.example.com/npm/');

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readBytesIfExists, readPackageManifest, readTextIfExists, readTextIfExistsSync } from '../src/util/files.js';
+import { logLine, markdownCode, markdownText, redactUrlCredentials } from '../src/util/log-text.js';
 import { plural, relativePosix, toPosix } from '../src/util/text.js';
+import { readStdoutLines } from './support/runner.js';
 
 describe('util/files', () => {
   let dir = '';
@@ -54,5 +56,31 @@ describe('util/text', () => {
     assert.equal(toPosix('a/b'), 'a/b');
     assert.equal(relativePosix('/w', '/w/infra/app'), 'infra/app');
     assert.equal(relativePosix('/w', '/w'), '');
+  });
+});
+
+describe('util/log-text', () => {
+  it('redacts URL credentials as npm does, and leaves other URLs alone', () => {
+    assert.equal(
+      redactUrlCredentials('GET https://user:pa%3Ass@host.example/x.tgz and git+ssh://git@github.com/a/b, http://t0ken@h/'),
+      'GET https://user:***@host.example/x.tgz and git+ssh://***@github.com/a/b, http://***@h/',
+    );
+    assert.equal(redactUrlCredentials('https://registry.example/@pulumi/aws a@b.c'), 'https://registry.example/@pulumi/aws a@b.c');
+  });
+
+  it('keeps data from starting a line of its own, so the runner carries out no command from it', () => {
+    const lines = ['name\n::error title=x::injected', '::set-output name=a::b', '  ::warning::x', 'a\r\n::add-mask::x', 'https://u:p@h/'].map(logLine);
+    assert.deepEqual(
+      readStdoutLines(`${lines.join('\n')}\n`).filter((line) => line.command),
+      [],
+    );
+    assert.equal(lines[0], 'name⏎::error title=x::injected');
+    assert.equal(lines[4], 'https://u:***@h/');
+  });
+
+  it('escapes markdown and HTML in summary text, and fences inline code longer than any backtick run in it', () => {
+    assert.equal(markdownText('<img src=x> *a* | b\n[c](d)'), '\\<img src=x\\> \\*a\\* \\| b \\[c\\]\\(d\\)');
+    assert.equal(markdownCode('a`b|c'), '``a`b\\|c``');
+    assert.equal(markdownCode('`x'), '`` `x ``');
   });
 });

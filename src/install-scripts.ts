@@ -14,9 +14,15 @@ export function withoutScripts(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, npm_config_ignore_scripts: 'true' };
 }
 
-/** The environment the scripts run in: no token (npm leaves the config's placeholder unexpanded), scripts allowed again. */
+/** The environment of an npm command that may run scripts: no token (npm leaves the config's placeholder unexpanded). */
+export function withoutToken(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { [TOKEN_VARIABLE]: _token, ...rest } = env;
+  return rest;
+}
+
+/** The environment the scripts run in: no token, scripts allowed again. */
 export function scriptEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { [TOKEN_VARIABLE]: _token, npm_config_ignore_scripts: _ignore, ...rest } = env;
+  const { npm_config_ignore_scripts: _ignore, ...rest } = withoutToken(env);
   return rest;
 }
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import { ActionError } from './errors.js';
-import { environmentInputs } from './inputs.js';
+import { ACTION_YML, environmentInputs } from './inputs.js';
 import { globalPackagesFolder, verifyLinks } from './link.js';
 import { npmEnvironment, runCommand, type CommandRunner, type NpmContext } from './npm.js';
 import { effectiveLinks, totals, type PolicyOptions, type ProgramInput } from './policy/index.js';
@@ -9,12 +9,14 @@ import { readEventPayload, untrustedRun, untrustedRunMessage } from './trust.js'
 import { allFindings, summaryMarkdown, writeJsonReport, type ProgramRecord, type RunRecord } from './reporting.js';
 import { readSettings, type Settings } from './settings.js';
 import { markMainStarted, markMainSucceeded, saveSnapshotDir } from './state.js';
+import { takeToken } from './token-handoff.js';
 import { snapshotUserFiles } from './user-files.js';
+import { logLine, redactUrlCredentials } from './util/log-text.js';
 import { plural } from './util/text.js';
 import { restoreStep, saveStep } from './steps/cache.js';
 import { installProgram, prepareLinks, type InstallRequest } from './steps/install.js';
 import { checkInstalledProgram, checkPrograms, readPolicy } from './steps/policy.js';
-import { configureNpm, verifyToken } from './steps/registry.js';
+import { checkRouting, configureNpm, verifyToken } from './steps/registry.js';
 
 /** One working directory: its files as the policy check read them, and what the run found and did there. */
 interface Program {
@@ -25,14 +27,14 @@ interface Program {
 /** The main step: settings, policy, npm config, token check, cache, install and link, report. Fails the job once. */
 export async function runMain(env: NodeJS.ProcessEnv = process.env, run: CommandRunner = runCommand): Promise<void> {
   markMainStarted();
-  const inputs = environmentInputs(env);
-  // Mask the token before anything can print it, even an error about another input.
-  const token = inputs('pulumi-access-token')?.trim() || env['PULUMI_ACCESS_TOKEN']?.trim();
-  if (token) core.setSecret(token);
-
   let settings: Settings;
   try {
-    settings = await readSettings(inputs, env);
+    // Before anything else runs: afterwards no process's environment holds the token (the first image is replaced).
+    const token = await takeToken(env);
+    // Mask the token before anything can print it, even an error about another input.
+    if (token.value) core.setSecret(token.value);
+    const inputs = environmentInputs(env);
+    settings = await readSettings((name) => (name === 'pulumi-access-token' ? '' : inputs(name)), env, ACTION_YML, token);
   } catch (error) {
     core.setOutput('violations', '0');
     core.setOutput('cache-hit', 'false');
@@ -89,6 +91,7 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   // Asking npm for its global folder takes a quarter of a second: let it run during the token check and the restore.
   const globalFolder = links.length ? globalPackagesFolder(npm, settings.workspace) : Promise.resolve('');
   globalFolder.catch(() => {}); // awaited in prepareLinks; a failed token check comes first
+  await checkRouting(settings, npm, inputs);
   record.registry = await verifyToken(settings, inputs);
 
   // The restore does not need the links, so npm's answer about its global folder arrives while it runs.
@@ -109,7 +112,7 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   } catch (error) {
     const restored = await userFiles.restore();
     if (restored.length)
-      core.info(`The run failed: put back ${restored.map((file) => path.relative(settings.workspace, file)).join(', ')} as the run found them.`);
+      core.info(logLine(`The run failed: put back ${restored.map((file) => path.relative(settings.workspace, file)).join(', ')} as the run found them.`));
     throw error;
   }
   if (cache) cache.record.saved = await saveStep(settings, cache, env['GITHUB_EVENT_NAME'], untrusted !== undefined);
@@ -167,8 +170,9 @@ function programRecord(settings: Settings, dir: string): ProgramRecord {
   return { dir, name: path.relative(settings.workspace, dir) || '.' };
 }
 
+/** The job's one failure line; it may quote npm's output or the user's files, so URL credentials are redacted. */
 function failureLine(error: unknown): string {
-  return error instanceof ActionError ? error.message : `Unexpected error: ${(error as Error)?.message ?? String(error)}`;
+  return redactUrlCredentials(error instanceof ActionError ? error.message : `Unexpected error: ${(error as Error)?.message ?? String(error)}`);
 }
 
 /** Anything but an ActionError is a bug: its stack goes to the debug log, never to the user's. */

@@ -46,7 +46,7 @@ function competesWithScope(line: string, scope: string, host: string): boolean {
 }
 
 /** The key of an ini line (`key = value`, optionally quoted), or undefined for comments and blanks. */
-function configKey(line: string): string | undefined {
+export function configKey(line: string): string | undefined {
   const trimmed = line.trim();
   if (!trimmed || trimmed.startsWith(';') || trimmed.startsWith('#')) return undefined;
   const equals = trimmed.indexOf('=');

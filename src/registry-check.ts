@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as core from '@actions/core';
 import { HttpClient } from '@actions/http-client';
 import { ActionError } from './errors.js';
+import { isPackageName } from './package-name.js';
 import { plural } from './util/text.js';
 
 export interface RegistryIdentity {
@@ -71,6 +72,8 @@ export async function checkToken(
     throw statusError(whoami, registryUrl, WHOAMI);
   }
   if (scopePackage) {
+    // npm's own rules, again at the edge: a name with path segments would send the token to other paths.
+    if (!isPackageName(scopePackage)) throw new ActionError(`Token check: ${JSON.stringify(scopePackage)} is not an npm package name.`);
     const packument = await ask(scopePackage.replace('/', '%2f'));
     if (packument.status !== 200) throw statusError(packument, registryUrl, scopePackage);
     jsonOf(packument, registryUrl, scopePackage);

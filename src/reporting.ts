@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import type { Finding, ProgramReport } from './policy/index.js';
 import { summaryRows, totals } from './policy/index.js';
 import type { VerifiedLink } from './link.js';
+import { markdownCode, markdownText, redactUrlCredentials } from './util/log-text.js';
 import { plural, relativePosix, toPosix } from './util/text.js';
 
 /** Everything a run found and did: the JSON report, the job summary and the outputs are all made from this. */
@@ -60,6 +61,11 @@ export function countLine(findings: Finding[]): string {
   return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
 
+/** Findings as they may be printed: their messages quote the user's files, lockfile URLs with credentials among them. */
+export function printableFindings(findings: Finding[]): Finding[] {
+  return findings.map((finding) => ({ ...finding, message: redactUrlCredentials(finding.message) }));
+}
+
 /** Findings become annotations on the exact line and column, with paths relative to the repository as GitHub wants. */
 export function annotate(findings: Finding[], workspace: string): void {
   for (const finding of findings) {
@@ -81,26 +87,28 @@ export function annotate(findings: Finding[], workspace: string): void {
 export function summaryMarkdown(record: RunRecord): string {
   const workspace = record.workspace;
   const lines: string[] = ['## Setup Pulumi npm', ''];
-  lines.push(record.failure ? `**Failed:** ${record.failure}` : '**Succeeded.**', '');
+  lines.push(record.failure ? `**Failed:** ${markdownText(record.failure)}` : '**Succeeded.**', '');
   const s = record.settings;
   lines.push(
     '| Setting | Value |',
     '| --- | --- |',
-    `| Scope | \`${s.scope}\` → ${s.registryUrl} |`,
+    `| Scope | ${markdownCode(s.scope)} → ${markdownText(s.registryUrl)} |`,
     `| Token | ${tokenLine(record)} |`,
-    `| npm config | ${record.npmrc ? `\`${record.npmrc.file}\`${record.npmrc.mergedFrom ? ` (keeps \`${record.npmrc.mergedFrom}\`)` : ''}` : 'not written'} |`,
-    `| Install | ${s.install ? `\`${s.installCommand}\`` : 'off (policy check only)'} |`,
-    `| Links | ${s.links.length ? s.links.map((name) => `\`${name}\``).join(', ') : 'none'} |`,
+    `| npm config | ${npmrcLine(record)} |`,
+    `| Install | ${s.install ? markdownCode(s.installCommand) : 'off (policy check only)'} |`,
+    `| Links | ${s.links.length ? s.links.map(markdownCode).join(', ') : 'none'} |`,
     `| Cache | ${cacheLine(record)} |`,
-    `| Policy | ${s.policy}${s.policyFile ? ` (\`${relativePosix(workspace, s.policyFile)}\`)` : ''} |`,
+    `| Policy | ${s.policy}${s.policyFile ? ` (${markdownCode(relativePosix(workspace, s.policyFile))})` : ''} |`,
     '',
   );
   for (const program of record.programs) {
-    lines.push(`### Program \`${toPosix(program.name)}\``, '');
+    lines.push(`### Program ${markdownCode(toPosix(program.name))}`, '');
     const facts = [
       program.installed ? `install ${program.installed}${program.installSeconds !== undefined ? ` in ${program.installSeconds.toFixed(1)} s` : ''}` : undefined,
-      program.scripts?.length ? `install scripts run without the token: ${program.scripts.map((name) => `\`${name}\``).join(', ')}` : undefined,
-      ...(program.links ?? []).map((link) => `\`${link.name}\` linked to \`${link.target}\`${link.version ? ` (${link.version})` : ''}`),
+      program.scripts?.length ? `install scripts run without the token: ${program.scripts.map(markdownCode).join(', ')}` : undefined,
+      ...(program.links ?? []).map(
+        (link) => `${markdownCode(link.name)} linked to ${markdownCode(link.target)}${link.version ? ` (${markdownText(link.version)})` : ''}`,
+      ),
     ].filter(Boolean);
     if (facts.length) lines.push(...facts.map((fact) => `- ${fact}`), '');
     if (program.policy?.packages.length) lines.push(...markdownTable(summaryRows(program.policy)), '');
@@ -113,22 +121,30 @@ function tokenLine(record: RunRecord): string {
   const source = record.settings.token;
   if (source === 'none') return 'not provided';
   const from = source === 'input' ? '"pulumi-access-token" input' : 'PULUMI_ACCESS_TOKEN variable';
-  return `from the ${from}${record.registry?.username ? ` (user \`${record.registry.username}\`)` : ''}`;
+  return `from the ${from}${record.registry?.username ? ` (user ${markdownCode(record.registry.username)})` : ''}`;
+}
+
+function npmrcLine({ npmrc }: RunRecord): string {
+  if (!npmrc) return 'not written';
+  return `${markdownCode(npmrc.file)}${npmrc.mergedFrom ? ` (keeps ${markdownCode(npmrc.mergedFrom)})` : ''}`;
 }
 
 function cacheLine(record: RunRecord): string {
   if (record.settings.cache === 'false') return 'off';
   const cache = record.cache;
   if (!cache) return `${record.settings.cache === 'restore' ? 'restore only' : 'on'}, not used`;
-  const outcome = cache.hit ? 'exact hit' : cache.matchedKey ? `restored \`${cache.matchedKey}\`` : 'miss';
-  return `${outcome}${cache.saved ? ', saved' : ''}${cache.note ? ` (${cache.note})` : ''}`;
+  const outcome = cache.hit ? 'exact hit' : cache.matchedKey ? `restored ${markdownCode(cache.matchedKey)}` : 'miss';
+  return `${outcome}${cache.saved ? ', saved' : ''}${cache.note ? ` (${markdownText(cache.note)})` : ''}`;
 }
 
 function markdownTable(rows: string[][]): string[] {
-  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
   const [header, ...body] = rows;
   if (!header) return [];
-  return [`| ${header.map(cell).join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((row) => `| ${row.map(cell).join(' | ')} |`)];
+  return [
+    `| ${header.map(markdownText).join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...body.map((row) => `| ${row.map(markdownText).join(' | ')} |`),
+  ];
 }
 
 /** The JSON report, written where later steps can read it; paths relative to the workspace. */

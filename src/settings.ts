@@ -5,6 +5,7 @@ import { MAX_KEY_LENGTH, MAX_PREFIX_LENGTH } from './cache/key.js';
 import { ActionError } from './errors.js';
 import { ACTION_YML, actionDefaults, type InputReader } from './inputs.js';
 import { isPackageName, isScope } from './package-name.js';
+import { TOKEN_ENV_VARIABLE, tokenOf, type Token } from './token-handoff.js';
 
 export type CacheMode = 'true' | 'false' | 'restore';
 export type PolicyMode = 'error' | 'warn' | 'off';
@@ -19,7 +20,7 @@ export interface WorkingDirectory {
 export interface Settings {
   /** Never logged, never written: handed only to the npm processes the action starts. */
   token: string;
-  tokenSource: 'input' | 'environment' | 'none';
+  tokenSource: Token['source'];
   registryUrl: string;
   scope: string;
   workingDirectories: WorkingDirectory[];
@@ -69,22 +70,22 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /**
  * Reads and checks every input before anything else runs. An input the runner did not pass, or passed empty where
  * empty means the default, takes its default from action.yml (`actionYml`), the only place defaults are written.
+ * `handed`: the token the main step took out of its environment, in place of the input and PULUMI_ACCESS_TOKEN.
  */
-export async function readSettings(read: InputReader, env: NodeJS.ProcessEnv, actionYml = ACTION_YML): Promise<Settings> {
+export async function readSettings(read: InputReader, env: NodeJS.ProcessEnv, actionYml = ACTION_YML, handed?: Token): Promise<Settings> {
   const input = await inputValues(read, actionYml);
   const warnings: string[] = [];
   const workspace = path.resolve(env['GITHUB_WORKSPACE'] || process.cwd());
-  const tokenInput = input['pulumi-access-token'].trim();
-  const tokenEnv = (env['PULUMI_ACCESS_TOKEN'] ?? '').trim();
-  const token = tokenInput || tokenEnv;
+  const token = handed ?? tokenOf(input['pulumi-access-token'], env[TOKEN_ENV_VARIABLE]);
   const install = parseBoolean(input, 'install');
   const installCommand = input['install-command'].trim();
   if (install && !installCommand) {
     throw new ActionError('Input "install-command" is empty: give the command that installs the program (for example "npm ci"), or set "install: false".');
   }
+  if (install) checkTokenCharacters(token);
   return {
-    token,
-    tokenSource: tokenInput ? 'input' : tokenEnv ? 'environment' : 'none',
+    token: token.value,
+    tokenSource: token.source,
     registryUrl: parseRegistryUrl(input['registry-url'], warnings),
     scope: parseScope(input.scope),
     workingDirectories: parseWorkingDirectories(input['working-directory'], workspace),
@@ -105,6 +106,16 @@ export async function readSettings(read: InputReader, env: NodeJS.ProcessEnv, ac
 }
 
 type Inputs = Record<InputName, string>;
+
+/** An HTTP header carries visible ASCII only: any other character would fail every request, so say so at once. */
+function checkTokenCharacters({ value, source }: Token): void {
+  if (/^[\x21-\x7e]*$/.test(value)) return;
+  const where = source === 'input' ? 'input "pulumi-access-token"' : 'the PULUMI_ACCESS_TOKEN variable';
+  throw new ActionError(
+    `The Pulumi access token in ${where} is malformed: it holds a line break, a space or a character that is not visible ASCII, which no HTTP ` +
+      'header may carry. Copy the token again into the secret, with nothing before or after it.',
+  );
+}
 
 async function inputValues(read: InputReader, actionYml: string): Promise<Inputs> {
   const given = new Map(INPUT_NAMES.map((name) => [name, read(name)]));

@@ -34,10 +34,15 @@ export interface Token {
 
 /** The token as the runner hands it to the step: the input first, else the PULUMI_ACCESS_TOKEN variable. */
 export function tokenFromEnvironment(env: NodeJS.ProcessEnv): Token {
-  const input = (env[TOKEN_INPUT_VARIABLE] ?? '').trim();
-  if (input) return { value: input, source: 'input' };
-  const variable = (env[TOKEN_ENV_VARIABLE] ?? '').trim();
-  return variable ? { value: variable, source: 'environment' } : { value: '', source: 'none' };
+  return tokenOf(env[TOKEN_INPUT_VARIABLE], env[TOKEN_ENV_VARIABLE]);
+}
+
+/** The token from the input's value first, else from the variable's; surrounding whitespace is not part of it. */
+export function tokenOf(input: string | undefined, variable: string | undefined): Token {
+  const fromInput = (input ?? '').trim();
+  if (fromInput) return { value: fromInput, source: 'input' };
+  const fromVariable = (variable ?? '').trim();
+  return fromVariable ? { value: fromVariable, source: 'environment' } : { value: '', source: 'none' };
 }
 
 /**
@@ -107,6 +112,20 @@ export async function replaceProcessWithoutToken(token: Token, env: NodeJS.Proce
   const args = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
   (process as ProcessWithExecve).execve!(process.execPath, args, { ...environmentWithoutToken(env, token.value), [HANDOFF_VARIABLE]: socket });
   throw new ActionError('Replacing the process without the token failed.');
+}
+
+/**
+ * The main step's token, out of reach of the processes it starts: the first image hands it to a keeper and replaces
+ * itself (this call does not return there); the new image collects it. A run that installs nothing, or a platform
+ * without execve (Windows), keeps the token where the runner put it.
+ */
+export async function takeToken(env: NodeJS.ProcessEnv): Promise<Token> {
+  const handed = await collectHandedToken(env);
+  if (handed) return handed;
+  const token = tokenFromEnvironment(env);
+  const installs = (env['INPUT_INSTALL'] ?? '').trim().toLowerCase() !== 'false';
+  if (token.value && installs && canReplaceProcess()) await replaceProcessWithoutToken(token, env);
+  return token;
 }
 
 /** In the re-executed main step: the token the keeper holds, or undefined when this process was not handed one. */

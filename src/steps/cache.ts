@@ -6,6 +6,7 @@ import { toolVersions, type NpmContext } from '../npm.js';
 import type { ProgramInput } from '../policy/index.js';
 import type { CacheRecord } from '../reporting.js';
 import type { Settings } from '../settings.js';
+import { logLine } from '../util/log-text.js';
 
 export interface RestoredCache {
   plan: NodeModulesCachePlan;
@@ -88,6 +89,6 @@ function say<T extends { message?: CacheMessage }>(result: T): T {
   const message = result.message;
   if (message?.level === 'warning') core.warning(message.text);
   else if (message?.level === 'notice') core.notice(message.text);
-  else if (message) core.info(message.text);
+  else if (message) core.info(logLine(message.text));
   return result;
 }

@@ -4,6 +4,7 @@ import { runInstallScripts, withoutScripts } from '../install-scripts.js';
 import { explainNpmFailure, withoutPeerInstall, type NpmContext } from '../npm.js';
 import type { ProgramRecord } from '../reporting.js';
 import type { Settings } from '../settings.js';
+import { logLine } from '../util/log-text.js';
 import { restoredTreeIsCurrent } from './cache.js';
 
 export interface Linking {
@@ -35,7 +36,7 @@ export async function prepareLinks(settings: Settings, links: string[], globalFo
     const folder = await globalFolder;
     if (settings.linkPath) {
       const name = await registerLinkPath(settings.linkPath, links, folder);
-      core.info(`Registered ${settings.linkPath} as the global link of "${name}".`);
+      core.info(logLine(`Registered ${settings.linkPath} as the global link of "${name}".`));
     }
     await requireGlobalLinks(links, folder);
     return { links, globalFolder: folder };
@@ -52,7 +53,7 @@ export async function installProgram({ settings, npm, program, linking, cacheHit
     await linkRestoredTree(npm, program.dir, program.name, links, globalFolder);
     return { installed: 'skipped (cache hit)' };
   }
-  if (tree?.reason) core.info(`The restored node_modules is not the tree package-lock.json describes (${tree.reason}): installing.`);
+  if (tree?.reason) core.info(logLine(`The restored node_modules is not the tree package-lock.json describes (${tree.reason}): installing.`));
   const started = performance.now();
   // While the token is in npm's environment, no package's install script runs (unless the user opts out).
   const npmEnv = settings.ignoreScripts ? withoutScripts(npm.env) : npm.env;

@@ -12,7 +12,7 @@ import {
 } from '../policy/index.js';
 import type { Notice } from '../program-files/notice.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../program-files/read.js';
-import { annotate, countLine } from '../reporting.js';
+import { annotate, countLine, printableFindings } from '../reporting.js';
 import type { Settings } from '../settings.js';
 import { relativePosix } from '../util/text.js';
 
@@ -46,10 +46,10 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
     const input = await readProgram(path, policy.options.config, { workspace: settings.workspace, notice });
     const report = settings.policy === 'off' ? undefined : await checkProgram(input, policy.options);
     if (report) noticeUnscanned(input, notice);
-    programs.push({ input, policy: report && { ...report, findings: applyPolicyMode(report.findings, settings.policy) } });
+    programs.push({ input, policy: report && { ...report, findings: printableFindings(applyPolicyMode(report.findings, settings.policy)) } });
   }
   // The policy file's own findings are reported once, with the first program's.
-  programs[0]?.policy?.findings.unshift(...applyPolicyMode(policy.findings, settings.policy));
+  programs[0]?.policy?.findings.unshift(...printableFindings(applyPolicyMode(policy.findings, settings.policy)));
   const findings = programs.flatMap((program) => program.policy?.findings ?? []);
   annotate(findings, settings.workspace);
   core.info(settings.policy === 'off' ? 'Input "policy" is off: the check was skipped.' : `Policy: ${countLine(findings)}.`);
@@ -74,7 +74,7 @@ function noticeUnscanned(program: ProgramInput, notice: Notice): void {
 /** After install and links: each scope package in node_modules is the version the lockfile records. */
 export async function checkInstalledProgram(settings: Settings, programDir: string, options: PolicyOptions): Promise<Finding[]> {
   if (settings.policy === 'off') return [];
-  const findings = applyPolicyMode(checkInstalledTree(await readInstalledTree(programDir, options), options), settings.policy);
+  const findings = printableFindings(applyPolicyMode(checkInstalledTree(await readInstalledTree(programDir, options), options), settings.policy));
   annotate(findings, settings.workspace);
   return findings;
 }

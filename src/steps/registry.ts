@@ -1,8 +1,13 @@
 import * as core from '@actions/core';
+import { isPackageName } from '../package-name.js';
+import { logLine } from '../util/log-text.js';
 import { userConfigPath, writeScopedNpmrc, type WrittenNpmrc } from '../npmrc.js';
 import type { ProgramInput } from '../policy/index.js';
 import { checkToken, type RegistryIdentity } from '../registry-check.js';
+import type { NpmContext } from '../npm.js';
 import type { Settings } from '../settings.js';
+import { checkTokenRouting } from '../token-routing.js';
+import { plural } from '../util/text.js';
 import { saveConfigDir } from '../state.js';
 
 /** Writes the scoped config and points this and later steps' npm at it; post removes it. */
@@ -24,25 +29,41 @@ export function configureNpm(settings: Settings, env: NodeJS.ProcessEnv): Promis
   });
 }
 
+/** Asks npm, in each program, where the scope and the token would go, and fails before the token check if not to registry-url alone. */
+export function checkRouting(settings: Settings, npm: NpmContext, programs: ProgramInput[]): Promise<void> {
+  return core.group('Token routing', async () => {
+    await checkTokenRouting(
+      npm,
+      programs.map((program) => program.dir),
+      settings.scope,
+      settings.registryUrl,
+    );
+    core.info(`npm routes ${settings.scope} and the token to ${settings.registryUrl} alone, in ${plural(programs.length, 'program')}.`);
+  });
+}
+
 /** Proves the token before any install: who it belongs to, and that it may read the programs' scope packages. */
 export function verifyToken(settings: Settings, programs: ProgramInput[]): Promise<RegistryIdentity> {
   return core.group('Token check', async () => {
     const identity = await checkToken(settings.registryUrl, settings.token, firstScopePackage(programs, settings.scope), { log: core.info });
     const user = identity.username ? ` as user "${identity.username}"` : '';
     const access = identity.checkedPackage ? ` and grants read access to ${identity.checkedPackage}` : '';
-    core.info(`The registry knows the token${user}${access}.`);
+    core.info(logLine(`The registry knows the token${user}${access}.`));
     return identity;
   });
 }
 
-/** The first scope package any program lists: reading it proves the token's access, not just its validity. */
-function firstScopePackage(programs: ProgramInput[], scope: string): string | undefined {
+/**
+ * The first scope package any program lists: reading it proves the token's access, not just its validity. Only a
+ * name npm accepts: `@pulumi/x/../..` would send the token to other paths of the registry.
+ */
+export function firstScopePackage(programs: ProgramInput[], scope: string): string | undefined {
   for (const program of programs) {
     try {
       const manifest = JSON.parse(program.packageJson.text) as Record<string, unknown>;
       const dependencies = manifest['dependencies'];
       const names = dependencies && typeof dependencies === 'object' ? Object.keys(dependencies) : [];
-      const name = names.find((candidate) => candidate.startsWith(`${scope}/`));
+      const name = names.find((candidate) => candidate.startsWith(`${scope}/`) && isPackageName(candidate));
       if (name) return name;
     } catch {
       // A malformed package.json was reported by the policy check; there is nothing to read here.
