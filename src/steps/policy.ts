@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
+import { ActionError } from '../errors.js';
 import {
   applyPolicyMode,
+  effectiveLinks,
   checkInstalledTree,
   checkProgram,
   parsePolicyConfig,
@@ -10,17 +12,22 @@ import {
   type ProgramReport,
   type SourceFile,
 } from '../policy/index.js';
+import { packageManagerFinding, readPulumiProject } from '../policy/pulumi-project.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../program-files/read.js';
 import { annotate, countLine } from '../reporting.js';
+import { plural, relativePosix } from '../util/text.js';
 import type { Settings } from '../settings.js';
 
 export interface Policy {
   options: PolicyOptions;
   /** The policy file, when there is one. */
   file: SourceFile | undefined;
-  /** The policy file's own findings. */
-  findings: Finding[];
+  /** The registry the scope is routed to (the `registry-url` input, else the preset's); undefined routes nothing. */
+  routedRegistry: string | undefined;
 }
+
+/** Where npm resolves a scope nobody routes: its configured default registry. */
+const NPM_DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
 
 export interface CheckedProgram {
   input: ProgramInput;
@@ -28,11 +35,33 @@ export interface CheckedProgram {
   policy: ProgramReport | undefined;
 }
 
-/** The policy file (none when the policy is off) and the options every check runs with. */
-export async function readPolicy(settings: Settings): Promise<Policy> {
+/**
+ * The policy file (none when the policy is off) and the options every check runs with: the preset (the `preset`
+ * input, else the file's, else the default) decides the registry and the links the inputs leave empty. An invalid
+ * policy file fails the run, with its errors as annotations: checking with another preset would mislead.
+ */
+export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Promise<Policy> {
   const file = settings.policy === 'off' ? undefined : await readPolicyFile(settings.policyFile);
-  const { config, findings } = await parsePolicyConfig(file);
-  return { options: { scope: settings.scope, links: settings.links, registryUrl: settings.registryUrl, config }, file, findings };
+  const { config, findings } = await parsePolicyConfig(file, settings.preset);
+  if (config === undefined) {
+    annotate(findings, settings.workspace);
+    throw new ActionError(
+      `The policy file ${relativePosix(settings.workspace, settings.policyFile)} is invalid (${plural(findings.length, 'error')}, see the annotations): ` +
+        'fix it; the check does not fall back to another preset.',
+    );
+  }
+  const origin =
+    config.presetOrigin === 'default' ? 'the default: neither the "preset" input nor the policy file names one' : `from the ${config.presetOrigin}`;
+  core.info(`Preset: ${config.preset} (${origin}).`);
+  const routedRegistry = settings.registryUrl ?? config.registryUrl;
+  const registryUrl = routedRegistry ?? npmConfiguredRegistry(env);
+  return { options: { scope: settings.scope, links: effectiveLinks(config, settings.links), registryUrl, config }, file, routedRegistry };
+}
+
+/** npm's registry when nothing routes the scope: npm_config_registry when the job sets it, else npm's default. */
+function npmConfiguredRegistry(env: NodeJS.ProcessEnv): string {
+  const configured = Object.entries(env).find(([name, value]) => name.toLowerCase() === 'npm_config_registry' && value)?.[1];
+  return configured ?? NPM_DEFAULT_REGISTRY;
 }
 
 /** Reads every program and, unless the policy is off, checks it before anything is installed (no token needed). */
@@ -41,14 +70,21 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
   for (const { path } of settings.workingDirectories) {
     const input = await readProgram(path, policy.options.config);
     const report = settings.policy === 'off' ? undefined : await checkProgram(input, policy.options);
-    programs.push({ input, policy: report && { ...report, findings: applyPolicyMode(report.findings, settings.policy) } });
+    const manager = settings.install ? await packageManagerWarning(settings, input) : undefined;
+    if (manager && !report) annotate([manager], settings.workspace);
+    programs.push({ input, policy: report && { ...report, findings: [...(manager ? [manager] : []), ...applyPolicyMode(report.findings, settings.policy)] } });
   }
-  // The policy file's own findings are reported once, with the first program's.
-  programs[0]?.policy?.findings.unshift(...applyPolicyMode(policy.findings, settings.policy));
   const findings = programs.flatMap((program) => program.policy?.findings ?? []);
   annotate(findings, settings.workspace);
   core.info(settings.policy === 'off' ? 'Input "policy" is off: the check was skipped.' : `Policy: ${countLine(findings)}.`);
   return programs;
+}
+
+/** Pulumi.yaml's package manager, when it is not npm (whatever the policy mode: it is about the install). */
+async function packageManagerWarning(settings: Settings, input: ProgramInput): Promise<Finding | undefined> {
+  const project = await readPulumiProject(input.stackConfigs ?? []);
+  const file = input.stackConfigs?.find((stackFile) => stackFile.path === project?.file);
+  return file && packageManagerFinding(project, settings.installCommand, file.text);
 }
 
 /** After install and links: each scope package in node_modules is the version the lockfile records. */
