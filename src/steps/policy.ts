@@ -13,6 +13,7 @@ import {
   type SourceFile,
 } from '../policy/index.js';
 import { packageManagerFinding, readPulumiProject } from '../policy/pulumi-project.js';
+import { npmRegistryFor } from '../npm-registry.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../program-files/read.js';
 import { annotate, countLine } from '../reporting.js';
 import { plural, relativePosix } from '../util/text.js';
@@ -24,10 +25,9 @@ export interface Policy {
   file: SourceFile | undefined;
   /** The registry the scope is routed to (the `registry-url` input, else the preset's); undefined routes nothing. */
   routedRegistry: string | undefined;
+  /** The job's environment, for npm's own config when nothing is routed. */
+  env: NodeJS.ProcessEnv;
 }
-
-/** Where npm resolves a scope nobody routes: its configured default registry. */
-const NPM_DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
 
 export interface CheckedProgram {
   input: ProgramInput;
@@ -54,14 +54,10 @@ export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Pr
     config.presetOrigin === 'default' ? 'the default: neither the "preset" input nor the policy file names one' : `from the ${config.presetOrigin}`;
   core.info(`Preset: ${config.preset} (${origin}).`);
   const routedRegistry = settings.registryUrl ?? config.registryUrl;
-  const registryUrl = routedRegistry ?? npmConfiguredRegistry(env);
-  return { options: { scope: settings.scope, links: effectiveLinks(config, settings.links), registryUrl, config }, file, routedRegistry };
-}
-
-/** npm's registry when nothing routes the scope: npm_config_registry when the job sets it, else npm's default. */
-function npmConfiguredRegistry(env: NodeJS.ProcessEnv): string {
-  const configured = Object.entries(env).find(([name, value]) => name.toLowerCase() === 'npm_config_registry' && value)?.[1];
-  return configured ?? NPM_DEFAULT_REGISTRY;
+  // Unrouted, npm resolves the scope from its own config (read in the first program; checkPrograms reads each one's).
+  const firstProgram = settings.workingDirectories[0]?.path ?? settings.workspace;
+  const registryUrl = routedRegistry ?? (await npmRegistryFor(settings.scope, firstProgram, env));
+  return { options: { scope: settings.scope, links: effectiveLinks(config, settings.links), registryUrl, config }, file, routedRegistry, env };
 }
 
 /** Reads every program and, unless the policy is off, checks it before anything is installed (no token needed). */
@@ -69,7 +65,8 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
   const programs: CheckedProgram[] = [];
   for (const { path } of settings.workingDirectories) {
     const input = await readProgram(path, policy.options.config);
-    const report = settings.policy === 'off' ? undefined : await checkProgram(input, policy.options);
+    const registryUrl = policy.routedRegistry ?? (await npmRegistryFor(settings.scope, path, policy.env));
+    const report = settings.policy === 'off' ? undefined : await checkProgram(input, { ...policy.options, registryUrl });
     const manager = settings.install ? await packageManagerWarning(settings, input) : undefined;
     if (manager && !report) annotate([manager], settings.workspace);
     programs.push({ input, policy: report && { ...report, findings: [...(manager ? [manager] : []), ...applyPolicyMode(report.findings, settings.policy)] } });
