@@ -136,6 +136,17 @@ describe('preset current, end to end: a program of today from a public registry,
     } finally {
       await run.cleanup();
     }
+    // The policy file's preset holds with the policy off too: it decides the registry and the links.
+    await fs.promises.mkdir(path.join(sandbox.workspace, '.github'));
+    await fs.promises.writeFile(path.join(sandbox.workspace, '.github/pulumi-npm-policy.yml'), 'preset: current\n');
+    const off = await runPolicyCheck(sandbox, { policy: 'off' });
+    try {
+      assert.equal(off.main.exitCode, 0, off.main.log);
+      assert.match(off.main.summary, /\| Preset \| `current` \(from the policy file\) \|/);
+      assert.match(off.main.summary, /\| Links \| none \|/);
+    } finally {
+      await off.cleanup();
+    }
   });
 
   it('fails on an invalid policy file, on its line, and never falls back to another preset', async () => {

@@ -36,12 +36,13 @@ export interface CheckedProgram {
 }
 
 /**
- * The policy file (none when the policy is off) and the options every check runs with: the preset (the `preset`
+ * The policy file and the options every check runs with: the preset (the `preset`
  * input, else the file's, else the default) decides the registry and the links the inputs leave empty. An invalid
  * policy file fails the run, with its errors as annotations: checking with another preset would mislead.
  */
 export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Promise<Policy> {
-  const file = settings.policy === 'off' ? undefined : await readPolicyFile(settings.policyFile);
+  // Read even with the policy off: its preset decides the registry and the links.
+  const file = await readPolicyFile(settings.policyFile);
   const { config, findings } = await parsePolicyConfig(file, settings.preset);
   if (config === undefined) {
     annotate(findings, settings.workspace);
