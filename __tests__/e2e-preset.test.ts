@@ -86,6 +86,7 @@ describe('preset current, end to end: a program of today from a public registry,
       );
       assert.match(run.main.summary, /\| Preset \| `current` \(from the input\) \|/);
       assert.match(run.main.summary, /\| Links \| none \|/);
+      assert.match(run.main.summary, /\| Token \| not needed, not handed to npm \|/);
       assert.match(
         run.main.summary,
         /\| @pulumi\/pulumi \| dependencies \| \^3\.0\.0 \| \(used by the Pulumi run time: Pulumi\.yaml runtime nodejs\) \| ok \|/,

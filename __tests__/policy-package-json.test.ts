@@ -232,6 +232,25 @@ describe('presets', () => {
     assert.match((await checkProgram(undeclared, options)).findings[0]!.message, /add it to "dependencies" with npm install @pulumi\/kubernetes\./);
   });
 
+  it('scope globs in "packages", "ignore.packages" and "implied" mean every package of the scope', async () => {
+    const config = presetConfig('current');
+    const listed = inline(
+      { dependencies: { '@pulumi/pulumi': '^3.0.0', '@pulumi/aws': '^7.0.0', '@acme/tool': '^1.0.0' } },
+      { 'index.ts': 'import "@acme/tool";' },
+    );
+    const program = { ...listed, stackConfigs: [{ path: '/p/Pulumi.yaml', text: 'name: p\nruntime: nodejs\n' }] };
+    config.allowedPackages = ['@pulumi/*'];
+    assert.deepEqual(
+      (await checkProgram(program, policyOptions(config))).findings.map((f) => [f.rule, f.package]),
+      [['strict-dependencies', '@pulumi/aws']],
+    );
+    config.impliedUses = [{ package: '@pulumi/*', by: '@acme/tool' }];
+    assert.deepEqual((await checkProgram(program, policyOptions(config))).findings, []);
+    config.impliedUses = [];
+    config.ignorePackages = ['@pulumi/*'];
+    assert.deepEqual((await checkProgram(program, policyOptions(config))).findings, []);
+  });
+
   it("per-package floors and scope globs: the package's own key, else the longest glob, else the whole scope", async () => {
     const config = presetConfig('current');
     config.minimumVersions = { '*': '0.10.0', '@pulumi/*': '1.0.0', '@pulumi/aws': '6.0.0' };
