@@ -252,8 +252,8 @@ describe('bad input, bad files, a hostile environment and faults mid-run', () =>
         annotated(
           'minimum-version',
           'package.json',
-          '"@pulumi/aws": "^0.9.0" admits versions from 0.9.0, below 0.10.0; versions before 0.10.0 ' +
-            'are only supported through the npm link workflow, so use "@pulumi/aws": "^0.10.0".',
+          '"@pulumi/aws": "^0.9.0" admits versions from 0.9.0, below 0.10.0; the pulumi-0.10 preset supports @pulumi/aws ' +
+            'from 0.10.0 ("minimum-version" in the policy file), so use "@pulumi/aws": "^0.10.0".',
           manifestAt('"^0.9.0"'),
         ),
       );

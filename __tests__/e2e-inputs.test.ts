@@ -29,13 +29,15 @@ describe('inputs the runner does not pass at all (act, Gitea/Forgejo Actions, @g
       try {
         // "install" defaults to true: the run asks for the token the install needs.
         assert.match(failureOf(bare.main) ?? '', /^The Pulumi access token is missing/, bare.main.log);
+        // Empty registry-url and link: the preset's (the file's pulumi-0.10 routes the scope to the proxy and links pulumi).
         assert.deepEqual(reportedSettings(bare), {
-          registryUrl: defaults['registry-url'],
+          preset: { name: 'pulumi-0.10', origin: 'policy file' },
+          registry: { url: 'https://npmjs.pulumi.com/', routed: true },
           scope: defaults['scope'],
           workingDirectories: [defaults['working-directory']],
           install: defaults['install'] === 'true',
           installCommand: defaults['install-command'],
-          links: [defaults['link']],
+          links: ['pulumi'],
           cache: defaults['cache'],
           policy: defaults['policy'],
           policyFile,

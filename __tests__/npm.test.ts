@@ -13,10 +13,17 @@ describe('npmEnvironment', () => {
         NPM_CONFIG_LEGACY_PEER_DEPS: 'false',
         HOME: '/home/u',
       },
-      'the-token',
-      '/runner/temp/setup-pulumi-npm-x/.npmrc',
+      { token: 'the-token', npmrcFile: '/runner/temp/setup-pulumi-npm-x/.npmrc' },
     );
     assert.deepEqual(env, { PATH: '/bin', HOME: '/home/u', PULUMI_ACCESS_TOKEN: 'the-token', NPM_CONFIG_USERCONFIG: '/runner/temp/setup-pulumi-npm-x/.npmrc' });
+  });
+
+  it('keeps a token of the job out of npm when nothing routes the scope, and leaves npm its own config', () => {
+    const env = npmEnvironment(
+      { PATH: '/bin', PULUMI_ACCESS_TOKEN: 'backend-token', 'INPUT_PULUMI-ACCESS-TOKEN': 'secret', npm_config_userconfig: '/u' },
+      undefined,
+    );
+    assert.deepEqual(env, { PATH: '/bin', npm_config_userconfig: '/u' });
   });
 
   it('turns off the automatic peer install for the install command only', () => {

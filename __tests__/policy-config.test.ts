@@ -17,8 +17,10 @@ describe('parsePolicyConfig', () => {
     const { config, findings } = await parsePolicyConfig(undefined);
     assert.deepEqual(findings, []);
     assert.deepEqual(config, presetConfig('pulumi-0.10'));
-    assert.equal(config.minimumVersion, '0.10.0');
-    assert.equal(config.links, undefined);
+    assert.deepEqual(config!.minimumVersions, { '*': '0.10.0' });
+    assert.deepEqual(config!.links, ['pulumi']);
+    assert.equal(config!.registryUrl, 'https://npmjs.pulumi.com/');
+    assert.equal(config!.presetOrigin, 'default');
     assert.equal(config.rules['consistent-versions'], 'warn');
     assert.deepEqual(config.impliedUses, [{ package: '@pulumi/cloud-aws', by: '@pulumi/cloud', when: { config: 'cloud:provider', equals: 'aws' } }]);
   });
@@ -26,9 +28,12 @@ describe('parsePolicyConfig', () => {
   it('reads every key of a valid file over its preset', async () => {
     const { config, findings } = await parseFixture('valid.yml');
     assert.deepEqual(findings, []);
+    assert.ok(config);
     assert.equal(config.preset, 'current');
+    assert.equal(config.presetOrigin, 'policy file');
     assert.deepEqual(config.links, []);
-    assert.equal(config.minimumVersion, '1.0.0');
+    assert.equal(config.registryUrl, undefined);
+    assert.deepEqual(config.minimumVersions, { '*': '1.0.0' });
     assert.deepEqual(config.allowedPackages, ['@pulumi/pulumi', '@pulumi/aws']);
     assert.equal(config.rules['consistent-versions'], 'warn');
     assert.equal(config.rules['strict-dependencies'], 'off');
@@ -39,9 +44,9 @@ describe('parsePolicyConfig', () => {
     assert.equal(config.file, join(POLICY_FIXTURES, 'policy-files', 'valid.yml'));
   });
 
-  it('reports each schema violation on its line, and keeps the preset', async () => {
+  it('reports each schema violation on its line, and gives no config to fall back on', async () => {
     const { config, findings } = await parseFixture('invalid.yml');
-    assert.deepEqual(config.rules, presetConfig('pulumi-0.10').rules);
+    assert.equal(config, undefined);
     assert.ok(findings.every((f) => f.rule === 'policy-file' && f.severity === 'error'));
     assert.deepEqual(
       findings.map((f) => [f.line, f.column, f.message]),
@@ -78,7 +83,7 @@ describe('parsePolicyConfig', () => {
     for (const rule of RULES) {
       const { config, findings } = await parsePolicyConfig({ path: '/p.yml', text: `preset: current\nrules:\n  ${rule.id}: off\n` });
       assert.deepEqual(findings, []);
-      assert.deepEqual(config.rules, { ...presetConfig('current').rules, [rule.id]: 'off' });
+      assert.deepEqual(config!.rules, { ...presetConfig('current').rules, [rule.id]: 'off' });
       for (const preset of PRESET_NAMES) assert.equal(presetConfig(preset).rules[rule.id], rule.defaults[preset]);
     }
     assert.deepEqual(
@@ -90,6 +95,34 @@ describe('parsePolicyConfig', () => {
       inputErrors.findings.map((f) => f.message),
       ['Unknown keys "package-json", "policy-file" in "rules"; remove them or fix the spelling.'],
     );
+  });
+
+  it('takes the preset from the input over the file, and names where it came from', async () => {
+    const fromInput = await parsePolicyConfig({ path: '/p.yml', text: 'preset: pulumi-0.10\n' }, 'current');
+    assert.deepEqual([fromInput.config?.preset, fromInput.config?.presetOrigin], ['current', 'input']);
+    const noFile = await parsePolicyConfig(undefined, 'current');
+    assert.deepEqual([noFile.config?.preset, noFile.config?.presetOrigin, noFile.config?.minimumVersions], ['current', 'input', { '@pulumi/pulumi': '3.0.0' }]);
+  });
+
+  it('reads per-package floors and scope globs in every key that names packages', async () => {
+    const text = [
+      'preset: current',
+      'minimum-version: { "@pulumi/pulumi": "3.0.0", "@pulumi/*": "1.0.0" }',
+      'packages: ["@pulumi/*"]',
+      'implied: [{ package: "@pulumi/aws-native", by: "@pulumi/*" }]',
+      'ignore: { packages: ["@pulumi/legacy-*", "@pulumi/*"] }',
+      '',
+    ].join('\n');
+    const { config, findings } = await parsePolicyConfig({ path: '/p.yml', text });
+    assert.deepEqual(
+      findings.map((f) => [f.line, f.message]),
+      [[5, '"ignore.packages[0]": Expected an npm package name such as "@pulumi/aws", or a scope glob such as "@pulumi/*".']],
+    );
+    assert.equal(config, undefined);
+    const valid = await parsePolicyConfig({ path: '/p.yml', text: text.replace('"@pulumi/legacy-*", ', '') });
+    assert.deepEqual(valid.findings, []);
+    assert.deepEqual(valid.config?.minimumVersions, { '@pulumi/pulumi': '3.0.0', '@pulumi/*': '1.0.0' });
+    assert.deepEqual(valid.config?.impliedUses, [{ package: '@pulumi/aws-native', by: '@pulumi/*' }]);
   });
 
   it('reads an empty file as the defaults, and a list as an error', async () => {

@@ -190,9 +190,78 @@ describe('presets', () => {
   it('current: @pulumi/pulumi is an ordinary dependency and nothing is linked', async () => {
     const program = inline({ dependencies: { '@pulumi/pulumi': '^3.0.0', '@pulumi/aws': '^6.0.0' } });
     assert.deepEqual((await checkProgram(program, policyOptions(presetConfig('current')))).findings, []);
+    const byDefault = (await checkProgram(program, policyOptions())).findings;
     assert.deepEqual(
-      (await checkProgram(program, policyOptions())).findings.map((f) => f.rule),
-      ['linked-peer', 'consistent-versions'],
+      byDefault.map((f) => [f.rule, f.severity]),
+      [
+        ['preset', 'notice'],
+        ['linked-peer', 'error'],
+        ['consistent-versions', 'warning'],
+      ],
+    );
+    assert.match(byDefault[0]!.message, /today's layout .*set "preset: current" \(the action's "preset" input, or "preset: current" in the policy file/);
+    // A preset somebody chose gets no notice; neither does a 0.10 program.
+    assert.equal((await checkProgram(program, policyOptions(presetConfig('pulumi-0.10', 'input')))).findings[0]!.rule, 'linked-peer');
+    const old = inline({ dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } });
+    assert.deepEqual((await checkProgram(old, policyOptions())).findings, []);
+  });
+
+  it('current: floors only @pulumi/pulumi (3.0.0); suggests ranges from the lockfile, else the floor, else npm install', async () => {
+    const options = policyOptions(presetConfig('current'));
+    const program = inline({ dependencies: { '@pulumi/pulumi': '^2.0.0', '@pulumi/docker-build': '^0.0.21', '@pulumi/aws': '^7.0.0' } });
+    const findings = (await checkProgram(program, options)).findings;
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.package]),
+      [['minimum-version', '@pulumi/pulumi']],
+    );
+    assert.match(
+      findings[0]!.message,
+      /admits versions from 2\.0\.0, below 3\.0\.0; the current preset supports @pulumi\/pulumi from 3\.0\.0 \("minimum-version" in the policy file\), so use "@pulumi\/pulumi": "\^3\.0\.0"/,
+    );
+    const lockfile = {
+      path: '/p/package-lock.json',
+      text: JSON.stringify({
+        lockfileVersion: 3,
+        packages: { '': {}, 'node_modules/@pulumi/pulumi': { version: '3.228.0' } },
+      }),
+    };
+    const withLock = { ...program, lockfile };
+    options.config.rules['lockfile-registry'] = 'off';
+    assert.match((await checkProgram(withLock, options)).findings[0]!.message, /so use "@pulumi\/pulumi": "\^3\.228\.0"/);
+    const undeclared = inline({ dependencies: { '@pulumi/pulumi': '^3.0.0' } }, { 'index.ts': 'import * as k8s from "@pulumi/kubernetes";' });
+    assert.match((await checkProgram(undeclared, options)).findings[0]!.message, /add it to "dependencies" with npm install @pulumi\/kubernetes\./);
+  });
+
+  it('scope globs in "packages", "ignore.packages" and "implied" mean every package of the scope', async () => {
+    const config = presetConfig('current');
+    const listed = inline(
+      { dependencies: { '@pulumi/pulumi': '^3.0.0', '@pulumi/aws': '^7.0.0', '@acme/tool': '^1.0.0' } },
+      { 'index.ts': 'import "@acme/tool";' },
+    );
+    const program = { ...listed, stackConfigs: [{ path: '/p/Pulumi.yaml', text: 'name: p\nruntime: nodejs\n' }] };
+    config.allowedPackages = ['@pulumi/*'];
+    assert.deepEqual(
+      (await checkProgram(program, policyOptions(config))).findings.map((f) => [f.rule, f.package]),
+      [['strict-dependencies', '@pulumi/aws']],
+    );
+    config.impliedUses = [{ package: '@pulumi/*', by: '@acme/tool' }];
+    assert.deepEqual((await checkProgram(program, policyOptions(config))).findings, []);
+    config.impliedUses = [];
+    config.ignorePackages = ['@pulumi/*'];
+    assert.deepEqual((await checkProgram(program, policyOptions(config))).findings, []);
+  });
+
+  it("per-package floors and scope globs: the package's own key, else the longest glob, else the whole scope", async () => {
+    const config = presetConfig('current');
+    config.minimumVersions = { '*': '0.10.0', '@pulumi/*': '1.0.0', '@pulumi/aws': '6.0.0' };
+    config.ignorePackages = ['@pulumi/legacy'];
+    const program = inline({ dependencies: { '@pulumi/pulumi': '^0.17.0', '@pulumi/aws': '^5.0.0', '@pulumi/random': '^4.0.0', '@pulumi/legacy': '^0.1.0' } });
+    assert.deepEqual(
+      (await checkProgram(program, policyOptions(config))).findings.map((f) => [f.rule, f.package]),
+      [
+        ['minimum-version', '@pulumi/pulumi'],
+        ['minimum-version', '@pulumi/aws'],
+      ],
     );
   });
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkProgram } from '../src/policy/index.js';
+import { presetConfig } from '../src/policy/presets.js';
+import { packageManagerFinding, readPulumiProject } from '../src/policy/pulumi-project.js';
 import { checkFixture, inlineProgram, located, policyOptions } from './support/policy.js';
 
 const MIGRATED = {
@@ -38,7 +40,11 @@ describe('strict-dependencies and undeclared-dependency on CommonJS and ESM mixe
       [['undeclared-dependency', '/p/types.d.ts']],
     );
     assert.match(report.findings[0]!.message, /"@pulumi\/pulumi" is imported for its types only here \(and in 1 other file\)/);
-    assert.deepEqual(report.packages.find((row) => row.name === '@pulumi/pulumi')?.usedBy, ['types.d.ts (types only)', 'more.d.mts (types only)']);
+    assert.deepEqual(report.packages.find((row) => row.name === '@pulumi/pulumi')?.usedBy, [
+      'types.d.ts (types only)',
+      'more.d.mts (types only)',
+      '(used by the Pulumi run time: the program uses @pulumi/aws)',
+    ]);
   });
 
   it('reports an undeclared package once, at its first use, counting the other files', async () => {
@@ -192,5 +198,47 @@ describe('consistent-versions', () => {
       (await checkProgram(program, policyOptions())).findings.map((f) => f.rule),
       ['minimum-version'],
     );
+  });
+});
+
+describe('@pulumi/pulumi, used by the run time', () => {
+  const current = () => policyOptions(presetConfig('current'));
+  const sdkOnly = { dependencies: { '@pulumi/pulumi': '^3.0.0', '@pulumi/random': '^4.0.0' } };
+  const stackFile = (text: string) => ({ path: '/p/Pulumi.yaml', text });
+
+  it('counts as used in a folder whose Pulumi.yaml has runtime nodejs, in either form', async () => {
+    for (const text of ['name: p\nruntime: nodejs\n', 'name: p\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n']) {
+      const program = { ...inlineProgram(sdkOnly, { 'index.ts': 'export const x = 1;' }), stackConfigs: [stackFile(text)] };
+      const report = await checkProgram(program, current());
+      assert.deepEqual(
+        report.findings.map((f) => [f.rule, f.package]),
+        [['strict-dependencies', '@pulumi/random']],
+      );
+      assert.deepEqual(report.packages.find((row) => row.name === '@pulumi/pulumi')?.usedBy, ['(used by the Pulumi run time: Pulumi.yaml runtime nodejs)']);
+    }
+  });
+
+  it('counts as used when the sources load a scope package, and not in a folder that is no Pulumi program', async () => {
+    const usesRandom = inlineProgram(sdkOnly, { 'index.ts': 'import * as random from "@pulumi/random";' });
+    assert.deepEqual((await checkProgram(usesRandom, current())).findings, []);
+    const python = { ...inlineProgram(sdkOnly, { 'index.ts': 'export const x = 1;' }), stackConfigs: [stackFile('name: p\nruntime: python\n')] };
+    assert.deepEqual(
+      (await checkProgram(python, current())).findings.map((f) => f.package),
+      ['@pulumi/pulumi', '@pulumi/random'],
+    );
+  });
+});
+
+describe('packageManagerFinding', () => {
+  const text = 'name: p\nruntime:\n  name: nodejs\n  options:\n    packagemanager: yarn\n';
+  it('warns on the line of a package manager other than npm when npm installs, and says what to do', async () => {
+    const project = await readPulumiProject([{ path: '/p/Pulumi.yaml', text }]);
+    assert.deepEqual(project, { file: '/p/Pulumi.yaml', runtime: 'nodejs', packageManager: 'yarn' });
+    const finding = packageManagerFinding(project, 'npm install', text);
+    assert.deepEqual([finding?.rule, finding?.severity, finding?.line, finding?.column], ['package-manager', 'warning', 5, 5]);
+    assert.match(finding!.message, /installs with npm \("npm install"\): set "install-command" to yarn's install command .* or "install: false"/);
+    assert.equal(packageManagerFinding(project, 'yarn install --frozen-lockfile', text), undefined);
+    const npm = await readPulumiProject([{ path: '/p/Pulumi.yaml', text: text.replace('yarn', 'npm') }]);
+    assert.equal(packageManagerFinding(npm, 'npm ci', text), undefined);
   });
 });

@@ -33,6 +33,7 @@ describe('the repository', () => {
     const action = YAML.parse(await fs.readFile(path.join(root, 'action.yml'), 'utf8'));
     assert.deepEqual(Object.keys(action.inputs), [
       'pulumi-access-token',
+      'preset',
       'registry-url',
       'scope',
       'working-directory',

@@ -44,10 +44,13 @@ async function errorOf(inputs: Record<string, string>, extraEnv: NodeJS.ProcessE
 describe('readSettings', () => {
   it('reads the defaults the way action.yml declares them', async () => {
     const settings = await settingsWith();
-    assert.equal(settings.registryUrl, defaults['registry-url']);
+    // Empty: the preset's registry and links, decided once the policy file is read.
+    assert.equal(defaults['registry-url'], '');
+    assert.equal(settings.registryUrl, undefined);
+    assert.equal(settings.preset, undefined);
     assert.equal(settings.scope, defaults['scope']);
     assert.deepEqual(settings.workingDirectories, [{ path: path.resolve(workspace, defaults['working-directory']!), input: defaults['working-directory'] }]);
-    assert.deepEqual(settings.links, [defaults['link']]);
+    assert.equal(settings.links, undefined);
     assert.equal(settings.install, defaults['install'] === 'true');
     assert.equal(settings.installCommand, defaults['install-command']);
     assert.equal(settings.cache, defaults['cache']);
@@ -74,6 +77,7 @@ describe('readSettings', () => {
     // A valid value other than the default, for each input: an action.yml declaring it as the default must be obeyed.
     const others: Record<string, string> = {
       'pulumi-access-token': 'other-token',
+      preset: 'current',
       'registry-url': 'https://npm.example.test/',
       scope: '@acme',
       'working-directory': 'infra/app',
@@ -101,7 +105,7 @@ describe('readSettings', () => {
 
   it('reads an empty input as its default where empty means nothing else', async () => {
     const standard = await settingsWith();
-    for (const name of ['registry-url', 'scope', 'working-directory', 'install', 'ignore-scripts', 'allow-untrusted', 'cache', 'policy', 'policy-file']) {
+    for (const name of ['scope', 'working-directory', 'install', 'ignore-scripts', 'allow-untrusted', 'cache', 'policy', 'policy-file']) {
       assert.deepEqual(await settingsWith({ [name]: ' ' }), standard, name);
     }
   });
@@ -166,7 +170,9 @@ describe('readSettings', () => {
       [path.join(workspace, 'infra/app'), path.join(workspace, 'infra/db')],
     );
     assert.deepEqual(settings.links, ['pulumi', '@acme/shared', 'other']);
-    assert.deepEqual((await settingsWith({ link: '' })).links, []);
+    assert.equal((await settingsWith({ link: '' })).links, undefined);
+    assert.deepEqual((await settingsWith({ link: ' none ' })).links, []);
+    assert.equal((await settingsWith({ preset: ' current ' })).preset, 'current');
   });
 
   it('warns, without failing, when the token would travel over plain http to another host', async () => {
@@ -193,6 +199,7 @@ describe('readSettings', () => {
     ['a missing folder', { 'working-directory': 'infra/nope' }, /^Input "working-directory" lists "infra\/nope", which does not exist/],
     ['a file', { 'working-directory': 'README.md' }, /^Input "working-directory" lists "README\.md", which is a file/],
     ['a folder listed twice', { 'working-directory': 'infra/app\n./infra/app' }, /lists the same folder twice \("infra\/app" and "\.\/infra\/app"\)/],
+    ['an unknown preset', { preset: 'pulumi-0.11' }, /^Input "preset" is "pulumi-0\.11": use "pulumi-0\.10" or "current"/],
     ['a link that is not a package name', { link: 'Pulumi!' }, /^Input "link" lists "Pulumi!", which is not an npm package name/],
     ['an empty install command', { 'install-command': '  ' }, /^Input "install-command" is empty/],
     ['a cache key prefix with a comma', { 'cache-key-prefix': 'a,b' }, /^cache-key-prefix "a,b" contains a comma/],

@@ -26,8 +26,8 @@ var schemas = __webpack_require__(8395);
 var api = __webpack_require__(3305);
 // EXTERNAL MODULE: ./node_modules/zod/v4/locales/en.js
 var en = __webpack_require__(252);
-// EXTERNAL MODULE: ./src/package-name.ts
-var package_name = __webpack_require__(9999);
+// EXTERNAL MODULE: ./src/policy/package-pattern.ts
+var package_pattern = __webpack_require__(7525);
 // EXTERNAL MODULE: ./src/policy/presets.ts
 var presets = __webpack_require__(4490);
 // EXTERNAL MODULE: ./src/policy/rules/registry.ts + 6 modules
@@ -42,14 +42,16 @@ var registry = __webpack_require__(5508);
 // zod/mini leaves messages to a locale: English, for the few issues the policy file's own messages do not word.
 core/* config */.$W((0,en/* default */.A)());
 const level = schemas/* enum */.k5n(['error', 'warn', 'off']);
-const packageName = schemas/* string */.YjP().check(schemas/* refine */.YPB(package_name/* isPackageName */.k, 'Expected an npm package name such as "@pulumi/aws"'));
+const packageName = schemas/* string */.YjP().check(schemas/* refine */.YPB(package_pattern/* isPackagePattern */.db, 'Expected an npm package name such as "@pulumi/aws", or a scope glob such as "@pulumi/*"'));
+const version = schemas/* string */.YjP().check(schemas/* refine */.YPB((value) => semver_default().valid(value) !== null, 'Expected a version such as "0.10.0"'));
 const nonEmpty = schemas/* string */.YjP().check(api/* _minLength */.m9(1));
 const ruleLevels = Object.fromEntries(registry/* RULES */.y0.map((rule) => [rule.id, level]));
 /** The policy file (`.github/pulumi-npm-policy.yml`). Every key is optional; unknown keys are errors. */
 const policyFileSchema = schemas/* strictObject */.rej({
     preset: schemas/* optional */.lqM(schemas/* enum */.k5n(presets/* PRESET_NAMES */.dO)),
     rules: schemas/* optional */.lqM(schemas/* partial */.OH3(schemas/* strictObject */.rej(ruleLevels))),
-    'minimum-version': schemas/* optional */.lqM(schemas/* string */.YjP().check(schemas/* refine */.YPB((value) => semver_default().valid(value) !== null, 'Expected a version such as "0.10.0"'))),
+    // One version for the whole scope, or a floor per package name or scope glob.
+    'minimum-version': schemas/* optional */.lqM(schemas/* union */.KCZ([version, schemas/* record */.g1P(packageName, version)])),
     packages: schemas/* optional */.lqM(schemas/* array */.YOg(packageName)),
     implied: schemas/* optional */.lqM(schemas/* array */.YOg(schemas/* strictObject */.rej({
         package: packageName,
@@ -67,14 +69,16 @@ const policyFileSchema = schemas/* strictObject */.rej({
 
 
 
+
 /** A policy file is a few dozen lines: a document whose aliases expand further is an attack on memory. */
 const MAX_ALIAS_COUNT = 100;
 const MAX_REPORTED_ERRORS = 10;
 /**
- * Reads a policy file. A YAML error or a schema violation is a 'policy-file' error finding on its line; the config
- * is then the default preset's, untouched by the bad file. Loaded only when there is a policy file (see config.ts).
+ * Reads a policy file over its preset (`presetInput` when the `preset` input is set, else the file's own). A YAML
+ * error or a schema violation is a 'policy-file' error finding on its line, and there is no config: the run fails
+ * rather than check with another preset than the one asked for. Loaded only when there is a policy file (see config.ts).
  */
-function parsePolicyFile(file) {
+function parsePolicyFile(file, presetInput) {
     const lines = new dist.LineCounter();
     const document = (0,dist.parseDocument)(file.text, { lineCounter: lines, prettyErrors: false });
     const at = (range, message) => {
@@ -87,7 +91,7 @@ function parsePolicyFile(file) {
         const findings = document.errors
             .slice(0, MAX_REPORTED_ERRORS)
             .map((error) => at(error.pos, `The policy file is not valid YAML: ${error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')}.`));
-        return { config: { ...(0,presets/* presetConfig */.uo)(presets/* DEFAULT_PRESET */.CO), file: file.path }, findings };
+        return { config: undefined, findings };
     }
     let value;
     try {
@@ -96,26 +100,26 @@ function parsePolicyFile(file) {
     }
     catch (error) {
         const reason = error instanceof ReferenceError ? `more than ${MAX_ALIAS_COUNT} alias expansions` : error.message;
-        return {
-            config: { ...(0,presets/* presetConfig */.uo)(presets/* DEFAULT_PRESET */.CO), file: file.path },
-            findings: [at([0, 0], `The policy file cannot be read (${reason}); write the values out.`)],
-        };
+        return { config: undefined, findings: [at([0, 0], `The policy file cannot be read (${reason}); write the values out.`)] };
     }
     const parsed = policyFileSchema.safeParse(value ?? {}, { reportInput: true });
     if (!parsed.success) {
         const findings = parsed.error.issues
             .map((issue) => at(issueRange(document, issue), describeIssue(issue)))
             .sort((a, b) => a.line - b.line || a.column - b.column);
-        return { config: { ...(0,presets/* presetConfig */.uo)(presets/* DEFAULT_PRESET */.CO), file: file.path }, findings };
+        return { config: undefined, findings };
     }
-    return { config: toConfig(parsed.data, file.path), findings: [] };
+    return { config: toConfig(parsed.data, file.path, presetInput), findings: [] };
 }
-function toConfig(policy, path) {
-    const config = (0,presets/* presetConfig */.uo)(policy.preset ?? presets/* DEFAULT_PRESET */.CO);
+function toConfig(policy, path, presetInput) {
+    const config = presetInput ? (0,presets/* presetConfig */.uo)(presetInput, 'input') : policy.preset ? (0,presets/* presetConfig */.uo)(policy.preset, 'policy file') : (0,presets/* presetConfig */.uo)(presets/* DEFAULT_PRESET */.CO);
     config.file = path;
     Object.assign(config.rules, policy.rules);
-    if (policy['minimum-version'] !== undefined)
-        config.minimumVersion = policy['minimum-version'];
+    const minimum = policy['minimum-version'];
+    if (typeof minimum === 'string')
+        config.minimumVersions = { [package_pattern/* WHOLE_SCOPE */.tV]: minimum };
+    else if (minimum !== undefined)
+        config.minimumVersions = { ...minimum };
     if (policy.packages !== undefined)
         config.allowedPackages = policy.packages;
     if (policy.implied !== undefined)

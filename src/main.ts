@@ -4,7 +4,7 @@ import { ActionError } from './errors.js';
 import { ACTION_YML, environmentInputs } from './inputs.js';
 import { globalPackagesFolder, verifyLinks } from './link.js';
 import { npmEnvironment, runCommand, type CommandRunner, type NpmContext } from './npm.js';
-import { effectiveLinks, totals, type PolicyOptions, type ProgramInput } from './policy/index.js';
+import { totals, type PolicyOptions, type ProgramInput } from './policy/index.js';
 import { readEventPayload, untrustedRun, untrustedRunMessage } from './trust.js';
 import { allFindings, summaryMarkdown, writeJsonReport, type ProgramRecord, type RunRecord } from './reporting.js';
 import { readSettings, type Settings } from './settings.js';
@@ -54,15 +54,18 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env, run: Command
 /** Runs the steps in order, putting what each returns into `record` as it goes, so a failure keeps what came before. */
 async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.ProcessEnv, run: CommandRunner): Promise<void> {
   for (const warning of settings.warnings) core.warning(warning);
-  const { options, programs } = await core.group('Dependency policy', async () => {
-    const policy = await readPolicy(settings);
-    record.settings.policyFile = policy.file?.path;
+  const { options, programs, routedRegistry } = await core.group('Dependency policy', async () => {
+    const policy = await readPolicy(settings, env);
+    const { config, links, registryUrl } = policy.options;
+    const preset = { name: config.preset, origin: config.presetOrigin };
+    const registry = { url: registryUrl, routed: policy.routedRegistry !== undefined };
+    record.settings = { ...record.settings, policyFile: policy.file?.path, preset, registry, links };
     const programs = (await checkPrograms(settings, policy)).map(({ input, policy: report }): Program => {
       const program = programRecord(settings, input.dir);
       return { input, record: report ? { ...program, policy: report } : program };
     });
     record.programs = programs.map((program) => program.record);
-    return { options: policy.options, programs };
+    return { options: policy.options, programs, routedRegistry: policy.routedRegistry };
   });
   const { errors } = totals(allFindings(record));
   if (errors > 0 && settings.policy === 'error') {
@@ -72,27 +75,35 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
     core.info('Input "install" is false: the policy check ran alone; nothing was configured or installed.');
     return;
   }
+  // The token goes only to a registry the scope is routed to: with nothing routed, npm installs a fork's code without
+  // a secret (and an untrusted run still never saves the cache).
   const untrusted = untrustedRun(env['GITHUB_EVENT_NAME'], await readEventPayload(env['GITHUB_EVENT_PATH']));
-  if (untrusted && !settings.allowUntrusted) throw new ActionError(untrustedRunMessage(untrusted));
-  if (untrusted) core.warning(`"allow-untrusted" is true: the token goes to an install of ${untrusted.head}'s code.`);
-  if (!settings.token) {
+  if (routedRegistry && untrusted && !settings.allowUntrusted) throw new ActionError(untrustedRunMessage(untrusted));
+  if (routedRegistry && untrusted) core.warning(`"allow-untrusted" is true: the token goes to an install of ${untrusted.head}'s code.`);
+  if (routedRegistry && !settings.token) {
     throw new ActionError(
-      'The Pulumi access token is missing: "pulumi-access-token" is empty and PULUMI_ACCESS_TOKEN is not set. Pass it from a secret (pulumi-access-token: ' +
-        '${{ secrets.PULUMI_ACCESS_TOKEN }}). Pull requests from forks do not receive secrets: use "install: false" there to run the policy check alone.',
+      `The Pulumi access token is missing, and ${settings.scope} is routed to ${routedRegistry}: ` +
+        '"pulumi-access-token" is empty and PULUMI_ACCESS_TOKEN is not set. ' +
+        'Pass it from a secret (pulumi-access-token: ${{ secrets.PULUMI_ACCESS_TOKEN }}), or use "preset: current" for packages from the public registry. ' +
+        'Pull requests from forks do not receive secrets: use "install: false" there to run the policy check alone.',
     );
   }
 
-  const npmrc = await configureNpm(settings, env);
-  record.npmrc = { file: npmrc.file, mergedFrom: npmrc.mergedFrom };
+  const npmrc = routedRegistry ? await configureNpm(settings, routedRegistry, env) : undefined;
+  if (npmrc) record.npmrc = { file: npmrc.file, mergedFrom: npmrc.mergedFrom };
+  else core.info(`Nothing routes ${settings.scope}: npm installs it from ${options.registryUrl}, with no token and no scoped .npmrc.`);
 
-  const npm: NpmContext = { run, env: npmEnvironment(env, settings.token, npmrc.file), registryUrl: settings.registryUrl };
+  const auth = npmrc && { token: settings.token, npmrcFile: npmrc.file };
+  const npm: NpmContext = { run, env: npmEnvironment(env, auth), registryUrl: options.registryUrl };
   const inputs = programs.map((program) => program.input);
-  const links = effectiveLinks(options);
+  const links = options.links;
   // Asking npm for its global folder takes a quarter of a second: let it run during the token check and the restore.
   const globalFolder = links.length ? globalPackagesFolder(npm, settings.workspace) : Promise.resolve('');
   globalFolder.catch(() => {}); // awaited in prepareLinks; a failed token check comes first
-  await checkRouting(settings, npm, inputs);
-  record.registry = await verifyToken(settings, inputs);
+  if (routedRegistry) {
+    await checkRouting(settings, routedRegistry, npm, inputs);
+    record.registry = await verifyToken(settings, routedRegistry, inputs);
+  }
 
   // The restore does not need the links, so npm's answer about its global folder arrives while it runs.
   const cache = await restoreStep(settings, npm, inputs, links);
@@ -150,12 +161,13 @@ function newRecord(settings: Settings): RunRecord {
   return {
     workspace: settings.workspace,
     settings: {
-      registryUrl: settings.registryUrl,
+      preset: undefined,
+      registry: undefined,
       scope: settings.scope,
       workingDirectories: settings.workingDirectories.map((dir) => dir.input),
       install: settings.install,
       installCommand: settings.installCommand,
-      links: settings.links,
+      links: settings.links ?? [],
       cache: settings.cache,
       policy: settings.policy,
       policyFile: undefined,

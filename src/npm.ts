@@ -66,17 +66,23 @@ async function npmVersionOf(npm: NpmContext, cwd: string): Promise<string> {
   return toolVersion(npm, 'npm', cwd);
 }
 
-/** The environment of the npm processes the action starts: the only place the token goes. */
-export function npmEnvironment(base: NodeJS.ProcessEnv, token: string, npmrcFile: string): NodeJS.ProcessEnv {
+/**
+ * The environment of the npm processes the action starts: the only place the token goes, and only with the scoped
+ * config that routes the scope to a registry (`auth`). Without it, a token in the job's environment (for the Pulumi
+ * Cloud backend, say) stays out of npm's.
+ */
+export function npmEnvironment(base: NodeJS.ProcessEnv, auth: { token: string; npmrcFile: string } | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(base)) {
     // Inputs (the token among them) and competing npm settings stay out of the child's environment.
     const lower = name.toLowerCase();
-    if (name.startsWith('INPUT_') || lower === 'npm_config_userconfig' || lower === 'npm_config_legacy_peer_deps') continue;
+    if (name.startsWith('INPUT_') || name === TOKEN_VARIABLE || lower === 'npm_config_legacy_peer_deps') continue;
+    if (auth !== undefined && lower === 'npm_config_userconfig') continue;
     env[name] = value;
   }
-  env[TOKEN_VARIABLE] = token;
-  env['NPM_CONFIG_USERCONFIG'] = npmrcFile;
+  if (auth === undefined) return env;
+  env[TOKEN_VARIABLE] = auth.token;
+  env['NPM_CONFIG_USERCONFIG'] = auth.npmrcFile;
   return env;
 }
 

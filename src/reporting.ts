@@ -12,7 +12,10 @@ export interface RunRecord {
   /** Paths in the report and the summary are shown relative to it. */
   workspace: string;
   settings: {
-    registryUrl: string;
+    /** The preset that ran and where it came from; undefined when the run stopped before the policy file was read. */
+    preset: { name: string; origin: string } | undefined;
+    /** Where npm resolves the scope: a routed registry (scoped .npmrc, token), or npm's own. */
+    registry: { url: string; routed: boolean } | undefined;
     scope: string;
     workingDirectories: string[];
     install: boolean;
@@ -79,7 +82,8 @@ export function annotate(findings: Finding[], workspace: string): void {
     // GitHub ignores columns on multi-line annotations.
     if (finding.endColumn !== undefined && (finding.endLine ?? finding.line) === finding.line) properties.endColumn = finding.endColumn;
     if (finding.severity === 'error') core.error(finding.message, properties);
-    else core.warning(finding.message, properties);
+    else if (finding.severity === 'warning') core.warning(finding.message, properties);
+    else core.notice(finding.message, properties);
   }
 }
 
@@ -92,7 +96,8 @@ export function summaryMarkdown(record: RunRecord): string {
   lines.push(
     '| Setting | Value |',
     '| --- | --- |',
-    `| Scope | ${markdownCode(s.scope)} → ${markdownText(s.registryUrl)} |`,
+    `| Preset | ${presetLine(record)} |`,
+    `| Scope | ${scopeLine(record)} |`,
     `| Token | ${tokenLine(record)} |`,
     `| npm config | ${npmrcLine(record)} |`,
     `| Install | ${s.install ? markdownCode(s.installCommand) : 'off (policy check only)'} |`,
@@ -117,7 +122,19 @@ export function summaryMarkdown(record: RunRecord): string {
   return lines.join('\n');
 }
 
+function presetLine({ settings: { preset } }: RunRecord): string {
+  if (!preset) return 'not read';
+  return `${markdownCode(preset.name)} (${preset.origin === 'default' ? 'the default' : `from the ${preset.origin}`})`;
+}
+
+function scopeLine({ settings: { scope, registry } }: RunRecord): string {
+  if (!registry) return markdownCode(scope);
+  const url = markdownText(registry.url);
+  return registry.routed ? `${markdownCode(scope)} → ${url}` : `${markdownCode(scope)} from npm's registry (${url}), not routed: no token needed`;
+}
+
 function tokenLine(record: RunRecord): string {
+  if (record.settings.registry?.routed === false) return record.settings.token === 'none' ? 'none needed' : 'not needed, not handed to npm';
   const source = record.settings.token;
   if (source === 'none') return 'not provided';
   const from = source === 'input' ? '"pulumi-access-token" input' : 'PULUMI_ACCESS_TOKEN variable';

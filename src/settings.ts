@@ -6,6 +6,8 @@ import { ActionError } from './errors.js';
 import { ACTION_YML, actionDefaults, type InputReader } from './inputs.js';
 import { isPackageName, isScope } from './package-name.js';
 import { TOKEN_ENV_VARIABLE, tokenOf, type Token } from './token-handoff.js';
+import { PRESET_NAMES } from './policy/presets.js';
+import type { PresetName } from './policy/types.js';
 
 export type CacheMode = 'true' | 'false' | 'restore';
 export type PolicyMode = 'error' | 'warn' | 'off';
@@ -21,12 +23,16 @@ export interface Settings {
   /** Never logged, never written: handed only to the npm processes the action starts. */
   token: string;
   tokenSource: Token['source'];
-  registryUrl: string;
+  /** The `preset` input; undefined: the policy file's, else the default. */
+  preset: PresetName | undefined;
+  /** The `registry-url` input; undefined: the preset's (which may route nothing). */
+  registryUrl: string | undefined;
   scope: string;
   workingDirectories: WorkingDirectory[];
   install: boolean;
   installCommand: string;
-  links: string[];
+  /** The `link` input; undefined: the preset's; `none` links nothing. */
+  links: string[] | undefined;
   linkPath: string | undefined;
   /** Install scripts run after the install, without the token. */
   ignoreScripts: boolean;
@@ -48,12 +54,13 @@ export interface Settings {
  */
 const INPUTS = {
   'pulumi-access-token': 'itself', // the PULUMI_ACCESS_TOKEN variable then
-  'registry-url': 'default',
+  preset: 'itself', // the policy file's preset, else pulumi-0.10
+  'registry-url': 'itself', // the preset's
   scope: 'default',
   'working-directory': 'default',
   install: 'default',
   'install-command': 'itself', // rejected when installing
-  link: 'itself', // links nothing
+  link: 'itself', // the preset's
   'link-path': 'itself',
   'ignore-scripts': 'default',
   'allow-untrusted': 'default',
@@ -86,7 +93,8 @@ export async function readSettings(read: InputReader, env: NodeJS.ProcessEnv, ac
   return {
     token: token.value,
     tokenSource: token.source,
-    registryUrl: parseRegistryUrl(input['registry-url'], warnings),
+    preset: parsePreset(input.preset),
+    registryUrl: input['registry-url'].trim() ? parseRegistryUrl(input['registry-url'], warnings) : undefined,
     scope: parseScope(input.scope),
     workingDirectories: parseWorkingDirectories(input['working-directory'], workspace),
     install,
@@ -229,8 +237,21 @@ function checkFolder({ path: folder, input }: WorkingDirectory, workspace: strin
   }
 }
 
-function parseLinks(raw: string): string[] {
+function parsePreset(raw: string): PresetName | undefined {
+  const value = raw.trim();
+  if (value === '') return undefined;
+  if (!(PRESET_NAMES as readonly string[]).includes(value)) {
+    throw new ActionError(
+      `Input "preset" is "${value}": use ${PRESET_NAMES.map((name) => `"${name}"`).join(' or ')}, or leave it empty for the policy file's.`,
+    );
+  }
+  return value as PresetName;
+}
+
+function parseLinks(raw: string): string[] | undefined {
   const names = [...new Set(raw.split(/\s+/).filter(Boolean))];
+  if (names.length === 0) return undefined;
+  if (names.length === 1 && names[0] === 'none') return [];
   for (const name of names) {
     if (!isPackageName(name)) {
       throw new ActionError(`Input "link" lists "${name}", which is not an npm package name: separate names with spaces or new lines.`);

@@ -10,9 +10,9 @@ import type { Finding, PolicyConfig, PolicyOptions, PresetName, ProgramInput, Pr
 
 export const POLICY_FIXTURES = fileURLToPath(new URL('../fixtures/policy/', import.meta.url));
 
-/** The options the action passes by default (scope @pulumi, link pulumi), with `config` when given. */
+/** The options the action passes with empty `link` and `registry-url` inputs: the preset's (`config`'s) links and registry. */
 export function policyOptions(config: PolicyConfig = presetConfig(DEFAULT_PRESET)): PolicyOptions {
-  return { scope: '@pulumi', links: ['pulumi'], registryUrl: 'https://npmjs.pulumi.com/', config };
+  return { scope: '@pulumi', links: config.links, registryUrl: config.registryUrl ?? 'https://registry.npmjs.org/', config };
 }
 
 /** Reads a fixture program from disk and checks it, as the action does before the install. */

@@ -34,8 +34,11 @@ const LOG_TAIL_LINES = 40;
 type UserName = keyof TestRegistry['tokens'];
 const userNames: UserName[] = ['ci', 'outsider'];
 
-/** Starts Verdaccio on 127.0.0.1 (no uplinks, so no network), logs in both users and publishes the fixtures. */
-export async function startRegistry(options: { packages?: FixturePackage[] } = {}): Promise<TestRegistry> {
+/**
+ * Starts Verdaccio on 127.0.0.1 (no uplinks, so no network), logs in both users and publishes the fixtures. The
+ * @pulumi scope needs the ci token, as on the Pulumi npm proxy; `publicScope` lets anyone read it, as npm does today.
+ */
+export async function startRegistry(options: { packages?: FixturePackage[]; publicScope?: boolean } = {}): Promise<TestRegistry> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'test-registry-'));
   const logFile = path.join(root, 'verdaccio.log');
   let child: ChildProcess | undefined;
@@ -53,7 +56,7 @@ export async function startRegistry(options: { packages?: FixturePackage[] } = {
     await mkdir(storageDir);
     const port = await freePort();
     const configFile = path.join(root, 'config.yaml');
-    await writeFile(configFile, YAML.stringify(verdaccioConfig(root, storageDir, port)));
+    await writeFile(configFile, YAML.stringify(verdaccioConfig(root, storageDir, port, options.publicScope ?? false)));
     child = await spawnVerdaccio(configFile, root, logFile);
     const url = `http://127.0.0.1:${port}/`;
     await waitForPing(url, child, logFile);
@@ -70,13 +73,13 @@ export async function startRegistry(options: { packages?: FixturePackage[] } = {
   }
 }
 
-function verdaccioConfig(root: string, storageDir: string, port: number): Record<string, unknown> {
+function verdaccioConfig(root: string, storageDir: string, port: number, publicScope: boolean): Record<string, unknown> {
   return {
     storage: storageDir,
     auth: { htpasswd: { file: path.join(root, 'htpasswd'), max_users: -1 } },
     uplinks: {},
     packages: {
-      '@pulumi/*': { access: 'ci', publish: 'ci', unpublish: 'ci' },
+      '@pulumi/*': { access: publicScope ? '$all' : 'ci', publish: 'ci', unpublish: 'ci' },
       '**': { access: '$all', publish: '$authenticated', unpublish: '$authenticated' },
     },
     web: { enable: false },

@@ -1,12 +1,15 @@
 import { DEFAULT_PRESET, presetConfig } from './presets.js';
-import type { Finding, PolicyConfig, SourceFile } from './types.js';
+import type { Finding, PolicyConfig, PresetName, SourceFile } from './types.js';
+
+/** A policy config, or the 'policy-file' findings that make the file invalid (then there is no config to check with). */
+export type ParsedPolicy = { config: PolicyConfig; findings: [] } | { config: undefined; findings: Finding[] };
 
 /**
- * The policy config: the default preset when there is no policy file, else the file read over its preset (a bad
- * file gives 'policy-file' findings). The YAML parser and the schema are loaded only when there is a file.
+ * The policy config: the preset of the `preset` input (`presetInput`), else the policy file's, else the default;
+ * with the file's settings over it. The YAML parser and the schema are loaded only when there is a file.
  */
-export async function parsePolicyConfig(file: SourceFile | undefined): Promise<{ config: PolicyConfig; findings: Finding[] }> {
-  if (file === undefined) return { config: presetConfig(DEFAULT_PRESET), findings: [] };
+export async function parsePolicyConfig(file: SourceFile | undefined, presetInput?: PresetName): Promise<ParsedPolicy> {
+  if (file === undefined) return { config: presetInput ? presetConfig(presetInput, 'input') : presetConfig(DEFAULT_PRESET), findings: [] };
   const { parsePolicyFile } = await import('./policy-file.js');
-  return parsePolicyFile(file);
+  return parsePolicyFile(file, presetInput);
 }

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type * as Yaml from 'yaml';
+import { matchesPackage } from './package-pattern.js';
 import type { ImpliedUse, SourceFile } from './types.js';
 
 /** Loaded once, on first need: every later import() of it would resolve the module again. */
@@ -19,38 +20,36 @@ export interface ImpliedResult {
 }
 
 /**
- * Which packages count as used without an import. A `when` condition holds when some stack settings file sets
- * the key to the value, or when none sets the key at all (then the check cannot tell, and gives the benefit of
- * the doubt rather than fail a program that may be right).
+ * Which of the `listed` packages count as used without an import (a rule's `package` may be a scope glob). A `when`
+ * condition holds when some stack settings file sets the key to the value, or when none sets the key at all (then
+ * the check cannot tell, and gives the benefit of the doubt rather than fail a program that may be right).
  */
-export async function resolveImplied(rules: ImpliedUse[], used: Set<string>, stackFiles: SourceFile[]): Promise<ImpliedResult> {
+export async function resolveImplied(rules: ImpliedUse[], used: Set<string>, listed: string[], stackFiles: SourceFile[]): Promise<ImpliedResult> {
   const result: ImpliedResult = { implied: new Map(), unmet: new Map() };
   for (const rule of rules) {
     const by = [...used].find((name) => matchesPackage(rule.by, name));
-    if (by === undefined || result.implied.has(rule.package)) continue;
-    if (rule.when === undefined) {
-      result.implied.set(rule.package, { by, reason: `implied by ${by}` });
-      continue;
+    const targets = rule.package.endsWith('/*') ? listed.filter((name) => matchesPackage(rule.package, name) && name !== by) : [rule.package];
+    const open = targets.filter((name) => !result.implied.has(name));
+    if (by === undefined || open.length === 0) continue;
+    const outcome = await impliedOutcome(rule, by, stackFiles);
+    for (const name of open) {
+      if ('reason' in outcome) result.implied.set(name, { by, reason: outcome.reason });
+      else result.unmet.set(name, outcome.unmet);
     }
-    const { config, equals } = rule.when;
-    // Only files that mention the key's name can set it: the others need no YAML parse.
-    const settings = await readSettings(stackFiles.filter((file) => file.text.includes(config.slice(config.lastIndexOf(':') + 1))));
-    const values = [...(settings.get(config) ?? []), ...(settings.get(legacyKey(config)) ?? [])];
-    const match = values.find((setting) => setting.value === equals);
-    if (match) result.implied.set(rule.package, { by, reason: `implied by ${by} (${config}: ${equals} in ${match.file})` });
-    else if (values.length === 0) result.implied.set(rule.package, { by, reason: `implied by ${by} (no stack sets ${config})` });
-    else
-      result.unmet.set(
-        rule.package,
-        `${by} loads it only when a stack sets ${config} to ${equals}, and the stacks set ${[...new Set(values.map((v) => v.value))].join(', ')}`,
-      );
   }
   return result;
 }
 
-/** `@pulumi/*` matches every package of the scope; anything else matches one package. */
-function matchesPackage(pattern: string, name: string): boolean {
-  return pattern.endsWith('/*') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
+async function impliedOutcome({ when }: ImpliedUse, by: string, stackFiles: SourceFile[]): Promise<{ reason: string } | { unmet: string }> {
+  if (when === undefined) return { reason: `implied by ${by}` };
+  const { config, equals } = when;
+  // Only files that mention the key's name can set it: the others need no YAML parse.
+  const settings = await readSettings(stackFiles.filter((file) => file.text.includes(config.slice(config.lastIndexOf(':') + 1))));
+  const values = [...(settings.get(config) ?? []), ...(settings.get(legacyKey(config)) ?? [])];
+  const match = values.find((setting) => setting.value === equals);
+  if (match) return { reason: `implied by ${by} (${config}: ${equals} in ${match.file})` };
+  if (values.length === 0) return { reason: `implied by ${by} (no stack sets ${config})` };
+  return { unmet: `${by} loads it only when a stack sets ${config} to ${equals}, and the stacks set ${[...new Set(values.map((v) => v.value))].join(', ')}` };
 }
 
 /** Before Pulumi 0.11 a key was spelled `<namespace>:config:<key>` (cloud:config:provider). */

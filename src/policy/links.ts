@@ -1,6 +1,6 @@
-import type { PolicyOptions } from './types.js';
+import type { PolicyConfig } from './types.js';
 
-/** The packages `npm link` installs: the preset's list when it has one, else the action's `link` input. */
-export function effectiveLinks(options: PolicyOptions): string[] {
-  return options.config.links ?? options.links;
+/** The packages `npm link` installs: the `link` input's (undefined when empty), else the preset's. */
+export function effectiveLinks(config: PolicyConfig, linkInput: string[] | undefined): string[] {
+  return linkInput ?? config.links;
 }

@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { z } from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { isPackageName } from '../package-name.js';
+import { isPackagePattern } from './package-pattern.js';
 import { PRESET_NAMES } from './presets.js';
 import { RULES } from './rules/registry.js';
 import type { ConfigurableRuleId } from './types.js';
@@ -10,7 +10,8 @@ import type { ConfigurableRuleId } from './types.js';
 z.config(en());
 
 const level = z.enum(['error', 'warn', 'off']);
-const packageName = z.string().check(z.refine(isPackageName, 'Expected an npm package name such as "@pulumi/aws"'));
+const packageName = z.string().check(z.refine(isPackagePattern, 'Expected an npm package name such as "@pulumi/aws", or a scope glob such as "@pulumi/*"'));
+const version = z.string().check(z.refine((value) => semver.valid(value) !== null, 'Expected a version such as "0.10.0"'));
 const nonEmpty = z.string().check(z.minLength(1));
 const ruleLevels = Object.fromEntries(RULES.map((rule) => [rule.id, level])) as Record<ConfigurableRuleId, typeof level>;
 
@@ -18,7 +19,8 @@ const ruleLevels = Object.fromEntries(RULES.map((rule) => [rule.id, level])) as 
 export const policyFileSchema = z.strictObject({
   preset: z.optional(z.enum(PRESET_NAMES)),
   rules: z.optional(z.partial(z.strictObject(ruleLevels))),
-  'minimum-version': z.optional(z.string().check(z.refine((value) => semver.valid(value) !== null, 'Expected a version such as "0.10.0"'))),
+  // One version for the whole scope, or a floor per package name or scope glob.
+  'minimum-version': z.optional(z.union([version, z.record(packageName, version)])),
   packages: z.optional(z.array(packageName)),
   implied: z.optional(
     z.array(

@@ -2,18 +2,21 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, typ
 import type { core } from 'zod/mini';
 import { findingAt } from './finding.js';
 import { policyFileSchema, type PolicyFile } from './policy-file-schema.js';
+import type { ParsedPolicy } from './config.js';
+import { WHOLE_SCOPE } from './package-pattern.js';
 import { DEFAULT_PRESET, presetConfig } from './presets.js';
-import type { Finding, PolicyConfig, SourceFile } from './types.js';
+import type { Finding, PolicyConfig, PresetName, SourceFile } from './types.js';
 
 /** A policy file is a few dozen lines: a document whose aliases expand further is an attack on memory. */
 const MAX_ALIAS_COUNT = 100;
 const MAX_REPORTED_ERRORS = 10;
 
 /**
- * Reads a policy file. A YAML error or a schema violation is a 'policy-file' error finding on its line; the config
- * is then the default preset's, untouched by the bad file. Loaded only when there is a policy file (see config.ts).
+ * Reads a policy file over its preset (`presetInput` when the `preset` input is set, else the file's own). A YAML
+ * error or a schema violation is a 'policy-file' error finding on its line, and there is no config: the run fails
+ * rather than check with another preset than the one asked for. Loaded only when there is a policy file (see config.ts).
  */
-export function parsePolicyFile(file: SourceFile): { config: PolicyConfig; findings: Finding[] } {
+export function parsePolicyFile(file: SourceFile, presetInput: PresetName | undefined): ParsedPolicy {
   const lines = new LineCounter();
   const document = parseDocument(file.text, { lineCounter: lines, prettyErrors: false });
   const at = (range: readonly [number, number], message: string): Finding => {
@@ -26,7 +29,7 @@ export function parsePolicyFile(file: SourceFile): { config: PolicyConfig; findi
     const findings = document.errors
       .slice(0, MAX_REPORTED_ERRORS)
       .map((error) => at(error.pos, `The policy file is not valid YAML: ${error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')}.`));
-    return { config: { ...presetConfig(DEFAULT_PRESET), file: file.path }, findings };
+    return { config: undefined, findings };
   }
   let value: unknown;
   try {
@@ -34,26 +37,25 @@ export function parsePolicyFile(file: SourceFile): { config: PolicyConfig; findi
     value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     const reason = error instanceof ReferenceError ? `more than ${MAX_ALIAS_COUNT} alias expansions` : (error as Error).message;
-    return {
-      config: { ...presetConfig(DEFAULT_PRESET), file: file.path },
-      findings: [at([0, 0], `The policy file cannot be read (${reason}); write the values out.`)],
-    };
+    return { config: undefined, findings: [at([0, 0], `The policy file cannot be read (${reason}); write the values out.`)] };
   }
   const parsed = policyFileSchema.safeParse(value ?? {}, { reportInput: true });
   if (!parsed.success) {
     const findings = parsed.error.issues
       .map((issue) => at(issueRange(document, issue), describeIssue(issue)))
       .sort((a, b) => a.line - b.line || a.column - b.column);
-    return { config: { ...presetConfig(DEFAULT_PRESET), file: file.path }, findings };
+    return { config: undefined, findings };
   }
-  return { config: toConfig(parsed.data, file.path), findings: [] };
+  return { config: toConfig(parsed.data, file.path, presetInput), findings: [] };
 }
 
-function toConfig(policy: PolicyFile, path: string): PolicyConfig {
-  const config = presetConfig(policy.preset ?? DEFAULT_PRESET);
+function toConfig(policy: PolicyFile, path: string, presetInput: PresetName | undefined): PolicyConfig {
+  const config = presetInput ? presetConfig(presetInput, 'input') : policy.preset ? presetConfig(policy.preset, 'policy file') : presetConfig(DEFAULT_PRESET);
   config.file = path;
   Object.assign(config.rules, policy.rules);
-  if (policy['minimum-version'] !== undefined) config.minimumVersion = policy['minimum-version'];
+  const minimum = policy['minimum-version'];
+  if (typeof minimum === 'string') config.minimumVersions = { [WHOLE_SCOPE]: minimum };
+  else if (minimum !== undefined) config.minimumVersions = { ...minimum };
   if (policy.packages !== undefined) config.allowedPackages = policy.packages;
   if (policy.implied !== undefined)
     config.impliedUses = policy.implied.map((use) => (use.when ? { ...use, when: { ...use.when } } : { package: use.package, by: use.by }));

@@ -1,5 +1,6 @@
+import { WHOLE_SCOPE } from './package-pattern.js';
 import { RULES } from './rules/registry.js';
-import type { ConfigurableRuleId, PolicyConfig, PresetName, RuleLevel } from './types.js';
+import type { ConfigurableRuleId, PolicyConfig, PresetName, PresetOrigin, RuleLevel } from './types.js';
 
 export const PRESET_NAMES = ['pulumi-0.10', 'current'] as const;
 export const DEFAULT_PRESET: PresetName = 'pulumi-0.10';
@@ -13,26 +14,31 @@ function rules(preset: PresetName): Record<ConfigurableRuleId, RuleLevel> {
 const CLOUD_PROVIDER_IMPLIED = { package: '@pulumi/cloud-aws', by: '@pulumi/cloud', when: { config: 'cloud:provider', equals: 'aws' } };
 
 /** A fresh copy of a preset's config. */
-export function presetConfig(name: PresetName): PolicyConfig {
+export function presetConfig(name: PresetName, origin: PresetOrigin = 'default'): PolicyConfig {
   switch (name) {
     case 'pulumi-0.10':
       // Pulumi's 0.10 docs: @pulumi/* from the npm proxy at ^0.10.0, `pulumi` linked and listed as a peer.
       return {
         preset: name,
+        presetOrigin: origin,
         rules: rules(name),
-        minimumVersion: '0.10.0',
+        minimumVersions: { [WHOLE_SCOPE]: '0.10.0' },
         linkedPeerRange: 'latest',
+        registryUrl: 'https://npmjs.pulumi.com/',
+        links: ['pulumi'],
         impliedUses: [{ ...CLOUD_PROVIDER_IMPLIED }],
         ignorePackages: [],
         ignorePaths: [],
       };
     case 'current':
-      // Today's layout: @pulumi/pulumi is an ordinary dependency, nothing is linked, and the packages have
-      // separate release lines (so the registry turns consistent-versions off).
+      // Today's layout: the packages are ordinary dependencies from npm's own registry, nothing is linked, and
+      // each package has its own release line (so the registry turns consistent-versions off). The only floor is
+      // the SDK's 3.0 (the first release that runs on today's language host).
       return {
         preset: name,
+        presetOrigin: origin,
         rules: rules(name),
-        minimumVersion: '1.0.0',
+        minimumVersions: { '@pulumi/pulumi': '3.0.0' },
         linkedPeerRange: 'latest',
         links: [],
         impliedUses: [{ ...CLOUD_PROVIDER_IMPLIED }],

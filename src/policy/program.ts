@@ -1,7 +1,9 @@
 import { toPosix } from '../util/text.js';
-import { resolveImplied, type ImpliedResult } from './implied.js';
+import { resolveImplied, type Implication, type ImpliedResult } from './implied.js';
 import type { Lockfile } from './lockfile.js';
 import { parseManifest, type Manifest } from './manifest.js';
+import { readPulumiProject, type PulumiProject } from './pulumi-project.js';
+import { presetHint } from './preset-hint.js';
 import { packageRows } from './report.js';
 import type { ClassifiedEntry, FindingMaker, RuleContext, RuleResult, SharedContext } from './rules/context.js';
 import type { STATIC_RULES } from './rules/registry.js';
@@ -23,26 +25,33 @@ export async function checkPackage(
   const parsed = parseManifest(input.packageJson);
   if (parsed.manifest === undefined) return { findings: parsed.findings, rows: [] };
   const usage = await collectUsage(input.sources);
-  const implied = await resolveImplied(shared.config.impliedUses, new Set(usage.byPackage.keys()), input.stackConfigs ?? []);
-  const context: RuleContext = {
-    ...shared,
-    dir: input.dir,
-    folder,
-    manifest: parsed.manifest,
-    entries: classify(parsed.manifest, input.dir, shared),
-    usage,
-    implied,
-  };
+  const entries = classify(parsed.manifest, input.dir, shared);
+  const listed = entries.map((c) => c.entry.name);
+  const implied = await resolveImplied(shared.config.impliedUses, new Set(usage.byPackage.keys()), listed, input.stackConfigs ?? []);
+  const runtime = runtimeUse(await readPulumiProject(input.stackConfigs ?? []), usage, shared);
+  if (runtime !== undefined && !implied.implied.has(SDK_PACKAGE)) implied.implied.set(SDK_PACKAGE, runtime);
+  const context: RuleContext = { ...shared, dir: input.dir, folder, manifest: parsed.manifest, entries, usage, implied };
   if (lockfile !== undefined) context.lockfile = lockfile;
   const results = oneFindingPerEntry(rules.flatMap(({ rule, finding }) => rule.check(context, finding)));
   const rows = packageRows(context.entries, results, usedBy(usage, implied, input.dir));
   if (folder !== '') for (const row of rows) row.workspace = folder;
-  return { findings: [...parsed.findings, ...results.map((result) => result.finding)], rows };
+  const hint = folder === '' ? presetHint(context) : undefined;
+  return { findings: [...(hint ? [hint] : []), ...parsed.findings, ...results.map((result) => result.finding)], rows };
+}
+
+/** The SDK: Pulumi's Node.js language host starts every program through its run entry point in node_modules. */
+const SDK_PACKAGE = '@pulumi/pulumi';
+
+/** @pulumi/pulumi is used by the run time in a Pulumi program: Pulumi.yaml says runtime nodejs, or a source loads a scope package. */
+function runtimeUse(project: PulumiProject | undefined, usage: Usage, shared: SharedContext): Implication | undefined {
+  if (project?.runtime === 'nodejs') return { by: 'Pulumi.yaml', reason: 'used by the Pulumi run time: Pulumi.yaml runtime nodejs' };
+  const scopeUser = [...usage.byPackage.keys()].find((name) => name !== SDK_PACKAGE && shared.inScope(name));
+  return scopeUser === undefined ? undefined : { by: scopeUser, reason: `used by the Pulumi run time: the program uses ${scopeUser}` };
 }
 
 function classify(manifest: Manifest, dir: string, shared: SharedContext): ClassifiedEntry[] {
   return manifest.entries
-    .filter((entry) => !shared.config.ignorePackages.includes(entry.name))
+    .filter((entry) => !shared.ignored(entry.name))
     .map((entry) => {
       const spec = classifySpec(entry.name, entry.spec || '*', dir);
       const target = spec.kind === 'range' || spec.kind === 'tag' ? spec.target : entry.name;

@@ -44,5 +44,6 @@ export function totals(findings: Finding[]): { errors: number; warnings: number;
   const byRule: Partial<Record<RuleId, number>> = {};
   for (const finding of findings) byRule[finding.rule] = (byRule[finding.rule] ?? 0) + 1;
   const errors = findings.filter((finding) => finding.severity === 'error').length;
-  return { errors, warnings: findings.length - errors, byRule };
+  const warnings = findings.filter((finding) => finding.severity === 'warning').length;
+  return { errors, warnings, byRule };
 }

@@ -8,12 +8,20 @@ export type { ConfigurableRuleId };
  * Rule ids are part of the action's public contract: they title annotations and name rules in the policy file.
  * Malformed input is not a rule one can configure: it is always an error.
  */
-export type RuleId = ConfigurableRuleId | 'package-json' /* malformed package.json */ | 'policy-file'; /* malformed/invalid policy file */
+export type RuleId =
+  | ConfigurableRuleId
+  | 'package-json' /* malformed package.json */
+  | 'policy-file' /* malformed/invalid policy file */
+  | 'preset' /* a notice: the program's layout fits another preset */
+  | 'package-manager'; /* Pulumi.yaml asks for another package manager than npm */
 
-export type Severity = 'error' | 'warning';
+/** A notice points the way (a better preset, say) and never fails a run. */
+export type Severity = 'error' | 'warning' | 'notice';
 export type RuleLevel = 'error' | 'warn' | 'off';
 export type PolicyMode = 'error' | 'warn' | 'off';
 export type PresetName = (typeof PRESET_NAMES)[number];
+/** Where the preset came from: the `preset` input, the policy file's `preset`, or neither. */
+export type PresetOrigin = 'input' | 'policy file' | 'default';
 
 export interface Finding {
   rule: RuleId;
@@ -55,15 +63,18 @@ export interface ImpliedUse {
 
 export interface PolicyConfig {
   preset: PresetName;
+  presetOrigin: PresetOrigin;
   rules: Record<ConfigurableRuleId, RuleLevel>;
-  /** The lowest version of a scope package that the registry workflow supports. */
-  minimumVersion: string;
+  /** The lowest supported version per package name or scope glob; WHOLE_SCOPE ('*') holds for every scope package. */
+  minimumVersions: Record<string, string>;
   /** The range a linked package's peerDependencies entry should have; shown in messages. */
   linkedPeerRange: string;
-  /** The scope packages a program may list; undefined allows any. */
+  /** The scope packages (names or scope globs) a program may list; undefined allows any. */
   allowedPackages?: string[];
-  /** Packages the preset links instead of installing; undefined means the action's `link` input decides. */
-  links?: string[];
+  /** The registry the preset routes the scope to (when the `registry-url` input is empty); undefined routes nothing. */
+  registryUrl?: string;
+  /** The packages the preset links (when the `link` input is empty). */
+  links: string[];
   impliedUses: ImpliedUse[];
   ignorePackages: string[];
   ignorePaths: string[];
@@ -73,7 +84,9 @@ export interface PolicyConfig {
 
 export interface PolicyOptions {
   scope: string /* '@pulumi' */;
+  /** The packages installed with npm link: the `link` input, else the preset's. */
   links: string[] /* ['pulumi'] */;
+  /** Where npm resolves the scope: the routed registry, else npm's own configured registry. */
   registryUrl: string;
   config: PolicyConfig;
 }

@@ -38,7 +38,7 @@ export async function restoreStep(settings: Settings, npm: NpmContext, programs:
       programs,
       prefix: settings.cacheKeyPrefix,
       installCommand: settings.installCommand,
-      registryUrl: settings.registryUrl,
+      registryUrl: npm.registryUrl,
       links,
       nodeVersion: versions.node,
       npmVersion: versions.npm,

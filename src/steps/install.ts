@@ -59,7 +59,7 @@ export async function installProgram({ settings, npm, program, linking, cacheHit
   const npmEnv = settings.ignoreScripts ? withoutScripts(npm.env) : npm.env;
   const installEnv = links.length ? withoutPeerInstall(npmEnv) : npmEnv;
   const result = await npm.run(settings.installCommand, [], { cwd: program.dir, env: installEnv });
-  if (result.exitCode !== 0) throw explainNpmFailure(settings.installCommand, program.name, result, settings.registryUrl);
+  if (result.exitCode !== 0) throw explainNpmFailure(settings.installCommand, program.name, result, npm.registryUrl);
   await linkIntoProgram({ ...npm, env: npmEnv }, program.dir, program.name, links);
   const scripts = settings.ignoreScripts ? await runInstallScripts(npm, program.dir, program.name) : undefined;
   return { installed: 'ran', installSeconds: (performance.now() - started) / 1000, ...(scripts ? { scripts } : {}) };

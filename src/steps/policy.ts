@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
+import { ActionError } from '../errors.js';
 import {
   applyPolicyMode,
+  effectiveLinks,
   checkInstalledTree,
   checkProgram,
   parsePolicyConfig,
@@ -11,8 +13,11 @@ import {
   type SourceFile,
 } from '../policy/index.js';
 import type { Notice } from '../program-files/notice.js';
+import { packageManagerFinding, readPulumiProject } from '../policy/pulumi-project.js';
+import { npmRegistryFor } from '../npm-registry.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../program-files/read.js';
 import { annotate, countLine, printableFindings } from '../reporting.js';
+import { plural } from '../util/text.js';
 import type { Settings } from '../settings.js';
 import { relativePosix } from '../util/text.js';
 
@@ -20,8 +25,10 @@ export interface Policy {
   options: PolicyOptions;
   /** The policy file, when there is one. */
   file: SourceFile | undefined;
-  /** The policy file's own findings. */
-  findings: Finding[];
+  /** The registry the scope is routed to (the `registry-url` input, else the preset's); undefined routes nothing. */
+  routedRegistry: string | undefined;
+  /** The job's environment, for npm's own config when nothing is routed. */
+  env: NodeJS.ProcessEnv;
 }
 
 export interface CheckedProgram {
@@ -30,11 +37,30 @@ export interface CheckedProgram {
   policy: ProgramReport | undefined;
 }
 
-/** The policy file (none when the policy is off) and the options every check runs with. */
-export async function readPolicy(settings: Settings): Promise<Policy> {
-  const file = settings.policy === 'off' ? undefined : await readPolicyFile(settings.policyFile);
-  const { config, findings } = await parsePolicyConfig(file);
-  return { options: { scope: settings.scope, links: settings.links, registryUrl: settings.registryUrl, config }, file, findings };
+/**
+ * The policy file and the options every check runs with: the preset (the `preset`
+ * input, else the file's, else the default) decides the registry and the links the inputs leave empty. An invalid
+ * policy file fails the run, with its errors as annotations: checking with another preset would mislead.
+ */
+export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Promise<Policy> {
+  // Read even with the policy off: its preset decides the registry and the links.
+  const file = await readPolicyFile(settings.policyFile);
+  const { config, findings } = await parsePolicyConfig(file, settings.preset);
+  if (config === undefined) {
+    annotate(printableFindings(findings), settings.workspace);
+    throw new ActionError(
+      `The policy file ${relativePosix(settings.workspace, settings.policyFile)} is invalid (${plural(findings.length, 'error')}, see the annotations): ` +
+        'fix it; the check does not fall back to another preset.',
+    );
+  }
+  const origin =
+    config.presetOrigin === 'default' ? 'the default: neither the "preset" input nor the policy file names one' : `from the ${config.presetOrigin}`;
+  core.info(`Preset: ${config.preset} (${origin}).`);
+  const routedRegistry = settings.registryUrl ?? config.registryUrl;
+  // Unrouted, npm resolves the scope from its own config (read in the first program; checkPrograms reads each one's).
+  const firstProgram = settings.workingDirectories[0]?.path ?? settings.workspace;
+  const registryUrl = routedRegistry ?? (await npmRegistryFor(settings.scope, firstProgram, env));
+  return { options: { scope: settings.scope, links: effectiveLinks(config, settings.links), registryUrl, config }, file, routedRegistry, env };
 }
 
 /** Reads every program and, unless the policy is off, checks it before anything is installed (no token needed). */
@@ -44,12 +70,14 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
     core.notice(message, where && { file: relativePosix(settings.workspace, where.file), ...(where.line ? { startLine: where.line } : {}) });
   for (const { path } of settings.workingDirectories) {
     const input = await readProgram(path, policy.options.config, { workspace: settings.workspace, notice });
-    const report = settings.policy === 'off' ? undefined : await checkProgram(input, policy.options);
+    const registryUrl = policy.routedRegistry ?? (await npmRegistryFor(settings.scope, path, policy.env));
+    const report = settings.policy === 'off' ? undefined : await checkProgram(input, { ...policy.options, registryUrl });
     if (report) noticeUnscanned(input, notice);
-    programs.push({ input, policy: report && { ...report, findings: printableFindings(applyPolicyMode(report.findings, settings.policy)) } });
+    const manager = settings.install ? await packageManagerWarning(settings, input) : undefined;
+    if (manager && !report) annotate(printableFindings([manager]), settings.workspace);
+    const findings = report && printableFindings([...(manager ? [manager] : []), ...applyPolicyMode(report.findings, settings.policy)]);
+    programs.push({ input, policy: report && findings && { ...report, findings } });
   }
-  // The policy file's own findings are reported once, with the first program's.
-  programs[0]?.policy?.findings.unshift(...printableFindings(applyPolicyMode(policy.findings, settings.policy)));
   const findings = programs.flatMap((program) => program.policy?.findings ?? []);
   annotate(findings, settings.workspace);
   core.info(settings.policy === 'off' ? 'Input "policy" is off: the check was skipped.' : `Policy: ${countLine(findings)}.`);
@@ -69,6 +97,13 @@ function noticeUnscanned(program: ProgramInput, notice: Notice): void {
       { file: packageJson.path },
     );
   }
+}
+
+/** Pulumi.yaml's package manager, when it is not npm (whatever the policy mode: it is about the install). */
+async function packageManagerWarning(settings: Settings, input: ProgramInput): Promise<Finding | undefined> {
+  const project = await readPulumiProject(input.stackConfigs ?? []);
+  const file = input.stackConfigs?.find((stackFile) => stackFile.path === project?.file);
+  return file && packageManagerFinding(project, settings.installCommand, file.text);
 }
 
 /** After install and links: each scope package in node_modules is the version the lockfile records. */

@@ -11,41 +11,39 @@ import { plural } from '../util/text.js';
 import { saveConfigDir } from '../state.js';
 
 /** Writes the scoped config and points this and later steps' npm at it; post removes it. */
-export function configureNpm(settings: Settings, env: NodeJS.ProcessEnv): Promise<WrittenNpmrc> {
+export function configureNpm(settings: Settings, registryUrl: string, env: NodeJS.ProcessEnv): Promise<WrittenNpmrc> {
   return core.group('npm config', async () => {
     const written = await writeScopedNpmrc({
       runnerTemp: settings.runnerTemp,
       userConfigFile: userConfigPath(env),
       scope: settings.scope,
-      registryUrl: settings.registryUrl,
+      registryUrl,
       onFolder: saveConfigDir,
     });
     core.exportVariable('NPM_CONFIG_USERCONFIG', written.file);
     core.setOutput('npmrc', written.file);
-    core.info(
-      `Wrote ${written.file}: ${settings.scope} → ${settings.registryUrl}${written.mergedFrom ? `, keeping the settings of ${written.mergedFrom}` : ''}.`,
-    );
+    core.info(`Wrote ${written.file}: ${settings.scope} → ${registryUrl}${written.mergedFrom ? `, keeping the settings of ${written.mergedFrom}` : ''}.`);
     return written;
   });
 }
 
 /** Asks npm, in each program, where the scope and the token would go, and fails before the token check if not to registry-url alone. */
-export function checkRouting(settings: Settings, npm: NpmContext, programs: ProgramInput[]): Promise<void> {
+export function checkRouting(settings: Settings, registryUrl: string, npm: NpmContext, programs: ProgramInput[]): Promise<void> {
   return core.group('Token routing', async () => {
     await checkTokenRouting(
       npm,
       programs.map((program) => program.dir),
       settings.scope,
-      settings.registryUrl,
+      registryUrl,
     );
-    core.info(`npm routes ${settings.scope} and the token to ${settings.registryUrl} alone, in ${plural(programs.length, 'program')}.`);
+    core.info(`npm routes ${settings.scope} and the token to ${registryUrl} alone, in ${plural(programs.length, 'program')}.`);
   });
 }
 
 /** Proves the token before any install: who it belongs to, and that it may read the programs' scope packages. */
-export function verifyToken(settings: Settings, programs: ProgramInput[]): Promise<RegistryIdentity> {
+export function verifyToken(settings: Settings, registryUrl: string, programs: ProgramInput[]): Promise<RegistryIdentity> {
   return core.group('Token check', async () => {
-    const identity = await checkToken(settings.registryUrl, settings.token, firstScopePackage(programs, settings.scope), { log: core.info });
+    const identity = await checkToken(registryUrl, settings.token, firstScopePackage(programs, settings.scope), { log: core.info });
     const user = identity.username ? ` as user "${identity.username}"` : '';
     const access = identity.checkedPackage ? ` and grants read access to ${identity.checkedPackage}` : '';
     core.info(logLine(`The registry knows the token${user}${access}.`));

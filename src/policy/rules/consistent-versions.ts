@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { lowestAdmitted } from '../specs.js';
 import { describeProblem } from './minimum-version.js';
-import { quoteEntry, type ClassifiedEntry, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
+import { minimumFor, quoteEntry, type ClassifiedEntry, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
 
 /**
  * consistent-versions: the scope packages in `dependencies` share one release line (0.10, 0.11, 1, 2, …).
@@ -10,7 +10,7 @@ import { quoteEntry, type ClassifiedEntry, type FindingMaker, type RuleContext, 
 export function consistentVersions(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const lined = context.entries
     .filter((c) => c.role === 'scope' && c.entry.section === 'dependencies' && c.spec.kind === 'range')
-    .filter((c) => describeProblem(c, context.config.minimumVersion, context.options.scope) === undefined)
+    .filter((c) => describeProblem(c, minimumFor(context.config, c.entry.name), context.options.scope) === undefined)
     .map((classified) => ({ classified, line: releaseLine(classified) }))
     .filter((item): item is { classified: ClassifiedEntry; line: string } => item.line !== undefined);
   const counts = new Map<string, number>();
@@ -25,7 +25,7 @@ export function consistentVersions(context: RuleContext, finding: FindingMaker):
       const message =
         `${quoteEntry(entry.name, entry.spec)} is on release line ${line} while ${onCommon.join(', ')} ${onCommon.length > 1 ? 'are' : 'is'} ` +
         `on ${common}; keep the ${context.options.scope} packages on one release line ` +
-        `(the docs pin them together, e.g. "^${context.config.minimumVersion}" for all).`;
+        `(the docs pin them together; rule consistent-versions in the policy file's "rules" turns this off).`;
       return { finding: finding(context.manifest.file, entry.valueSpan, message, entry.name), entry };
     });
 }

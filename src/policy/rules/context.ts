@@ -1,6 +1,7 @@
 import type { ImpliedResult } from '../implied.js';
-import { effectiveLinks } from '../links.js';
-import type { Lockfile, LockfileResult } from '../lockfile.js';
+import semver from 'semver';
+import { installedFor, type Lockfile, type LockfileResult } from '../lockfile.js';
+import { matchesAny, matchesPackage, WHOLE_SCOPE } from '../package-pattern.js';
 import type { Manifest, ManifestEntry } from '../manifest.js';
 import type { Span } from '../positions.js';
 import type { Usage } from '../scan/usage.js';
@@ -20,13 +21,44 @@ export interface ClassifiedEntry {
 export interface SharedContext {
   options: PolicyOptions;
   config: PolicyConfig;
-  /** The packages installed with `npm link`: the preset's, or else the action's `link` input. */
+  /** The packages installed with `npm link`: the action's `link` input, else the preset's. */
   links: string[];
   inScope(name: string): boolean;
+  /** The policy file's `ignore.packages` (names or scope globs) leave the package out of every rule. */
+  ignored(name: string): boolean;
 }
 
 export function sharedContext(options: PolicyOptions): SharedContext {
-  return { options, config: options.config, links: effectiveLinks(options), inScope: (name) => name.startsWith(`${options.scope}/`) };
+  return {
+    options,
+    config: options.config,
+    links: options.links,
+    inScope: (name) => name.startsWith(`${options.scope}/`),
+    ignored: (name) => matchesAny(options.config.ignorePackages, name),
+  };
+}
+
+/** The package's floor: its own `minimum-version` key, else a matching scope glob's, else the whole scope's; undefined when none. */
+export function minimumFor(config: PolicyConfig, name: string): string | undefined {
+  const floors = config.minimumVersions;
+  if (floors[name] !== undefined) return floors[name];
+  const glob = Object.keys(floors)
+    .filter((pattern) => pattern !== WHOLE_SCOPE && matchesPackage(pattern, name))
+    .sort((a, b) => b.length - a.length)[0];
+  return glob === undefined ? floors[WHOLE_SCOPE] : floors[glob];
+}
+
+/**
+ * The range to suggest for a package: from the version the lockfile installs when it knows the package (and it is
+ * at or above the floor), else the floor's caret range; undefined when neither is known (say `npm install <name>`
+ * then: a made-up range may never have been published).
+ */
+export function suggestedRange(context: RuleContext, name: string): string | undefined {
+  const floor = minimumFor(context.config, name);
+  const installed = context.lockfile === undefined ? undefined : installedFor(context.lockfile, context.folder, name);
+  const version = installed?.link ? undefined : semver.valid(installed?.version ?? '');
+  if (version && (floor === undefined || semver.gte(version, floor))) return `^${version}`;
+  return floor === undefined ? undefined : `^${floor}`;
 }
 
 /** Everything the rules read about one package.json (a program, or one workspace of it). */
@@ -69,7 +101,7 @@ export function quoteEntry(name: string, spec: string): string {
 }
 
 /** True when the program is a Pulumi program: it lists a scope package, or its sources load one or a link. */
-export function isPulumiProgram(context: RuleContext): boolean {
+export function isPulumiProgram(context: Pick<RuleContext, 'entries' | 'usage' | 'links' | 'inScope'>): boolean {
   if (context.entries.some((c) => c.role !== 'other')) return true;
   return [...context.usage.byPackage.keys()].some((name) => context.inScope(name) || context.links.includes(name));
 }

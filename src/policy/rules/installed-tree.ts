@@ -11,7 +11,7 @@ export function installedTree(context: InstalledContext, finding: FindingMaker):
   if (lockfile === undefined) return [];
   const findings: Finding[] = [];
   for (const installed of context.scopePackages) {
-    if (context.config.ignorePackages.includes(installed.name)) continue;
+    if (context.ignored(installed.name)) continue;
     const recorded = lockfile.packages.get(`node_modules/${installed.name}`);
     const fix = 'run npm ci so node_modules matches the lockfile';
     if (recorded === undefined) {

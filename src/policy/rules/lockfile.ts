@@ -21,7 +21,7 @@ export function lockfileFromRegistry(read: LockfileResult, context: SharedContex
     findings.push(finding(lockfile.file, span, message, name));
   };
   for (const entry of lockfile.packages.values()) {
-    if (context.config.ignorePackages.includes(entry.name)) continue;
+    if (context.ignored(entry.name)) continue;
     if (context.links.includes(entry.name)) {
       if (entry.resolved !== undefined && !entry.link)
         report(
@@ -82,7 +82,7 @@ export function lockfileInStep(context: RuleContext, finding: FindingMaker): Rul
   if (root !== undefined) {
     const listed = new Set(tracked.map((c) => c.entry.name));
     for (const [name, recorded] of root.specs)
-      if (context.inScope(name) && !listed.has(name) && !context.config.ignorePackages.includes(name))
+      if (context.inScope(name) && !listed.has(name) && !context.ignored(name))
         report(lockfile.locate(recorded.where, 'property'), `it lists ${quoteEntry(name, recorded.spec)}, which package.json does not`, name);
   }
   return results;

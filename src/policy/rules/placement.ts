@@ -1,6 +1,16 @@
 import { admitsBelow } from '../specs.js';
 import { isInstalledSection } from '../sections.js';
-import { isPulumiProgram, quoteEntry, type ClassifiedEntry, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
+import { matchesAny } from '../package-pattern.js';
+import {
+  isPulumiProgram,
+  minimumFor,
+  quoteEntry,
+  suggestedRange,
+  type ClassifiedEntry,
+  type FindingMaker,
+  type RuleContext,
+  type RuleResult,
+} from './context.js';
 
 /** scoped-in-dependencies: a scope package belongs in `dependencies` only (and in the allowed list, if any). */
 export function scopedInDependencies(context: RuleContext, finding: FindingMaker): RuleResult[] {
@@ -11,7 +21,7 @@ export function scopedInDependencies(context: RuleContext, finding: FindingMaker
     if (classified.role !== 'scope') continue;
     const { entry, target } = classified;
     let message: string | undefined;
-    if (config.allowedPackages !== undefined && !config.allowedPackages.includes(target)) {
+    if (config.allowedPackages !== undefined && !matchesAny(config.allowedPackages, target)) {
       message =
         `"${target}" is not one of the packages the policy allows ` +
         `(${config.allowedPackages.join(', ') || 'none'}); remove it, or add it to "packages" in the policy file.`;
@@ -26,7 +36,7 @@ export function scopedInDependencies(context: RuleContext, finding: FindingMaker
     } else {
       message =
         `"${entry.name}" is listed in ${entry.section}; move it to "dependencies" as ` +
-        `${quoteEntry(entry.name, suggestedSpec(classified, context))}, since Pulumi's npm packages are regular dependencies.`;
+        `${quoteEntry(entry.name, suggestedSpec(classified, context) ?? entry.spec)}, since Pulumi's npm packages are regular dependencies.`;
     }
     results.push({ finding: finding(manifest.file, entry.span, message, entry.name), entry });
   }
@@ -59,10 +69,10 @@ export function linkedPeer(context: RuleContext, finding: FindingMaker): RuleRes
   return results;
 }
 
-/** The spec to suggest for a scope package: its own when acceptable, else the minimum's caret range. */
-function suggestedSpec(classified: ClassifiedEntry, context: RuleContext): string {
-  const { spec } = classified;
-  const minimum = context.config.minimumVersion;
-  if (spec.kind === 'range' && !admitsBelow(spec.range, minimum)) return classified.entry.spec;
-  return `^${minimum}`;
+/** The spec to suggest for a scope package: its own when acceptable, else one from the lockfile or the floor. */
+function suggestedSpec(classified: ClassifiedEntry, context: RuleContext): string | undefined {
+  const { spec, entry } = classified;
+  const minimum = minimumFor(context.config, entry.name);
+  if (spec.kind === 'range' && (minimum === undefined || !admitsBelow(spec.range, minimum))) return entry.spec;
+  return suggestedRange(context, entry.name);
 }

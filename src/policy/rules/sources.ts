@@ -1,7 +1,7 @@
 import { LineIndex } from '../positions.js';
 import { isInstalledSection } from '../sections.js';
 import { plural } from '../../util/text.js';
-import { quoteEntry, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
+import { quoteEntry, suggestedRange, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
 
 /** strict-dependencies: every listed scope package and linked package is loaded by the sources (or implied). */
 export function strictDependencies(context: RuleContext, finding: FindingMaker): RuleResult[] {
@@ -31,7 +31,8 @@ export function strictDependencies(context: RuleContext, finding: FindingMaker):
     const unmet = context.implied.unmet.get(entry.name);
     const why = unmet === undefined ? 'no source file imports or requires it' : `no source file imports it and ${unmet}`;
     const message =
-      `"${entry.name}" is listed in ${entry.section} but ${why}; remove it, ` + `since programs should list only the packages they strictly depend on.`;
+      `"${entry.name}" is listed in ${entry.section} but ${why}; remove it, since programs should list only the packages they strictly ` +
+      `depend on (a package loaded without an import goes under "implied" in the policy file).`;
     results.push({ finding: finding(context.manifest.file, entry.span, message, entry.name), entry });
   }
   return results;
@@ -43,13 +44,16 @@ export function undeclaredDependency(context: RuleContext, finding: FindingMaker
   const results: RuleResult[] = [];
   for (const [name, uses] of context.usage.byPackage) {
     const isLink = context.links.includes(name);
-    if (listed.has(name) || (!isLink && !context.inScope(name)) || context.config.ignorePackages.includes(name)) continue;
+    if (listed.has(name) || (!isLink && !context.inScope(name)) || context.ignored(name)) continue;
     const others = new Set(uses.map((use) => use.file.path)).size - 1;
     const where = others > 0 ? ` (and in ${plural(others, 'other file')})` : '';
     const how = uses.every((use) => use.use.typeOnly) ? 'imported for its types only' : 'loaded';
+    const range = suggestedRange(context, name);
     const fix = isLink
       ? `add ${quoteEntry(name, context.config.linkedPeerRange)} to "peerDependencies" and install it with npm link ${name}`
-      : `add ${quoteEntry(name, `^${context.config.minimumVersion}`)} to "dependencies"`;
+      : range === undefined
+        ? `add it to "dependencies" with npm install ${name}`
+        : `add ${quoteEntry(name, range)} to "dependencies"`;
     const message = `"${name}" is ${how} here${where} but package.json does not list it; ${fix}.`;
     const { file, use } = uses[0]!;
     results.push({ finding: finding(file.path, new LineIndex(file.text).span(use.start, use.end - use.start), message, name) });

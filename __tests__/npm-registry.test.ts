@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { NPM_DEFAULT_REGISTRY, npmRegistryFor } from '../src/npm-registry.js';
+import { temporaryTree } from './support/policy.js';
+
+describe('npmRegistryFor (where npm resolves a scope the action does not route)', () => {
+  it("takes the scope's own registry before the default one, from the environment, the program's .npmrc, then the user's", async (t) => {
+    const root = await temporaryTree(t, {
+      'program/.npmrc': '# project\nregistry = "https://project.example.test/npm"\n',
+      'user.npmrc': '@pulumi:registry=https://${MIRROR_HOST}/pulumi/\nregistry=https://user.example.test/\n',
+      'plain/package.json': '{}',
+    });
+    const env = { NPM_CONFIG_USERCONFIG: join(root, 'user.npmrc'), MIRROR_HOST: 'mirror.example.test' };
+    assert.equal(await npmRegistryFor('@pulumi', join(root, 'program'), env), 'https://mirror.example.test/pulumi/');
+    assert.equal(await npmRegistryFor('@acme', join(root, 'program'), env), 'https://project.example.test/npm/');
+    assert.equal(await npmRegistryFor('@acme', join(root, 'plain'), env), 'https://user.example.test/');
+    assert.equal(await npmRegistryFor('@acme', join(root, 'program'), { ...env, npm_config_registry: 'http://127.0.0.1:4873/' }), 'http://127.0.0.1:4873/');
+    assert.equal(await npmRegistryFor('@acme', join(root, 'plain'), { NPM_CONFIG_USERCONFIG: join(root, 'none') }), NPM_DEFAULT_REGISTRY);
+  });
+});

@@ -1,0 +1,54 @@
+import { basename } from 'node:path';
+import type * as Yaml from 'yaml';
+import { findingAt } from './finding.js';
+import { LineIndex } from './positions.js';
+import type { Finding, SourceFile } from './types.js';
+
+/** What the policy reads of a program's Pulumi.yaml: the runtime's name and its package manager option. */
+export interface PulumiProject {
+  file: string;
+  runtime?: string;
+  /** runtime.options.packagemanager (npm, yarn, pnpm, bun); Pulumi's default is npm. */
+  packageManager?: string;
+}
+
+let yamlModule: Promise<typeof Yaml> | undefined;
+
+/**
+ * Reads Pulumi.yaml among a program's stack files: `runtime: nodejs` or `runtime: { name: nodejs, options: … }`.
+ * undefined when there is no Pulumi.yaml or it is not valid YAML (Pulumi itself reports that).
+ */
+export async function readPulumiProject(stackFiles: SourceFile[]): Promise<PulumiProject | undefined> {
+  const file = stackFiles.find((candidate) => /^Pulumi\.ya?ml$/.test(basename(candidate.path)));
+  if (file === undefined) return undefined;
+  const yaml = await (yamlModule ??= import('yaml'));
+  const document = yaml.parseDocument(file.text);
+  if (document.errors.length > 0) return { file: file.path };
+  const runtime = document.get('runtime', true);
+  const project: PulumiProject = { file: file.path };
+  if (yaml.isScalar(runtime) && typeof runtime.value === 'string') project.runtime = runtime.value;
+  if (yaml.isMap(runtime)) {
+    const name = runtime.get('name');
+    const manager = runtime.getIn(['options', 'packagemanager']);
+    if (typeof name === 'string') project.runtime = name;
+    if (typeof manager === 'string') project.packageManager = manager;
+  }
+  return project;
+}
+
+/**
+ * Pulumi.yaml asks for another package manager (yarn, pnpm, bun) while the action installs with npm: a warning on
+ * its line that says what to do. undefined when it asks for npm (or nothing), or the install command is not npm's.
+ */
+export function packageManagerFinding(project: PulumiProject | undefined, installCommand: string, text: string): Finding | undefined {
+  const manager = project?.packageManager;
+  if (project === undefined || manager === undefined || manager === 'npm' || !/^npm\s/.test(installCommand.trim())) return undefined;
+  const match = /packagemanager\s*:/i.exec(text);
+  const lines = new LineIndex(text);
+  const span = match === null ? lines.span(0, 0) : lines.span(match.index, match[0].length - 1);
+  const message =
+    `Pulumi.yaml sets runtime.options.packagemanager to ${manager}, but this action installs with npm ("${installCommand}"): ` +
+    `set "install-command" to ${manager}'s install command (the cache and the policy check still apply), ` +
+    `or "install: false" to run the policy check alone and install with ${manager} in a later step.`;
+  return findingAt('package-manager', 'warning', project.file, span, message);
+}
