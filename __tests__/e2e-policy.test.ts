@@ -5,6 +5,11 @@ import { describe, it } from 'node:test';
 import { errorsOf, failureOf, positionOf, runPolicyCheck, warningsOf, withSandbox } from './support/e2e.js';
 import type { WorkflowCommand } from './support/runner.js';
 
+interface SarifResult {
+  ruleId: string;
+  locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+}
+
 const located = (command: WorkflowCommand) => ({
   rule: command.properties['title'],
   file: command.properties['file'],
@@ -38,6 +43,20 @@ describe('the policy check in a pull request, end to end (install: false, no tok
         assert.deepEqual(
           report.findings.map((f: { rule: string; line: number; column: number }) => `${f.rule}:${f.line}:${f.column}`).sort(),
           annotations.map((a) => `${a.rule}:${a.line}:${a.col}`).sort(),
+        );
+        const sarif = JSON.parse(fs.readFileSync(run.main.outputs['sarif']!, 'utf8'));
+        assert.equal(path.dirname(run.main.outputs['sarif']!), path.dirname(run.main.outputs['report']!));
+        assert.deepEqual(
+          sarif.runs[0].results.map(
+            (r: SarifResult) => `${r.ruleId}:${r.locations[0]!.physicalLocation.artifactLocation.uri}:${r.locations[0]!.physicalLocation.region.startLine}`,
+          ),
+          report.findings.map((f: { rule: string; file: string; line: number }) => `${f.rule}:${f.file}:${f.line}`),
+        );
+        // The summary shows what `setup-pulumi-npm fix` would change, and the command.
+        assert.match(run.main.summary, /### Fixes for `\.`\n\nRun `npx setup-pulumi-npm fix \.` in the repository/);
+        assert.match(
+          run.main.summary,
+          /```diff\n--- a\/package\.json\n\+\+\+ b\/package\.json\n@@[^\n]*\n[\s\S]*-    "@pulumi\/aws": "\*",\n[\s\S]*\+    "@pulumi\/aws": "\^0\.10\.0"/,
         );
       } finally {
         await run.cleanup();

@@ -71,7 +71,7 @@ const policyFileSchema = schemas/* strictObject */.rej({
  * Reads a policy file. A YAML error or a schema violation is a 'policy-file' error finding on its line; the config
  * is then the default preset's, untouched by the bad file. Loaded only when there is a policy file (see config.ts).
  */
-function parsePolicyFile(file) {
+function parsePolicyFile(file, preset) {
     const lines = new dist.LineCounter();
     const document = (0,dist.parseDocument)(file.text, { lineCounter: lines, prettyErrors: false });
     const at = (range, message) => {
@@ -81,19 +81,19 @@ function parsePolicyFile(file) {
     };
     if (document.errors.length > 0) {
         const findings = document.errors.map((error) => at(error.pos, `The policy file is not valid YAML: ${error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')}.`));
-        return { config: { ...(0,presets/* presetConfig */.uo)(presets/* DEFAULT_PRESET */.CO), file: file.path }, findings };
+        return { config: { ...(0,presets/* presetConfig */.uo)(preset ?? presets/* DEFAULT_PRESET */.CO), file: file.path }, findings };
     }
     const parsed = policyFileSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
     if (!parsed.success) {
         const findings = parsed.error.issues
             .map((issue) => at(issueRange(document, issue), describeIssue(issue)))
             .sort((a, b) => a.line - b.line || a.column - b.column);
-        return { config: { ...(0,presets/* presetConfig */.uo)(presets/* DEFAULT_PRESET */.CO), file: file.path }, findings };
+        return { config: { ...(0,presets/* presetConfig */.uo)(preset ?? presets/* DEFAULT_PRESET */.CO), file: file.path }, findings };
     }
-    return { config: toConfig(parsed.data, file.path), findings: [] };
+    return { config: toConfig(parsed.data, file.path, preset), findings: [] };
 }
-function toConfig(policy, path) {
-    const config = (0,presets/* presetConfig */.uo)(policy.preset ?? presets/* DEFAULT_PRESET */.CO);
+function toConfig(policy, path, preset) {
+    const config = (0,presets/* presetConfig */.uo)(preset ?? policy.preset ?? presets/* DEFAULT_PRESET */.CO);
     config.file = path;
     Object.assign(config.rules, policy.rules);
     if (policy['minimum-version'] !== undefined)

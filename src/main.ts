@@ -11,7 +11,9 @@ import { readSettings, type Settings } from './settings.js';
 import { markMainStarted } from './state.js';
 import { snapshotUserFiles } from './user-files.js';
 import { plural } from './util/text.js';
+import { writeSarifLog } from './sarif.js';
 import { restoreStep, saveStep } from './steps/cache.js';
+import { fixSummary } from './steps/fix-summary.js';
 import { installProgram, prepareLinks, type InstallRequest } from './steps/install.js';
 import { checkInstalledProgram, checkPrograms, readPolicy } from './steps/policy.js';
 import { configureNpm, verifyToken } from './steps/registry.js';
@@ -130,7 +132,8 @@ async function finish(settings: Settings, record: RunRecord): Promise<void> {
   core.setOutput('cache-matched-key', record.cache?.matchedKey ?? '');
   try {
     core.setOutput('report', await writeJsonReport(record, settings.runnerTemp));
-    await core.summary.addRaw(summaryMarkdown(record)).write();
+    core.setOutput('sarif', await writeSarifLog(allFindings(record), record.workspace, settings.runnerTemp));
+    await core.summary.addRaw(summaryMarkdown(record) + (await fixSummary(settings, record.programs))).write();
   } catch (error) {
     core.warning(`Could not write the run's report or job summary: ${(error as Error).message}`);
   }

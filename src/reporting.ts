@@ -2,9 +2,9 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import type { Finding, ProgramReport } from './policy/index.js';
-import { summaryRows, totals } from './policy/index.js';
+import { countLine, summaryRows, totals } from './policy/index.js';
 import type { VerifiedLink } from './link.js';
-import { plural, relativePosix, toPosix } from './util/text.js';
+import { relativePosix, toPosix } from './util/text.js';
 
 /** Everything a run found and did: the JSON report, the job summary and the outputs are all made from this. */
 export interface RunRecord {
@@ -54,11 +54,7 @@ export function allFindings(record: RunRecord): Finding[] {
   return record.programs.flatMap((program) => program.policy?.findings ?? []);
 }
 
-/** "2 errors, 1 warning". */
-export function countLine(findings: Finding[]): string {
-  const { errors, warnings } = totals(findings);
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
-}
+export { countLine } from './policy/index.js';
 
 /** Findings become annotations on the exact line and column, with paths relative to the repository as GitHub wants. */
 export function annotate(findings: Finding[], workspace: string): void {

@@ -3,13 +3,13 @@ import type { core } from 'zod/mini';
 import { findingAt } from './finding.js';
 import { policyFileSchema, type PolicyFile } from './policy-file-schema.js';
 import { DEFAULT_PRESET, presetConfig } from './presets.js';
-import type { Finding, PolicyConfig, SourceFile } from './types.js';
+import type { Finding, PolicyConfig, PresetName, SourceFile } from './types.js';
 
 /**
  * Reads a policy file. A YAML error or a schema violation is a 'policy-file' error finding on its line; the config
  * is then the default preset's, untouched by the bad file. Loaded only when there is a policy file (see config.ts).
  */
-export function parsePolicyFile(file: SourceFile): { config: PolicyConfig; findings: Finding[] } {
+export function parsePolicyFile(file: SourceFile, preset?: PresetName): { config: PolicyConfig; findings: Finding[] } {
   const lines = new LineCounter();
   const document = parseDocument(file.text, { lineCounter: lines, prettyErrors: false });
   const at = (range: readonly [number, number], message: string): Finding => {
@@ -21,20 +21,20 @@ export function parsePolicyFile(file: SourceFile): { config: PolicyConfig; findi
     const findings = document.errors.map((error) =>
       at(error.pos, `The policy file is not valid YAML: ${error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')}.`),
     );
-    return { config: { ...presetConfig(DEFAULT_PRESET), file: file.path }, findings };
+    return { config: { ...presetConfig(preset ?? DEFAULT_PRESET), file: file.path }, findings };
   }
   const parsed = policyFileSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
   if (!parsed.success) {
     const findings = parsed.error.issues
       .map((issue) => at(issueRange(document, issue), describeIssue(issue)))
       .sort((a, b) => a.line - b.line || a.column - b.column);
-    return { config: { ...presetConfig(DEFAULT_PRESET), file: file.path }, findings };
+    return { config: { ...presetConfig(preset ?? DEFAULT_PRESET), file: file.path }, findings };
   }
-  return { config: toConfig(parsed.data, file.path), findings: [] };
+  return { config: toConfig(parsed.data, file.path, preset), findings: [] };
 }
 
-function toConfig(policy: PolicyFile, path: string): PolicyConfig {
-  const config = presetConfig(policy.preset ?? DEFAULT_PRESET);
+function toConfig(policy: PolicyFile, path: string, preset: PresetName | undefined): PolicyConfig {
+  const config = presetConfig(preset ?? policy.preset ?? DEFAULT_PRESET);
   config.file = path;
   Object.assign(config.rules, policy.rules);
   if (policy['minimum-version'] !== undefined) config.minimumVersion = policy['minimum-version'];

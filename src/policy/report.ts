@@ -1,4 +1,5 @@
 import type { ClassifiedEntry, RuleResult } from './rules/context.js';
+import { plural } from '../util/text.js';
 import type { Finding, PackageRow, ProgramReport, RuleId } from './types.js';
 
 const NOT_LISTED = '(not listed)';
@@ -45,4 +46,10 @@ export function totals(findings: Finding[]): { errors: number; warnings: number;
   for (const finding of findings) byRule[finding.rule] = (byRule[finding.rule] ?? 0) + 1;
   const errors = findings.filter((finding) => finding.severity === 'error').length;
   return { errors, warnings: findings.length - errors, byRule };
+}
+
+/** "2 errors, 1 warning". */
+export function countLine(findings: Finding[]): string {
+  const { errors, warnings } = totals(findings);
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
