@@ -56,7 +56,7 @@ describe('the policy check in a pull request, end to end (install: false, no tok
         assert.match(run.main.summary, /### Fixes for `\.`\n\nRun `npx setup-pulumi-npm fix \.` in the repository/);
         assert.match(
           run.main.summary,
-          /```diff\n--- a\/package\.json\n\+\+\+ b\/package\.json\n@@[^\n]*\n[\s\S]*-    "@pulumi\/aws": "\*",\n[\s\S]*\+    "@pulumi\/aws": "\^0\.10\.0"/,
+          /```diff\n--- a\/package\.json\n\+\+\+ b\/package\.json\n@@[^\n]*\n[\s\S]*- {4}"@pulumi\/aws": "\*",\n[\s\S]*\+ {4}"@pulumi\/aws": "\^0\.10\.0"/,
         );
       } finally {
         await run.cleanup();
