@@ -52,12 +52,15 @@ describe('fix: programs written before 0.10', () => {
     const result = await fixed(program(PRE_0_10));
     assert.equal(
       result.text,
-      PRE_0_10.replace('        "@pulumi/aws": "*",\n', '').replace(
-        '"@types/node": "^8.0.26"\n',
-        '"@types/node": "^8.0.26",\n        "@pulumi/aws": "^0.10.0"\n',
-      ),
+      PRE_0_10.replace('        "@pulumi/aws": "*",\n', '')
+        .replace('"pulumi": "*"', '"pulumi": "latest"')
+        .replace('"@types/node": "^8.0.26"\n', '"@types/node": "^8.0.26",\n        "@pulumi/aws": "^0.10.0"\n'),
     );
-    assert.deepEqual(result.fixes[0]!.changes, ['- peerDependencies "@pulumi/aws"', '+ dependencies "@pulumi/aws": "^0.10.0"']);
+    assert.deepEqual(result.fixes[0]!.changes, [
+      '- peerDependencies "@pulumi/aws"',
+      '+ peerDependencies "pulumi": "latest"',
+      '+ dependencies "@pulumi/aws": "^0.10.0"',
+    ]);
     assert.deepEqual(result.left, []);
   });
 

@@ -65,8 +65,10 @@ export function planFix({ packageJson, findings, options, resolved }: FixRequest
         break;
       }
       case 'linked-peer':
-        if (entry !== undefined) remove(entry);
-        if (!listedIn('peerDependencies', name)) add({ kind: 'set', section: 'peerDependencies', name, spec: config.linkedPeerRange });
+        if (entry !== undefined && entry.section !== 'peerDependencies') remove(entry);
+        if (entry?.section === 'peerDependencies' || !listedIn('peerDependencies', name)) {
+          add({ kind: 'set', section: 'peerDependencies', name, spec: config.linkedPeerRange });
+        }
         break;
       case 'minimum-version': {
         if (entry === undefined) break;
