@@ -40,9 +40,13 @@ describe('the policy check in a pull request, end to end (install: false, no tok
         assert.match(failureOf(run.main) ?? '', /dependency policy violations?: see the annotations/);
         assert.match(run.main.summary, /\| @pulumi\/aws \| peerDependencies \| \* \|.*scoped-in-dependencies/);
         const report = JSON.parse(fs.readFileSync(run.main.outputs['report']!, 'utf8'));
+        // The peer range "*" is a warning (the documents write "latest"), annotated as one.
+        const warnings = warningsOf(run.main).map(located);
+        const peer = await positionOf(file, '"pulumi": "*"');
+        assert.deepEqual(warnings, [{ rule: 'linked-peer', file: 'package.json', line: peer.line, col: String(Number(peer.col) + '"pulumi": '.length) }]);
         assert.deepEqual(
           report.findings.map((f: { rule: string; line: number; column: number }) => `${f.rule}:${f.line}:${f.column}`).sort(),
-          annotations.map((a) => `${a.rule}:${a.line}:${a.col}`).sort(),
+          [...annotations, ...warnings].map((a) => `${a.rule}:${a.line}:${a.col}`).sort(),
         );
         const sarif = JSON.parse(fs.readFileSync(run.main.outputs['sarif']!, 'utf8'));
         assert.equal(path.dirname(run.main.outputs['sarif']!), path.dirname(run.main.outputs['report']!));
