@@ -126,6 +126,19 @@ describe('fix: the file keeps its form', () => {
     assert.equal(applyFix(text, [{ kind: 'set', section: 'dependencies', name: '@pulumi/aws', spec: '^0.10.0' }]), text.replace('^0.9.0', '^0.10.0'));
   });
 
+  it('leaves {} where it removed the last entry of a section, and removes a name from a bundled list', () => {
+    const text = '{\n  "devDependencies": {\n    "pulumi": "latest"\n  },\n  "bundleDependencies": ["left-pad", "@pulumi/aws"],\n  "name": "p"\n}\n';
+    const edits = [
+      { kind: 'remove', section: 'devDependencies', name: 'pulumi' },
+      { kind: 'remove', section: 'bundleDependencies', name: '@pulumi/aws' },
+    ] as const;
+    const result = applyFix(text, edits);
+    assert.equal(result, '{\n  "devDependencies": {},\n  "bundleDependencies": ["left-pad"],\n  "name": "p"\n}\n');
+    const first = applyFix(text, [{ kind: 'remove', section: 'bundleDependencies', name: 'left-pad' }]);
+    assert.match(first, /"bundleDependencies": \["@pulumi\/aws"\],/);
+    assert.equal(applyFix('{ "bundleDependencies": ["a"] }', [{ kind: 'remove', section: 'bundleDependencies', name: 'a' }]), '{ "bundleDependencies": [] }');
+  });
+
   it('detects the indentation and line ending it writes new entries with', () => {
     assert.deepEqual(detectFormatting('{\n    "a": 1\n}'), { insertSpaces: true, tabSize: 4, eol: '\n' });
     assert.deepEqual(detectFormatting('{\r\n\t"a": 1\r\n}'), { insertSpaces: false, tabSize: 1, eol: '\r\n' });
@@ -143,6 +156,16 @@ describe('fix: each rule', () => {
     assert.deepEqual(
       result.left.map((finding) => finding.rule),
       ['minimum-version'],
+    );
+  });
+
+  it('leaves an npm: alias and names its target', async () => {
+    const text = '{\n  "dependencies": { "aws": "npm:@pulumi/aws@~0.9.5" },\n  "peerDependencies": { "pulumi": "latest" }\n}\n';
+    const result = await fixed(program(text, { 'index.ts': 'import "aws";\nimport "pulumi";\n' }));
+    assert.deepEqual(result.fixes, []);
+    assert.equal(
+      result.notes[0]!.note,
+      'aws: "npm:@pulumi/aws@~0.9.5" is an alias of "@pulumi/aws"; change it by hand to "^0.10.0" if the registry should serve it.',
     );
   });
 

@@ -1,4 +1,4 @@
-import { applyEdits, findNodeAtLocation, modify, parseTree, type FormattingOptions, type JSONPath } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, modify, parseTree, type Edit, type FormattingOptions, type Node } from 'jsonc-parser';
 import type { FixEdit } from './plan.js';
 
 /**
@@ -10,20 +10,31 @@ export function applyFix(text: string, edits: readonly FixEdit[]): string {
   const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
   const formatting = detectFormatting(text);
   let result = text.slice(bom.length);
-  for (const edit of edits) {
-    const path = pathOf(result, edit);
-    if (path === undefined) continue;
-    result = applyEdits(result, modify(result, path, edit.kind === 'set' ? edit.spec : undefined, { formattingOptions: formatting }));
-  }
+  for (const edit of edits) result = applyEdits(result, textEdits(result, edit, formatting));
   return bom + result;
 }
 
-/** Where an edit lands: a key of an object section, or the index of a name in a bundled-dependencies array. */
-function pathOf(text: string, edit: FixEdit): JSONPath | undefined {
-  const section = findNodeAtLocation(parseTree(text) ?? { type: 'null', offset: 0, length: 0 }, [edit.section]);
-  if (section?.type !== 'array') return edit.kind === 'remove' && section === undefined ? undefined : [edit.section, edit.name];
-  const index = (section.children ?? []).findIndex((item) => item.value === edit.name);
-  return index === -1 ? undefined : [edit.section, index];
+/** The text edits of one change. Removing a section's last entry leaves `{}` or `[]`, not an empty block of lines. */
+function textEdits(text: string, edit: FixEdit, formatting: FormattingOptions): Edit[] {
+  const root = parseTree(text);
+  const section = root === undefined ? undefined : findNodeAtLocation(root, [edit.section]);
+  const entries = section?.children ?? [];
+  if (edit.kind === 'set') return modify(text, [edit.section, edit.name], edit.spec, { formattingOptions: formatting });
+  if (section?.type === 'array') {
+    const index = entries.findIndex((item) => item.value === edit.name);
+    if (index === -1) return [];
+    if (entries.length === 1) return modify(text, [edit.section], [], { formattingOptions: formatting });
+    // jsonc-parser's own removal from an array can break the text: cut the item and the comma before it (after it, for the first).
+    const [start, end] = index === 0 ? [entries[0]!.offset, entries[1]!.offset] : [endOf(entries[index - 1]!), endOf(entries[index]!)];
+    return [{ offset: start, length: end - start, content: '' }];
+  }
+  if (section?.type !== 'object' || !entries.some((property) => property.children?.[0]?.value === edit.name)) return [];
+  if (entries.length === 1) return modify(text, [edit.section], {}, { formattingOptions: formatting });
+  return modify(text, [edit.section, edit.name], undefined, { formattingOptions: formatting });
+}
+
+function endOf(node: Node): number {
+  return node.offset + node.length;
 }
 
 /** The file's own indentation (the first indented line's) and line ending. */

@@ -73,9 +73,12 @@ export function planFix({ packageJson, findings, options, resolved }: FixRequest
       case 'minimum-version': {
         if (entry === undefined) break;
         const spec = classifySpec(name, entry.spec, dirname(packageJson.path));
-        const fromRegistry = (spec.kind === 'range' || spec.kind === 'tag') && spec.target === name;
-        if (fromRegistry) add({ kind: 'set', section: entry.section, name, spec: floor });
-        else plan.notes.push(`${name}: "${entry.spec}" is not a registry range; change it by hand to "${floor}" if the registry should serve it.`);
+        const fromRegistry = spec.kind === 'range' || spec.kind === 'tag';
+        if (fromRegistry && spec.target === name) add({ kind: 'set', section: entry.section, name, spec: floor });
+        else {
+          const what = fromRegistry ? `an alias of "${spec.target}"` : 'not a registry range';
+          plan.notes.push(`${name}: "${entry.spec}" is ${what}; change it by hand to "${floor}" if the registry should serve it.`);
+        }
         break;
       }
       case 'strict-dependencies':
