@@ -104,6 +104,7 @@ describe('setup-pulumi-npm check', () => {
       [['check', '--dry-run'], /^setup-pulumi-npm: Unknown option '--dry-run'.* \(see setup-pulumi-npm check --help\)\.$/],
       [['check', 'missing'], /^setup-pulumi-npm: "missing" has no package\.json: give the folder of a Pulumi program\.$/],
       [['fix', '--policy-file', 'nope.yml'], /^setup-pulumi-npm: the policy file .*nope\.yml does not exist: check --policy-file\.$/],
+      [['check', '--policy-file', 'broken', 'broken'], /^setup-pulumi-npm: Cannot read .*broken: EISDIR: illegal operation on a directory, read$/],
     ];
     for (const [argv, message] of cases) {
       const run = await cli(root, ...argv);

@@ -56,7 +56,7 @@ function fingerprint(finding: Finding, uri: string): string {
 
 /** Writes the SARIF log beside the JSON report; returns its path (the `sarif` output). */
 export async function writeSarifLog(findings: Finding[], workspace: string, runnerTemp: string): Promise<string> {
-  const file = join(runnerTemp, `setup-pulumi-npm-${process.pid}-${Date.now()}.sarif`);
+  const file = join(runnerTemp, `setup-pulumi-npm-report-${process.pid}-${Date.now()}.sarif`);
   await writeFile(file, `${JSON.stringify(sarifLog(findings, workspace), null, 2)}\n`);
   return file;
 }

@@ -124,7 +124,7 @@ function fingerprint(finding, uri) {
 }
 /** Writes the SARIF log beside the JSON report; returns its path (the `sarif` output). */
 async function writeSarifLog(findings, workspace, runnerTemp) {
-    const file = join(runnerTemp, `setup-pulumi-npm-${process.pid}-${Date.now()}.sarif`);
+    const file = join(runnerTemp, `setup-pulumi-npm-report-${process.pid}-${Date.now()}.sarif`);
     await writeFile(file, `${JSON.stringify(sarifLog(findings, workspace), null, 2)}\n`);
     return file;
 }

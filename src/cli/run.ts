@@ -40,7 +40,9 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
     const { options, findings } = await readOptions(parsed, context.cwd);
     return parsed.command === 'check' ? await check(parsed, options, findings, context) : await fix(parsed, options, findings, context);
   } catch (error) {
-    if (!(error instanceof UsageError || error instanceof ActionError)) throw error;
+    // Bad usage, or input that cannot be read (a file system error carries a code such as EACCES): one line.
+    const unreadable = error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+    if (!(error instanceof UsageError || error instanceof ActionError || unreadable)) throw error;
     context.err(`setup-pulumi-npm: ${error.message}\n`);
     return 2;
   }
