@@ -5,9 +5,9 @@ import { installedFor, parseLockfile } from '../policy/lockfile.js';
 import type { Finding, PolicyOptions, ProgramInput } from '../policy/types.js';
 import { readPackageManifest } from '../util/files.js';
 import { relativePosix } from '../util/text.js';
+import { parseManifest } from '../policy/manifest.js';
 import { applyFix } from './apply.js';
 import { describeEdit, planFix } from './plan.js';
-import { parseManifest } from '../policy/manifest.js';
 
 /** What fix does to one package.json of a program (its own, or a workspace's). */
 export interface PackageFix {
@@ -42,12 +42,12 @@ export async function fixProgram(program: ProgramInput, options: PolicyOptions):
   let notes: ProgramFix['notes'] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const planned = await planRound(current, left, options);
-    notes = planned.flatMap(({ fix, notes }) => notes.map((note) => ({ file: fix.file, note })));
-    const changed = planned.map(({ fix }) => fix).filter((fix) => fix.after !== fix.before);
+    notes = planned.flatMap(({ file, notes }) => notes.map((note) => ({ file, note })));
+    const changed = planned.filter((fix) => fix.after !== fix.before);
     if (changed.length === 0) break;
-    for (const fix of changed) {
-      const before = fixes.get(fix.file)?.before ?? fix.before;
-      fixes.set(fix.file, { file: fix.file, before, after: fix.after, changes: netChanges(fix.file, before, fix.after) });
+    for (const { file, before, after } of changed) {
+      const original = fixes.get(file)?.before ?? before;
+      fixes.set(file, { file, before: original, after, changes: netChanges(file, original, after) });
     }
     current = withFixes(current, changed);
     left = (await checkProgram(current, options)).findings;
@@ -55,11 +55,19 @@ export async function fixProgram(program: ProgramInput, options: PolicyOptions):
   return { fixes: [...fixes.values()], notes, left };
 }
 
+/** One package.json in one round of fixes. */
+interface RoundFix {
+  file: string;
+  before: string;
+  after: string;
+  notes: string[];
+}
+
 /** One round: the fixes of each package.json for the findings of one check. */
-async function planRound(program: ProgramInput, findings: Finding[], options: PolicyOptions): Promise<{ fix: PackageFix; notes: string[] }[]> {
+async function planRound(program: ProgramInput, findings: Finding[], options: PolicyOptions): Promise<RoundFix[]> {
   const read = program.lockfile === undefined ? undefined : parseLockfile(program.lockfile);
   const lockfile = read !== undefined && 'lockfile' in read ? read.lockfile : undefined;
-  const fixes: { fix: PackageFix; notes: string[] }[] = [];
+  const fixes: RoundFix[] = [];
   for (const member of [program, ...(program.workspaces ?? [])]) {
     const sources = new Set(member.sources.map((source) => source.path));
     const own = findings.filter((finding) => finding.file === member.packageJson.path || sources.has(finding.file));
@@ -73,14 +81,13 @@ async function planRound(program: ProgramInput, findings: Finding[], options: Po
     }
     const plan = planFix({ packageJson: member.packageJson, findings: own, options, resolved });
     const before = member.packageJson.text;
-    const fix = { file: member.packageJson.path, before, after: applyFix(before, plan.edits), changes: [] };
-    fixes.push({ fix, notes: plan.notes });
+    fixes.push({ file: member.packageJson.path, before, after: applyFix(before, plan.edits), notes: plan.notes });
   }
   return fixes;
 }
 
 /** The program as it reads after the fixes, to check again without writing anything. */
-function withFixes(program: ProgramInput, fixes: PackageFix[]): ProgramInput {
+function withFixes(program: ProgramInput, fixes: { file: string; after: string }[]): ProgramInput {
   const after = (member: ProgramInput): ProgramInput => {
     const text = fixes.find((fix) => fix.file === member.packageJson.path)?.after ?? member.packageJson.text;
     return { ...member, packageJson: { path: member.packageJson.path, text } };
