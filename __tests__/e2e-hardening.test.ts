@@ -296,6 +296,7 @@ describe('bad input, bad files, a hostile environment and faults mid-run', () =>
         assert.equal(path.dirname(path.dirname(npmrc)), run.tmpDir);
         assert.equal(fs.existsSync(path.dirname(npmrc)), false, 'post removed it');
         fs.rmSync(run.main.outputs['report']!, { force: true });
+        fs.rmSync(run.main.outputs['sarif']!, { force: true });
       }));
     it('RUNNER_TEMP not writable', () => {
       const blocked = (s: Sandbox) => path.join(s.root, 'a-file', 'temp');

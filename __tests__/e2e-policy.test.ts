@@ -5,6 +5,11 @@ import { describe, it } from 'node:test';
 import { errorsOf, failureOf, positionOf, runPolicyCheck, warningsOf, withSandbox } from './support/e2e.js';
 import type { WorkflowCommand } from './support/runner.js';
 
+interface SarifResult {
+  ruleId: string;
+  locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+}
+
 const located = (command: WorkflowCommand) => ({
   rule: command.properties['title'],
   file: command.properties['file'],
@@ -35,9 +40,27 @@ describe('the policy check in a pull request, end to end (install: false, no tok
         assert.match(failureOf(run.main) ?? '', /dependency policy violations?: see the annotations/);
         assert.match(run.main.summary, /\| @pulumi\/aws \| peerDependencies \| \\\* \|.*scoped-in-dependencies/);
         const report = JSON.parse(fs.readFileSync(run.main.outputs['report']!, 'utf8'));
+        // The peer range "*" is a warning (the documents write "latest"), annotated as one.
+        const warnings = warningsOf(run.main).map(located);
+        const peer = await positionOf(file, '"pulumi": "*"');
+        assert.deepEqual(warnings, [{ rule: 'linked-peer', file: 'package.json', line: peer.line, col: String(Number(peer.col) + '"pulumi": '.length) }]);
         assert.deepEqual(
           report.findings.map((f: { rule: string; line: number; column: number }) => `${f.rule}:${f.line}:${f.column}`).sort(),
-          annotations.map((a) => `${a.rule}:${a.line}:${a.col}`).sort(),
+          [...annotations, ...warnings].map((a) => `${a.rule}:${a.line}:${a.col}`).sort(),
+        );
+        const sarif = JSON.parse(fs.readFileSync(run.main.outputs['sarif']!, 'utf8'));
+        assert.equal(path.dirname(run.main.outputs['sarif']!), path.dirname(run.main.outputs['report']!));
+        assert.deepEqual(
+          sarif.runs[0].results.map(
+            (r: SarifResult) => `${r.ruleId}:${r.locations[0]!.physicalLocation.artifactLocation.uri}:${r.locations[0]!.physicalLocation.region.startLine}`,
+          ),
+          report.findings.map((f: { rule: string; file: string; line: number }) => `${f.rule}:${f.file}:${f.line}`),
+        );
+        // The summary shows what `setup-pulumi-npm fix` would change, and the command.
+        assert.match(run.main.summary, /### Fixes for `\.`\n\nRun `npx setup-pulumi-npm fix \.` in the repository/);
+        assert.match(
+          run.main.summary,
+          /```diff\n--- a\/package\.json\n\+\+\+ b\/package\.json\n@@[^\n]*\n[\s\S]*- {4}"@pulumi\/aws": "\*",\n[\s\S]*\+ {4}"@pulumi\/aws": "\^0\.10\.0"/,
         );
       } finally {
         await run.cleanup();

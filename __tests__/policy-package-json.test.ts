@@ -13,8 +13,10 @@ describe('real-world shapes', () => {
     assert.deepEqual(report.findings.map(located), [
       { rule: 'scoped-in-dependencies', severity: 'error', file: 'pre-0.10/package.json', line: 13, column: 9, package: '@pulumi/aws' },
       { rule: 'scoped-in-dependencies', severity: 'error', file: 'pre-0.10/package.json', line: 14, column: 9, package: '@pulumi/cloud' },
+      { rule: 'linked-peer', severity: 'warning', file: 'pre-0.10/package.json', line: 15, column: 19, package: 'pulumi' },
     ]);
     assert.match(report.findings[0]!.message, /move it to "dependencies" as "@pulumi\/aws": "\^0\.10\.0"/);
+    assert.equal(report.findings[2]!.message, '"pulumi" is listed in peerDependencies as "*"; Pulumi\'s documents list it as "pulumi": "latest".');
     assert.equal(report.findings[0]!.endLine, 13);
     assert.equal(report.findings[0]!.endColumn, 27);
   });
@@ -275,11 +277,13 @@ describe('presets', () => {
       [
         ['scoped-in-dependencies', 'warning', '@pulumi/aws'],
         ['scoped-in-dependencies', 'warning', '@pulumi/cloud'],
+        ['linked-peer', 'warning', 'pulumi'],
         ['minimum-version', 'error', '@pulumi/aws'],
         ['minimum-version', 'error', '@pulumi/cloud'],
       ],
     );
     options.config.rules['scoped-in-dependencies'] = 'off';
+    options.config.rules['linked-peer'] = 'off';
     options.config.rules['minimum-version'] = 'off';
     assert.deepEqual((await checkProgram(program, options)).findings, []);
   });
@@ -308,7 +312,7 @@ describe('summaryRows', () => {
       ['Package', 'Listed in', 'Range', 'Used by', 'Findings'],
       ['@pulumi/aws', 'peerDependencies', '*', 'index.ts', 'scoped-in-dependencies'],
       ['@pulumi/cloud', 'peerDependencies', '*', 'index.ts', 'scoped-in-dependencies'],
-      ['pulumi', 'peerDependencies', '*', 'index.ts', 'ok'],
+      ['pulumi', 'peerDependencies', '*', 'index.ts', 'linked-peer'],
     ]);
   });
 });

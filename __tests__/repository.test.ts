@@ -48,7 +48,7 @@ describe('the repository', () => {
       'policy',
       'policy-file',
     ]);
-    assert.deepEqual(Object.keys(action.outputs), ['npmrc', 'cache-hit', 'cache-primary-key', 'cache-matched-key', 'violations', 'report']);
+    assert.deepEqual(Object.keys(action.outputs), ['npmrc', 'cache-hit', 'cache-primary-key', 'cache-matched-key', 'violations', 'report', 'sarif']);
     assert.deepEqual(action.runs, { using: 'node24', main: 'dist/index.js', post: 'dist/index.js', 'post-if': 'always()' });
     const example = await fs.readFile(path.join(root, '.github/workflows/example.yml'), 'utf8');
     assert.match(example, /uses: \.\//);

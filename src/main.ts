@@ -13,7 +13,9 @@ import { takeToken } from './token-handoff.js';
 import { snapshotUserFiles } from './user-files.js';
 import { logLine, redactUrlCredentials } from './util/log-text.js';
 import { plural } from './util/text.js';
+import { writeSarifLog } from './sarif.js';
 import { restoreStep, saveStep } from './steps/cache.js';
+import { fixSummary } from './steps/fix-summary.js';
 import { installProgram, prepareLinks, type InstallRequest } from './steps/install.js';
 import { checkInstalledProgram, checkPrograms, readPolicy } from './steps/policy.js';
 import { checkRouting, configureNpm, verifyToken } from './steps/registry.js';
@@ -48,7 +50,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env, run: Command
     record.failure = failureLine(error);
     debugUnexpected(error);
   }
-  await finish(settings, record);
+  await finish(settings, record, env);
 }
 
 /** Runs the steps in order, putting what each returns into `record` as it goes, so a failure keeps what came before. */
@@ -142,14 +144,15 @@ async function installAndCheck(request: InstallRequest & { program: ProgramRecor
   }
 }
 
-async function finish(settings: Settings, record: RunRecord): Promise<void> {
+async function finish(settings: Settings, record: RunRecord, env: NodeJS.ProcessEnv): Promise<void> {
   core.setOutput('violations', String(totals(allFindings(record)).errors));
   core.setOutput('cache-hit', record.cache?.hit ? 'true' : 'false');
   core.setOutput('cache-primary-key', record.cache?.primaryKey ?? '');
   core.setOutput('cache-matched-key', record.cache?.matchedKey ?? '');
   try {
     core.setOutput('report', await writeJsonReport(record, settings.runnerTemp));
-    await core.summary.addRaw(summaryMarkdown(record)).write();
+    core.setOutput('sarif', await writeSarifLog(allFindings(record), record.workspace, settings.runnerTemp));
+    await core.summary.addRaw(summaryMarkdown(record) + (await fixSummary(settings, record.programs, env))).write();
   } catch (error) {
     core.warning(`Could not write the run's report or job summary: ${(error as Error).message}`);
   }

@@ -2,10 +2,10 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import type { Finding, ProgramReport } from './policy/index.js';
-import { summaryRows, totals } from './policy/index.js';
+import { countLine, summaryRows, totals } from './policy/index.js';
 import type { VerifiedLink } from './link.js';
 import { markdownCode, markdownText, redactUrlCredentials } from './util/log-text.js';
-import { plural, relativePosix, toPosix } from './util/text.js';
+import { relativePosix, toPosix } from './util/text.js';
 
 /** Everything a run found and did: the JSON report, the job summary and the outputs are all made from this. */
 export interface RunRecord {
@@ -58,11 +58,7 @@ export function allFindings(record: RunRecord): Finding[] {
   return record.programs.flatMap((program) => program.policy?.findings ?? []);
 }
 
-/** "2 errors, 1 warning". */
-export function countLine(findings: Finding[]): string {
-  const { errors, warnings } = totals(findings);
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
-}
+export { countLine } from './policy/index.js';
 
 /** Findings as they may be printed: their messages quote the user's files, lockfile URLs with credentials among them. */
 export function printableFindings(findings: Finding[]): Finding[] {

@@ -1,4 +1,5 @@
 import type { ClassifiedEntry, RuleResult } from './rules/context.js';
+import { plural } from '../util/text.js';
 import type { Finding, PackageRow, ProgramReport, RuleId } from './types.js';
 
 const NOT_LISTED = '(not listed)';
@@ -46,4 +47,10 @@ export function totals(findings: Finding[]): { errors: number; warnings: number;
   const errors = findings.filter((finding) => finding.severity === 'error').length;
   const warnings = findings.filter((finding) => finding.severity === 'warning').length;
   return { errors, warnings, byRule };
+}
+
+/** "2 errors, 1 warning". */
+export function countLine(findings: Finding[]): string {
+  const { errors, warnings } = totals(findings);
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }

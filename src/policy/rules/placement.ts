@@ -50,8 +50,14 @@ export function linkedPeer(context: RuleContext, finding: FindingMaker): RuleRes
   for (const link of context.links) {
     const listed = context.entries.filter((c) => c.entry.name === link && c.entry.section !== 'peerDependencies');
     const installedFrom = listed.filter((c) => isInstalledSection(c.entry.section));
-    const isPeer = context.entries.some((c) => c.entry.name === link && c.entry.section === 'peerDependencies');
+    const peer = context.entries.find((c) => c.entry.name === link && c.entry.section === 'peerDependencies')?.entry;
+    const isPeer = peer !== undefined;
     const peerEntry = quoteEntry(link, config.linkedPeerRange);
+    // Any range works with a link, so another one is only a warning: the documents write the entry one way.
+    if (peer !== undefined && peer.spec !== config.linkedPeerRange) {
+      const message = `"${link}" is listed in peerDependencies as ${JSON.stringify(peer.spec)}; Pulumi's documents list it as ${peerEntry}.`;
+      results.push({ finding: { ...finding(manifest.file, peer.valueSpan, message, link), severity: 'warning' }, entry: peer });
+    }
     for (const { entry } of installedFrom) {
       const message = isPeer
         ? `"${link}" is also listed in ${entry.section}, so npm would install it from the ` +

@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import { isPackageName } from '../package-name.js';
+import { PRESET_NAMES } from '../policy/presets.js';
+import type { PresetName } from '../policy/types.js';
+
+export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface CommandLine {
+  command: 'check' | 'fix';
+  dirs: string[];
+  preset: PresetName | undefined;
+  /** The packages installed with npm link: `--link`, else pulumi as the action's `link` input. */
+  /** undefined: the preset's (as the action's empty `link` input). */
+  links: string[] | undefined;
+  /** Given with --policy-file: it must exist. Else the action's default path, used when it exists. */
+  policyFile: { path: string; required: boolean };
+  format: Format;
+  dryRun: boolean;
+}
+
+/** Bad usage: one line for stderr, and exit code 2. */
+export class UsageError extends Error {}
+
+const DEFAULT_POLICY_FILE = '.github/pulumi-npm-policy.yml';
+
+const COMMON_OPTIONS = `Options:
+  --preset pulumi-0.10|current   the policy preset (default: the policy file's, else pulumi-0.10)
+  --link NAMES|none              packages installed with npm link, comma-separated (default: pulumi)
+  --policy-file FILE             the policy file (default: ${DEFAULT_POLICY_FILE}, when it exists)
+  -h, --help                     this help`;
+
+export const HELP = {
+  main: `Usage: setup-pulumi-npm check|fix [options] [DIR ...]
+
+Checks Pulumi programs against the dependency policy of the setup-pulumi-npm action, and repairs package.json.
+
+Commands:
+  check   report the findings (exit 1 when there are errors)
+  fix     edit package.json to repair what the rules can repair
+
+Run "setup-pulumi-npm check --help" or "setup-pulumi-npm fix --help" for the options.`,
+  check: `Usage: setup-pulumi-npm check [options] [DIR ...]
+
+Checks each program folder DIR (default: the current folder) as the action does before the install.
+
+${COMMON_OPTIONS}
+  --format text|json|sarif|github   text (default): one line per finding, then a count; json: the action's report;
+                                 sarif: a SARIF 2.1.0 log; github: workflow commands (annotations)
+
+Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or unreadable input.`,
+  fix: `Usage: setup-pulumi-npm fix [options] [--dry-run] [DIR ...]
+
+Edits each program's package.json (and its workspaces') in place to repair the findings of scoped-in-dependencies,
+linked-peer, minimum-version, strict-dependencies and undeclared-dependency, keeping its formatting and every other
+field. Lockfile findings and consistent-versions are reported, not fixed: run npm install and commit the lockfile.
+
+${COMMON_OPTIONS}
+  --dry-run                      print the unified diff instead of writing
+
+Exit codes: 0 no errors left, 1 errors left that fix cannot repair, 2 bad usage or unreadable input.`,
+};
+
+/** Reads the command line; returns the help to print for --help, or throws UsageError. */
+export function parseCommandLine(argv: string[]): CommandLine | { help: string } {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help') return { help: HELP.main };
+  if (command !== 'check' && command !== 'fix') throw new UsageError(`unknown command "${command}": use check or fix (see setup-pulumi-npm --help).`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        preset: { type: 'string' },
+        link: { type: 'string' },
+        'policy-file': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        ...(command === 'check' ? { format: { type: 'string' } } : { 'dry-run': { type: 'boolean' } }),
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see setup-pulumi-npm ${command} --help).`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: HELP[command] };
+  const format = (values as { format?: string }).format ?? 'text';
+  return {
+    command,
+    dirs: positionals.length > 0 ? positionals : ['.'],
+    preset: oneOf('--preset', values.preset, PRESET_NAMES),
+    links: parseLinks(values.link),
+    policyFile: values['policy-file'] === undefined ? { path: DEFAULT_POLICY_FILE, required: false } : { path: values['policy-file'], required: true },
+    format: oneOf('--format', format, FORMATS)!,
+    dryRun: (values as { 'dry-run'?: boolean })['dry-run'] ?? false,
+  };
+}
+
+function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined || (allowed as readonly string[]).includes(value)) return value as T | undefined;
+  throw new UsageError(`${option} is "${value}": use one of ${allowed.join(', ')}.`);
+}
+
+function parseLinks(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === 'none') return [];
+  const names = [...new Set(value.split(/[\s,]+/).filter(Boolean))];
+  const bad = names.find((name) => !isPackageName(name));
+  if (bad !== undefined || names.length === 0)
+    throw new UsageError(`--link lists "${bad ?? value}", which is not a package name: give names separated by commas, or none.`);
+  return names;
+}

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ActionError } from '../errors.js';
+import { fixProgram, unifiedDiff } from '../fix/program.js';
+import {
+  checkProgram,
+  countLine,
+  parsePolicyConfig,
+  totals,
+  type Finding,
+  type PolicyOptions,
+  type ProgramInput,
+  type ProgramReport,
+} from '../policy/index.js';
+import { npmRegistryFor } from '../npm-registry.js';
+import { effectiveLinks } from '../policy/links.js';
+import { readPolicyFile, readProgram } from '../program-files/read.js';
+import { relativePosix } from '../util/text.js';
+import { parseCommandLine, UsageError, type CommandLine } from './args.js';
+import { jsonReport, textLines } from './format.js';
+
+/** Where the command line runs: its folder, its output streams, and whether stdout is a terminal that shows colour. */
+export interface CliContext {
+  cwd: string;
+  out(text: string): void;
+  err(text: string): void;
+  colour: boolean;
+}
+
+/** The registry the action routes the scope to by default: the lockfile rule compares resolved URLs with it. */
+
+const SCOPE = '@pulumi';
+
+/** Runs `setup-pulumi-npm check|fix`; returns the exit code (0 no errors, 1 errors, 2 bad usage or unreadable input). */
+export async function runCli(argv: string[], context: CliContext): Promise<number> {
+  try {
+    const parsed = parseCommandLine(argv);
+    if ('help' in parsed) {
+      context.out(`${parsed.help}\n`);
+      return 0;
+    }
+    const { options, findings } = await readOptions(parsed, context.cwd);
+    // An invalid policy file: its errors are the result, and no program is checked with a preset not asked for.
+    if (options === undefined) return await check({ ...parsed, dirs: [] }, undefined, findings, context);
+    return parsed.command === 'check' ? await check(parsed, options, findings, context) : await fix(parsed, options, findings, context);
+  } catch (error) {
+    // Bad usage, or input that cannot be read (a file system error carries a code such as EACCES): one line.
+    const unreadable = error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+    if (!(error instanceof UsageError || error instanceof ActionError || unreadable)) throw error;
+    context.err(`setup-pulumi-npm: ${error.message}\n`);
+    return 2;
+  }
+}
+
+/** The policy options, as the action builds them from its inputs, and the policy file's own findings. */
+async function readOptions(line: CommandLine, cwd: string): Promise<{ options: PolicyOptions | undefined; findings: Finding[] }> {
+  const path = resolve(cwd, line.policyFile.path);
+  const file = await readPolicyFile(path);
+  if (file === undefined && line.policyFile.required) throw new UsageError(`the policy file ${path} does not exist: check --policy-file.`);
+  const { config, findings } = await parsePolicyConfig(file, line.preset);
+  // An invalid policy file is reported, and nothing is checked with a preset other than the one asked for.
+  if (config === undefined) return { options: undefined, findings };
+  // The registry the lockfile rule compares with: the preset's route, else npm's own configuration, as in the action.
+  const registryUrl = config.registryUrl ?? (await npmRegistryFor(SCOPE, cwd, process.env));
+  return { options: { scope: SCOPE, links: effectiveLinks(config, line.links), registryUrl, config }, findings };
+}
+
+/** Reads the program in `dir` (as given on the command line, relative to `cwd`). */
+async function readProgramIn(cwd: string, dir: string, options: PolicyOptions): Promise<ProgramInput> {
+  const path = resolve(cwd, dir);
+  if (!existsSync(join(path, 'package.json'))) throw new UsageError(`"${dir}" has no package.json: give the folder of a Pulumi program.`);
+  return await readProgram(path, options.config);
+}
+
+async function check(line: CommandLine, options: PolicyOptions | undefined, policyFindings: Finding[], context: CliContext): Promise<number> {
+  const reports: ProgramReport[] = [];
+  for (const dir of options ? line.dirs : []) reports.push(await checkProgram(await readProgramIn(context.cwd, dir, options!), options!));
+  const findings = [...policyFindings, ...reports.flatMap((report) => report.findings)];
+  switch (line.format) {
+    case 'text':
+      context.out([...textLines(findings, context.cwd, context.colour), countLine(findings), ''].join('\n'));
+      break;
+    case 'json':
+      context.out(`${jsonReport(reports, findings, context.cwd)}\n`);
+      break;
+    case 'sarif': {
+      const { sarifLog } = await import('../sarif.js');
+      context.out(`${JSON.stringify(sarifLog(findings, context.cwd), null, 2)}\n`);
+      break;
+    }
+    case 'github': {
+      // The action's own annotations: @actions/core writes the workflow commands to stdout.
+      const { annotate } = await import('../reporting.js');
+      annotate(findings, context.cwd);
+      break;
+    }
+  }
+  return totals(findings).errors > 0 ? 1 : 0;
+}
+
+async function fix(line: CommandLine, options: PolicyOptions, policyFindings: Finding[], context: CliContext): Promise<number> {
+  const left: Finding[] = [...policyFindings];
+  let changed = 0;
+  for (const dir of line.dirs) {
+    const input = await readProgramIn(context.cwd, dir, options);
+    const result = await fixProgram(input, options);
+    for (const { file, note } of result.notes) context.out(`${relativePosix(context.cwd, file)}: not fixed: ${note}\n`);
+    for (const fixed of result.fixes) {
+      const name = relativePosix(context.cwd, fixed.file);
+      changed++;
+      if (line.dryRun) {
+        context.out(unifiedDiff(name, fixed));
+        continue;
+      }
+      await writeFile(fixed.file, fixed.after);
+      context.out([`Fixed ${name}:`, ...fixed.changes.map((change) => `  ${change}`), ''].join('\n'));
+    }
+    left.push(...result.left);
+  }
+  if (changed === 0) context.out('Nothing to fix.\n');
+  if (left.length > 0) context.out([`Left${line.dryRun ? ' after these fixes' : ''}:`, ...textLines(left, context.cwd, context.colour), ''].join('\n'));
+  context.out(`${countLine(left)} left.\n`);
+  return totals(left).errors > 0 ? 1 : 0;
+}
