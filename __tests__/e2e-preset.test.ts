@@ -89,7 +89,8 @@ describe('preset current, end to end: a program of today from a public registry,
       assert.match(run.main.summary, /\| Token \| not needed, not handed to npm \|/);
       assert.match(
         run.main.summary,
-        /\| @pulumi\/pulumi \| dependencies \| \^3\.0\.0 \| \(used by the Pulumi run time: Pulumi\.yaml runtime nodejs\) \| ok \|/,
+        // The summary escapes markdown in data: the cell renders as (used by the Pulumi run time: …).
+        /\| @pulumi\/pulumi \| dependencies \| \^3\.0\.0 \| \\\(used by the Pulumi run time: Pulumi\.yaml runtime nodejs\\\) \| ok \|/,
       );
       const report = JSON.parse(fs.readFileSync(run.main.outputs['report']!, 'utf8'));
       assert.deepEqual(report.settings.preset, { name: 'current', origin: 'input' });

@@ -9,7 +9,7 @@ import { readEventPayload, untrustedRun, untrustedRunMessage } from './trust.js'
 import { allFindings, summaryMarkdown, writeJsonReport, type ProgramRecord, type RunRecord } from './reporting.js';
 import { readSettings, type Settings } from './settings.js';
 import { markMainStarted, markMainSucceeded, saveSnapshotDir } from './state.js';
-import { takeToken } from './token-handoff.js';
+import { takeToken, type Token } from './token-handoff.js';
 import { snapshotUserFiles } from './user-files.js';
 import { logLine, redactUrlCredentials } from './util/log-text.js';
 import { plural } from './util/text.js';
@@ -27,12 +27,13 @@ interface Program {
 }
 
 /** The main step: settings, policy, npm config, token check, cache, install and link, report. Fails the job once. */
-export async function runMain(env: NodeJS.ProcessEnv = process.env, run: CommandRunner = runCommand): Promise<void> {
+export async function runMain(env: NodeJS.ProcessEnv = process.env, run: CommandRunner = runCommand, handed?: Promise<Token>): Promise<void> {
   markMainStarted();
   let settings: Settings;
   try {
     // Before anything else runs: afterwards no process's environment holds the token (the first image is replaced).
-    const token = await takeToken(env);
+    // The entry (index.ts) takes it before it loads this module; a direct caller has it taken here.
+    const token = await (handed ?? takeToken(env));
     // Mask the token before anything can print it, even an error about another input.
     if (token.value) core.setSecret(token.value);
     const inputs = environmentInputs(env);

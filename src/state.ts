@@ -6,9 +6,10 @@ const CONFIG_DIR = 'configDir';
 const SNAPSHOT_DIR = 'snapshotDir';
 const MAIN_SUCCEEDED = 'mainSucceeded';
 
-export const isPost = (): boolean => core.getState(IS_POST) === 'true';
-
-/** Saved first thing in main, so post knows it is post even when main failed early. */
+/**
+ * Saved first thing in main, so post knows it is post even when main failed early. src/index.ts reads it as
+ * STATE_isPost without @actions/core, which it must not load before the token hand-off.
+ */
 export function markMainStarted(): void {
   core.saveState(IS_POST, 'true');
 }
