@@ -27,17 +27,18 @@ export function configureNpm(settings: Settings, registryUrl: string, env: NodeJ
   });
 }
 
-/** Asks npm, in each program, where the scope and the token would go, and fails before the token check if not to registry-url alone. */
-export function checkRouting(settings: Settings, registryUrl: string, npm: NpmContext, programs: ProgramInput[]): Promise<void> {
-  return core.group('Token routing', async () => {
-    await checkTokenRouting(
-      npm,
-      programs.map((program) => program.dir),
-      settings.scope,
-      registryUrl,
-    );
-    core.info(`npm routes ${settings.scope} and the token to ${registryUrl} alone, in ${plural(programs.length, 'program')}.`);
-  });
+/**
+ * Asks npm, in each program, where the scope and the token would go; rejects when anywhere but the routed registry
+ * alone. Prints nothing itself (it runs beside the token check and the restore): resolves to its log line.
+ */
+export async function checkRouting(settings: Settings, registryUrl: string, npm: NpmContext, programs: ProgramInput[]): Promise<string> {
+  await checkTokenRouting(
+    npm,
+    programs.map((program) => program.dir),
+    settings.scope,
+    registryUrl,
+  );
+  return `npm routes ${settings.scope} and the token to ${registryUrl} alone, in ${plural(programs.length, 'program')}.`;
 }
 
 /** Proves the token before any install: who it belongs to, and that it may read the programs' scope packages. */
