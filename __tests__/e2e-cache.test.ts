@@ -98,6 +98,25 @@ describe('the node_modules cache, end to end', () => {
       assert.equal(JSON.parse(pulumi).linked, true);
       const report = JSON.parse(fs.readFileSync(hit.main.outputs['report']!, 'utf8'));
       assert.equal(report.programs[0].installed, 'skipped (cache hit)');
+      // Where the time went: each phase of the hit path, with its start and duration, in the report and the summary.
+      const phases = report.phases as { name: string; startSeconds: number; seconds: number }[];
+      assert.deepEqual(phases.map((phase) => phase.name).sort(), [
+        'Dependency policy',
+        'Install .',
+        'Link setup',
+        'Restore node_modules',
+        'Save node_modules',
+        'Start-up',
+        'Token check',
+        'Token routing',
+        'npm config',
+      ]);
+      for (const phase of phases) assert.ok(phase.startSeconds >= 0 && phase.seconds >= 0 && phase.seconds < 60, JSON.stringify(phase));
+      const restore = phases.find((phase) => phase.name === 'Restore node_modules')!;
+      const install = phases.find((phase) => phase.name === 'Install .')!;
+      // Each figure is rounded to the millisecond on its own.
+      assert.ok(install.startSeconds + 0.002 >= restore.startSeconds + restore.seconds, 'the install starts after the restore ends');
+      assert.match(hit.main.summary, /\| Restore node\\_modules \| \d+\.\d\d s \| \d+\.\d\d s \|/);
       await hit.cleanup();
     });
   }

@@ -8,6 +8,7 @@ import { totals, type PolicyOptions, type ProgramInput } from './policy/index.js
 import { readEventPayload, untrustedRun, untrustedRunMessage } from './trust.js';
 import { allFindings, summaryMarkdown, writeJsonReport, type ProgramRecord, type RunRecord } from './reporting.js';
 import { readSettings, type Settings } from './settings.js';
+import { phaseTimer } from './phases.js';
 import { markMainStarted, markMainSucceeded, saveSnapshotDir } from './state.js';
 import { takeToken, type Token } from './token-handoff.js';
 import { snapshotUserFiles } from './user-files.js';
@@ -45,6 +46,8 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env, run: Command
     return;
   }
   const record = newRecord(settings);
+  // Node.js, the bundle and the settings: everything before the first phase (after the token hand-off's restart).
+  record.phases.push({ name: 'Start-up', startSeconds: 0, seconds: Math.round(performance.now()) / 1000 });
   try {
     await mainSteps(settings, record, env, run);
   } catch (error) {
@@ -57,19 +60,22 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env, run: Command
 /** Runs the steps in order, putting what each returns into `record` as it goes, so a failure keeps what came before. */
 async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.ProcessEnv, run: CommandRunner): Promise<void> {
   for (const warning of settings.warnings) core.warning(warning);
-  const { options, programs, routedRegistry } = await core.group('Dependency policy', async () => {
-    const policy = await readPolicy(settings, env);
-    const { config, links, registryUrl } = policy.options;
-    const preset = { name: config.preset, origin: config.presetOrigin };
-    const registry = { url: registryUrl, routed: policy.routedRegistry !== undefined };
-    record.settings = { ...record.settings, policyFile: policy.file?.path, preset, registry, links };
-    const programs = (await checkPrograms(settings, policy)).map(({ input, policy: report }): Program => {
-      const program = programRecord(settings, input.dir);
-      return { input, record: report ? { ...program, policy: report } : program };
-    });
-    record.programs = programs.map((program) => program.record);
-    return { options: policy.options, programs, routedRegistry: policy.routedRegistry };
-  });
+  const time = phaseTimer(record.phases);
+  const { options, programs, routedRegistry } = await time('Dependency policy', () =>
+    core.group('Dependency policy', async () => {
+      const policy = await readPolicy(settings, env);
+      const { config, links, registryUrl } = policy.options;
+      const preset = { name: config.preset, origin: config.presetOrigin };
+      const registry = { url: registryUrl, routed: policy.routedRegistry !== undefined };
+      record.settings = { ...record.settings, policyFile: policy.file?.path, preset, registry, links };
+      const programs = (await checkPrograms(settings, policy)).map(({ input, policy: report }): Program => {
+        const program = programRecord(settings, input.dir);
+        return { input, record: report ? { ...program, policy: report } : program };
+      });
+      record.programs = programs.map((program) => program.record);
+      return { options: policy.options, programs, routedRegistry: policy.routedRegistry };
+    }),
+  );
   const { errors } = totals(allFindings(record));
   if (errors > 0 && settings.policy === 'error') {
     throw new ActionError(`${plural(errors, 'dependency policy violation')}: see the annotations (set "policy: warn" to report without failing).`);
@@ -92,7 +98,7 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
     );
   }
 
-  const npmrc = routedRegistry ? await configureNpm(settings, routedRegistry, env) : undefined;
+  const npmrc = routedRegistry ? await time('npm config', () => configureNpm(settings, routedRegistry, env)) : undefined;
   if (npmrc) record.npmrc = { file: npmrc.file, mergedFrom: npmrc.mergedFrom };
   else core.info(`Nothing routes ${settings.scope}: npm installs it from ${options.registryUrl}, with no token and no scoped .npmrc.`);
 
@@ -105,16 +111,16 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   globalFolder.catch(() => {}); // awaited in prepareLinks; a failed token check comes first
   // npm's answer about where the token would go takes about 0.3 s a program: it comes while the token check (which
   // sends the token to the routed registry alone) and the restore run, and is awaited before any npm gets the token.
-  const routing = routedRegistry ? checkRouting(settings, routedRegistry, npm, inputs) : Promise.resolve(undefined);
+  const routing = routedRegistry ? time('Token routing', () => checkRouting(settings, routedRegistry, npm, inputs)) : Promise.resolve(undefined);
   routing.catch(() => {}); // awaited below; a failed token check comes first
-  if (routedRegistry) record.registry = await verifyToken(settings, routedRegistry, inputs);
+  if (routedRegistry) record.registry = await time('Token check', () => verifyToken(settings, routedRegistry, inputs));
 
   // The restore does not need the links, so npm's answer about its global folder arrives while it runs.
-  const cache = await restoreStep(settings, npm, inputs, links);
+  const cache = await time('Restore node_modules', () => restoreStep(settings, npm, inputs, links));
   if (cache) record.cache = cache.record;
   const routed = await routing;
   if (routed) await core.group('Token routing', async () => core.info(routed));
-  const linking = await prepareLinks(settings, links, globalFolder);
+  const linking = await time('Link setup', () => prepareLinks(settings, links, globalFolder));
   const userFiles = await snapshotUserFiles(
     programs.map((program) => program.record.dir),
     settings.workspace,
@@ -124,7 +130,7 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   const install = { settings, npm, linking, cacheHit: cache?.record.hit ?? false };
   try {
     for (const { record: program } of programs) {
-      await core.group(`Install ${program.name}`, () => installAndCheck({ ...install, program }, options));
+      await time(`Install ${program.name}`, () => core.group(`Install ${program.name}`, () => installAndCheck({ ...install, program }, options)));
     }
   } catch (error) {
     const restored = await userFiles.restore();
@@ -132,7 +138,7 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
       core.info(logLine(`The run failed: put back ${restored.map((file) => path.relative(settings.workspace, file)).join(', ')} as the run found them.`));
     throw error;
   }
-  if (cache) cache.record.saved = await saveStep(settings, cache, env['GITHUB_EVENT_NAME'], untrusted !== undefined);
+  if (cache) cache.record.saved = await time('Save node_modules', () => saveStep(settings, cache, env['GITHUB_EVENT_NAME'], untrusted !== undefined));
 }
 
 /** Install (or keep a verified restored tree), link, verify the links, check the installed tree. */
@@ -182,6 +188,7 @@ function newRecord(settings: Settings): RunRecord {
     },
     // Replaced by the checked programs; until then, a failure's report still lists each one.
     programs: settings.workingDirectories.map((dir) => programRecord(settings, dir.path)),
+    phases: [],
   };
 }
 

@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import type { Finding, ProgramReport } from './policy/index.js';
 import { countLine, summaryRows, totals } from './policy/index.js';
 import type { VerifiedLink } from './link.js';
+import type { Phase } from './phases.js';
 import { markdownCode, markdownText, redactUrlCredentials } from './util/log-text.js';
 import { relativePosix, toPosix } from './util/text.js';
 
@@ -30,6 +31,8 @@ export interface RunRecord {
   registry?: { username: string | undefined; checkedPackage: string | undefined };
   cache?: CacheRecord;
   programs: ProgramRecord[];
+  /** Each phase of the main step with its start and duration; phases may overlap. */
+  phases: Phase[];
   failure?: string;
 }
 
@@ -115,7 +118,16 @@ export function summaryMarkdown(record: RunRecord): string {
     if (program.policy?.packages.length) lines.push(...markdownTable(summaryRows(program.policy)), '');
   }
   lines.push(`**Policy:** ${countLine(allFindings(record))}.`, '');
+  if (record.phases.length) lines.push(...timingLines(record.phases), '');
   return lines.join('\n');
+}
+
+/** Where the step's time went, in the order the phases started (overlapping phases ran side by side). */
+function timingLines(phases: Phase[]): string[] {
+  const rows = [...phases]
+    .sort((a, b) => a.startSeconds - b.startSeconds)
+    .map((phase) => [phase.name, `${phase.startSeconds.toFixed(2)} s`, `${phase.seconds.toFixed(2)} s`]);
+  return ['<details><summary>Timings</summary>', '', ...markdownTable([['Phase', 'Started at', 'Took'], ...rows]), '', '</details>'];
 }
 
 function presetLine({ settings: { preset } }: RunRecord): string {

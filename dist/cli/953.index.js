@@ -72,7 +72,16 @@ function summaryMarkdown(record) {
             lines.push(...markdownTable(summaryRows(program.policy)), '');
     }
     lines.push(`**Policy:** ${countLine(allFindings(record))}.`, '');
+    if (record.phases.length)
+        lines.push(...timingLines(record.phases), '');
     return lines.join('\n');
+}
+/** Where the step's time went, in the order the phases started (overlapping phases ran side by side). */
+function timingLines(phases) {
+    const rows = [...phases]
+        .sort((a, b) => a.startSeconds - b.startSeconds)
+        .map((phase) => [phase.name, `${phase.startSeconds.toFixed(2)} s`, `${phase.seconds.toFixed(2)} s`]);
+    return ['<details><summary>Timings</summary>', '', ...markdownTable([['Phase', 'Started at', 'Took'], ...rows]), '', '</details>'];
 }
 function presetLine({ settings: { preset } }) {
     if (!preset)
