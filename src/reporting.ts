@@ -127,7 +127,7 @@ function timingLines(phases: Phase[]): string[] {
   const rows = [...phases]
     .sort((a, b) => a.startSeconds - b.startSeconds)
     .map((phase) => [phase.name, `${phase.startSeconds.toFixed(2)} s`, `${phase.seconds.toFixed(2)} s`]);
-  return ['<details><summary>Timings</summary>', '', ...markdownTable([['Phase', 'Started at', 'Took'], ...rows]), '', '</details>'];
+  return ['### Timings', '', ...markdownTable([['Phase', 'Started at', 'Took'], ...rows])];
 }
 
 function presetLine({ settings: { preset } }: RunRecord): string {
