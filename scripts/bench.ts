@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 const benches: Array<[string, string[]]> = [
   ['policy check: 200 programs, 20,000 source files', ['scripts/bench-policy.ts']],
   ['node_modules cache: the action with a warm cache vs npm ci vs bare tar', ['scripts/bench-cache.ts', process.argv[2] ?? '3']],
+  ['a real Pulumi program (preset current): warm, cold and start-up on tmpfs and disk', ['scripts/bench-real-program.ts', process.argv[2] ?? '3']],
 ];
 const root = fileURLToPath(new URL('..', import.meta.url));
 let failed = false;
