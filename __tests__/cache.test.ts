@@ -148,6 +148,21 @@ for (const protocol of ['v1', 'v2'] as const) {
       });
     }
 
+    test('restore: a download stopped by the run (it failed meanwhile) is a miss that says so, and leaves no tree', async (t) => {
+      const { workspace, paths, printed } = await setUp(t);
+      const key = keyFor(t);
+      await saveNodeModules(paths, key);
+      await removeNodeModules(workspace);
+      // Without the stop, the download would finish after this delay and restore the tree.
+      server.inject({ kind: 'delay', on: 'download', delayMs: 3_000 });
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 300);
+      const restored = await restoreNodeModules(paths, { primaryKey: key, restoreKeys: [] }, stop.signal);
+      assert.deepEqual(restored, { hit: false, message: { level: 'info', text: 'The restore of node_modules was stopped: the run had failed.' } });
+      assert.equal(existsSync(join(workspace, 'node_modules')) || existsSync(join(workspace, 'infra/node_modules')), false);
+      assert.doesNotMatch(printed.stdout(), /^::(warning|error)/m);
+    });
+
     /** Save faults: each is one notice or warning, nothing saved, no SDK annotation out. */
     const saveFaults: [string, CacheFault, 'notice' | 'warning', RegExp][] = [
       [

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startCacheServer, type CacheFault, type CacheServer } from './support/cache-server.js';
 import { snapshotTree } from './support/cache-tree.js';
-import { docsProgram, makeSandbox, runSetup, warningsOf, type Sandbox } from './support/e2e.js';
+import { docsProgram, failureOf, makeSandbox, runSetup, warningsOf, type Sandbox } from './support/e2e.js';
 import { startRegistry, type TestRegistry } from './support/registry.js';
 import { node24 } from './support/node24.js';
 import type { ActionRun } from './support/runner.js';
@@ -65,6 +65,17 @@ const modulesOf = async (dir: string) => {
   delete tree['pulumi'];
   return tree;
 };
+/** The lines of a log group, which must open and close once. */
+function groupText(log: string, name: string): string {
+  const start = log.indexOf(`::group::${name}\n`);
+  assert.ok(start >= 0 && log.indexOf(`::group::${name}\n`, start + 1) < 0, `one "${name}" group`);
+  const end = log.indexOf('::endgroup::', start);
+  assert.ok(end > start, `the "${name}" group closes`);
+  const text = log.slice(start + `::group::${name}\n`.length, end);
+  assert.doesNotMatch(text, /::group::/, `no group opens inside "${name}"`);
+  return text;
+}
+
 const cacheLines = (run: ActionRun) => [...warningsOf(run.main), ...run.main.commands.filter((c) => c.command === 'notice')].map((c) => c.message);
 
 describe('the node_modules cache, end to end', () => {
@@ -116,10 +127,40 @@ describe('the node_modules cache, end to end', () => {
       const install = phases.find((phase) => phase.name === 'Install .')!;
       // Each figure is rounded to the millisecond on its own.
       assert.ok(install.startSeconds + 0.002 >= restore.startSeconds + restore.seconds, 'the install starts after the restore ends');
+      const policy = phases.find((phase) => phase.name === 'Dependency policy')!;
+      assert.ok(restore.startSeconds < policy.startSeconds + policy.seconds, 'the restore starts while the policy check runs');
+      // It runs beside the check, but its log comes in one piece, in its own group, after the check's.
+      const restoreGroup = groupText(hit.main.log, 'Restore node_modules');
+      assert.match(restoreGroup, new RegExp(`^Restored node_modules from cache key ${key}\\.$`, 'm'));
+      assert.doesNotMatch(restoreGroup, /Preset:|Policy:/);
+      assert.ok(hit.main.log.indexOf('::group::Dependency policy') < hit.main.log.indexOf('::group::Restore node_modules'));
       assert.match(hit.main.summary, /\| Restore node\\_modules \| \d+\.\d\d s \| \d+\.\d\d s \|/);
       await hit.cleanup();
     });
   }
+
+  it('stops a restore under way when the policy check beside it fails, and prints its log after the failure', async () => {
+    const inputs = { 'cache-key-prefix': 'policy-fails' };
+    const first = await lockedSandbox();
+    await (await cachedRun(first, { inputs })).cleanup();
+    const second = await sandboxWith(undefined, first);
+    fs.appendFileSync(path.join(second.workspace, 'index.js'), "\nrequire('@pulumi/azure');\n");
+    // The download would take 5 s: the check fails long before, and the run does not wait for it.
+    server.inject({ kind: 'delay', on: 'download', delayMs: 5_000, times: 1 });
+    const run = await runSetup(registry, second, { inputs: { cache: 'true', ...inputs }, env: server.env('v2') });
+    try {
+      assert.equal(run.main.exitCode, 1, run.main.log);
+      assert.match(failureOf(run.main) ?? '', /^1 dependency policy violation: see the annotations/);
+      assert.equal(run.main.outputs['cache-hit'], 'false');
+      assert.match(groupText(run.main.log, 'Restore node_modules'), /^The restore of node_modules was stopped: the run had failed\.$/m);
+      assert.ok(run.main.log.indexOf('::group::Dependency policy') < run.main.log.indexOf('::group::Restore node_modules'));
+      assert.equal(fs.existsSync(path.join(second.workspace, 'node_modules')), false, 'no half-restored tree');
+      assert.deepEqual(warningsOf(run.main), []);
+    } finally {
+      server.clearFaults();
+      await run.cleanup();
+    }
+  });
 
   it('restores by prefix when the lockfile changed, installs, and saves the new tree', async () => {
     const inputs = { 'cache-key-prefix': 'changed-lockfile' };

@@ -104,40 +104,59 @@ function unescapeGlob(pattern) {
 
 // EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 340 modules
 var cache = __webpack_require__(1691);
+// EXTERNAL MODULE: ./src/util/stdout-routing.ts
+var stdout_routing = __webpack_require__(6234);
+// EXTERNAL MODULE: external "node:async_hooks"
+var external_node_async_hooks_ = __webpack_require__(6698);
 // EXTERNAL MODULE: external "node:diagnostics_channel"
 var external_node_diagnostics_channel_ = __webpack_require__(3053);
 ;// CONCATENATED MODULE: ./src/cache/deadline.ts
 
+
 const REQUEST_START = 'http.client.request.start';
 /**
- * Runs `work` and, once `ms` have passed, aborts every HTTP request it still has open or opens later, with an
- * ETIMEDOUT error, for a client that takes no abort signal: Node announces each client request on a diagnostics
- * channel. A download aborted this way never reaches the extraction.
+ * Runs `work` and, once `ms` have passed or `signal` aborts, aborts every HTTP request it still has open or opens
+ * later, with an ETIMEDOUT error, for a client that takes no abort signal: Node announces each client request on a
+ * diagnostics channel. Only the requests `work` makes count (by async context): the token check may run beside it.
+ * A download aborted this way never reaches the extraction.
  */
-async function withHttpDeadline(ms, work) {
+async function withHttpDeadline(ms, work, signal) {
+    const ownRequests = new external_node_async_hooks_.AsyncLocalStorage();
     const open = new Set();
-    let expired = false;
-    const abort = (request) => request.destroy(Object.assign(new Error(`cache transfer exceeded ${ms} ms`), { code: 'ETIMEDOUT' }));
+    let stopped;
+    const abort = (request) => {
+        const why = stopped === 'cancelled' ? 'cache transfer cancelled' : `cache transfer exceeded ${ms} ms`;
+        request.destroy(Object.assign(new Error(why), { code: 'ETIMEDOUT' }));
+    };
     const onRequest = (message) => {
+        if (!ownRequests.getStore())
+            return;
         const { request } = message;
-        if (expired) {
+        if (stopped) {
             abort(request);
             return;
         }
         open.add(request);
         request.once('close', () => open.delete(request));
     };
-    (0,external_node_diagnostics_channel_.subscribe)(REQUEST_START, onRequest);
-    const timer = setTimeout(() => {
-        expired = true;
+    const stop = (why) => {
+        stopped ??= why;
         for (const request of open)
             abort(request);
-    }, ms);
+    };
+    const onAbort = () => stop('cancelled');
+    (0,external_node_diagnostics_channel_.subscribe)(REQUEST_START, onRequest);
+    const timer = setTimeout(() => stop('expired'), ms);
+    if (signal?.aborted)
+        stop('cancelled');
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
-        return { value: await work(), expired };
+        const value = await ownRequests.run(true, work);
+        return stopped ? { value, stopped } : { value };
     }
     finally {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         (0,external_node_diagnostics_channel_.unsubscribe)(REQUEST_START, onRequest);
     }
 }
@@ -156,6 +175,7 @@ async function withHttpDeadline(ms, work) {
  */
 
 
+
 const ANNOTATION = /^::(error|warning|notice)(?: [^:]*)?::(.*?)(\r?\n)?$/;
 const DEBUG = /^::debug::(.*?)\r?\n?$/;
 /** The SDK's own default for one download segment (10 minutes). */
@@ -170,13 +190,18 @@ const RESERVATION_REQUEST_FAILED = /^Failed to reserve cache: (?:Error: )?(Faile
 const RESTORE_SKIPPED = 'Cache restore skipped';
 const SAVE_SKIPPED = 'Cache save skipped';
 const cacheServiceAvailable = () => cache/* isFeatureAvailable */.w3();
-/** Restores `paths` within SEGMENT_DOWNLOAD_TIMEOUT_MINS, as the SDK reads it, for every host. */
-async function restoreWithSdk(paths, primaryKey, restoreKeys) {
+/**
+ * Restores `paths` within SEGMENT_DOWNLOAD_TIMEOUT_MINS, as the SDK reads it, for every host; `signal` stops a
+ * transfer still under way (an extraction already running is left to finish).
+ */
+async function restoreWithSdk(paths, primaryKey, restoreKeys, signal) {
     const minutes = downloadTimeoutMinutes();
-    const { value: { outcome, lines }, expired, } = await withHttpDeadline(minutes * 60_000, () => callCacheSdk(() => cache/* restoreCache */.P3(paths, primaryKey, restoreKeys)));
+    const { value: { outcome, lines }, stopped, } = await withHttpDeadline(minutes * 60_000, () => callCacheSdk(() => cache/* restoreCache */.P3(paths, primaryKey, restoreKeys)), signal);
     const problem = firstProblem(outcome, lines);
+    if (problem !== undefined && stopped === 'cancelled')
+        return { kind: 'cancelled' };
     if (problem !== undefined)
-        return { kind: 'fault', problem, timedOutAfterMinutes: expired ? minutes : undefined };
+        return { kind: 'fault', problem, timedOutAfterMinutes: stopped === 'expired' ? minutes : undefined };
     const key = outcome.ok ? outcome.value : undefined;
     if (key !== undefined)
         return { kind: 'restored', key };
@@ -204,36 +229,24 @@ function downloadTimeoutMinutes() {
 }
 /**
  * Runs one SDK call in GITHUB_WORKSPACE, with the annotations it raises turned into debug lines and handed back, so
- * that a fault becomes one message of ours rather than the SDK's own warnings and error annotations. Nothing else may
- * write annotations while it runs; the action's main step does one thing at a time.
+ * that a fault becomes one message of ours rather than the SDK's own warnings and error annotations. Only the call's
+ * own output is rerouted (by async context): the policy check may print its annotations while a restore runs.
  */
 async function callCacheSdk(call) {
     const lines = [];
     const originalCwd = process.cwd();
-    const stopIntercepting = interceptStdout((text) => reroute(text, lines));
     try {
+        // The runner starts the step in GITHUB_WORKSPACE, so this changes nothing there; it matters to other callers.
         process.chdir(process.env.GITHUB_WORKSPACE || originalCwd);
-        return { outcome: { ok: true, value: await call() }, lines };
+        const value = await (0,stdout_routing/* routeStdout */.Z)((text, onward) => onward(reroute(text, lines)), call);
+        return { outcome: { ok: true, value }, lines };
     }
     catch (error) {
         return { outcome: { ok: false, error }, lines };
     }
     finally {
-        stopIntercepting();
         process.chdir(originalCwd);
     }
-}
-/** Passes everything written to process.stdout through `rewrite` until the returned function is called. */
-function interceptStdout(rewrite) {
-    const original = process.stdout.write;
-    const write = original.bind(process.stdout);
-    process.stdout.write = ((chunk, ...rest) => {
-        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-        return Reflect.apply(write, process.stdout, [rewrite(text), ...rest]);
-    });
-    return () => {
-        process.stdout.write = original;
-    };
 }
 /** The first problem the call reported (an annotation, or a thrown error), as one line. */
 function firstProblem(outcome, lines) {
@@ -275,17 +288,20 @@ function unescapeCommandData(data) {
 /**
  * Restores the node_modules trees of `paths` (from `cachePaths`). Faults never throw: a service that is
  * unreachable, failing or slower than SEGMENT_DOWNLOAD_TIMEOUT_MINS, or an archive that does not extract, is a miss
- * with one warning, and leaves no half-extracted tree behind. The caller checks first that the service is there.
+ * with one warning, and leaves no half-extracted tree behind; so does a download `signal` stops (the run failed
+ * meanwhile). The caller checks first that the service is there.
  */
-async function restoreNodeModules(paths, keys) {
+async function restoreNodeModules(paths, keys, signal) {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const freshDirs = nodeModulesDirs(paths)
         .map((dir) => (0,external_node_path_.resolve)(workspace, dir))
         .filter((dir) => !(0,external_node_fs_.existsSync)(dir));
-    const restored = await restoreWithSdk(paths, keys.primaryKey, keys.restoreKeys);
-    if (restored.kind === 'fault') {
+    const restored = await restoreWithSdk(paths, keys.primaryKey, keys.restoreKeys, signal);
+    if (restored.kind === 'fault' || restored.kind === 'cancelled') {
         // A download cut short or an archive that failed midway may have left part of a tree; the install needs none.
         await Promise.all(freshDirs.map((dir) => (0,promises_.rm)(dir, { recursive: true, force: true })));
+        if (restored.kind === 'cancelled')
+            return { hit: false, message: { level: 'info', text: 'The restore of node_modules was stopped: the run had failed.' } };
         const text = restored.timedOutAfterMinutes !== undefined
             ? `Restoring the node_modules cache took longer than SEGMENT_DOWNLOAD_TIMEOUT_MINS (${restored.timedOutAfterMinutes} min); installing without it.`
             : `Restoring the node_modules cache failed (${restored.problem}); installing without it.`;
@@ -431,11 +447,8 @@ async function isInstalledTreeCurrent(programDir, links = []) {
     const reason = describeMismatch(packageJson, lockfile, installedLockfile, links);
     if (reason)
         return { current: false, reason };
-    for (const folder of recordedFolders(installedLockfile, links)) {
-        if (!(await exists((0,external_node_path_.join)(programDir, folder))))
-            return { current: false, reason: `${folder} is recorded as installed but is missing` };
-    }
-    return { current: true };
+    const missing = await firstMissing(programDir, recordedFolders(installedLockfile, links));
+    return missing === undefined ? { current: true } : { current: false, reason: `${missing} is recorded as installed but is missing` };
 }
 class UnreadableFile extends Error {
 }
@@ -450,8 +463,18 @@ async function readJson(dir, file) {
         throw new UnreadableFile(`${file} is not valid JSON`);
     }
 }
-async function exists(path) {
-    return (0,promises_.lstat)(path).then(() => true, () => false);
+/**
+ * The first of `folders` (relative to `dir`, in order) that is not there. Each parent folder is listed once, all at
+ * once: a tree of a few hundred packages has a few dozen parents, and one lstat per package costs ten times more.
+ */
+async function firstMissing(dir, folders) {
+    const parents = new Map();
+    const listed = (parent) => parents.get(parent) ??
+        parents
+            .set(parent, (0,promises_.readdir)((0,external_node_path_.join)(dir, parent)).then((names) => new Set(names), () => new Set()))
+            .get(parent);
+    const present = await Promise.all(folders.map((folder) => listed(external_node_path_.posix.dirname(folder)).then((names) => names.has(external_node_path_.posix.basename(folder)))));
+    return folders[present.indexOf(false)];
 }
 
 // EXTERNAL MODULE: ./src/cache/key.ts

@@ -231,6 +231,14 @@ const ROOT_LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepublish', 'p
 /** Those `npm rebuild` runs itself, for the program as for every dependency; the rest are run one by one. */
 const RUN_BY_REBUILD = new Set(['preinstall', 'install', 'postinstall']);
 const AFTER_THE_INSTALL = 'It ran after the install, without the token: if it must reach the registry, set "ignore-scripts: false".';
+/**
+ * Whether the install's scripts wait until the token is gone: with "ignore-scripts" (the default), when npm's
+ * environment holds the token. With nothing routed there is no token to keep from them, and npm runs them in the
+ * install, as a plain `npm install` does, rather than again in a second pass over the whole tree.
+ */
+function scriptsWaitForToken(ignoreScripts, env) {
+    return ignoreScripts && env[TOKEN_VARIABLE] !== undefined;
+}
 /** The environment for the install itself when scripts wait: npm runs no package's scripts while the token is there. */
 function withoutScripts(env) {
     return { ...env, npm_config_ignore_scripts: 'true' };
@@ -1648,10 +1656,17 @@ async function writeSarifLog(findings, workspace, runnerTemp) {
 
 // The cache client (with the Azure SDK) is most of the bundle: it is loaded only by runs that use the cache.
 const cacheModule = () => Promise.all(/* import() */[__webpack_require__.e(691), __webpack_require__.e(469)]).then(__webpack_require__.bind(__webpack_require__, 1469));
-/** Restores node_modules, or says in one line why not; undefined when the cache is off or unavailable. */
-async function restoreStep(settings, npm, programs, links) {
+/**
+ * Restores node_modules, or says in one line why not; undefined when the cache is off or unavailable. It needs only
+ * each program's package.json and lockfile, so it runs while the policy check reads the rest; `signal` stops it when
+ * the run fails meanwhile.
+ */
+async function restoreStep(settings, npm, programs, links, signal) {
     if (settings.cache === 'false')
         return undefined;
+    // The versions are part of the key: the runner's node starts on the other core while the cache client loads.
+    const versions = toolVersions(npm, settings.workspace);
+    versions.catch(() => { }); // awaited below, unless the cache is unavailable
     const { cacheServiceUnavailable, planNodeModulesCache, restoreNodeModules } = await cacheModule();
     const unavailable = cacheServiceUnavailable();
     if (unavailable) {
@@ -1664,7 +1679,7 @@ async function restoreStep(settings, npm, programs, links) {
         return undefined;
     }
     return core/* group */.Os('Restore node_modules', async () => {
-        const versions = await toolVersions(npm, settings.workspace);
+        const { node: nodeVersion, npm: npmVersion } = await versions;
         const plan = await planNodeModulesCache({
             workspace: settings.workspace,
             programs,
@@ -1672,10 +1687,10 @@ async function restoreStep(settings, npm, programs, links) {
             installCommand: settings.installCommand,
             registryUrl: npm.registryUrl,
             links,
-            nodeVersion: versions.node,
-            npmVersion: versions.npm,
+            nodeVersion,
+            npmVersion,
         });
-        const restored = say(await restoreNodeModules(plan.paths, plan));
+        const restored = say(await restoreNodeModules(plan.paths, plan, signal));
         const note = restored.message?.level === 'info' ? undefined : restored.message?.text;
         return { plan, record: { hit: restored.hit, primaryKey: plan.primaryKey, matchedKey: restored.matchedKey, saved: false, note } };
     });
@@ -1724,10 +1739,339 @@ function say(result) {
     return result;
 }
 
-// EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
-var create = __webpack_require__(7291);
+// EXTERNAL MODULE: ./node_modules/tinyglobby/dist/index.mjs + 1 modules
+var dist = __webpack_require__(6448);
+// EXTERNAL MODULE: ./node_modules/ignore/index.js
+var ignore = __webpack_require__(298);
+var ignore_default = /*#__PURE__*/__webpack_require__.n(ignore);
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __webpack_require__(9547);
+;// CONCATENATED MODULE: ./src/program-files/walk.ts
+
+
+
+
+
+
+
+
+const MAX_DEPTH = 64;
+const MAX_FILES = 500_000;
+const MAX_PARENTS = 64;
+/** gitignore patterns are paths: a line longer than any path is not one, and would build a regular expression too large to run. */
+const MAX_IGNORE_LINE = 4096;
+const SKIPPED_FOLDERS = new Set(['node_modules', 'bower_components', 'jspm_packages']);
+/**
+ * The source files of the program in `dir`: the script extensions, leaving out node_modules, hidden folders, the
+ * TypeScript build output (tsconfig's outDir), what .gitignore files ignore (the repository's, from its root or the
+ * workspace down, whichever is nearer), the policy's ignored paths, and nested packages (folders with their own
+ * package.json). Symbolic links are not followed.
+ */
+function listSources(dir, ignoredPaths, { workspace, notice = () => { } } = {}) {
+    const outDir = buildOutput(dir);
+    const own = ignore_default()()
+        .add(ignoredPaths)
+        .add(outDir === undefined ? [] : [`/${outDir}/`]);
+    const bad = ignoredPaths.find(unusable);
+    if (bad !== undefined) {
+        const shown = bad.length > 80 ? `${bad.slice(0, 80)}…` : bad;
+        throw new src_errors/* ActionError */.l(`"ignore.paths" in the policy file holds "${shown}" (${bad.length} characters), which is not a usable path pattern: fix or remove it.`);
+    }
+    const readLayer = (folder) => ignoreLayer(folder, notice);
+    const layers = [...repositoryIgnores(dir, workspace, readLayer), { base: dir, rules: own }].filter((layer) => layer !== undefined);
+    const files = [];
+    const pending = [{ path: dir, depth: 0, layers }];
+    while (pending.length > 0) {
+        const { path, depth, layers: inherited } = pending.pop();
+        const entries = (0,external_node_fs_.readdirSync)(path, { withFileTypes: true });
+        const names = new Set(entries.map((entry) => entry.name));
+        if (depth > 0 && names.has('package.json'))
+            continue;
+        const nested = names.has('.gitignore') && depth > 0 ? readLayer(path) : undefined;
+        const here = nested === undefined ? inherited : [...inherited, nested];
+        for (const entry of entries) {
+            const child = (0,external_node_path_.join)(path, entry.name);
+            if (entry.isDirectory()) {
+                if (depth >= MAX_DEPTH || entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name) || isIgnored(here, child, true))
+                    continue;
+                pending.push({ path: child, depth: depth + 1, layers: here });
+            }
+            else if (entry.isFile() && SOURCE_EXTENSIONS.some((extension) => entry.name.endsWith(extension)) && !isIgnored(here, child, false)) {
+                files.push(child);
+                if (files.length > MAX_FILES)
+                    throw new src_errors/* ActionError */.l(`More than ${MAX_FILES} source files under ${dir}; add folders to "ignore.paths" in the policy file.`);
+            }
+        }
+    }
+    return files.sort();
+}
+function isIgnored(layers, path, isDirectory) {
+    for (const { base, rules } of layers) {
+        // The layers' folders are parents of `path`: slicing is exact, and far cheaper than path.relative.
+        const posix = (0,util_text/* toPosix */.d7)(path.slice(base.length + 1));
+        if (rules.ignores(isDirectory ? `${posix}/` : posix))
+            return true;
+    }
+    return false;
+}
+/**
+ * The rules of the .gitignore in `folder`; undefined when it has none (nothing to test). A line the ignore library
+ * cannot turn into a pattern (an absurdly long one, say) is left out, with a notice on that line.
+ */
+function ignoreLayer(folder, notice) {
+    const file = (0,external_node_path_.join)(folder, '.gitignore');
+    const text = readOptional(file);
+    if (text === undefined || text.trim() === '')
+        return undefined;
+    const lines = text.split(/\r?\n/);
+    const kept = lines.map((line, index) => {
+        if (!unusable(line))
+            return line;
+        notice(`Line ${index + 1} of this .gitignore (${line.length} characters) is not a pattern the source scan can use: it was left out.`, {
+            file,
+            line: index + 1,
+        });
+        return '';
+    });
+    return { base: folder, rules: ignore_default()().add(kept) };
+}
+/** A gitignore line the ignore library would choke on: longer than a path, or one it cannot compile. */
+function unusable(line) {
+    if (line.length > MAX_IGNORE_LINE)
+        return true;
+    try {
+        ignore_default()().add(line).ignores('probe');
+        return false;
+    }
+    catch {
+        return true;
+    }
+}
+/** A file that only refines the walk (.gitignore, tsconfig.json): one that cannot be read (a folder, say) counts as absent. */
+function readOptional(path) {
+    try {
+        return (0,util_files/* readTextIfExistsSync */.gU)(path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The .gitignore files from the repository root (the nearest folder with .git) or the workspace, whichever comes
+ * first, down to `dir`, inclusive. Never above the workspace: a checkout without .git may sit inside another
+ * repository, whose .gitignore is not the program's.
+ */
+function repositoryIgnores(dir, workspace, readLayer) {
+    const chain = [];
+    let folder = dir;
+    for (let i = 0; i < MAX_PARENTS; i++) {
+        chain.unshift(folder);
+        if (folder === workspace || (0,external_node_fs_.existsSync)((0,external_node_path_.join)(folder, '.git')))
+            break;
+        const parent = (0,external_node_path_.dirname)(folder);
+        const leavesWorkspace = workspace !== undefined && (0,external_node_path_.relative)(workspace, parent).startsWith('..');
+        if (parent === folder || leavesWorkspace)
+            return [readLayer(dir)]; // not in a repository: only the program's own
+        folder = parent;
+    }
+    return chain.map(readLayer);
+}
+/** tsconfig.json's compilerOptions.outDir, relative to `dir`, when it lies inside it. */
+function buildOutput(dir) {
+    const text = readOptional((0,external_node_path_.join)(dir, 'tsconfig.json'));
+    if (text === undefined)
+        return undefined;
+    const outDir = (0,main.parse)(text)?.compilerOptions?.outDir;
+    if (typeof outDir !== 'string')
+        return undefined;
+    const rel = (0,util_text/* relativePosix */.Yn)(dir, (0,external_node_path_.join)(dir, outDir));
+    return rel === '' || rel.startsWith('..') ? undefined : rel;
+}
+
+;// CONCATENATED MODULE: ./src/program-files/read.ts
+
+
+
+
+
+
+
+
+
+const STACK_FILE = /^Pulumi(\.[^/\\]+)?\.ya?ml$/;
+/** A source above this size is generated (a bundle, a client): parsing it would take ~50 times its size in memory. */
+const MAX_SOURCE_BYTES = 1024 * 1024;
+/** Bounds of the search for npm workspaces: how deep a pattern may reach, how many members, how long. */
+const WORKSPACES_DEPTH = 8;
+const MAX_WORKSPACES = 500;
+const WORKSPACES_TIME_MS = 10_000;
+/**
+ * What the cache key reads of a program (package.json and package-lock.json), so that the restore can start before
+ * the policy check reads the rest; undefined without a package.json, which the check reports.
+ */
+function readCacheKeyFiles(dir) {
+    const root = (0,external_node_path_.resolve)(dir);
+    const packageJson = read_readOptional((0,external_node_path_.join)(root, 'package.json'));
+    return packageJson && { dir: root, packageJson, lockfile: read_readOptional((0,external_node_path_.join)(root, 'package-lock.json')) };
+}
+/**
+ * Reads what the static check needs from a program folder: package.json, package-lock.json, the sources, the
+ * Pulumi stack files and, for a workspace root, each workspace. Throws ActionError when package.json is missing;
+ * a malformed package.json is read as text and reported by the check.
+ */
+async function readProgram(dir, config, options = {}) {
+    const root = (0,external_node_path_.resolve)(dir);
+    const program = await readPackage(root, config, options);
+    const lockfile = read_readOptional((0,external_node_path_.join)(root, 'package-lock.json'));
+    if (lockfile !== undefined)
+        program.lockfile = lockfile;
+    const workspaces = (0,policy_manifest/* parseManifest */.N)(program.packageJson).manifest?.workspaces ?? [];
+    if (workspaces.length > 0) {
+        const members = [];
+        for (const memberDir of await workspaceFolders(root, program.packageJson, workspaces, options)) {
+            if (read_readOptional((0,external_node_path_.join)(memberDir, 'package.json')) !== undefined)
+                members.push(await readPackage(memberDir, config, options));
+        }
+        program.workspaces = members;
+    }
+    return program;
+}
+/**
+ * The folders the `workspaces` patterns match, kept inside the program (and so the workspace): a pattern that
+ * leaves it is dropped, the search is bounded in depth, members and time, and what was cut is said in a notice on
+ * package.json's "workspaces" line.
+ */
+async function workspaceFolders(root, packageJson, patterns, { notice = () => { } }) {
+    const where = { file: packageJson.path, line: lineOf(packageJson.text, '"workspaces"') };
+    const leaves = (pattern) => (0,external_node_path_.isAbsolute)(pattern) || /^[\\/]/.test(pattern) || pattern.split(/[\\/]/).includes('..');
+    const outside = patterns.filter(leaves);
+    if (outside.length)
+        notice(`The workspaces ${outside.map((p) => `"${p}"`).join(', ')} leave the program's folder: they were not read.`, where);
+    const inside = patterns.filter((pattern) => !leaves(pattern));
+    if (!inside.length)
+        return [];
+    let folders;
+    try {
+        folders = await (0,dist/* glob */.TI)(inside, {
+            cwd: root,
+            onlyDirectories: true,
+            absolute: true,
+            ignore: ['**/node_modules/**'],
+            deep: WORKSPACES_DEPTH,
+            followSymbolicLinks: false,
+            signal: AbortSignal.timeout(WORKSPACES_TIME_MS),
+        });
+    }
+    catch (error) {
+        const name = error.name;
+        throw new src_errors/* ActionError */.l(name === 'TimeoutError' || name === 'AbortError'
+            ? `Finding the workspaces of ${packageJson.path} (line ${where.line}) took longer than ${WORKSPACES_TIME_MS / 1000} s: ` +
+                'use narrower patterns, such as "packages/*".'
+            : `Cannot search the workspaces of ${packageJson.path} (line ${where.line}): ${error.message}`);
+    }
+    const realRoot = (0,external_node_fs_.realpathSync)(root);
+    const members = [...new Set(folders.map((folder) => (0,external_node_path_.resolve)(folder)))]
+        .filter((folder) => folder !== root && isInside(realRoot, realpathOrSelf(folder)))
+        .sort();
+    if (members.length > MAX_WORKSPACES) {
+        notice(`The workspaces patterns match ${members.length} folders: only the first ${MAX_WORKSPACES} were checked.`, where);
+        return members.slice(0, MAX_WORKSPACES);
+    }
+    return members;
+}
+/** A folder that vanished since the search is judged by its name. */
+function realpathOrSelf(folder) {
+    try {
+        return (0,external_node_fs_.realpathSync)(folder);
+    }
+    catch {
+        return folder;
+    }
+}
+function isInside(parent, child) {
+    const rel = (0,external_node_path_.relative)(parent, child);
+    return rel !== '' && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel);
+}
+/** The 1-based line where `needle` first occurs in `text` (1 when it does not). */
+function lineOf(text, needle) {
+    const index = text.indexOf(needle);
+    return index < 0 ? 1 : text.slice(0, index).split('\n').length;
+}
+async function readPackage(dir, config, options) {
+    const packageJson = read_readOptional((0,external_node_path_.join)(dir, 'package.json'));
+    if (packageJson === undefined)
+        throw new src_errors/* ActionError */.l(`No package.json in ${dir}; set working-directory to the folder of the Pulumi program.`);
+    const names = await (0,promises_.readdir)(dir);
+    const stackConfigs = readAll(names
+        .filter((name) => STACK_FILE.test(name))
+        .sort()
+        .map((name) => (0,external_node_path_.join)(dir, name)));
+    const sources = readSources(dir, listSources(dir, config.ignorePaths, options), options);
+    return { dir, packageJson, sources, stackConfigs };
+}
+/** Reads the policy file (the `policy-file` input); undefined when there is none, which means the default preset. */
+async function readPolicyFile(path) {
+    return read_readOptional((0,external_node_path_.resolve)(path));
+}
+/** Reads, after install and link, the version of each scope package in node_modules, and package-lock.json. */
+async function readInstalledTree(dir, options) {
+    const root = (0,external_node_path_.resolve)(dir);
+    const scopeDir = (0,external_node_path_.join)(root, 'node_modules', options.scope);
+    const names = await (0,promises_.readdir)(scopeDir).catch(() => []);
+    const scopePackages = await Promise.all(names
+        .filter((name) => !name.startsWith('.'))
+        .map(async (name) => {
+        const pkg = { name: `${options.scope}/${name}` };
+        const version = (await (0,util_files/* readPackageManifest */.i7)((0,external_node_path_.join)(scopeDir, name)))?.version;
+        if (version !== undefined)
+            pkg.version = version;
+        return pkg;
+    }));
+    const input = { scopePackages };
+    const lockfile = read_readOptional((0,external_node_path_.join)(root, 'package-lock.json'));
+    if (lockfile !== undefined)
+        input.lockfile = lockfile;
+    return input;
+}
+/** The sources to scan: those above MAX_SOURCE_BYTES are left out, and named in one notice. */
+function readSources(dir, paths, { notice = () => { } }) {
+    const large = new Set(paths.filter((path) => ((0,external_node_fs_.statSync)(path, { throwIfNoEntry: false })?.size ?? 0) > MAX_SOURCE_BYTES));
+    if (large.size) {
+        const names = [...large].map((path) => (0,util_text/* relativePosix */.Yn)(dir, path)).join(', ');
+        const [them, they] = large.size === 1 ? ['it', 'it loads'] : ['them', 'they load'];
+        notice(`Left out of the source scan ${(0,util_text/* plural */.LS)(large.size, 'file')} larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MiB (generated code, most likely), ` +
+            `so what ${they} is not checked: ${names}. Add ${them} to "ignore.paths" in the policy file to silence this.`, { file: (0,external_node_path_.join)(dir, 'package.json') });
+    }
+    return readAll(paths.filter((path) => !large.has(path)));
+}
+/** Reads source files one after another: for thousands of small files a synchronous read is several times faster than the promise API. */
+function readAll(paths) {
+    return paths.map((path) => {
+        try {
+            return { path, text: (0,external_node_fs_.readFileSync)(path, 'utf8') };
+        }
+        catch (error) {
+            throw cannotRead(path, error);
+        }
+    });
+}
+function read_readOptional(path) {
+    try {
+        const text = (0,util_files/* readTextIfExistsSync */.gU)(path);
+        return text === undefined ? undefined : { path, text };
+    }
+    catch (error) {
+        throw cannotRead(path, error);
+    }
+}
+function cannotRead(path, error) {
+    return new src_errors/* ActionError */.l(`Cannot read ${path}: ${error.message}`);
+}
+
+// EXTERNAL MODULE: ./src/util/stdout-routing.ts
+var stdout_routing = __webpack_require__(6234);
+// EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
+var create = __webpack_require__(7291);
 ;// CONCATENATED MODULE: ./src/fix/apply.ts
 
 /**
@@ -1980,324 +2324,6 @@ function netChanges(file, before, after) {
     return changes;
 }
 
-// EXTERNAL MODULE: ./node_modules/tinyglobby/dist/index.mjs + 1 modules
-var dist = __webpack_require__(6448);
-// EXTERNAL MODULE: ./node_modules/ignore/index.js
-var ignore = __webpack_require__(298);
-var ignore_default = /*#__PURE__*/__webpack_require__.n(ignore);
-;// CONCATENATED MODULE: ./src/program-files/walk.ts
-
-
-
-
-
-
-
-
-const MAX_DEPTH = 64;
-const MAX_FILES = 500_000;
-const MAX_PARENTS = 64;
-/** gitignore patterns are paths: a line longer than any path is not one, and would build a regular expression too large to run. */
-const MAX_IGNORE_LINE = 4096;
-const SKIPPED_FOLDERS = new Set(['node_modules', 'bower_components', 'jspm_packages']);
-/**
- * The source files of the program in `dir`: the script extensions, leaving out node_modules, hidden folders, the
- * TypeScript build output (tsconfig's outDir), what .gitignore files ignore (the repository's, from its root or the
- * workspace down, whichever is nearer), the policy's ignored paths, and nested packages (folders with their own
- * package.json). Symbolic links are not followed.
- */
-function listSources(dir, ignoredPaths, { workspace, notice = () => { } } = {}) {
-    const outDir = buildOutput(dir);
-    const own = ignore_default()()
-        .add(ignoredPaths)
-        .add(outDir === undefined ? [] : [`/${outDir}/`]);
-    const bad = ignoredPaths.find(unusable);
-    if (bad !== undefined) {
-        const shown = bad.length > 80 ? `${bad.slice(0, 80)}…` : bad;
-        throw new src_errors/* ActionError */.l(`"ignore.paths" in the policy file holds "${shown}" (${bad.length} characters), which is not a usable path pattern: fix or remove it.`);
-    }
-    const readLayer = (folder) => ignoreLayer(folder, notice);
-    const layers = [...repositoryIgnores(dir, workspace, readLayer), { base: dir, rules: own }].filter((layer) => layer !== undefined);
-    const files = [];
-    const pending = [{ path: dir, depth: 0, layers }];
-    while (pending.length > 0) {
-        const { path, depth, layers: inherited } = pending.pop();
-        const entries = (0,external_node_fs_.readdirSync)(path, { withFileTypes: true });
-        const names = new Set(entries.map((entry) => entry.name));
-        if (depth > 0 && names.has('package.json'))
-            continue;
-        const nested = names.has('.gitignore') && depth > 0 ? readLayer(path) : undefined;
-        const here = nested === undefined ? inherited : [...inherited, nested];
-        for (const entry of entries) {
-            const child = (0,external_node_path_.join)(path, entry.name);
-            if (entry.isDirectory()) {
-                if (depth >= MAX_DEPTH || entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name) || isIgnored(here, child, true))
-                    continue;
-                pending.push({ path: child, depth: depth + 1, layers: here });
-            }
-            else if (entry.isFile() && SOURCE_EXTENSIONS.some((extension) => entry.name.endsWith(extension)) && !isIgnored(here, child, false)) {
-                files.push(child);
-                if (files.length > MAX_FILES)
-                    throw new src_errors/* ActionError */.l(`More than ${MAX_FILES} source files under ${dir}; add folders to "ignore.paths" in the policy file.`);
-            }
-        }
-    }
-    return files.sort();
-}
-function isIgnored(layers, path, isDirectory) {
-    for (const { base, rules } of layers) {
-        // The layers' folders are parents of `path`: slicing is exact, and far cheaper than path.relative.
-        const posix = (0,util_text/* toPosix */.d7)(path.slice(base.length + 1));
-        if (rules.ignores(isDirectory ? `${posix}/` : posix))
-            return true;
-    }
-    return false;
-}
-/**
- * The rules of the .gitignore in `folder`; undefined when it has none (nothing to test). A line the ignore library
- * cannot turn into a pattern (an absurdly long one, say) is left out, with a notice on that line.
- */
-function ignoreLayer(folder, notice) {
-    const file = (0,external_node_path_.join)(folder, '.gitignore');
-    const text = readOptional(file);
-    if (text === undefined || text.trim() === '')
-        return undefined;
-    const lines = text.split(/\r?\n/);
-    const kept = lines.map((line, index) => {
-        if (!unusable(line))
-            return line;
-        notice(`Line ${index + 1} of this .gitignore (${line.length} characters) is not a pattern the source scan can use: it was left out.`, {
-            file,
-            line: index + 1,
-        });
-        return '';
-    });
-    return { base: folder, rules: ignore_default()().add(kept) };
-}
-/** A gitignore line the ignore library would choke on: longer than a path, or one it cannot compile. */
-function unusable(line) {
-    if (line.length > MAX_IGNORE_LINE)
-        return true;
-    try {
-        ignore_default()().add(line).ignores('probe');
-        return false;
-    }
-    catch {
-        return true;
-    }
-}
-/** A file that only refines the walk (.gitignore, tsconfig.json): one that cannot be read (a folder, say) counts as absent. */
-function readOptional(path) {
-    try {
-        return (0,util_files/* readTextIfExistsSync */.gU)(path);
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * The .gitignore files from the repository root (the nearest folder with .git) or the workspace, whichever comes
- * first, down to `dir`, inclusive. Never above the workspace: a checkout without .git may sit inside another
- * repository, whose .gitignore is not the program's.
- */
-function repositoryIgnores(dir, workspace, readLayer) {
-    const chain = [];
-    let folder = dir;
-    for (let i = 0; i < MAX_PARENTS; i++) {
-        chain.unshift(folder);
-        if (folder === workspace || (0,external_node_fs_.existsSync)((0,external_node_path_.join)(folder, '.git')))
-            break;
-        const parent = (0,external_node_path_.dirname)(folder);
-        const leavesWorkspace = workspace !== undefined && (0,external_node_path_.relative)(workspace, parent).startsWith('..');
-        if (parent === folder || leavesWorkspace)
-            return [readLayer(dir)]; // not in a repository: only the program's own
-        folder = parent;
-    }
-    return chain.map(readLayer);
-}
-/** tsconfig.json's compilerOptions.outDir, relative to `dir`, when it lies inside it. */
-function buildOutput(dir) {
-    const text = readOptional((0,external_node_path_.join)(dir, 'tsconfig.json'));
-    if (text === undefined)
-        return undefined;
-    const outDir = (0,main.parse)(text)?.compilerOptions?.outDir;
-    if (typeof outDir !== 'string')
-        return undefined;
-    const rel = (0,util_text/* relativePosix */.Yn)(dir, (0,external_node_path_.join)(dir, outDir));
-    return rel === '' || rel.startsWith('..') ? undefined : rel;
-}
-
-;// CONCATENATED MODULE: ./src/program-files/read.ts
-
-
-
-
-
-
-
-
-
-const STACK_FILE = /^Pulumi(\.[^/\\]+)?\.ya?ml$/;
-/** A source above this size is generated (a bundle, a client): parsing it would take ~50 times its size in memory. */
-const MAX_SOURCE_BYTES = 1024 * 1024;
-/** Bounds of the search for npm workspaces: how deep a pattern may reach, how many members, how long. */
-const WORKSPACES_DEPTH = 8;
-const MAX_WORKSPACES = 500;
-const WORKSPACES_TIME_MS = 10_000;
-/**
- * Reads what the static check needs from a program folder: package.json, package-lock.json, the sources, the
- * Pulumi stack files and, for a workspace root, each workspace. Throws ActionError when package.json is missing;
- * a malformed package.json is read as text and reported by the check.
- */
-async function readProgram(dir, config, options = {}) {
-    const root = (0,external_node_path_.resolve)(dir);
-    const program = await readPackage(root, config, options);
-    const lockfile = read_readOptional((0,external_node_path_.join)(root, 'package-lock.json'));
-    if (lockfile !== undefined)
-        program.lockfile = lockfile;
-    const workspaces = (0,policy_manifest/* parseManifest */.N)(program.packageJson).manifest?.workspaces ?? [];
-    if (workspaces.length > 0) {
-        const members = [];
-        for (const memberDir of await workspaceFolders(root, program.packageJson, workspaces, options)) {
-            if (read_readOptional((0,external_node_path_.join)(memberDir, 'package.json')) !== undefined)
-                members.push(await readPackage(memberDir, config, options));
-        }
-        program.workspaces = members;
-    }
-    return program;
-}
-/**
- * The folders the `workspaces` patterns match, kept inside the program (and so the workspace): a pattern that
- * leaves it is dropped, the search is bounded in depth, members and time, and what was cut is said in a notice on
- * package.json's "workspaces" line.
- */
-async function workspaceFolders(root, packageJson, patterns, { notice = () => { } }) {
-    const where = { file: packageJson.path, line: lineOf(packageJson.text, '"workspaces"') };
-    const leaves = (pattern) => (0,external_node_path_.isAbsolute)(pattern) || /^[\\/]/.test(pattern) || pattern.split(/[\\/]/).includes('..');
-    const outside = patterns.filter(leaves);
-    if (outside.length)
-        notice(`The workspaces ${outside.map((p) => `"${p}"`).join(', ')} leave the program's folder: they were not read.`, where);
-    const inside = patterns.filter((pattern) => !leaves(pattern));
-    if (!inside.length)
-        return [];
-    let folders;
-    try {
-        folders = await (0,dist/* glob */.TI)(inside, {
-            cwd: root,
-            onlyDirectories: true,
-            absolute: true,
-            ignore: ['**/node_modules/**'],
-            deep: WORKSPACES_DEPTH,
-            followSymbolicLinks: false,
-            signal: AbortSignal.timeout(WORKSPACES_TIME_MS),
-        });
-    }
-    catch (error) {
-        const name = error.name;
-        throw new src_errors/* ActionError */.l(name === 'TimeoutError' || name === 'AbortError'
-            ? `Finding the workspaces of ${packageJson.path} (line ${where.line}) took longer than ${WORKSPACES_TIME_MS / 1000} s: ` +
-                'use narrower patterns, such as "packages/*".'
-            : `Cannot search the workspaces of ${packageJson.path} (line ${where.line}): ${error.message}`);
-    }
-    const realRoot = (0,external_node_fs_.realpathSync)(root);
-    const members = [...new Set(folders.map((folder) => (0,external_node_path_.resolve)(folder)))]
-        .filter((folder) => folder !== root && isInside(realRoot, realpathOrSelf(folder)))
-        .sort();
-    if (members.length > MAX_WORKSPACES) {
-        notice(`The workspaces patterns match ${members.length} folders: only the first ${MAX_WORKSPACES} were checked.`, where);
-        return members.slice(0, MAX_WORKSPACES);
-    }
-    return members;
-}
-/** A folder that vanished since the search is judged by its name. */
-function realpathOrSelf(folder) {
-    try {
-        return (0,external_node_fs_.realpathSync)(folder);
-    }
-    catch {
-        return folder;
-    }
-}
-function isInside(parent, child) {
-    const rel = (0,external_node_path_.relative)(parent, child);
-    return rel !== '' && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel);
-}
-/** The 1-based line where `needle` first occurs in `text` (1 when it does not). */
-function lineOf(text, needle) {
-    const index = text.indexOf(needle);
-    return index < 0 ? 1 : text.slice(0, index).split('\n').length;
-}
-async function readPackage(dir, config, options) {
-    const packageJson = read_readOptional((0,external_node_path_.join)(dir, 'package.json'));
-    if (packageJson === undefined)
-        throw new src_errors/* ActionError */.l(`No package.json in ${dir}; set working-directory to the folder of the Pulumi program.`);
-    const names = await (0,promises_.readdir)(dir);
-    const stackConfigs = readAll(names
-        .filter((name) => STACK_FILE.test(name))
-        .sort()
-        .map((name) => (0,external_node_path_.join)(dir, name)));
-    const sources = readSources(dir, listSources(dir, config.ignorePaths, options), options);
-    return { dir, packageJson, sources, stackConfigs };
-}
-/** Reads the policy file (the `policy-file` input); undefined when there is none, which means the default preset. */
-async function readPolicyFile(path) {
-    return read_readOptional((0,external_node_path_.resolve)(path));
-}
-/** Reads, after install and link, the version of each scope package in node_modules, and package-lock.json. */
-async function readInstalledTree(dir, options) {
-    const root = (0,external_node_path_.resolve)(dir);
-    const scopeDir = (0,external_node_path_.join)(root, 'node_modules', options.scope);
-    const names = await (0,promises_.readdir)(scopeDir).catch(() => []);
-    const scopePackages = await Promise.all(names
-        .filter((name) => !name.startsWith('.'))
-        .map(async (name) => {
-        const pkg = { name: `${options.scope}/${name}` };
-        const version = (await (0,util_files/* readPackageManifest */.i7)((0,external_node_path_.join)(scopeDir, name)))?.version;
-        if (version !== undefined)
-            pkg.version = version;
-        return pkg;
-    }));
-    const input = { scopePackages };
-    const lockfile = read_readOptional((0,external_node_path_.join)(root, 'package-lock.json'));
-    if (lockfile !== undefined)
-        input.lockfile = lockfile;
-    return input;
-}
-/** The sources to scan: those above MAX_SOURCE_BYTES are left out, and named in one notice. */
-function readSources(dir, paths, { notice = () => { } }) {
-    const large = new Set(paths.filter((path) => ((0,external_node_fs_.statSync)(path, { throwIfNoEntry: false })?.size ?? 0) > MAX_SOURCE_BYTES));
-    if (large.size) {
-        const names = [...large].map((path) => (0,util_text/* relativePosix */.Yn)(dir, path)).join(', ');
-        const [them, they] = large.size === 1 ? ['it', 'it loads'] : ['them', 'they load'];
-        notice(`Left out of the source scan ${(0,util_text/* plural */.LS)(large.size, 'file')} larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MiB (generated code, most likely), ` +
-            `so what ${they} is not checked: ${names}. Add ${them} to "ignore.paths" in the policy file to silence this.`, { file: (0,external_node_path_.join)(dir, 'package.json') });
-    }
-    return readAll(paths.filter((path) => !large.has(path)));
-}
-/** Reads source files one after another: for thousands of small files a synchronous read is several times faster than the promise API. */
-function readAll(paths) {
-    return paths.map((path) => {
-        try {
-            return { path, text: (0,external_node_fs_.readFileSync)(path, 'utf8') };
-        }
-        catch (error) {
-            throw cannotRead(path, error);
-        }
-    });
-}
-function read_readOptional(path) {
-    try {
-        const text = (0,util_files/* readTextIfExistsSync */.gU)(path);
-        return text === undefined ? undefined : { path, text };
-    }
-    catch (error) {
-        throw cannotRead(path, error);
-    }
-}
-function cannotRead(path, error) {
-    return new src_errors/* ActionError */.l(`Cannot read ${path}: ${error.message}`);
-}
-
 ;// CONCATENATED MODULE: ./src/npm-registry.ts
 
 
@@ -2497,13 +2523,14 @@ async function installProgram({ settings, npm, program, linking, cacheHit }) {
         core/* info */.pq(logLine(`The restored node_modules is not the tree package-lock.json describes (${tree.reason}): installing.`));
     const started = performance.now();
     // While the token is in npm's environment, no package's install script runs (unless the user opts out).
-    const npmEnv = settings.ignoreScripts ? withoutScripts(npm.env) : npm.env;
+    const scriptsWait = scriptsWaitForToken(settings.ignoreScripts, npm.env);
+    const npmEnv = scriptsWait ? withoutScripts(npm.env) : npm.env;
     const installEnv = links.length ? withoutPeerInstall(npmEnv) : npmEnv;
     const result = await npm.run(settings.installCommand, [], { cwd: program.dir, env: installEnv });
     if (result.exitCode !== 0)
         throw explainNpmFailure(settings.installCommand, program.name, result, npm.registryUrl);
     await linkIntoProgram({ ...npm, env: npmEnv }, program.dir, program.name, links);
-    const scripts = settings.ignoreScripts ? await runInstallScripts(npm, program.dir, program.name) : undefined;
+    const scripts = scriptsWait ? await runInstallScripts(npm, program.dir, program.name) : undefined;
     return { installed: 'ran', installSeconds: (performance.now() - started) / 1000, ...(scripts ? { scripts } : {}) };
 }
 
@@ -2856,6 +2883,8 @@ function firstScopePackage(programs, scope) {
 
 
 
+
+
 /** The main step: settings, policy, npm config, token check, cache, install and link, report. Fails the job once. */
 async function runMain(env = process.env, run = runCommand, handed) {
     (0,state/* markMainStarted */.UM)();
@@ -2890,15 +2919,43 @@ async function runMain(env = process.env, run = runCommand, handed) {
 }
 /** Runs the steps in order, putting what each returns into `record` as it goes, so a failure keeps what came before. */
 async function mainSteps(settings, record, env, run) {
+    const background = {};
+    try {
+        await runSteps(settings, record, env, run, background);
+    }
+    catch (error) {
+        await stopRestore(background.restore);
+        throw error;
+    }
+}
+/** After a failure: stops a download still under way, and prints what the restore said after the failure it gave way to. */
+async function stopRestore(restore) {
+    if (!restore)
+        return;
+    restore.stop.abort();
+    try {
+        (await restore.held).release();
+    }
+    catch {
+        // The run already failed: that failure is the one to report.
+    }
+}
+async function runSteps(settings, record, env, run, background) {
     for (const warning of settings.warnings)
         core/* warning */.$e(warning);
     const time = phaseTimer(record.phases);
+    const untrusted = settings.install ? untrustedRun(env['GITHUB_EVENT_NAME'], await readEventPayload(env['GITHUB_EVENT_PATH'])) : undefined;
     const { options, programs, routedRegistry } = await time('Dependency policy', () => core/* group */.Os('Dependency policy', async () => {
         const policy = await readPolicy(settings, env);
         const { config, links, registryUrl } = policy.options;
         const preset = { name: config.preset, origin: config.presetOrigin };
         const registry = { url: registryUrl, routed: policy.routedRegistry !== undefined };
         record.settings = { ...record.settings, policyFile: policy.file?.path, preset, registry, links };
+        // The restore needs the policy's options and each program's package.json and lockfile, nothing the check
+        // finds: it downloads and extracts while the programs are checked.
+        if (settings.install && !installBlocker(settings, policy.routedRegistry, untrusted)) {
+            background.restore = restoreInBackground(settings, policy.options, env, run, time);
+        }
         const programs = (await checkPrograms(settings, policy)).map(({ input, policy: report }) => {
             const program = programRecord(settings, input.dir);
             return { input, record: report ? { ...program, policy: report } : program };
@@ -2916,17 +2973,11 @@ async function mainSteps(settings, record, env, run) {
     }
     // The token goes only to a registry the scope is routed to: with nothing routed, npm installs a fork's code without
     // a secret (and an untrusted run still never saves the cache).
-    const untrusted = untrustedRun(env['GITHUB_EVENT_NAME'], await readEventPayload(env['GITHUB_EVENT_PATH']));
-    if (routedRegistry && untrusted && !settings.allowUntrusted)
-        throw new src_errors/* ActionError */.l(untrustedRunMessage(untrusted));
+    const blocker = installBlocker(settings, routedRegistry, untrusted);
+    if (blocker)
+        throw blocker;
     if (routedRegistry && untrusted)
         core/* warning */.$e(`"allow-untrusted" is true: the token goes to an install of ${untrusted.head}'s code.`);
-    if (routedRegistry && !settings.token) {
-        throw new src_errors/* ActionError */.l(`The Pulumi access token is missing, and ${settings.scope} is routed to ${routedRegistry}: ` +
-            '"pulumi-access-token" is empty and PULUMI_ACCESS_TOKEN is not set. ' +
-            'Pass it from a secret (pulumi-access-token: ${{ secrets.PULUMI_ACCESS_TOKEN }}), or use "preset: current" for packages from the public registry. ' +
-            'Pull requests from forks do not receive secrets: use "install: false" there to run the policy check alone.');
-    }
     const npmrc = routedRegistry ? await time('npm config', () => configureNpm(settings, routedRegistry, env)) : undefined;
     if (npmrc)
         record.npmrc = { file: npmrc.file, mergedFrom: npmrc.mergedFrom };
@@ -2946,7 +2997,9 @@ async function mainSteps(settings, record, env, run) {
     if (routedRegistry)
         record.registry = await time('Token check', () => verifyToken(settings, routedRegistry, inputs));
     // The restore does not need the links, so npm's answer about its global folder arrives while it runs.
-    const cache = await time('Restore node_modules', () => restoreStep(settings, npm, inputs, links));
+    const restore = background.restore;
+    delete background.restore;
+    const cache = restore ? (await restore.held).release() : undefined;
     if (cache)
         record.cache = cache.record;
     const routed = await routing;
@@ -2969,6 +3022,33 @@ async function mainSteps(settings, record, env, run) {
     }
     if (cache)
         cache.record.saved = await time('Save node_modules', () => saveStep(settings, cache, env['GITHUB_EVENT_NAME'], untrusted !== undefined));
+}
+/**
+ * Starts the restore with its log held back. It runs npm for nothing but versions, so its environment never holds
+ * the token; a program without package.json has no cache key (the policy check reports it).
+ */
+function restoreInBackground(settings, options, env, run, time) {
+    const stop = new AbortController();
+    const npm = { run, env: npmEnvironment(env, undefined), registryUrl: options.registryUrl };
+    const held = (0,stdout_routing/* holdStdout */.$)(() => time('Restore node_modules', async () => {
+        const files = settings.workingDirectories.map((dir) => readCacheKeyFiles(dir.path));
+        if (!files.every((file) => file !== undefined))
+            return undefined;
+        return restoreStep(settings, npm, files, options.links, stop.signal);
+    }));
+    return { held, stop };
+}
+/** Why the install may not run with what the run has: an untrusted run or a missing token, when the scope is routed. */
+function installBlocker(settings, routedRegistry, untrusted) {
+    if (routedRegistry && untrusted && !settings.allowUntrusted)
+        return new src_errors/* ActionError */.l(untrustedRunMessage(untrusted));
+    if (routedRegistry && !settings.token) {
+        return new src_errors/* ActionError */.l(`The Pulumi access token is missing, and ${settings.scope} is routed to ${routedRegistry}: ` +
+            '"pulumi-access-token" is empty and PULUMI_ACCESS_TOKEN is not set. ' +
+            'Pass it from a secret (pulumi-access-token: ${{ secrets.PULUMI_ACCESS_TOKEN }}), or use "preset: current" for packages from the public registry. ' +
+            'Pull requests from forks do not receive secrets: use "install: false" there to run the policy check alone.');
+    }
+    return undefined;
 }
 /** Install (or keep a verified restored tree), link, verify the links, check the installed tree. */
 async function installAndCheck(request, options) {
@@ -4322,6 +4402,83 @@ async function readPackageManifest(folder) {
     catch {
         return undefined;
     }
+}
+
+
+/***/ }),
+
+/***/ 6234:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ holdStdout),
+/* harmony export */   Z: () => (/* binding */ routeStdout)
+/* harmony export */ });
+/* harmony import */ var node_async_hooks__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6698);
+/* harmony import */ var node_async_hooks__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_async_hooks__WEBPACK_IMPORTED_MODULE_0__);
+
+/**
+ * The sink of the work running now, by async context: the restore writes its log while the policy check writes its
+ * own, and each must reach its own place. Writes outside any routed work go to the real stdout untouched.
+ */
+const routes = new node_async_hooks__WEBPACK_IMPORTED_MODULE_0__.AsyncLocalStorage();
+let routedWorks = 0;
+let unrouted;
+/**
+ * Runs `work` with every write to process.stdout made from its async context (its own calls, its timers, its
+ * child processes' output that @actions/exec copies) passed to `sink` instead. Work running meanwhile outside that
+ * context writes as usual. Routings nest: a sink's `onward` is the enclosing one's.
+ */
+async function routeStdout(sink, work) {
+    const onward = routes.getStore() ?? writeUnrouted;
+    if (routedWorks++ === 0)
+        installRouter();
+    try {
+        return await routes.run((text) => sink(text, onward), work);
+    }
+    finally {
+        if (--routedWorks === 0)
+            uninstallRouter();
+    }
+}
+/**
+ * Runs `work` with its standard output held back until the caller releases it, so that work running beside other
+ * work prints its log in one piece, at a point of the caller's choosing (never inside another step's group).
+ */
+async function holdStdout(work) {
+    let output = '';
+    const outcome = await routeStdout((text) => (output += text), () => work().then((value) => ({ ok: true, value }), (error) => ({ ok: false, error })));
+    return {
+        release: () => {
+            if (output)
+                process.stdout.write(output);
+            if (!outcome.ok)
+                throw outcome.error;
+            return outcome.value;
+        },
+    };
+}
+function writeUnrouted(text) {
+    Reflect.apply(unrouted ?? process.stdout.write, process.stdout, [text]);
+}
+function installRouter() {
+    const original = process.stdout.write;
+    unrouted = original;
+    process.stdout.write = ((chunk, ...rest) => {
+        const route = routes.getStore();
+        if (!route)
+            return Reflect.apply(original, process.stdout, [chunk, ...rest]);
+        route(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+        const done = rest.find((arg) => typeof arg === 'function');
+        if (done)
+            process.nextTick(done);
+        return true;
+    });
+}
+function uninstallRouter() {
+    if (unrouted)
+        process.stdout.write = unrouted;
+    unrouted = undefined;
 }
 
 

@@ -9,6 +9,15 @@ const ROOT_LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepublish', 'p
 const RUN_BY_REBUILD = new Set<string>(['preinstall', 'install', 'postinstall']);
 const AFTER_THE_INSTALL = 'It ran after the install, without the token: if it must reach the registry, set "ignore-scripts: false".';
 
+/**
+ * Whether the install's scripts wait until the token is gone: with "ignore-scripts" (the default), when npm's
+ * environment holds the token. With nothing routed there is no token to keep from them, and npm runs them in the
+ * install, as a plain `npm install` does, rather than again in a second pass over the whole tree.
+ */
+export function scriptsWaitForToken(ignoreScripts: boolean, env: NodeJS.ProcessEnv): boolean {
+  return ignoreScripts && env[TOKEN_VARIABLE] !== undefined;
+}
+
 /** The environment for the install itself when scripts wait: npm runs no package's scripts while the token is there. */
 export function withoutScripts(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, npm_config_ignore_scripts: 'true' };

@@ -5,17 +5,19 @@ import { ACTION_YML, environmentInputs } from './inputs.js';
 import { globalPackagesFolder, verifyLinks } from './link.js';
 import { npmEnvironment, runCommand, type CommandRunner, type NpmContext } from './npm.js';
 import { totals, type PolicyOptions, type ProgramInput } from './policy/index.js';
-import { readEventPayload, untrustedRun, untrustedRunMessage } from './trust.js';
+import { readEventPayload, untrustedRun, untrustedRunMessage, type UntrustedRun } from './trust.js';
 import { allFindings, summaryMarkdown, writeJsonReport, type ProgramRecord, type RunRecord } from './reporting.js';
 import { readSettings, type Settings } from './settings.js';
-import { phaseTimer } from './phases.js';
+import { phaseTimer, type PhaseTimer } from './phases.js';
 import { markMainStarted, markMainSucceeded, saveSnapshotDir } from './state.js';
 import { takeToken, type Token } from './token-handoff.js';
 import { snapshotUserFiles } from './user-files.js';
 import { logLine, redactUrlCredentials } from './util/log-text.js';
 import { plural } from './util/text.js';
 import { writeSarifLog } from './sarif.js';
-import { restoreStep, saveStep } from './steps/cache.js';
+import { restoreStep, saveStep, type RestoredCache } from './steps/cache.js';
+import { readCacheKeyFiles } from './program-files/read.js';
+import { holdStdout, type HeldOutput } from './util/stdout-routing.js';
 import { fixSummary } from './steps/fix-summary.js';
 import { installProgram, prepareLinks, type InstallRequest } from './steps/install.js';
 import { checkInstalledProgram, checkPrograms, readPolicy } from './steps/policy.js';
@@ -57,10 +59,44 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env, run: Command
   await finish(settings, record, env);
 }
 
+/** The restore, started beside the policy check: its log is held until the run gets to it, and a failure stops it. */
+interface BackgroundRestore {
+  held: Promise<HeldOutput<RestoredCache | undefined>>;
+  stop: AbortController;
+}
+
 /** Runs the steps in order, putting what each returns into `record` as it goes, so a failure keeps what came before. */
 async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.ProcessEnv, run: CommandRunner): Promise<void> {
+  const background: { restore?: BackgroundRestore } = {};
+  try {
+    await runSteps(settings, record, env, run, background);
+  } catch (error) {
+    await stopRestore(background.restore);
+    throw error;
+  }
+}
+
+/** After a failure: stops a download still under way, and prints what the restore said after the failure it gave way to. */
+async function stopRestore(restore: BackgroundRestore | undefined): Promise<void> {
+  if (!restore) return;
+  restore.stop.abort();
+  try {
+    (await restore.held).release();
+  } catch {
+    // The run already failed: that failure is the one to report.
+  }
+}
+
+async function runSteps(
+  settings: Settings,
+  record: RunRecord,
+  env: NodeJS.ProcessEnv,
+  run: CommandRunner,
+  background: { restore?: BackgroundRestore },
+): Promise<void> {
   for (const warning of settings.warnings) core.warning(warning);
   const time = phaseTimer(record.phases);
+  const untrusted = settings.install ? untrustedRun(env['GITHUB_EVENT_NAME'], await readEventPayload(env['GITHUB_EVENT_PATH'])) : undefined;
   const { options, programs, routedRegistry } = await time('Dependency policy', () =>
     core.group('Dependency policy', async () => {
       const policy = await readPolicy(settings, env);
@@ -68,6 +104,11 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
       const preset = { name: config.preset, origin: config.presetOrigin };
       const registry = { url: registryUrl, routed: policy.routedRegistry !== undefined };
       record.settings = { ...record.settings, policyFile: policy.file?.path, preset, registry, links };
+      // The restore needs the policy's options and each program's package.json and lockfile, nothing the check
+      // finds: it downloads and extracts while the programs are checked.
+      if (settings.install && !installBlocker(settings, policy.routedRegistry, untrusted)) {
+        background.restore = restoreInBackground(settings, policy.options, env, run, time);
+      }
       const programs = (await checkPrograms(settings, policy)).map(({ input, policy: report }): Program => {
         const program = programRecord(settings, input.dir);
         return { input, record: report ? { ...program, policy: report } : program };
@@ -86,17 +127,9 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   }
   // The token goes only to a registry the scope is routed to: with nothing routed, npm installs a fork's code without
   // a secret (and an untrusted run still never saves the cache).
-  const untrusted = untrustedRun(env['GITHUB_EVENT_NAME'], await readEventPayload(env['GITHUB_EVENT_PATH']));
-  if (routedRegistry && untrusted && !settings.allowUntrusted) throw new ActionError(untrustedRunMessage(untrusted));
+  const blocker = installBlocker(settings, routedRegistry, untrusted);
+  if (blocker) throw blocker;
   if (routedRegistry && untrusted) core.warning(`"allow-untrusted" is true: the token goes to an install of ${untrusted.head}'s code.`);
-  if (routedRegistry && !settings.token) {
-    throw new ActionError(
-      `The Pulumi access token is missing, and ${settings.scope} is routed to ${routedRegistry}: ` +
-        '"pulumi-access-token" is empty and PULUMI_ACCESS_TOKEN is not set. ' +
-        'Pass it from a secret (pulumi-access-token: ${{ secrets.PULUMI_ACCESS_TOKEN }}), or use "preset: current" for packages from the public registry. ' +
-        'Pull requests from forks do not receive secrets: use "install: false" there to run the policy check alone.',
-    );
-  }
 
   const npmrc = routedRegistry ? await time('npm config', () => configureNpm(settings, routedRegistry, env)) : undefined;
   if (npmrc) record.npmrc = { file: npmrc.file, mergedFrom: npmrc.mergedFrom };
@@ -116,7 +149,9 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   if (routedRegistry) record.registry = await time('Token check', () => verifyToken(settings, routedRegistry, inputs));
 
   // The restore does not need the links, so npm's answer about its global folder arrives while it runs.
-  const cache = await time('Restore node_modules', () => restoreStep(settings, npm, inputs, links));
+  const restore = background.restore;
+  delete background.restore;
+  const cache = restore ? (await restore.held).release() : undefined;
   if (cache) record.cache = cache.record;
   const routed = await routing;
   if (routed) await core.group('Token routing', async () => core.info(routed));
@@ -139,6 +174,37 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
     throw error;
   }
   if (cache) cache.record.saved = await time('Save node_modules', () => saveStep(settings, cache, env['GITHUB_EVENT_NAME'], untrusted !== undefined));
+}
+
+/**
+ * Starts the restore with its log held back. It runs npm for nothing but versions, so its environment never holds
+ * the token; a program without package.json has no cache key (the policy check reports it).
+ */
+function restoreInBackground(settings: Settings, options: PolicyOptions, env: NodeJS.ProcessEnv, run: CommandRunner, time: PhaseTimer): BackgroundRestore {
+  const stop = new AbortController();
+  const npm: NpmContext = { run, env: npmEnvironment(env, undefined), registryUrl: options.registryUrl };
+  const held = holdStdout(() =>
+    time('Restore node_modules', async () => {
+      const files = settings.workingDirectories.map((dir) => readCacheKeyFiles(dir.path));
+      if (!files.every((file) => file !== undefined)) return undefined;
+      return restoreStep(settings, npm, files, options.links, stop.signal);
+    }),
+  );
+  return { held, stop };
+}
+
+/** Why the install may not run with what the run has: an untrusted run or a missing token, when the scope is routed. */
+function installBlocker(settings: Settings, routedRegistry: string | undefined, untrusted: UntrustedRun | undefined): ActionError | undefined {
+  if (routedRegistry && untrusted && !settings.allowUntrusted) return new ActionError(untrustedRunMessage(untrusted));
+  if (routedRegistry && !settings.token) {
+    return new ActionError(
+      `The Pulumi access token is missing, and ${settings.scope} is routed to ${routedRegistry}: ` +
+        '"pulumi-access-token" is empty and PULUMI_ACCESS_TOKEN is not set. ' +
+        'Pass it from a secret (pulumi-access-token: ${{ secrets.PULUMI_ACCESS_TOKEN }}), or use "preset: current" for packages from the public registry. ' +
+        'Pull requests from forks do not receive secrets: use "install: false" there to run the policy check alone.',
+    );
+  }
+  return undefined;
 }
 
 /** Install (or keep a verified restored tree), link, verify the links, check the installed tree. */

@@ -3,4 +3,4 @@
 export { restoreNodeModules, type CacheMessage } from './restore.js';
 export { saveNodeModules } from './save.js';
 export { isInstalledTreeCurrent } from './verify.js';
-export { cacheServiceUnavailable, planNodeModulesCache, reasonNotToSave, type NodeModulesCachePlan } from './plan.js';
+export { cacheServiceUnavailable, planNodeModulesCache, reasonNotToSave, type CacheKeyFiles, type NodeModulesCachePlan } from './plan.js';

@@ -1,5 +1,4 @@
 import type { CacheMode } from '../settings.js';
-import type { ProgramInput } from '../policy/index.js';
 import { relativePosix } from '../util/text.js';
 import { computeCacheKeys } from './key.js';
 import { cachePaths } from './paths.js';
@@ -12,9 +11,16 @@ export interface NodeModulesCachePlan {
   restoreKeys: string[];
 }
 
+/** What the cache key reads of a program: its folder, package.json and lockfile (a ProgramInput has them). */
+export interface CacheKeyFiles {
+  dir: string;
+  packageJson: { text: string };
+  lockfile?: { text: string } | undefined;
+}
+
 export interface CachePlanInput {
   workspace: string;
-  programs: ProgramInput[];
+  programs: CacheKeyFiles[];
   prefix: string;
   installCommand: string;
   registryUrl: string;

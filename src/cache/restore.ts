@@ -20,18 +20,20 @@ export interface RestoreResult {
 /**
  * Restores the node_modules trees of `paths` (from `cachePaths`). Faults never throw: a service that is
  * unreachable, failing or slower than SEGMENT_DOWNLOAD_TIMEOUT_MINS, or an archive that does not extract, is a miss
- * with one warning, and leaves no half-extracted tree behind. The caller checks first that the service is there.
+ * with one warning, and leaves no half-extracted tree behind; so does a download `signal` stops (the run failed
+ * meanwhile). The caller checks first that the service is there.
  */
-export async function restoreNodeModules(paths: string[], keys: { primaryKey: string; restoreKeys: string[] }): Promise<RestoreResult> {
+export async function restoreNodeModules(paths: string[], keys: { primaryKey: string; restoreKeys: string[] }, signal?: AbortSignal): Promise<RestoreResult> {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const freshDirs = nodeModulesDirs(paths)
     .map((dir) => resolve(workspace, dir))
     .filter((dir) => !existsSync(dir));
-  const restored = await restoreWithSdk(paths, keys.primaryKey, keys.restoreKeys);
+  const restored = await restoreWithSdk(paths, keys.primaryKey, keys.restoreKeys, signal);
 
-  if (restored.kind === 'fault') {
+  if (restored.kind === 'fault' || restored.kind === 'cancelled') {
     // A download cut short or an archive that failed midway may have left part of a tree; the install needs none.
     await Promise.all(freshDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    if (restored.kind === 'cancelled') return { hit: false, message: { level: 'info', text: 'The restore of node_modules was stopped: the run had failed.' } };
     const text =
       restored.timedOutAfterMinutes !== undefined
         ? `Restoring the node_modules cache took longer than SEGMENT_DOWNLOAD_TIMEOUT_MINS (${restored.timedOutAfterMinutes} min); installing without it.`

@@ -10,13 +10,15 @@
  *   and gives up on an ETIMEDOUT error rather than retrying, so the restore sets its own deadline (deadline.ts).
  */
 import * as cache from '@actions/cache';
+import { routeStdout } from '../util/stdout-routing.js';
 import { withHttpDeadline } from './deadline.js';
 
 /** What a restore came to: a restored key, a miss (with the SDK's line when it skipped looking), or a fault. */
 export type SdkRestoreOutcome =
   | { kind: 'restored'; key: string }
   | { kind: 'miss'; skipped: string | undefined }
-  | { kind: 'fault'; problem: string; timedOutAfterMinutes: number | undefined };
+  | { kind: 'fault'; problem: string; timedOutAfterMinutes: number | undefined }
+  | { kind: 'cancelled' };
 
 /** What a save came to; `skipped` is the SDK's line when it chose not to save. */
 export type SdkSaveOutcome =
@@ -50,15 +52,19 @@ const SAVE_SKIPPED = 'Cache save skipped';
 
 export const cacheServiceAvailable = (): boolean => cache.isFeatureAvailable();
 
-/** Restores `paths` within SEGMENT_DOWNLOAD_TIMEOUT_MINS, as the SDK reads it, for every host. */
-export async function restoreWithSdk(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<SdkRestoreOutcome> {
+/**
+ * Restores `paths` within SEGMENT_DOWNLOAD_TIMEOUT_MINS, as the SDK reads it, for every host; `signal` stops a
+ * transfer still under way (an extraction already running is left to finish).
+ */
+export async function restoreWithSdk(paths: string[], primaryKey: string, restoreKeys: string[], signal?: AbortSignal): Promise<SdkRestoreOutcome> {
   const minutes = downloadTimeoutMinutes();
   const {
     value: { outcome, lines },
-    expired,
-  } = await withHttpDeadline(minutes * 60_000, () => callCacheSdk(() => cache.restoreCache(paths, primaryKey, restoreKeys)));
+    stopped,
+  } = await withHttpDeadline(minutes * 60_000, () => callCacheSdk(() => cache.restoreCache(paths, primaryKey, restoreKeys)), signal);
   const problem = firstProblem(outcome, lines);
-  if (problem !== undefined) return { kind: 'fault', problem, timedOutAfterMinutes: expired ? minutes : undefined };
+  if (problem !== undefined && stopped === 'cancelled') return { kind: 'cancelled' };
+  if (problem !== undefined) return { kind: 'fault', problem, timedOutAfterMinutes: stopped === 'expired' ? minutes : undefined };
   const key = outcome.ok ? outcome.value : undefined;
   if (key !== undefined) return { kind: 'restored', key };
   return { kind: 'miss', skipped: lines.find((line) => line.text.startsWith(RESTORE_SKIPPED))?.text };
@@ -84,35 +90,22 @@ function downloadTimeoutMinutes(): number {
 
 /**
  * Runs one SDK call in GITHUB_WORKSPACE, with the annotations it raises turned into debug lines and handed back, so
- * that a fault becomes one message of ours rather than the SDK's own warnings and error annotations. Nothing else may
- * write annotations while it runs; the action's main step does one thing at a time.
+ * that a fault becomes one message of ours rather than the SDK's own warnings and error annotations. Only the call's
+ * own output is rerouted (by async context): the policy check may print its annotations while a restore runs.
  */
 async function callCacheSdk<T>(call: () => Promise<T>): Promise<{ outcome: SdkOutcome<T>; lines: SdkLine[] }> {
   const lines: SdkLine[] = [];
   const originalCwd = process.cwd();
-  const stopIntercepting = interceptStdout((text) => reroute(text, lines));
   try {
+    // The runner starts the step in GITHUB_WORKSPACE, so this changes nothing there; it matters to other callers.
     process.chdir(process.env.GITHUB_WORKSPACE || originalCwd);
-    return { outcome: { ok: true, value: await call() }, lines };
+    const value = await routeStdout((text, onward) => onward(reroute(text, lines)), call);
+    return { outcome: { ok: true, value }, lines };
   } catch (error) {
     return { outcome: { ok: false, error }, lines };
   } finally {
-    stopIntercepting();
     process.chdir(originalCwd);
   }
-}
-
-/** Passes everything written to process.stdout through `rewrite` until the returned function is called. */
-function interceptStdout(rewrite: (text: string) => string): () => void {
-  const original = process.stdout.write;
-  const write = original.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return Reflect.apply(write, process.stdout, [rewrite(text), ...rest]);
-  }) as typeof process.stdout.write;
-  return () => {
-    process.stdout.write = original;
-  };
 }
 
 /** The first problem the call reported (an annotation, or a thrown error), as one line. */

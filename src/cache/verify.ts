@@ -1,5 +1,5 @@
-import { lstat, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import { describeMismatch, recordedFolders } from './lockfile-compare.js';
 
 /**
@@ -19,10 +19,8 @@ export async function isInstalledTreeCurrent(programDir: string, links: string[]
   const [packageJson, lockfile, installedLockfile] = files;
   const reason = describeMismatch(packageJson, lockfile, installedLockfile, links);
   if (reason) return { current: false, reason };
-  for (const folder of recordedFolders(installedLockfile, links)) {
-    if (!(await exists(join(programDir, folder)))) return { current: false, reason: `${folder} is recorded as installed but is missing` };
-  }
-  return { current: true };
+  const missing = await firstMissing(programDir, recordedFolders(installedLockfile, links));
+  return missing === undefined ? { current: true } : { current: false, reason: `${missing} is recorded as installed but is missing` };
 }
 
 class UnreadableFile extends Error {}
@@ -38,9 +36,23 @@ async function readJson(dir: string, file: string): Promise<unknown> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return lstat(path).then(
-    () => true,
-    () => false,
-  );
+/**
+ * The first of `folders` (relative to `dir`, in order) that is not there. Each parent folder is listed once, all at
+ * once: a tree of a few hundred packages has a few dozen parents, and one lstat per package costs ten times more.
+ */
+async function firstMissing(dir: string, folders: string[]): Promise<string | undefined> {
+  const parents = new Map<string, Promise<Set<string>>>();
+  const listed = (parent: string) =>
+    parents.get(parent) ??
+    parents
+      .set(
+        parent,
+        readdir(join(dir, parent)).then(
+          (names) => new Set(names),
+          () => new Set<string>(),
+        ),
+      )
+      .get(parent)!;
+  const present = await Promise.all(folders.map((folder) => listed(posix.dirname(folder)).then((names) => names.has(posix.basename(folder)))));
+  return folders[present.indexOf(false)];
 }

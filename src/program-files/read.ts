@@ -2,6 +2,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
+import type { CacheKeyFiles } from '../cache/plan.js';
 import { ActionError } from '../errors.js';
 import { parseManifest } from '../policy/manifest.js';
 import type { InstalledTreeInput, PolicyConfig, PolicyOptions, ProgramInput, SourceFile } from '../policy/types.js';
@@ -16,6 +17,16 @@ export const MAX_SOURCE_BYTES = 1024 * 1024;
 const WORKSPACES_DEPTH = 8;
 const MAX_WORKSPACES = 500;
 const WORKSPACES_TIME_MS = 10_000;
+
+/**
+ * What the cache key reads of a program (package.json and package-lock.json), so that the restore can start before
+ * the policy check reads the rest; undefined without a package.json, which the check reports.
+ */
+export function readCacheKeyFiles(dir: string): CacheKeyFiles | undefined {
+  const root = resolve(dir);
+  const packageJson = readOptional(join(root, 'package.json'));
+  return packageJson && { dir: root, packageJson, lockfile: readOptional(join(root, 'package-lock.json')) };
+}
 
 /**
  * Reads what the static check needs from a program folder: package.json, package-lock.json, the sources, the

@@ -1,9 +1,8 @@
 import { lstat, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import type { CacheMessage, NodeModulesCachePlan } from '../cache/index.js';
+import type { CacheKeyFiles, CacheMessage, NodeModulesCachePlan } from '../cache/index.js';
 import { toolVersions, type NpmContext } from '../npm.js';
-import type { ProgramInput } from '../policy/index.js';
 import type { CacheRecord } from '../reporting.js';
 import type { Settings } from '../settings.js';
 import { logLine } from '../util/log-text.js';
@@ -17,9 +16,22 @@ export interface RestoredCache {
 // The cache client (with the Azure SDK) is most of the bundle: it is loaded only by runs that use the cache.
 const cacheModule = () => import('../cache/index.js');
 
-/** Restores node_modules, or says in one line why not; undefined when the cache is off or unavailable. */
-export async function restoreStep(settings: Settings, npm: NpmContext, programs: ProgramInput[], links: string[]): Promise<RestoredCache | undefined> {
+/**
+ * Restores node_modules, or says in one line why not; undefined when the cache is off or unavailable. It needs only
+ * each program's package.json and lockfile, so it runs while the policy check reads the rest; `signal` stops it when
+ * the run fails meanwhile.
+ */
+export async function restoreStep(
+  settings: Settings,
+  npm: NpmContext,
+  programs: CacheKeyFiles[],
+  links: string[],
+  signal?: AbortSignal,
+): Promise<RestoredCache | undefined> {
   if (settings.cache === 'false') return undefined;
+  // The versions are part of the key: the runner's node starts on the other core while the cache client loads.
+  const versions = toolVersions(npm, settings.workspace);
+  versions.catch(() => {}); // awaited below, unless the cache is unavailable
   const { cacheServiceUnavailable, planNodeModulesCache, restoreNodeModules } = await cacheModule();
   const unavailable = cacheServiceUnavailable();
   if (unavailable) {
@@ -32,7 +44,7 @@ export async function restoreStep(settings: Settings, npm: NpmContext, programs:
     return undefined;
   }
   return core.group('Restore node_modules', async () => {
-    const versions = await toolVersions(npm, settings.workspace);
+    const { node: nodeVersion, npm: npmVersion } = await versions;
     const plan = await planNodeModulesCache({
       workspace: settings.workspace,
       programs,
@@ -40,10 +52,10 @@ export async function restoreStep(settings: Settings, npm: NpmContext, programs:
       installCommand: settings.installCommand,
       registryUrl: npm.registryUrl,
       links,
-      nodeVersion: versions.node,
-      npmVersion: versions.npm,
+      nodeVersion,
+      npmVersion,
     });
-    const restored = say(await restoreNodeModules(plan.paths, plan));
+    const restored = say(await restoreNodeModules(plan.paths, plan, signal));
     const note = restored.message?.level === 'info' ? undefined : restored.message?.text;
     return { plan, record: { hit: restored.hit, primaryKey: plan.primaryKey, matchedKey: restored.matchedKey, saved: false, note } };
   });

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { linkIntoProgram, linkRestoredTree, registerLinkPath, requireGlobalLinks } from '../link.js';
-import { runInstallScripts, withoutScripts } from '../install-scripts.js';
+import { runInstallScripts, scriptsWaitForToken, withoutScripts } from '../install-scripts.js';
 import { explainNpmFailure, withoutPeerInstall, type NpmContext } from '../npm.js';
 import type { ProgramRecord } from '../reporting.js';
 import type { Settings } from '../settings.js';
@@ -56,11 +56,12 @@ export async function installProgram({ settings, npm, program, linking, cacheHit
   if (tree?.reason) core.info(logLine(`The restored node_modules is not the tree package-lock.json describes (${tree.reason}): installing.`));
   const started = performance.now();
   // While the token is in npm's environment, no package's install script runs (unless the user opts out).
-  const npmEnv = settings.ignoreScripts ? withoutScripts(npm.env) : npm.env;
+  const scriptsWait = scriptsWaitForToken(settings.ignoreScripts, npm.env);
+  const npmEnv = scriptsWait ? withoutScripts(npm.env) : npm.env;
   const installEnv = links.length ? withoutPeerInstall(npmEnv) : npmEnv;
   const result = await npm.run(settings.installCommand, [], { cwd: program.dir, env: installEnv });
   if (result.exitCode !== 0) throw explainNpmFailure(settings.installCommand, program.name, result, npm.registryUrl);
   await linkIntoProgram({ ...npm, env: npmEnv }, program.dir, program.name, links);
-  const scripts = settings.ignoreScripts ? await runInstallScripts(npm, program.dir, program.name) : undefined;
+  const scripts = scriptsWait ? await runInstallScripts(npm, program.dir, program.name) : undefined;
   return { installed: 'ran', installSeconds: (performance.now() - started) / 1000, ...(scripts ? { scripts } : {}) };
 }
