@@ -2389,12 +2389,16 @@ async function checkPrograms(settings, policy) {
         if (manager && !report)
             annotate(printableFindings([manager]), settings.workspace);
         const findings = report && printableFindings([...(manager ? [manager] : []), ...applyPolicyMode(report.findings, settings.policy)]);
-        programs.push({ input, policy: report && findings && { ...report, findings } });
+        programs.push({ input: checkedInput(input), policy: report && findings && { ...report, findings } });
     }
     const findings = programs.flatMap((program) => program.policy?.findings ?? []);
     annotate(findings, settings.workspace);
     core/* info */.pq(settings.policy === 'off' ? 'Input "policy" is off: the check was skipped.' : `Policy: ${countLine(findings)}.`);
     return programs;
+}
+/** What CheckedInput keeps of a program that was read and checked. */
+function checkedInput({ dir, packageJson, lockfile }) {
+    return { dir, packageJson, sources: [], ...(lockfile ? { lockfile } : {}) };
 }
 /** A package with no source to scan passes the source rules unchecked: say so, rather than pass quietly. */
 function noticeUnscanned(program, notice) {
