@@ -6,6 +6,7 @@ import { ActionError } from '../src/errors.js';
 import { checkProgram } from '../src/policy/index.js';
 import { DEFAULT_PRESET, presetConfig } from '../src/policy/presets.js';
 import { readPolicyFile, readProgram } from '../src/program-files/read.js';
+import { checkedInput } from '../src/steps/policy.js';
 import { POLICY_FIXTURES, policyOptions, temporaryTree } from './support/policy.js';
 
 const MANIFEST = JSON.stringify({ dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } });
@@ -69,6 +70,17 @@ describe('readProgram', () => {
         ['packages/web', ['index.ts']],
       ],
     );
+  });
+
+  it('keeps of a checked program only its folder, package.json and lockfile, letting the sources go', async () => {
+    const program = await readProgram(join(POLICY_FIXTURES, 'workspaces'), config);
+    assert.ok(program.workspaces?.length && program.lockfile);
+    const kept = checkedInput(program);
+    assert.deepEqual(Object.keys(kept).sort(), ['dir', 'lockfile', 'packageJson', 'sources']);
+    assert.deepEqual(kept.sources, []);
+    assert.equal(kept.dir, program.dir);
+    assert.equal(kept.packageJson, program.packageJson);
+    assert.equal(kept.lockfile, program.lockfile);
   });
 
   it('reads no .gitignore above the workspace, even when a repository holds the workspace', async (t) => {

@@ -31,8 +31,15 @@ export interface Policy {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * What the steps after the check read of a program: its folder, package.json and lockfile (the cache key, the token
+ * check). The sources, most of a program's memory, are let go once it is checked: a repository of many programs
+ * holds one program's sources at a time.
+ */
+export type CheckedInput = Pick<ProgramInput, 'dir' | 'packageJson' | 'lockfile'> & { sources: [] };
+
 export interface CheckedProgram {
-  input: ProgramInput;
+  input: CheckedInput;
   /** undefined when the policy is off. */
   policy: ProgramReport | undefined;
 }
@@ -76,12 +83,17 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
     const manager = settings.install ? await packageManagerWarning(settings, input) : undefined;
     if (manager && !report) annotate(printableFindings([manager]), settings.workspace);
     const findings = report && printableFindings([...(manager ? [manager] : []), ...applyPolicyMode(report.findings, settings.policy)]);
-    programs.push({ input, policy: report && findings && { ...report, findings } });
+    programs.push({ input: checkedInput(input), policy: report && findings && { ...report, findings } });
   }
   const findings = programs.flatMap((program) => program.policy?.findings ?? []);
   annotate(findings, settings.workspace);
   core.info(settings.policy === 'off' ? 'Input "policy" is off: the check was skipped.' : `Policy: ${countLine(findings)}.`);
   return programs;
+}
+
+/** What CheckedInput keeps of a program that was read and checked. */
+export function checkedInput({ dir, packageJson, lockfile }: ProgramInput): CheckedInput {
+  return { dir, packageJson, sources: [], ...(lockfile ? { lockfile } : {}) };
 }
 
 /** A package with no source to scan passes the source rules unchecked: say so, rather than pass quietly. */
