@@ -76,8 +76,7 @@ describe('readProgram', () => {
     const program = await readProgram(join(POLICY_FIXTURES, 'workspaces'), config);
     assert.ok(program.workspaces?.length && program.lockfile);
     const kept = checkedInput(program);
-    assert.deepEqual(Object.keys(kept).sort(), ['dir', 'lockfile', 'packageJson', 'sources']);
-    assert.deepEqual(kept.sources, []);
+    assert.deepEqual(Object.keys(kept).sort(), ['dir', 'lockfile', 'packageJson']);
     assert.equal(kept.dir, program.dir);
     assert.equal(kept.packageJson, program.packageJson);
     assert.equal(kept.lockfile, program.lockfile);

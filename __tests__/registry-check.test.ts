@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { ProgramInput } from '../src/policy/index.js';
+import type { CheckedInput } from '../src/steps/policy.js';
 import { checkToken, type TokenCheckOptions } from '../src/registry-check.js';
 import { firstScopePackage } from '../src/steps/registry.js';
 
@@ -103,7 +103,7 @@ describe('checkToken', () => {
 
   it('picks the first scope package whose name npm accepts', () => {
     const program = (dependencies: Record<string, string>) =>
-      ({ dir: '/p', packageJson: { path: '/p/package.json', text: JSON.stringify({ dependencies }) }, sources: [] }) as unknown as ProgramInput;
+      ({ dir: '/p', packageJson: { path: '/p/package.json', text: JSON.stringify({ dependencies }) } }) satisfies CheckedInput;
     const programs = [program({ '@pulumi/x/../../..': '1', '@pulumi/AWS': '1' }), program({ 'left-pad': '1', '@pulumi/aws': '1' })];
     assert.equal(firstScopePackage(programs, '@pulumi'), '@pulumi/aws');
     assert.equal(firstScopePackage(programs.slice(0, 1), '@pulumi'), undefined);

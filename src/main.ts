@@ -4,7 +4,7 @@ import { ActionError } from './errors.js';
 import { ACTION_YML, environmentInputs } from './inputs.js';
 import { globalPackagesFolder, verifyLinks } from './link.js';
 import { npmEnvironment, runCommand, type CommandRunner, type NpmContext } from './npm.js';
-import { totals, type PolicyOptions, type ProgramInput } from './policy/index.js';
+import { totals, type PolicyOptions } from './policy/index.js';
 import { readEventPayload, untrustedRun, untrustedRunMessage, type UntrustedRun } from './trust.js';
 import { allFindings, summaryMarkdown, writeJsonReport, type ProgramRecord, type RunRecord } from './reporting.js';
 import { readSettings, type Settings } from './settings.js';
@@ -20,12 +20,12 @@ import { readCacheKeyFiles } from './program-files/read.js';
 import { holdStdout, type HeldOutput } from './util/stdout-routing.js';
 import { fixSummary } from './steps/fix-summary.js';
 import { installProgram, prepareLinks, type InstallRequest } from './steps/install.js';
-import { checkInstalledProgram, checkPrograms, readPolicy } from './steps/policy.js';
+import { checkInstalledProgram, checkPrograms, readPolicy, type CheckedInput } from './steps/policy.js';
 import { checkRouting, configureNpm, verifyToken } from './steps/registry.js';
 
 /** One working directory: its files as the policy check read them, and what the run found and did there. */
 interface Program {
-  input: ProgramInput;
+  input: CheckedInput;
   record: ProgramRecord;
 }
 
@@ -97,7 +97,7 @@ async function runSteps(
   for (const warning of settings.warnings) core.warning(warning);
   const time = phaseTimer(record.phases);
   const untrusted = settings.install ? untrustedRun(env['GITHUB_EVENT_NAME'], await readEventPayload(env['GITHUB_EVENT_PATH'])) : undefined;
-  const { options, programs, routedRegistry } = await time('Dependency policy', () =>
+  const { options, programs, routedRegistry, blocker } = await time('Dependency policy', () =>
     core.group('Dependency policy', async () => {
       const policy = await readPolicy(settings, env);
       const { config, links, registryUrl } = policy.options;
@@ -106,15 +106,14 @@ async function runSteps(
       record.settings = { ...record.settings, policyFile: policy.file?.path, preset, registry, links };
       // The restore needs the policy's options and each program's package.json and lockfile, nothing the check
       // finds: it downloads and extracts while the programs are checked.
-      if (settings.install && !installBlocker(settings, policy.routedRegistry, untrusted)) {
-        background.restore = restoreInBackground(settings, policy.options, env, run, time);
-      }
+      const blocker = installBlocker(settings, policy.routedRegistry, untrusted);
+      if (settings.install && !blocker) background.restore = restoreInBackground(settings, policy.options, env, run, time);
       const programs = (await checkPrograms(settings, policy)).map(({ input, policy: report }): Program => {
         const program = programRecord(settings, input.dir);
         return { input, record: report ? { ...program, policy: report } : program };
       });
       record.programs = programs.map((program) => program.record);
-      return { options: policy.options, programs, routedRegistry: policy.routedRegistry };
+      return { options: policy.options, programs, routedRegistry: policy.routedRegistry, blocker };
     }),
   );
   const { errors } = totals(allFindings(record));
@@ -127,7 +126,6 @@ async function runSteps(
   }
   // The token goes only to a registry the scope is routed to: with nothing routed, npm installs a fork's code without
   // a secret (and an untrusted run still never saves the cache).
-  const blocker = installBlocker(settings, routedRegistry, untrusted);
   if (blocker) throw blocker;
   if (routedRegistry && untrusted) core.warning(`"allow-untrusted" is true: the token goes to an install of ${untrusted.head}'s code.`);
 

@@ -41,18 +41,18 @@ async function readJson(dir: string, file: string): Promise<unknown> {
  * once: a tree of a few hundred packages has a few dozen parents, and one lstat per package costs ten times more.
  */
 async function firstMissing(dir: string, folders: string[]): Promise<string | undefined> {
-  const parents = new Map<string, Promise<Set<string>>>();
-  const listed = (parent: string) =>
-    parents.get(parent) ??
-    parents
-      .set(
-        parent,
-        readdir(join(dir, parent)).then(
-          (names) => new Set(names),
-          () => new Set<string>(),
-        ),
-      )
-      .get(parent)!;
-  const present = await Promise.all(folders.map((folder) => listed(posix.dirname(folder)).then((names) => names.has(posix.basename(folder)))));
+  const listings = new Map<string, Promise<Set<string>>>();
+  const namesIn = (parent: string): Promise<Set<string>> => {
+    let names = listings.get(parent);
+    if (!names) {
+      names = readdir(join(dir, parent)).then(
+        (entries) => new Set(entries),
+        () => new Set<string>(),
+      );
+      listings.set(parent, names);
+    }
+    return names;
+  };
+  const present = await Promise.all(folders.map(async (folder) => (await namesIn(posix.dirname(folder))).has(posix.basename(folder))));
   return folders[present.indexOf(false)];
 }

@@ -32,11 +32,12 @@ export interface Policy {
 }
 
 /**
- * What the steps after the check read of a program: its folder, package.json and lockfile (the cache key, the token
- * check). The sources, most of a program's memory, are let go once it is checked: a repository of many programs
- * holds one program's sources at a time.
+ * What the steps after the check read of a program: its folder, package.json and lockfile (the token check, npm's
+ * routing answer). The sources, most of a program's memory, are let go once it is checked: a repository of many
+ * programs holds one program's sources at a time. Not a ProgramInput, so it cannot be checked again as one with no
+ * sources.
  */
-export type CheckedInput = Pick<ProgramInput, 'dir' | 'packageJson' | 'lockfile'> & { sources: [] };
+export type CheckedInput = Pick<ProgramInput, 'dir' | 'packageJson' | 'lockfile'>;
 
 export interface CheckedProgram {
   input: CheckedInput;
@@ -93,7 +94,7 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
 
 /** What CheckedInput keeps of a program that was read and checked. */
 export function checkedInput({ dir, packageJson, lockfile }: ProgramInput): CheckedInput {
-  return { dir, packageJson, sources: [], ...(lockfile ? { lockfile } : {}) };
+  return { dir, packageJson, ...(lockfile ? { lockfile } : {}) };
 }
 
 /** A package with no source to scan passes the source rules unchecked: say so, rather than pass quietly. */

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { isPackageName } from '../package-name.js';
 import { logLine } from '../util/log-text.js';
 import { userConfigPath, writeScopedNpmrc, type WrittenNpmrc } from '../npmrc.js';
-import type { ProgramInput } from '../policy/index.js';
+import type { CheckedInput } from './policy.js';
 import { checkToken, type RegistryIdentity } from '../registry-check.js';
 import type { NpmContext } from '../npm.js';
 import type { Settings } from '../settings.js';
@@ -31,7 +31,7 @@ export function configureNpm(settings: Settings, registryUrl: string, env: NodeJ
  * Asks npm, in each program, where the scope and the token would go; rejects when anywhere but the routed registry
  * alone. Prints nothing itself (it runs beside the token check and the restore): resolves to its log line.
  */
-export async function checkRouting(settings: Settings, registryUrl: string, npm: NpmContext, programs: ProgramInput[]): Promise<string> {
+export async function checkRouting(settings: Settings, registryUrl: string, npm: NpmContext, programs: CheckedInput[]): Promise<string> {
   await checkTokenRouting(
     npm,
     programs.map((program) => program.dir),
@@ -42,7 +42,7 @@ export async function checkRouting(settings: Settings, registryUrl: string, npm:
 }
 
 /** Proves the token before any install: who it belongs to, and that it may read the programs' scope packages. */
-export function verifyToken(settings: Settings, registryUrl: string, programs: ProgramInput[]): Promise<RegistryIdentity> {
+export function verifyToken(settings: Settings, registryUrl: string, programs: CheckedInput[]): Promise<RegistryIdentity> {
   return core.group('Token check', async () => {
     const identity = await checkToken(registryUrl, settings.token, firstScopePackage(programs, settings.scope), { log: core.info });
     const user = identity.username ? ` as user "${identity.username}"` : '';
@@ -56,7 +56,7 @@ export function verifyToken(settings: Settings, registryUrl: string, programs: P
  * The first scope package any program lists: reading it proves the token's access, not just its validity. Only a
  * name npm accepts: `@pulumi/x/../..` would send the token to other paths of the registry.
  */
-export function firstScopePackage(programs: ProgramInput[], scope: string): string | undefined {
+export function firstScopePackage(programs: CheckedInput[], scope: string): string | undefined {
   for (const program of programs) {
     try {
       const manifest = JSON.parse(program.packageJson.text) as Record<string, unknown>;
