@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_KEY_LENGTH, MAX_PREFIX_LENGTH, computeCacheKeys } from '../src/cache/key.js';
 import type { CacheKeyInput } from '../src/cache/key.js';
-import { ActionError } from '../src/errors.js';
+import { ActionError } from '../src/util/errors.js';
 
 const base: CacheKeyInput = {
   prefix: '',

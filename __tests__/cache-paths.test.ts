@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { cachePaths, nodeModulesDirs } from '../src/cache/paths.js';
-import { ActionError } from '../src/errors.js';
+import { ActionError } from '../src/util/errors.js';
 
 async function tempDir(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'cache-paths-'));

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { describeMismatch } from '../src/cache/lockfile-compare.js';
-import { isInstalledTreeCurrent } from '../src/cache/verify.js';
+import { describeMismatch } from '../src/package-managers/npm/lockfile-compare.js';
+import { isInstalledTreeCurrent } from '../src/package-managers/npm/verify-tree.js';
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { registerLinkPath, requireGlobalLinks, verifyLinks } from '../src/link.js';
+import { registerLinkPath, requireGlobalLinks, verifyLinks } from '../src/package-managers/npm/link.js';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'link-'));
 after(() => fs.rmSync(temp, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { NPM_DEFAULT_REGISTRY, npmRegistryFor } from '../src/npm-registry.js';
+import { NPM_DEFAULT_REGISTRY, npmRegistryFor } from '../src/package-managers/npm/configured-registry.js';
 import { temporaryTree } from './support/policy.js';
 
 describe('npmRegistryFor (where npm resolves a scope the action does not route)', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { explainNpmFailure, npmEnvironment, withoutPeerInstall } from '../src/npm.js';
+import { explainNpmFailure, npmEnvironment, withoutPeerInstall } from '../src/package-managers/npm/npm.js';
 
 describe('npmEnvironment', () => {
   it('hands the token and the config to npm, and keeps inputs and competing settings out', () => {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { buildScopedNpmrc, registryAuthPrefix, userConfigPath, writeScopedNpmrc } from '../src/npmrc.js';
+import { buildScopedNpmrc, registryAuthPrefix, userConfigPath, writeScopedNpmrc } from '../src/package-managers/npm/npmrc.js';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'npmrc-'));
 after(() => fs.rmSync(temp, { recursive: true, force: true }));

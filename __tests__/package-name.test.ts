@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isPackageName, isScope } from '../src/package-name.js';
+import { isPackageName, isScope } from '../src/util/package-name.js';
 
 describe("package names and scopes, by npm's rule", () => {
   it('accepts plain and scoped names', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { phaseTimer, type Phase } from '../src/phases.js';
+import { phaseTimer, type Phase } from '../src/action/phases.js';
 
 describe('phaseTimer', () => {
   it('records when each phase started and how long it took, also when it fails', async () => {

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdir, symlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { ActionError } from '../src/errors.js';
+import { ActionError } from '../src/util/errors.js';
 import { checkProgram } from '../src/policy/index.js';
 import { DEFAULT_PRESET, presetConfig } from '../src/policy/presets.js';
 import { readPolicyFile, readProgram } from '../src/program-files/read.js';
-import { checkedInput } from '../src/steps/policy.js';
+import { checkedInput } from '../src/action/steps/policy.js';
 import { POLICY_FIXTURES, policyOptions, temporaryTree } from './support/policy.js';
 
 const MANIFEST = JSON.stringify({ dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } });

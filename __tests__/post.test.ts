@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, describe, it, type TestContext } from 'node:test';
-import { runPost } from '../src/post.js';
-import { snapshotUserFiles } from '../src/user-files.js';
+import { runPost } from '../src/action/post.js';
+import { snapshotUserFiles } from '../src/action/user-files.js';
 import { captureOutput } from './support/output.js';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'post-'));

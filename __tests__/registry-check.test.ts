@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { CheckedInput } from '../src/steps/policy.js';
-import { checkToken, type TokenCheckOptions } from '../src/registry-check.js';
-import { firstScopePackage } from '../src/steps/registry.js';
+import type { CheckedInput } from '../src/action/steps/policy.js';
+import { checkToken, type TokenCheckOptions } from '../src/token/check.js';
+import { firstScopePackage } from '../src/action/steps/routing.js';
 
 // A real HTTP server on loopback that answers like the registries do, keyed by token, and plays scripted answers
 // (errors, resets, silence) under /script-<n>/ for the retry tests.

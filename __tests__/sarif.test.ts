@@ -11,7 +11,7 @@ import type { Log } from 'sarif';
 import { parsePolicyConfig } from '../src/policy/index.js';
 import { RULES } from '../src/policy/rules/registry.js';
 import type { Finding } from '../src/policy/types.js';
-import { sarifLog } from '../src/sarif.js';
+import { sarifLog } from '../src/report/sarif.js';
 import { POLICY_FIXTURES, checkFixture } from './support/policy.js';
 
 const MULTITOOL_DIR = dirname(createRequire(import.meta.url).resolve('@microsoft/sarif-multitool-linux/package.json'));

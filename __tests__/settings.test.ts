@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import YAML from 'yaml';
 import { MAX_PREFIX_LENGTH } from '../src/cache/key.js';
-import { ActionError } from '../src/errors.js';
-import { ACTION_YML } from '../src/inputs.js';
-import { INPUT_NAMES, readSettings } from '../src/settings.js';
+import { ActionError } from '../src/util/errors.js';
+import { ACTION_YML } from '../src/action/inputs.js';
+import { INPUT_NAMES, readSettings } from '../src/action/settings.js';
 
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'settings-'));
 fs.mkdirSync(path.join(workspace, 'infra', 'app'), { recursive: true });

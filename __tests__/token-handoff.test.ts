@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { environmentWithoutToken, HANDOFF_VARIABLE, tokenFromEnvironment } from '../src/token-handoff.js';
+import { environmentWithoutToken, HANDOFF_VARIABLE, tokenFromEnvironment } from '../src/token/handoff.js';
 import { node24 } from './support/node24.js';
 
 const run = promisify(execFile);

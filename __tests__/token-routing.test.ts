@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { appliedSettings } from '../src/token-routing.js';
+import { appliedSettings } from '../src/package-managers/npm/token-routing.js';
 
 describe('appliedSettings', () => {
   it('keeps the settings npm applies, with their source, and leaves out defaults and overridden lines', () => {

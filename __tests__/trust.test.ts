@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readEventPayload, untrustedRun, untrustedRunMessage } from '../src/trust.js';
+import { readEventPayload, untrustedRun, untrustedRunMessage } from '../src/token/trust.js';
 
 // Payloads shaped like GitHub's webhook payloads (trimmed to the fields around the ones read).
 const repository = (fullName: string, fork = false) => {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { restoreUserFiles, snapshotUserFiles } from '../src/user-files.js';
+import { restoreUserFiles, snapshotUserFiles } from '../src/action/user-files.js';
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'user-files-'));
 after(() => fs.rmSync(temp, { recursive: true, force: true }));

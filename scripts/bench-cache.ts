@@ -16,7 +16,7 @@ import { startRegistry } from '../__tests__/support/registry.js';
 import { cachePaths } from '../src/cache/paths.js';
 import { restoreNodeModules } from '../src/cache/restore.js';
 import { saveNodeModules } from '../src/cache/save.js';
-import { isInstalledTreeCurrent } from '../src/cache/verify.js';
+import { isInstalledTreeCurrent } from '../src/package-managers/npm/verify-tree.js';
 import {
   actionEnvironment,
   extractArchive,

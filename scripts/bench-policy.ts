@@ -20,7 +20,7 @@ import { parseLockfile } from '../src/policy/lockfile.js';
 import { parseManifest } from '../src/policy/manifest.js';
 import { scanSources } from '../src/policy/scan/scan.js';
 import type { PolicyOptions } from '../src/policy/types.js';
-import { checkedInput, type CheckedInput } from '../src/steps/policy.js';
+import { checkedInput, type CheckedInput } from '../src/action/steps/policy.js';
 
 /** `--generate <root> [programs] [files-per-program]`: the child process that writes the programs. */
 const generating = process.argv[2] === '--generate';

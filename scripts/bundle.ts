@@ -11,7 +11,7 @@ import { transformSync } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ncc = createRequire(import.meta.url).resolve('@vercel/ncc/dist/ncc/cli.js');
 const bundles: Array<[entry: string, outDir: string]> = [
-  ['src/index.ts', 'dist'],
+  ['src/action/index.ts', 'dist'],
   ['src/cli/index.ts', 'dist/cli'],
 ];
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import semver from 'semver';
-import { ActionError } from '../errors.js';
+import { ActionError } from '../util/errors.js';
 
 export interface CacheKeyInput {
   /** The `cache-key-prefix` input, checked by the settings (no comma, at most MAX_PREFIX_LENGTH); '' for none. */

@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { ActionError } from '../errors.js';
-import { isPackageName } from '../package-name.js';
+import { ActionError } from '../util/errors.js';
+import { isPackageName } from '../util/package-name.js';
 import { toPosix } from '../util/text.js';
 
 const CHILDREN = 'node_modules/*';

@@ -1,4 +1,4 @@
-import type { CacheMode } from '../settings.js';
+import type { CacheMode } from '../action/settings.js';
 import { relativePosix } from '../util/text.js';
 import { computeCacheKeys } from './key.js';
 import { cachePaths } from './paths.js';

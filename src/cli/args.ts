@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isPackageName } from '../package-name.js';
+import { isPackageName } from '../util/package-name.js';
 import { PRESET_NAMES } from '../policy/presets.js';
 import type { PresetName } from '../policy/types.js';
 

@@ -1,5 +1,5 @@
 import type { Finding, PackageRow } from '../policy/types.js';
-import { totals } from '../policy/report.js';
+import { totals } from '../policy/tally.js';
 import { relativePosix } from '../util/text.js';
 
 const STYLE = { error: '\u001b[31m', warning: '\u001b[33m', notice: '\u001b[36m', dim: '\u001b[2m', reset: '\u001b[0m' };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ActionError } from '../errors.js';
+import { ActionError } from '../util/errors.js';
 import { fixProgram, unifiedDiff } from '../fix/program.js';
 import {
   checkProgram,
@@ -13,7 +13,7 @@ import {
   type ProgramInput,
   type ProgramReport,
 } from '../policy/index.js';
-import { npmRegistryFor } from '../npm-registry.js';
+import { npmRegistryFor } from '../package-managers/npm/configured-registry.js';
 import { effectiveLinks } from '../policy/links.js';
 import { readPolicyFile, readProgram } from '../program-files/read.js';
 import { relativePosix } from '../util/text.js';
@@ -85,13 +85,13 @@ async function check(line: CommandLine, options: PolicyOptions | undefined, poli
       context.out(`${jsonReport(reports, findings, context.cwd)}\n`);
       break;
     case 'sarif': {
-      const { sarifLog } = await import('../sarif.js');
+      const { sarifLog } = await import('../report/sarif.js');
       context.out(`${JSON.stringify(sarifLog(findings, context.cwd), null, 2)}\n`);
       break;
     }
     case 'github': {
       // The action's own annotations: @actions/core writes the workflow commands to stdout.
-      const { annotate } = await import('../reporting.js');
+      const { annotate } = await import('../report/run-report.js');
       annotate(findings, context.cwd);
       break;
     }

@@ -7,7 +7,7 @@ import { activeRules } from './severity.js';
 import type { Finding, PackageRow, PolicyOptions, ProgramInput, ProgramReport } from './types.js';
 
 export { applyPolicyMode } from './severity.js';
-export { countLine, summaryRows, totals } from './report.js';
+export { countLine, summaryRows, totals } from './tally.js';
 export { parsePolicyConfig } from './config.js';
 export { checkInstalledTree } from './installed.js';
 export { effectiveLinks } from './links.js';

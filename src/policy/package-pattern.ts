@@ -1,4 +1,4 @@
-import { isPackageName } from '../package-name.js';
+import { isPackageName } from '../util/package-name.js';
 
 /**
  * A package in the policy file: a name (`@pulumi/aws`) or a scope glob (`@pulumi/*`, every package of the scope).

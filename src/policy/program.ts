@@ -4,7 +4,7 @@ import type { Lockfile } from './lockfile.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { readPulumiProject, type PulumiProject } from './pulumi-project.js';
 import { presetHint } from './preset-hint.js';
-import { packageRows } from './report.js';
+import { packageRows } from './tally.js';
 import type { ClassifiedEntry, FindingMaker, RuleContext, RuleResult, SharedContext } from './rules/context.js';
 import type { STATIC_RULES } from './rules/registry.js';
 import { collectUsage, type Usage } from './scan/usage.js';

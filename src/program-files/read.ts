@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { CacheKeyFiles } from '../cache/plan.js';
-import { ActionError } from '../errors.js';
+import { ActionError } from '../util/errors.js';
 import { parseManifest } from '../policy/manifest.js';
 import type { InstalledTreeInput, PolicyConfig, PolicyOptions, ProgramInput, SourceFile } from '../policy/types.js';
 import { readPackageManifest, readTextIfExistsSync } from '../util/files.js';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { parse as parseJsonc } from 'jsonc-parser';
-import { ActionError } from '../errors.js';
+import { ActionError } from '../util/errors.js';
 import { SOURCE_EXTENSIONS } from '../policy/scan/scan.js';
 import { readTextIfExistsSync } from '../util/files.js';
 import { relativePosix, toPosix } from '../util/text.js';

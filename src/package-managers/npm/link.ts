@@ -1,9 +1,9 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { ActionError } from './errors.js';
+import { ActionError } from '../../util/errors.js';
 import { withoutToken } from './install-scripts.js';
 import { explainNpmFailure, withoutPeerInstall, type NpmContext } from './npm.js';
-import { readPackageManifest } from './util/files.js';
+import { readPackageManifest } from '../../util/files.js';
 
 export interface VerifiedLink {
   name: string;

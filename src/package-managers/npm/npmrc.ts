@@ -1,8 +1,8 @@
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ActionError } from './errors.js';
-import { readTextIfExists } from './util/files.js';
+import { ActionError } from '../../util/errors.js';
+import { readTextIfExists } from '../../util/files.js';
 
 /** The environment variable npm expands in the config at run time; the file never holds the token itself. */
 export const TOKEN_VARIABLE = 'PULUMI_ACCESS_TOKEN';

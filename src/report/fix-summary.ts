@@ -1,10 +1,10 @@
 import { fixProgram, unifiedDiff } from '../fix/program.js';
 import { FIXABLE_RULES } from '../fix/plan.js';
 import { readProgram } from '../program-files/read.js';
-import type { ProgramRecord } from '../reporting.js';
-import type { Settings } from '../settings.js';
+import type { ProgramRecord } from './run-report.js';
+import type { Settings } from '../action/settings.js';
 import { relativePosix, toPosix } from '../util/text.js';
-import { readPolicy } from './policy.js';
+import { readPolicy } from '../action/steps/policy.js';
 
 /**
  * The job summary's fixes: for each program with findings that `setup-pulumi-npm fix` repairs, the diff it would

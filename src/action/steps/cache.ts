@@ -1,11 +1,11 @@
 import { lstat, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import type { CacheKeyFiles, CacheMessage, NodeModulesCachePlan } from '../cache/index.js';
-import { toolVersions, type NpmContext } from '../npm.js';
-import type { CacheRecord } from '../reporting.js';
+import type { CacheKeyFiles, CacheMessage, NodeModulesCachePlan } from '../../cache/index.js';
+import { toolVersions, type NpmContext } from '../../package-managers/npm/npm.js';
+import type { CacheRecord } from '../../report/run-report.js';
 import type { Settings } from '../settings.js';
-import { logLine } from '../util/log-text.js';
+import { logLine } from '../../util/log-text.js';
 
 export interface RestoredCache {
   plan: NodeModulesCachePlan;
@@ -14,7 +14,7 @@ export interface RestoredCache {
 }
 
 // The cache client (with the Azure SDK) is most of the bundle: it is loaded only by runs that use the cache.
-const cacheModule = () => import('../cache/index.js');
+const cacheModule = () => import('../../cache/index.js');
 
 /**
  * Restores node_modules, or says in one line why not; undefined when the cache is off or unavailable. It needs only

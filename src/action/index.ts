@@ -1,4 +1,4 @@
-import { takeToken, type Token } from './token-handoff.js';
+import { takeToken, type Token } from '../token/handoff.js';
 
 // One bundle serves both entries of action.yml, as actions/checkout does: main's state tells post from main. The main
 // step may replace its own process before anything else runs (token-handoff.ts), so this entry loads only what that

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { readBytesIfExists } from './util/files.js';
+import { readBytesIfExists } from '../util/files.js';
 
 /** The files of a program that npm writes and the user commits. */
 const NPM_WRITES = ['package.json', 'package-lock.json', 'npm-shrinkwrap.json'];

@@ -1,13 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ActionError } from './errors.js';
+import { ActionError } from '../util/errors.js';
 
 /** An input as the runner passed it; undefined when it passed nothing at all, not even an empty value. */
 export type InputReader = (name: string) => string | undefined;
 
-/** The action's own action.yml: beside dist/ for the bundle (dist/index.js), at the repository's root under tsx (src/). */
-export const ACTION_YML = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'action.yml');
+/**
+ * The action's own action.yml, at the repository's root: one folder up from the bundle (dist/*.js), two from this
+ * source file under tsx (src/action/).
+ */
+export const ACTION_YML = path.join(path.dirname(fileURLToPath(import.meta.url)), ...(import.meta.url.endsWith('.ts') ? ['..', '..'] : ['..']), 'action.yml');
 
 /** The step's inputs as the runner passes them: INPUT_<NAME>, upper case, spaces as "_", hyphens kept. */
 export function environmentInputs(env: NodeJS.ProcessEnv): InputReader {

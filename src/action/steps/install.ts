@@ -1,10 +1,10 @@
 import * as core from '@actions/core';
-import { linkIntoProgram, linkRestoredTree, registerLinkPath, requireGlobalLinks } from '../link.js';
-import { runInstallScripts, scriptsWaitForToken, withoutScripts } from '../install-scripts.js';
-import { explainNpmFailure, withoutPeerInstall, type NpmContext } from '../npm.js';
-import type { ProgramRecord } from '../reporting.js';
+import { linkIntoProgram, linkRestoredTree, registerLinkPath, requireGlobalLinks } from '../../package-managers/npm/link.js';
+import { runInstallScripts, scriptsWaitForToken, withoutScripts } from '../../package-managers/npm/install-scripts.js';
+import { explainNpmFailure, withoutPeerInstall, type NpmContext } from '../../package-managers/npm/npm.js';
+import type { ProgramRecord } from '../../report/run-report.js';
 import type { Settings } from '../settings.js';
-import { logLine } from '../util/log-text.js';
+import { logLine } from '../../util/log-text.js';
 import { restoredTreeIsCurrent } from './cache.js';
 
 export interface Linking {

@@ -1,13 +1,13 @@
 import * as core from '@actions/core';
-import { isPackageName } from '../package-name.js';
-import { logLine } from '../util/log-text.js';
-import { userConfigPath, writeScopedNpmrc, type WrittenNpmrc } from '../npmrc.js';
+import { isPackageName } from '../../util/package-name.js';
+import { logLine } from '../../util/log-text.js';
+import { userConfigPath, writeScopedNpmrc, type WrittenNpmrc } from '../../package-managers/npm/npmrc.js';
 import type { CheckedInput } from './policy.js';
-import { checkToken, type RegistryIdentity } from '../registry-check.js';
-import type { NpmContext } from '../npm.js';
+import { checkToken, type RegistryIdentity } from '../../token/check.js';
+import type { NpmContext } from '../../package-managers/npm/npm.js';
 import type { Settings } from '../settings.js';
-import { checkTokenRouting } from '../token-routing.js';
-import { plural } from '../util/text.js';
+import { checkTokenRouting } from '../../package-managers/npm/token-routing.js';
+import { plural } from '../../util/text.js';
 import { saveConfigDir } from '../state.js';
 
 /** Writes the scoped config and points this and later steps' npm at it; post removes it. */

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import type { Finding, ProgramReport } from './policy/index.js';
-import { countLine, summaryRows, totals } from './policy/index.js';
-import type { VerifiedLink } from './link.js';
-import type { Phase } from './phases.js';
-import { markdownCode, markdownText, redactUrlCredentials } from './util/log-text.js';
-import { relativePosix, toPosix } from './util/text.js';
+import type { Finding, ProgramReport } from '../policy/index.js';
+import { countLine, summaryRows, totals } from '../policy/index.js';
+import type { VerifiedLink } from '../package-managers/npm/link.js';
+import type { Phase } from '../action/phases.js';
+import { markdownCode, markdownText, redactUrlCredentials } from '../util/log-text.js';
+import { relativePosix, toPosix } from '../util/text.js';
 
 /** Everything a run found and did: the JSON report, the job summary and the outputs are all made from this. */
 export interface RunRecord {
@@ -61,7 +61,7 @@ export function allFindings(record: RunRecord): Finding[] {
   return record.programs.flatMap((program) => program.policy?.findings ?? []);
 }
 
-export { countLine } from './policy/index.js';
+export { countLine } from '../policy/index.js';
 
 /** Findings as they may be printed: their messages quote the user's files, lockfile URLs with credentials among them. */
 export function printableFindings(findings: Finding[]): Finding[] {

@@ -2,9 +2,9 @@ import { text } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as core from '@actions/core';
 import { HttpClient } from '@actions/http-client';
-import { ActionError } from './errors.js';
-import { isPackageName } from './package-name.js';
-import { plural } from './util/text.js';
+import { ActionError } from '../util/errors.js';
+import { isPackageName } from '../util/package-name.js';
+import { plural } from '../util/text.js';
 
 export interface RegistryIdentity {
   username: string | undefined;

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import { ActionError } from './errors.js';
+import { ActionError } from '../../util/errors.js';
 import { withoutToken } from './install-scripts.js';
 import { explainNpmFailure, type NpmContext } from './npm.js';
 import { configKey, TOKEN_VARIABLE } from './npmrc.js';
-import { readTextIfExists } from './util/files.js';
+import { readTextIfExists } from '../../util/files.js';
 
 /** One setting npm applies, as `npm config ls -l` shows it: protected values (credentials) show as "(protected)". */
 export interface AppliedSetting {

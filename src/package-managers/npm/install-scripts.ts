@@ -1,7 +1,7 @@
-import { ActionError } from './errors.js';
+import { ActionError } from '../../util/errors.js';
 import type { NpmContext } from './npm.js';
 import { TOKEN_VARIABLE } from './npmrc.js';
-import { readPackageManifest } from './util/files.js';
+import { readPackageManifest } from '../../util/files.js';
 
 /** The program's own scripts `npm install` and `npm ci` run, in npm's order. */
 const ROOT_LIFECYCLE = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'] as const;

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
-import { RULE_DESCRIPTIONS } from './policy/rules/descriptions.js';
-import type { Finding, RuleId } from './policy/types.js';
-import { relativePosix } from './util/text.js';
+import { RULE_DESCRIPTIONS } from '../policy/rules/descriptions.js';
+import type { Finding, RuleId } from '../policy/types.js';
+import { relativePosix } from '../util/text.js';
 
 const TOOL = 'setup-pulumi-npm';
 const FINGERPRINT = 'setupPulumiNpmFinding/v1';

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActionError } from './errors.js';
+import { ActionError } from '../util/errors.js';
 
 /**
  * Why this module exists: the runner starts the main step with the token in its environment (the input as

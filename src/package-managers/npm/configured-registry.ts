@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { userConfigPath } from './npmrc.js';
-import { readTextIfExists } from './util/files.js';
+import { readTextIfExists } from '../../util/files.js';
 
 /** npm's built-in registry, when no config names another. */
 export const NPM_DEFAULT_REGISTRY = 'https://registry.npmjs.org/';

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { ActionError } from '../errors.js';
+import { ActionError } from '../../util/errors.js';
 import {
   applyPolicyMode,
   effectiveLinks,
@@ -11,15 +11,15 @@ import {
   type ProgramInput,
   type ProgramReport,
   type SourceFile,
-} from '../policy/index.js';
-import type { Notice } from '../program-files/notice.js';
-import { packageManagerFinding, readPulumiProject } from '../policy/pulumi-project.js';
-import { npmRegistryFor } from '../npm-registry.js';
-import { readInstalledTree, readPolicyFile, readProgram } from '../program-files/read.js';
-import { annotate, countLine, printableFindings } from '../reporting.js';
-import { plural } from '../util/text.js';
+} from '../../policy/index.js';
+import type { Notice } from '../../program-files/notice.js';
+import { packageManagerFinding, readPulumiProject } from '../../policy/pulumi-project.js';
+import { npmRegistryFor } from '../../package-managers/npm/configured-registry.js';
+import { readInstalledTree, readPolicyFile, readProgram } from '../../program-files/read.js';
+import { annotate, countLine, printableFindings } from '../../report/run-report.js';
+import { plural } from '../../util/text.js';
 import type { Settings } from '../settings.js';
-import { relativePosix } from '../util/text.js';
+import { relativePosix } from '../../util/text.js';
 
 export interface Policy {
   options: PolicyOptions;

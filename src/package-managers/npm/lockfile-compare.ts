@@ -1,5 +1,5 @@
-import { lockTree, type LockEntry, type LockTree } from '../policy/lockfile.js';
-import { INSTALLED_SECTIONS } from '../policy/sections.js';
+import { lockTree, type LockEntry, type LockTree } from '../../policy/lockfile.js';
+import { INSTALLED_SECTIONS } from '../../policy/sections.js';
 
 /** The fields of a lockfile entry that pin what is installed. */
 const PINNING_FIELDS = ['version', 'resolved', 'integrity', 'link'] as const;

@@ -1,27 +1,27 @@
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import { ActionError } from './errors.js';
+import { ActionError } from '../util/errors.js';
 import { ACTION_YML, environmentInputs } from './inputs.js';
-import { globalPackagesFolder, verifyLinks } from './link.js';
-import { npmEnvironment, runCommand, type CommandRunner, type NpmContext } from './npm.js';
-import { totals, type PolicyOptions } from './policy/index.js';
-import { readEventPayload, untrustedRun, untrustedRunMessage, type UntrustedRun } from './trust.js';
-import { allFindings, summaryMarkdown, writeJsonReport, type ProgramRecord, type RunRecord } from './reporting.js';
+import { globalPackagesFolder, verifyLinks } from '../package-managers/npm/link.js';
+import { npmEnvironment, runCommand, type CommandRunner, type NpmContext } from '../package-managers/npm/npm.js';
+import { totals, type PolicyOptions } from '../policy/index.js';
+import { readEventPayload, untrustedRun, untrustedRunMessage, type UntrustedRun } from '../token/trust.js';
+import { allFindings, summaryMarkdown, writeJsonReport, type ProgramRecord, type RunRecord } from '../report/run-report.js';
 import { readSettings, type Settings } from './settings.js';
 import { phaseTimer, type PhaseTimer } from './phases.js';
 import { markMainStarted, markMainSucceeded, saveSnapshotDir } from './state.js';
-import { takeToken, type Token } from './token-handoff.js';
+import { takeToken, type Token } from '../token/handoff.js';
 import { snapshotUserFiles } from './user-files.js';
-import { logLine, redactUrlCredentials } from './util/log-text.js';
-import { plural } from './util/text.js';
-import { writeSarifLog } from './sarif.js';
+import { logLine, redactUrlCredentials } from '../util/log-text.js';
+import { plural } from '../util/text.js';
+import { writeSarifLog } from '../report/sarif.js';
 import { restoreStep, saveStep, type RestoredCache } from './steps/cache.js';
-import { readCacheKeyFiles } from './program-files/read.js';
-import { holdStdout, type HeldOutput } from './util/stdout-routing.js';
-import { fixSummary } from './steps/fix-summary.js';
+import { readCacheKeyFiles } from '../program-files/read.js';
+import { holdStdout, type HeldOutput } from '../util/stdout-routing.js';
+import { fixSummary } from '../report/fix-summary.js';
 import { installProgram, prepareLinks, type InstallRequest } from './steps/install.js';
 import { checkInstalledProgram, checkPrograms, readPolicy, type CheckedInput } from './steps/policy.js';
-import { checkRouting, configureNpm, verifyToken } from './steps/registry.js';
+import { checkRouting, configureNpm, verifyToken } from './steps/routing.js';
 
 /** One working directory: its files as the policy check read them, and what the run found and did there. */
 interface Program {

@@ -3,9 +3,9 @@ import { realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as exec from '@actions/exec';
 import { which } from '@actions/io';
-import { ActionError } from './errors.js';
+import { ActionError } from '../../util/errors.js';
 import { TOKEN_VARIABLE } from './npmrc.js';
-import { readPackageManifest } from './util/files.js';
+import { readPackageManifest } from '../../util/files.js';
 
 export interface CommandResult {
   /** null when a signal ended the process (killed, out of memory, the job cancelled). */
