@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_KEY_LENGTH, MAX_PREFIX_LENGTH, computeCacheKeys } from '../src/cache/key.js';
+import { MAX_KEY_LENGTH, MAX_MANAGER_NAME_LENGTH, MAX_PREFIX_LENGTH, computeCacheKeys } from '../src/cache/key.js';
+import { PACKAGE_MANAGERS } from '../src/package-managers/index.js';
 import type { CacheKeyInput } from '../src/cache/key.js';
 import { ActionError } from '../src/util/errors.js';
 
@@ -9,9 +10,13 @@ const base: CacheKeyInput = {
   platform: 'linux',
   arch: 'x64',
   nodeVersion: 'v20.11.1',
-  npmVersion: '10.2.4\n',
+  manager: { name: 'npm', version: '10.2.4\n' },
   programs: [
-    { dir: '.', lockfile: '{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"1.0.0"}}}', packageJson: '{"name":"root"}' },
+    {
+      dir: '.',
+      lockfile: { name: 'package-lock.json', text: '{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"1.0.0"}}}' },
+      packageJson: '{"name":"root"}',
+    },
     { dir: 'infra', packageJson: '{"name":"infra","dependencies":{"@pulumi/aws":"^0.10.0"}}' },
   ],
   installCommand: 'npm install',
@@ -35,7 +40,7 @@ test('builds <prefix->setup-pulumi-npm-<os>-<arch>-node<major>-npm<major>-<hash>
 test('the hash follows every lockfile, package.json where there is no lockfile, the install command, the registry and the links', () => {
   const original = keyOf({});
   const changed = [
-    keyOf({ programs: [{ ...base.programs[0]!, lockfile: '{"lockfileVersion":3,"packages":{}}' }, base.programs[1]!] }),
+    keyOf({ programs: [{ ...base.programs[0]!, lockfile: { name: 'package-lock.json', text: '{"lockfileVersion":3,"packages":{}}' } }, base.programs[1]!] }),
     keyOf({ programs: [base.programs[0]!, { ...base.programs[1]!, packageJson: '{"name":"infra"}' }] }),
     keyOf({ programs: [base.programs[0]!] }),
     keyOf({ installCommand: 'npm ci' }),
@@ -54,20 +59,27 @@ test('a package.json next to a lockfile does not change the key; order of progra
 });
 
 test('only the major versions of Node.js and npm and the platform are in the key', () => {
-  assert.equal(keyOf({ nodeVersion: 'v20.18.0', npmVersion: '10.9.1' }), keyOf({}));
+  assert.equal(keyOf({ nodeVersion: 'v20.18.0', manager: { name: 'npm', version: '10.9.1' } }), keyOf({}));
   assert.match(keyOf({ nodeVersion: 'v22.1.0' }), /-node22-npm10-/);
-  assert.match(keyOf({ npmVersion: '11.0.0' }), /-node20-npm11-/);
+  assert.match(keyOf({ manager: { name: 'npm', version: '11.0.0' } }), /-node20-npm11-/);
   assert.match(keyOf({ platform: 'darwin', arch: 'arm64' }), /^setup-pulumi-npm-darwin-arm64-/);
 });
 
 test('a prefix of the longest length the settings accept keeps the key within 512 characters on any runner', () => {
-  const longest = keyOf({ prefix: 'x'.repeat(MAX_PREFIX_LENGTH), platform: 'android', arch: 'riscv64', nodeVersion: 'v999.0.0', npmVersion: '999.0.0' });
+  const longest = keyOf({
+    prefix: 'x'.repeat(MAX_PREFIX_LENGTH),
+    platform: 'android',
+    arch: 'riscv64',
+    nodeVersion: 'v999.0.0',
+    manager: { name: 'npm', version: '999.0.0' },
+  });
   assert.equal(longest.length, MAX_KEY_LENGTH, 'the bound is exact');
+  for (const { name } of PACKAGE_MANAGERS) assert.ok(name.length <= MAX_MANAGER_NAME_LENGTH, `${name} fits the bound`);
 });
 
 test('an unreadable npm version is an ActionError naming it', () => {
   assert.throws(
-    () => keyOf({ npmVersion: 'not-a-version' }),
+    () => keyOf({ manager: { name: 'npm', version: 'not-a-version' } }),
     (error: unknown) => error instanceof ActionError && /npm version "not-a-version"/.test(error.message),
   );
 });

@@ -6,6 +6,7 @@ import { fixProgram, unifiedDiff } from '../src/fix/program.js';
 import { checkProgram } from '../src/policy/index.js';
 import { presetConfig } from '../src/policy/presets.js';
 import type { ProgramInput } from '../src/policy/types.js';
+import { readNpmLockfile } from '../src/package-managers/npm/lockfile.js';
 import { policyOptions } from './support/policy.js';
 
 /** A program at /p with package.json given as text, sources by path relative to /p. */
@@ -19,7 +20,7 @@ function program(
     packageJson: { path: '/p/package.json', text: packageJson },
     sources: Object.entries(sources).map(([path, text]) => ({ path: `/p/${path}`, text })),
   };
-  if (lockfile !== undefined) input.lockfile = { path: '/p/package-lock.json', text: JSON.stringify(lockfile) };
+  if (lockfile !== undefined) input.lockfile = readNpmLockfile({ path: '/p/package-lock.json', text: JSON.stringify(lockfile) });
   return input;
 }
 

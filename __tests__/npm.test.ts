@@ -13,7 +13,7 @@ describe('npmEnvironment', () => {
         NPM_CONFIG_LEGACY_PEER_DEPS: 'false',
         HOME: '/home/u',
       },
-      { token: 'the-token', npmrcFile: '/runner/temp/setup-pulumi-npm-x/.npmrc' },
+      { token: 'the-token', configFile: '/runner/temp/setup-pulumi-npm-x/.npmrc' },
     );
     assert.deepEqual(env, { PATH: '/bin', HOME: '/home/u', PULUMI_ACCESS_TOKEN: 'the-token', NPM_CONFIG_USERCONFIG: '/runner/temp/setup-pulumi-npm-x/.npmrc' });
   });

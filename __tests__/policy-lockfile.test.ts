@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readNpmLockfile } from '../src/package-managers/npm/lockfile.js';
 import { checkProgram } from '../src/policy/index.js';
 import { checkFixture, inlineProgram, located, policyOptions } from './support/policy.js';
 
@@ -58,7 +59,7 @@ describe('lockfile-registry', () => {
   const sources = { 'index.ts': 'import "@pulumi/aws";' };
   const withLock = (lock: object | string) => ({
     ...inlineProgram(manifest, sources),
-    lockfile: { path: '/p/package-lock.json', text: typeof lock === 'string' ? lock : JSON.stringify(lock, null, 2) },
+    lockfile: readNpmLockfile({ path: '/p/package-lock.json', text: typeof lock === 'string' ? lock : JSON.stringify(lock, null, 2) }),
   });
 
   it('reports entries that package.json and the lockfile disagree on', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { applyPolicyMode, checkProgram, summaryRows } from '../src/policy/index.js';
 import { readProgram } from '../src/program-files/read.js';
+import { readNpmLockfile } from '../src/package-managers/npm/lockfile.js';
 import type { Finding } from '../src/policy/types.js';
 import { presetConfig } from '../src/policy/presets.js';
 import { POLICY_FIXTURES, checkFixture, inlineProgram as inline, located, policyOptions } from './support/policy.js';
@@ -220,13 +221,13 @@ describe('presets', () => {
       findings[0]!.message,
       /admits versions from 2\.0\.0, below 3\.0\.0; the current preset supports @pulumi\/pulumi from 3\.0\.0 \("minimum-version" in the policy file\), so use "@pulumi\/pulumi": "\^3\.0\.0"/,
     );
-    const lockfile = {
+    const lockfile = readNpmLockfile({
       path: '/p/package-lock.json',
       text: JSON.stringify({
         lockfileVersion: 3,
         packages: { '': {}, 'node_modules/@pulumi/pulumi': { version: '3.228.0' } },
       }),
-    };
+    });
     const withLock = { ...program, lockfile };
     options.config.rules['lockfile-registry'] = 'off';
     assert.match((await checkProgram(withLock, options)).findings[0]!.message, /so use "@pulumi\/pulumi": "\^3\.228\.0"/);

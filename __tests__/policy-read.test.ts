@@ -47,7 +47,7 @@ describe('readProgram', () => {
     const names = (files: { path: string }[]) => files.map((file) => relative(join(root, 'infra'), file.path));
     assert.deepEqual(names(program.sources), ['index.ts', 'scripts/keep.ts', 'src/a.mts', 'src/b.cts', 'src/c.tsx', 'src/d.mjs', 'src/e.cjs', 'src/f.js']);
     assert.deepEqual(names(program.stackConfigs ?? []), ['Pulumi.dev.yaml', 'Pulumi.yaml']);
-    assert.equal(program.lockfile?.path, join(root, 'infra/package-lock.json'));
+    assert.equal(program.lockfile && 'lockfile' in program.lockfile && program.lockfile.lockfile.file, join(root, 'infra/package-lock.json'));
     assert.equal(program.workspaces, undefined);
   });
 

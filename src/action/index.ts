@@ -12,5 +12,5 @@ if (process.env['STATE_isPost'] === 'true') {
   token.catch(() => {});
   await token.catch(() => undefined);
   const { runMain } = await import('./main.js');
-  await runMain(process.env, undefined, token);
+  await runMain(process.env, token);
 }

@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import * as core from '@actions/core';
 import { ActionError } from '../util/errors.js';
 import { ACTION_YML, environmentInputs } from './inputs.js';
-import { globalPackagesFolder, verifyLinks } from '../package-managers/npm/link.js';
-import { npmEnvironment, runCommand, type CommandRunner, type NpmContext } from '../package-managers/npm/npm.js';
+import { runCommand } from '../package-managers/command.js';
+import type { ManagerContext, PackageManager } from '../package-managers/index.js';
 import { totals, type PolicyOptions } from '../policy/index.js';
 import { readEventPayload, untrustedRun, untrustedRunMessage, type UntrustedRun } from '../token/trust.js';
 import { allFindings, summaryMarkdown, writeJsonReport, type ProgramRecord, type RunRecord } from '../report/run-report.js';
@@ -21,7 +21,7 @@ import { holdStdout, type HeldOutput } from '../util/stdout-routing.js';
 import { fixSummary } from '../report/fix-summary.js';
 import { installProgram, prepareLinks, type InstallRequest } from './steps/install.js';
 import { checkInstalledProgram, checkPrograms, readPolicy, type CheckedInput } from './steps/policy.js';
-import { checkRouting, configureNpm, verifyToken } from './steps/routing.js';
+import { checkRouting, configureManager, verifyToken } from './steps/routing.js';
 
 /** One working directory: its files as the policy check read them, and what the run found and did there. */
 interface Program {
@@ -29,8 +29,8 @@ interface Program {
   record: ProgramRecord;
 }
 
-/** The main step: settings, policy, npm config, token check, cache, install and link, report. Fails the job once. */
-export async function runMain(env: NodeJS.ProcessEnv = process.env, run: CommandRunner = runCommand, handed?: Promise<Token>): Promise<void> {
+/** The main step: settings, policy, package manager config, token check, cache, install and link, report. Fails the job once. */
+export async function runMain(env: NodeJS.ProcessEnv = process.env, handed?: Promise<Token>): Promise<void> {
   markMainStarted();
   let settings: Settings;
   try {
@@ -51,7 +51,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env, run: Command
   // Node.js, the bundle and the settings: everything before the first phase (after the token hand-off's restart).
   record.phases.push({ name: 'Start-up', startSeconds: 0, seconds: Math.round(performance.now()) / 1000 });
   try {
-    await mainSteps(settings, record, env, run);
+    await mainSteps(settings, record, env);
   } catch (error) {
     record.failure = failureLine(error);
     debugUnexpected(error);
@@ -65,11 +65,16 @@ interface BackgroundRestore {
   stop: AbortController;
 }
 
+/** The restore still running beside the run: a failure stops it; the run takes it (and prints its log) when it needs it. */
+interface Background {
+  restore?: BackgroundRestore | undefined;
+}
+
 /** Runs the steps in order, putting what each returns into `record` as it goes, so a failure keeps what came before. */
-async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.ProcessEnv, run: CommandRunner): Promise<void> {
-  const background: { restore?: BackgroundRestore } = {};
+async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.ProcessEnv): Promise<void> {
+  const background: Background = {};
   try {
-    await runSteps(settings, record, env, run, background);
+    await runSteps(settings, record, env, background);
   } catch (error) {
     await stopRestore(background.restore);
     throw error;
@@ -87,17 +92,11 @@ async function stopRestore(restore: BackgroundRestore | undefined): Promise<void
   }
 }
 
-async function runSteps(
-  settings: Settings,
-  record: RunRecord,
-  env: NodeJS.ProcessEnv,
-  run: CommandRunner,
-  background: { restore?: BackgroundRestore },
-): Promise<void> {
+async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.ProcessEnv, background: Background): Promise<void> {
   for (const warning of settings.warnings) core.warning(warning);
   const time = phaseTimer(record.phases);
   const untrusted = settings.install ? untrustedRun(env['GITHUB_EVENT_NAME'], await readEventPayload(env['GITHUB_EVENT_PATH'])) : undefined;
-  const { options, programs, routedRegistry, blocker } = await time('Dependency policy', () =>
+  const { options, programs, routedRegistry, blocker, manager } = await time('Dependency policy', () =>
     core.group('Dependency policy', async () => {
       const policy = await readPolicy(settings, env);
       const { config, links, registryUrl } = policy.options;
@@ -107,13 +106,13 @@ async function runSteps(
       // The restore needs the policy's options and each program's package.json and lockfile, nothing the check
       // finds: it downloads and extracts while the programs are checked.
       const blocker = installBlocker(settings, policy.routedRegistry, untrusted);
-      if (settings.install && !blocker) background.restore = restoreInBackground(settings, policy.options, env, run, time);
+      if (settings.install && !blocker) background.restore = restoreInBackground(settings, policy.manager, policy.options, env, time);
       const programs = (await checkPrograms(settings, policy)).map(({ input, policy: report }): Program => {
         const program = programRecord(settings, input.dir);
         return { input, record: report ? { ...program, policy: report } : program };
       });
       record.programs = programs.map((program) => program.record);
-      return { options: policy.options, programs, routedRegistry: policy.routedRegistry, blocker };
+      return { options: policy.options, programs, routedRegistry: policy.routedRegistry, blocker, manager: policy.manager };
     }),
   );
   const { errors } = totals(allFindings(record));
@@ -124,46 +123,48 @@ async function runSteps(
     core.info('Input "install" is false: the policy check ran alone; nothing was configured or installed.');
     return;
   }
-  // The token goes only to a registry the scope is routed to: with nothing routed, npm installs a fork's code without
-  // a secret (and an untrusted run still never saves the cache).
+  // The token goes only to a registry the scope is routed to: with nothing routed, the manager installs a fork's code
+  // without a secret (and an untrusted run still never saves the cache).
   if (blocker) throw blocker;
   if (routedRegistry && untrusted) core.warning(`"allow-untrusted" is true: the token goes to an install of ${untrusted.head}'s code.`);
 
-  const npmrc = routedRegistry ? await time('npm config', () => configureNpm(settings, routedRegistry, env)) : undefined;
-  if (npmrc) record.npmrc = { file: npmrc.file, mergedFrom: npmrc.mergedFrom };
-  else core.info(`Nothing routes ${settings.scope}: npm installs it from ${options.registryUrl}, with no token and no scoped .npmrc.`);
+  const config = routedRegistry ? await time(`${manager.name} config`, () => configureManager(settings, manager, routedRegistry, env)) : undefined;
+  if (config) record.npmrc = { file: config.file, mergedFrom: config.mergedFrom };
+  else core.info(`Nothing routes ${settings.scope}: ${manager.name} installs it from ${options.registryUrl}, with no token and no scoped .npmrc.`);
 
-  const auth = npmrc && { token: settings.token, npmrcFile: npmrc.file };
-  const npm: NpmContext = { run, env: npmEnvironment(env, auth), registryUrl: options.registryUrl };
+  const auth = config && { token: settings.token, configFile: config.file };
+  const context: ManagerContext = { run: runCommand, env: manager.environment(env, auth), registryUrl: options.registryUrl };
   const inputs = programs.map((program) => program.input);
   const links = options.links;
-  // Asking npm for its global folder takes a quarter of a second: let it run during the token check and the restore.
-  const globalFolder = links.length ? globalPackagesFolder(npm, settings.workspace) : Promise.resolve('');
+  // Asking the manager for its global folder takes a quarter of a second: let it run during the token check and the restore.
+  const globalFolder = links.length ? manager.links.globalFolder(context, settings.workspace) : Promise.resolve('');
   globalFolder.catch(() => {}); // awaited in prepareLinks; a failed token check comes first
-  // npm's answer about where the token would go takes about 0.3 s a program: it comes while the token check (which
-  // sends the token to the routed registry alone) and the restore run, and is awaited before any npm gets the token.
-  const routing = routedRegistry ? time('Token routing', () => checkRouting(settings, routedRegistry, npm, inputs)) : Promise.resolve(undefined);
+  // The manager's answer about where the token would go takes about 0.3 s a program: it comes while the token check
+  // (which sends the token to the routed registry alone) and the restore run, and is awaited before the manager gets the token.
+  const routing = routedRegistry ? time('Token routing', () => checkRouting(settings, manager, context, routedRegistry, inputs)) : Promise.resolve(undefined);
   routing.catch(() => {}); // awaited below; a failed token check comes first
   if (routedRegistry) record.registry = await time('Token check', () => verifyToken(settings, routedRegistry, inputs));
 
-  // The restore does not need the links, so npm's answer about its global folder arrives while it runs.
+  // The restore does not need the links, so the manager's answer about its global folder arrives while it runs.
   const restore = background.restore;
-  delete background.restore;
+  // Taken: its log is printed now, and a failure from here on has no download left to stop.
+  background.restore = undefined;
   const cache = restore ? (await restore.held).release() : undefined;
   if (cache) record.cache = cache.record;
   const routed = await routing;
   if (routed) await core.group('Token routing', async () => core.info(routed));
-  const linking = await time('Link setup', () => prepareLinks(settings, links, globalFolder));
+  const linking = await time('Link setup', () => prepareLinks(settings, manager, links, globalFolder));
   const userFiles = await snapshotUserFiles(
     programs.map((program) => program.record.dir),
     settings.workspace,
     settings.runnerTemp,
   );
   saveSnapshotDir(userFiles.folder);
-  const install = { settings, npm, linking, cacheHit: cache?.record.hit ?? false };
+  const install = { settings, manager, context, linking, cacheHit: cache?.record.hit ?? false };
   try {
-    for (const { record: program } of programs) {
-      await time(`Install ${program.name}`, () => core.group(`Install ${program.name}`, () => installAndCheck({ ...install, program }, options)));
+    for (const [index, { record: program }] of programs.entries()) {
+      const recordAs = (after: ProgramRecord) => (record.programs = record.programs.map((other, at) => (at === index ? after : other)));
+      await time(`Install ${program.name}`, () => core.group(`Install ${program.name}`, () => installAndCheck({ ...install, program }, options, recordAs)));
     }
   } catch (error) {
     const restored = await userFiles.restore();
@@ -171,21 +172,24 @@ async function runSteps(
       core.info(logLine(`The run failed: put back ${restored.map((file) => path.relative(settings.workspace, file)).join(', ')} as the run found them.`));
     throw error;
   }
-  if (cache) cache.record.saved = await time('Save node_modules', () => saveStep(settings, cache, env['GITHUB_EVENT_NAME'], untrusted !== undefined));
+  if (cache) {
+    const saved = await time('Save node_modules', () => saveStep(settings, cache, env['GITHUB_EVENT_NAME'], untrusted !== undefined));
+    record.cache = { ...cache.record, saved };
+  }
 }
 
 /**
- * Starts the restore with its log held back. It runs npm for nothing but versions, so its environment never holds
- * the token; a program without package.json has no cache key (the policy check reports it).
+ * Starts the restore with its log held back. It runs the manager for nothing but versions, so its environment never
+ * holds the token; a program without package.json has no cache key (the policy check reports it).
  */
-function restoreInBackground(settings: Settings, options: PolicyOptions, env: NodeJS.ProcessEnv, run: CommandRunner, time: PhaseTimer): BackgroundRestore {
+function restoreInBackground(settings: Settings, manager: PackageManager, options: PolicyOptions, env: NodeJS.ProcessEnv, time: PhaseTimer): BackgroundRestore {
   const stop = new AbortController();
-  const npm: NpmContext = { run, env: npmEnvironment(env, undefined), registryUrl: options.registryUrl };
+  const context: ManagerContext = { run: runCommand, env: manager.environment(env, undefined), registryUrl: options.registryUrl };
   const held = holdStdout(() =>
     time('Restore node_modules', async () => {
       const files = settings.workingDirectories.map((dir) => readCacheKeyFiles(dir.path));
       if (!files.every((file) => file !== undefined)) return undefined;
-      return restoreStep(settings, npm, files, options.links, stop.signal);
+      return restoreStep(settings, manager, context, files, options.links, stop.signal);
     }),
   );
   return { held, stop };
@@ -205,13 +209,22 @@ function installBlocker(settings: Settings, routedRegistry: string | undefined, 
   return undefined;
 }
 
-/** Install (or keep a verified restored tree), link, verify the links, check the installed tree. */
-async function installAndCheck(request: InstallRequest & { program: ProgramRecord }, options: PolicyOptions): Promise<void> {
-  const { settings, program, linking } = request;
-  Object.assign(program, await installProgram(request));
-  program.links = await verifyLinks(program.dir, program.name, linking.links);
+/**
+ * Install (or keep a verified restored tree), link, verify the links, check the installed tree. `recordAs` hears the
+ * program's record after each step, so that a failure keeps what came before it.
+ */
+async function installAndCheck(
+  request: InstallRequest & { program: ProgramRecord },
+  options: PolicyOptions,
+  recordAs: (program: ProgramRecord) => void,
+): Promise<void> {
+  const { settings, manager, linking } = request;
+  let program: ProgramRecord = { ...request.program, ...(await installProgram(request)) };
+  recordAs(program);
+  program = { ...program, links: await manager.links.verify(program.dir, program.name, linking.links) };
+  recordAs(program);
   const treeFindings = await checkInstalledProgram(settings, program.dir, options);
-  program.policy?.findings.push(...treeFindings);
+  if (program.policy) recordAs({ ...program, policy: { ...program.policy, findings: [...program.policy.findings, ...treeFindings] } });
   const treeErrors = totals(treeFindings).errors;
   if (treeErrors > 0 && settings.policy === 'error') {
     throw new ActionError(`The installed tree of ${program.name} breaks the dependency policy (${plural(treeErrors, 'error')}): see the annotations.`);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_KEY_LENGTH, MAX_PREFIX_LENGTH } from '../cache/key.js';
+import type { CacheMode } from '../cache/plan.js';
 import { ActionError } from '../util/errors.js';
 import { ACTION_YML, actionDefaults, type InputReader } from './inputs.js';
 import { isPackageName, isScope } from '../util/package-name.js';
@@ -9,7 +10,6 @@ import { TOKEN_ENV_VARIABLE, tokenOf, type Token } from '../token/handoff.js';
 import { PRESET_NAMES } from '../policy/presets.js';
 import type { PresetName } from '../policy/types.js';
 
-export type CacheMode = 'true' | 'false' | 'restore';
 export type PolicyMode = 'error' | 'warn' | 'off';
 
 /** A program folder: where it is, and how the user named it (for messages). */

@@ -1,9 +1,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { WRITTEN_FILES } from '../package-managers/index.js';
 import { readBytesIfExists } from '../util/files.js';
 
-/** The files of a program that npm writes and the user commits. */
-const NPM_WRITES = ['package.json', 'package-lock.json', 'npm-shrinkwrap.json'];
 /** In the snapshot folder: which user file each copy is of (null: the file did not exist). */
 const INDEX = 'index.json';
 
@@ -23,7 +22,7 @@ export interface UserFilesSnapshot {
  */
 export async function snapshotUserFiles(programDirs: string[], workspace: string, parent: string): Promise<UserFilesSnapshot> {
   const folder = await fs.mkdtemp(path.join(parent, 'setup-pulumi-npm-snapshot-'));
-  const files = programDirs.flatMap((dir) => NPM_WRITES.map((name) => path.join(dir, name)));
+  const files = programDirs.flatMap((dir) => WRITTEN_FILES.map((name) => path.join(dir, name)));
   const index: SnapshotIndex = [];
   for (const [number, file] of files.entries()) {
     const content = await readBytesIfExists(file);
@@ -36,8 +35,9 @@ export async function snapshotUserFiles(programDirs: string[], workspace: string
 }
 
 /**
- * Puts back the files a snapshot in `folder` recorded. Only npm's own files (package.json and the lockfiles) in a
- * folder inside `workspace` are ever written: the index is on disk, where the install's scripts could have edited it.
+ * Puts back the files a snapshot in `folder` recorded. Only the package managers' own files (package.json and the
+ * lockfiles) in a folder inside `workspace` are ever written: the index is on disk, where the install's scripts could
+ * have edited it.
  */
 export async function restoreUserFiles(folder: string, workspace: string): Promise<string[]> {
   const text = await fs.readFile(path.join(folder, INDEX), 'utf8').catch(() => undefined);
@@ -45,7 +45,7 @@ export async function restoreUserFiles(folder: string, workspace: string): Promi
   const realWorkspace = await fs.realpath(workspace);
   const restored: string[] = [];
   for (const { file, copy } of JSON.parse(text) as SnapshotIndex) {
-    if (!(await isNpmFileIn(realWorkspace, file)) || (copy !== null && !/^\d+$/.test(copy))) continue;
+    if (!(await isManagerFileIn(realWorkspace, file)) || (copy !== null && !/^\d+$/.test(copy))) continue;
     const content = copy === null ? undefined : await fs.readFile(path.join(folder, copy));
     const now = await readBytesIfExists(file);
     if (now === undefined ? content === undefined : content !== undefined && now.equals(content)) continue;
@@ -56,8 +56,8 @@ export async function restoreUserFiles(folder: string, workspace: string): Promi
   return restored;
 }
 
-async function isNpmFileIn(realWorkspace: string, file: string): Promise<boolean> {
-  if (typeof file !== 'string' || !NPM_WRITES.includes(path.basename(file))) return false;
+async function isManagerFileIn(realWorkspace: string, file: string): Promise<boolean> {
+  if (typeof file !== 'string' || !WRITTEN_FILES.includes(path.basename(file))) return false;
   const folder = await fs.realpath(path.dirname(file)).catch(() => undefined);
   const relative = folder === undefined ? '..' : path.relative(realWorkspace, folder);
   return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);

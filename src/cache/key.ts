@@ -11,13 +11,13 @@ export interface CacheKeyInput {
   arch: string;
   /** The runner's `node --version`, which installs (not process.version: the action runs on a Node.js of its own). */
   nodeVersion: string;
-  /** The runner's npm version (from npm's own package.json, else `npm --version`). */
-  npmVersion: string;
+  /** The package manager that installs, and its version on the runner. */
+  manager: { name: string; version: string };
   programs: {
     /** Relative to the workspace, posix. */
     dir: string;
-    /** package-lock.json text, when the program has one. */
-    lockfile?: string;
+    /** The lockfile's name and text, when the program has one. */
+    lockfile?: { name: string; text: string };
     packageJson: string;
   }[];
   installCommand: string;
@@ -29,22 +29,25 @@ export interface CacheKeyInput {
 export const MAX_KEY_LENGTH = 512;
 /** sha256, in hex. */
 const HASH_LENGTH = 64;
+/** The longest package manager name a key holds (npm, bun); a longer one shortens MAX_PREFIX_LENGTH, which README.md states. */
+export const MAX_MANAGER_NAME_LENGTH = 3;
 /** What follows the prefix at its longest: Node's longest platform and architecture names, majors under 1000, the hash. */
-const LONGEST_AFTER_PREFIX = `-${restoreKeyOf('', 'android', 'riscv64', 999, 999)}`.length + HASH_LENGTH;
+const LONGEST_AFTER_PREFIX = `-${restoreKeyOf('', 'android', 'riscv64', 999, { name: 'x'.repeat(MAX_MANAGER_NAME_LENGTH), major: 999 })}`.length + HASH_LENGTH;
 /** The longest `cache-key-prefix` that keeps every key within MAX_KEY_LENGTH, whatever the runner. */
 export const MAX_PREFIX_LENGTH = MAX_KEY_LENGTH - LONGEST_AFTER_PREFIX;
 
 /**
- * `<prefix->setup-pulumi-npm-<os>-<arch>-node<major>-npm<major>-<hash>`; the restore key is the same without the
- * hash, so a changed lockfile still starts from the newest tree of the same platform and toolchain.
+ * `<prefix->setup-pulumi-npm-<os>-<arch>-node<major>-<manager><major>-<hash>`; the restore key is the same without
+ * the hash, so a changed lockfile still starts from the newest tree of the same platform and toolchain.
  */
 export function computeCacheKeys(input: CacheKeyInput): { primaryKey: string; restoreKeys: string[] } {
-  const restoreKey = restoreKeyOf(input.prefix, input.platform, input.arch, majorOf('Node.js', input.nodeVersion), majorOf('npm', input.npmVersion));
+  const { name, version } = input.manager;
+  const restoreKey = restoreKeyOf(input.prefix, input.platform, input.arch, majorOf('Node.js', input.nodeVersion), { name, major: majorOf(name, version) });
   return { primaryKey: restoreKey + treeHash(input), restoreKeys: [restoreKey] };
 }
 
-function restoreKeyOf(prefix: string, platform: string, arch: string, nodeMajor: number, npmMajor: number): string {
-  return `${prefix ? `${prefix}-` : ''}setup-pulumi-npm-${platform}-${arch}-node${nodeMajor}-npm${npmMajor}-`;
+function restoreKeyOf(prefix: string, platform: string, arch: string, nodeMajor: number, manager: { name: string; major: number }): string {
+  return `${prefix ? `${prefix}-` : ''}setup-pulumi-npm-${platform}-${arch}-node${nodeMajor}-${manager.name}${manager.major}-`;
 }
 
 function majorOf(tool: string, version: string): number {
@@ -60,8 +63,8 @@ function treeHash(input: CacheKeyInput): string {
     .map((program) => ({
       dir: program.dir,
       // The lockfile pins the tree; without one, package.json is the best description there is.
-      source: program.lockfile === undefined ? 'package.json' : 'package-lock.json',
-      sha256: sha256(program.lockfile ?? program.packageJson),
+      source: program.lockfile?.name ?? 'package.json',
+      sha256: sha256(program.lockfile?.text ?? program.packageJson),
     }));
   const links = [...new Set(input.links)].sort();
   return sha256(JSON.stringify({ programs, installCommand: input.installCommand, registryUrl: input.registryUrl, links }));

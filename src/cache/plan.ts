@@ -1,8 +1,11 @@
-import type { CacheMode } from '../action/settings.js';
+import { basename } from 'node:path';
 import { relativePosix } from '../util/text.js';
 import { computeCacheKeys } from './key.js';
 import { cachePaths } from './paths.js';
 import { cacheServiceAvailable } from './sdk-call.js';
+
+/** The `cache` input: restore and save, restore only, or neither. */
+export type CacheMode = 'true' | 'false' | 'restore';
 
 /** What the main step restores and saves: the same paths both times, or the cache version would differ. */
 export interface NodeModulesCachePlan {
@@ -15,7 +18,7 @@ export interface NodeModulesCachePlan {
 export interface CacheKeyFiles {
   dir: string;
   packageJson: { text: string };
-  lockfile?: { text: string } | undefined;
+  lockfile?: { path: string; text: string } | undefined;
 }
 
 export interface CachePlanInput {
@@ -25,9 +28,9 @@ export interface CachePlanInput {
   installCommand: string;
   registryUrl: string;
   links: string[];
-  /** The Node.js and npm that install (the runner's, not the one running the action). */
+  /** The Node.js and the package manager that install (the runner's, not the Node.js running the action). */
   nodeVersion: string;
-  npmVersion: string;
+  manager: { name: string; version: string };
 }
 
 export async function planNodeModulesCache(input: CachePlanInput): Promise<NodeModulesCachePlan> {
@@ -36,11 +39,11 @@ export async function planNodeModulesCache(input: CachePlanInput): Promise<NodeM
     platform: process.platform,
     arch: process.arch,
     nodeVersion: input.nodeVersion,
-    npmVersion: input.npmVersion,
+    manager: input.manager,
     programs: input.programs.map((program) => ({
       dir: relativePosix(input.workspace, program.dir) || '.',
       packageJson: program.packageJson.text,
-      ...(program.lockfile ? { lockfile: program.lockfile.text } : {}),
+      ...(program.lockfile ? { lockfile: { name: basename(program.lockfile.path), text: program.lockfile.text } } : {}),
     })),
     installCommand: input.installCommand,
     registryUrl: input.registryUrl,

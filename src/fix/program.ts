@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { checkProgram } from '../policy/index.js';
-import { installedFor, parseLockfile } from '../policy/lockfile.js';
+import { installedFor, readableLockfile } from '../policy/lockfile.js';
 import type { Finding, PolicyOptions, ProgramInput } from '../policy/types.js';
 import { readPackageManifest } from '../util/files.js';
 import { relativePosix } from '../util/text.js';
@@ -65,8 +65,7 @@ interface RoundFix {
 
 /** One round: the fixes of each package.json for the findings of one check. */
 async function planRound(program: ProgramInput, findings: Finding[], options: PolicyOptions): Promise<RoundFix[]> {
-  const read = program.lockfile === undefined ? undefined : parseLockfile(program.lockfile);
-  const lockfile = read !== undefined && 'lockfile' in read ? read.lockfile : undefined;
+  const lockfile = readableLockfile(program.lockfile);
   const fixes: RoundFix[] = [];
   for (const member of [program, ...(program.workspaces ?? [])]) {
     const sources = new Set(member.sources.map((source) => source.path));

@@ -1,5 +1,5 @@
 import { relativePosix } from '../util/text.js';
-import { parseLockfile } from './lockfile.js';
+import { readableLockfile } from './lockfile.js';
 import { checkPackage } from './program.js';
 import { sharedContext } from './rules/context.js';
 import { STATIC_RULES } from './rules/registry.js';
@@ -20,11 +20,11 @@ export type * from './types.js';
 export async function checkProgram(program: ProgramInput, options: PolicyOptions): Promise<ProgramReport> {
   const shared = sharedContext(options);
   const rules = activeRules(STATIC_RULES, options.config);
-  const read = program.lockfile === undefined ? undefined : parseLockfile(program.lockfile);
+  const read = program.lockfile;
   const findings: Finding[] = [];
   const packages: PackageRow[] = [];
   if (read !== undefined) for (const { rule, finding } of rules) findings.push(...(rule.checkLockfile?.(read, shared, finding) ?? []));
-  const lockfile = read !== undefined && 'lockfile' in read ? read.lockfile : undefined;
+  const lockfile = readableLockfile(read);
   for (const member of [program, ...(program.workspaces ?? [])]) {
     const result = await checkPackage(member, relativePosix(program.dir, member.dir), lockfile, shared, rules);
     findings.push(...result.findings);

@@ -1,4 +1,4 @@
-import { parseLockfile } from './lockfile.js';
+import { readableLockfile } from './lockfile.js';
 import { sharedContext, type InstalledContext } from './rules/context.js';
 import { INSTALLED_RULES } from './rules/registry.js';
 import { activeRules } from './severity.js';
@@ -9,8 +9,8 @@ export function checkInstalledTree(input: InstalledTreeInput, options: PolicyOpt
   const active = activeRules(INSTALLED_RULES, options.config);
   if (active.length === 0) return [];
   const context: InstalledContext = { ...sharedContext(options), scopePackages: input.scopePackages };
-  const read = input.lockfile === undefined ? undefined : parseLockfile(input.lockfile);
   // An unreadable lockfile was reported before the install: there is nothing to compare with.
-  if (read !== undefined && 'lockfile' in read) context.lockfile = read.lockfile;
+  const lockfile = readableLockfile(input.lockfile);
+  if (lockfile !== undefined) context.lockfile = lockfile;
   return active.flatMap(({ rule, finding }) => rule.check(context, finding));
 }

@@ -37,17 +37,20 @@ export async function readPulumiProject(stackFiles: SourceFile[]): Promise<Pulum
 }
 
 /**
- * Pulumi.yaml asks for another package manager (yarn, pnpm, bun) while the action installs with npm: a warning on
- * its line that says what to do. undefined when it asks for npm (or nothing), or the install command is not npm's.
+ * Pulumi.yaml asks for another package manager than `installer`, the one the action installs with (npm, Pulumi's
+ * default, unless told): a warning on its line that says what to do. undefined when it asks for the installer (or
+ * nothing), or the install command is not the installer's.
  */
-export function packageManagerFinding(project: PulumiProject | undefined, installCommand: string, text: string): Finding | undefined {
+export function packageManagerFinding(project: PulumiProject | undefined, installCommand: string, text: string, installer = 'npm'): Finding | undefined {
   const manager = project?.packageManager;
-  if (project === undefined || manager === undefined || manager === 'npm' || !/^npm\s/.test(installCommand.trim())) return undefined;
+  // Manager names are plain words: no character of a pattern.
+  const installerCommand = new RegExp(`^${installer}\\s`).test(installCommand.trim());
+  if (project === undefined || manager === undefined || manager === installer || !installerCommand) return undefined;
   const match = /packagemanager\s*:/i.exec(text);
   const lines = new LineIndex(text);
   const span = match === null ? lines.span(0, 0) : lines.span(match.index, match[0].length - 1);
   const message =
-    `Pulumi.yaml sets runtime.options.packagemanager to ${manager}, but this action installs with npm ("${installCommand}"): ` +
+    `Pulumi.yaml sets runtime.options.packagemanager to ${manager}, but this action installs with ${installer} ("${installCommand}"): ` +
     `set "install-command" to ${manager}'s install command (the cache and the policy check still apply), ` +
     `or "install: false" to run the policy check alone and install with ${manager} in a later step.`;
   return findingAt('package-manager', 'warning', project.file, span, message);

@@ -1,3 +1,4 @@
+import type { LockfileResult } from './lockfile.js';
 import type { PRESET_NAMES } from './presets.js';
 import type { ConfigurableRuleId } from './rules/registry.js';
 
@@ -43,7 +44,8 @@ export interface SourceFile {
 export interface ProgramInput {
   dir: string /* absolute */;
   packageJson: SourceFile;
-  lockfile?: SourceFile;
+  /** The lockfile as the program's package manager read it. */
+  lockfile?: LockfileResult;
   sources: SourceFile[];
   /** The program's Pulumi.yaml and Pulumi.<stack>.yaml files, for implied uses. */
   stackConfigs?: SourceFile[];
@@ -112,7 +114,7 @@ export interface ProgramReport {
 /** What an edge function read from node_modules after install and link: the scope packages and the lockfile. */
 export interface InstalledTreeInput {
   scopePackages: InstalledPackage[];
-  lockfile?: SourceFile;
+  lockfile?: LockfileResult;
 }
 
 export interface InstalledPackage {

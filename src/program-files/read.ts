@@ -3,8 +3,10 @@ import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { CacheKeyFiles } from '../cache/plan.js';
+import { packageManagerOf, type PackageManager } from '../package-managers/index.js';
 import { ActionError } from '../util/errors.js';
 import { parseManifest } from '../policy/manifest.js';
+import type { LockfileResult } from '../policy/lockfile.js';
 import type { InstalledTreeInput, PolicyConfig, PolicyOptions, ProgramInput, SourceFile } from '../policy/types.js';
 import { readPackageManifest, readTextIfExistsSync } from '../util/files.js';
 import { plural, relativePosix } from '../util/text.js';
@@ -19,24 +21,24 @@ const MAX_WORKSPACES = 500;
 const WORKSPACES_TIME_MS = 10_000;
 
 /**
- * What the cache key reads of a program (package.json and package-lock.json), so that the restore can start before
- * the policy check reads the rest; undefined without a package.json, which the check reports.
+ * What the cache key reads of a program (package.json and its manager's lockfile), so that the restore can start
+ * before the policy check reads the rest; undefined without a package.json, which the check reports.
  */
 export function readCacheKeyFiles(dir: string): CacheKeyFiles | undefined {
   const root = resolve(dir);
   const packageJson = readOptional(join(root, 'package.json'));
-  return packageJson && { dir: root, packageJson, lockfile: readOptional(join(root, 'package-lock.json')) };
+  return packageJson && { dir: root, packageJson, lockfile: lockfileText(root, packageManagerOf([root])) };
 }
 
 /**
- * Reads what the static check needs from a program folder: package.json, package-lock.json, the sources, the
- * Pulumi stack files and, for a workspace root, each workspace. Throws ActionError when package.json is missing;
- * a malformed package.json is read as text and reported by the check.
+ * Reads what the static check needs from a program folder: package.json, the lockfile (read by the program's
+ * manager into the policy's model), the sources, the Pulumi stack files and, for a workspace root, each workspace.
+ * Throws ActionError when package.json is missing; a malformed package.json is read as text and reported by the check.
  */
 export async function readProgram(dir: string, config: PolicyConfig, options: WalkOptions = {}): Promise<ProgramInput> {
   const root = resolve(dir);
   const program = await readPackage(root, config, options);
-  const lockfile = readOptional(join(root, 'package-lock.json'));
+  const lockfile = readLockfile(root);
   if (lockfile !== undefined) program.lockfile = lockfile;
   const workspaces = parseManifest(program.packageJson).manifest?.workspaces ?? [];
   if (workspaces.length > 0) {
@@ -131,7 +133,7 @@ export async function readPolicyFile(path: string): Promise<SourceFile | undefin
   return readOptional(resolve(path));
 }
 
-/** Reads, after install and link, the version of each scope package in node_modules, and package-lock.json. */
+/** Reads, after install and link, the version of each scope package in node_modules, and the lockfile. */
 export async function readInstalledTree(dir: string, options: PolicyOptions): Promise<InstalledTreeInput> {
   const root = resolve(dir);
   const scopeDir = join(root, 'node_modules', options.scope);
@@ -147,9 +149,25 @@ export async function readInstalledTree(dir: string, options: PolicyOptions): Pr
       }),
   );
   const input: InstalledTreeInput = { scopePackages };
-  const lockfile = readOptional(join(root, 'package-lock.json'));
+  const lockfile = readLockfile(root);
   if (lockfile !== undefined) input.lockfile = lockfile;
   return input;
+}
+
+/** The program's lockfile, read by its manager (the policy engine reads no manager's format). */
+function readLockfile(dir: string): LockfileResult | undefined {
+  const manager = packageManagerOf([dir]);
+  const file = lockfileText(dir, manager);
+  return file && manager.readLockfile(file);
+}
+
+/** The first of the manager's lockfiles the folder holds. */
+function lockfileText(dir: string, manager: PackageManager): SourceFile | undefined {
+  for (const name of manager.lockfiles) {
+    const file = readOptional(join(dir, name));
+    if (file !== undefined) return file;
+  }
+  return undefined;
 }
 
 /** The sources to scan: those above MAX_SOURCE_BYTES are left out, and named in one notice. */

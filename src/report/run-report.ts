@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as core from '@actions/core';
 import type { Finding, ProgramReport } from '../policy/index.js';
 import { countLine, summaryRows, totals } from '../policy/index.js';
-import type { VerifiedLink } from '../package-managers/npm/link.js';
+import type { VerifiedLink } from '../package-managers/types.js';
 import type { Phase } from '../action/phases.js';
 import { markdownCode, markdownText, redactUrlCredentials } from '../util/log-text.js';
 import { relativePosix, toPosix } from '../util/text.js';

@@ -2,7 +2,8 @@ import { lstat, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import type { CacheKeyFiles, CacheMessage, NodeModulesCachePlan } from '../../cache/index.js';
-import { toolVersions, type NpmContext } from '../../package-managers/npm/npm.js';
+import { toolVersion } from '../../package-managers/command.js';
+import type { ManagerContext, PackageManager } from '../../package-managers/index.js';
 import type { CacheRecord } from '../../report/run-report.js';
 import type { Settings } from '../settings.js';
 import { logLine } from '../../util/log-text.js';
@@ -23,14 +24,15 @@ const cacheModule = () => import('../../cache/index.js');
  */
 export async function restoreStep(
   settings: Settings,
-  npm: NpmContext,
+  manager: PackageManager,
+  context: ManagerContext,
   programs: CacheKeyFiles[],
   links: string[],
   signal?: AbortSignal,
 ): Promise<RestoredCache | undefined> {
   if (settings.cache === 'false') return undefined;
   // The versions are part of the key: the runner's node starts on the other core while the cache client loads.
-  const versions = toolVersions(npm, settings.workspace);
+  const versions = Promise.all([toolVersion(context, 'node', settings.workspace), manager.version(context, settings.workspace)]);
   versions.catch(() => {}); // awaited below, unless the cache is unavailable
   const { cacheServiceUnavailable, planNodeModulesCache, restoreNodeModules } = await cacheModule();
   const unavailable = cacheServiceUnavailable();
@@ -44,26 +46,21 @@ export async function restoreStep(
     return undefined;
   }
   return core.group('Restore node_modules', async () => {
-    const { node: nodeVersion, npm: npmVersion } = await versions;
+    const [nodeVersion, managerVersion] = await versions;
     const plan = await planNodeModulesCache({
       workspace: settings.workspace,
       programs,
       prefix: settings.cacheKeyPrefix,
       installCommand: settings.installCommand,
-      registryUrl: npm.registryUrl,
+      registryUrl: context.registryUrl,
       links,
       nodeVersion,
-      npmVersion,
+      manager: { name: manager.name, version: managerVersion },
     });
     const restored = say(await restoreNodeModules(plan.paths, plan, signal));
     const note = restored.message?.level === 'info' ? undefined : restored.message?.text;
     return { plan, record: { hit: restored.hit, primaryKey: plan.primaryKey, matchedKey: restored.matchedKey, saved: false, note } };
   });
-}
-
-/** Whether the restored tree of a program is the one its lockfile describes, so the install can be skipped. */
-export async function restoredTreeIsCurrent(programDir: string, links: string[]): Promise<{ current: boolean; reason?: string }> {
-  return (await cacheModule()).isInstalledTreeCurrent(programDir, links);
 }
 
 /** Saves right after a successful install, so a later failing step does not lose it; true when it saved. */

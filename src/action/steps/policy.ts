@@ -14,7 +14,7 @@ import {
 } from '../../policy/index.js';
 import type { Notice } from '../../program-files/notice.js';
 import { packageManagerFinding, readPulumiProject } from '../../policy/pulumi-project.js';
-import { npmRegistryFor } from '../../package-managers/npm/configured-registry.js';
+import { packageManagerOf, type PackageManager } from '../../package-managers/index.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../../program-files/read.js';
 import { annotate, countLine, printableFindings } from '../../report/run-report.js';
 import { plural } from '../../util/text.js';
@@ -27,8 +27,10 @@ export interface Policy {
   file: SourceFile | undefined;
   /** The registry the scope is routed to (the `registry-url` input, else the preset's); undefined routes nothing. */
   routedRegistry: string | undefined;
-  /** The job's environment, for npm's own config when nothing is routed. */
+  /** The job's environment, for the manager's own config when nothing is routed. */
   env: NodeJS.ProcessEnv;
+  /** The package manager of the programs: it decides where the scope resolves unrouted, and installs. */
+  manager: PackageManager;
 }
 
 /**
@@ -65,10 +67,12 @@ export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Pr
     config.presetOrigin === 'default' ? 'the default: neither the "preset" input nor the policy file names one' : `from the ${config.presetOrigin}`;
   core.info(`Preset: ${config.preset} (${origin}).`);
   const routedRegistry = settings.registryUrl ?? config.registryUrl;
-  // Unrouted, npm resolves the scope from its own config (read in the first program; checkPrograms reads each one's).
-  const firstProgram = settings.workingDirectories[0]?.path ?? settings.workspace;
-  const registryUrl = routedRegistry ?? (await npmRegistryFor(settings.scope, firstProgram, env));
-  return { options: { scope: settings.scope, links: effectiveLinks(config, settings.links), registryUrl, config }, file, routedRegistry, env };
+  // Unrouted, the manager resolves the scope from its own config (read in the first program; checkPrograms reads each one's).
+  const programDirs = settings.workingDirectories.map((dir) => dir.path);
+  const manager = packageManagerOf(programDirs);
+  const registryUrl = routedRegistry ?? (await manager.registry.configured(settings.scope, programDirs[0] ?? settings.workspace, env));
+  const options = { scope: settings.scope, links: effectiveLinks(config, settings.links), registryUrl, config };
+  return { options, file, routedRegistry, env, manager };
 }
 
 /** Reads every program and, unless the policy is off, checks it before anything is installed (no token needed). */
@@ -78,12 +82,12 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
     core.notice(message, where && { file: relativePosix(settings.workspace, where.file), ...(where.line ? { startLine: where.line } : {}) });
   for (const { path } of settings.workingDirectories) {
     const input = await readProgram(path, policy.options.config, { workspace: settings.workspace, notice });
-    const registryUrl = policy.routedRegistry ?? (await npmRegistryFor(settings.scope, path, policy.env));
+    const registryUrl = policy.routedRegistry ?? (await policy.manager.registry.configured(settings.scope, path, policy.env));
     const report = settings.policy === 'off' ? undefined : await checkProgram(input, { ...policy.options, registryUrl });
     if (report) noticeUnscanned(input, notice);
-    const manager = settings.install ? await packageManagerWarning(settings, input) : undefined;
-    if (manager && !report) annotate(printableFindings([manager]), settings.workspace);
-    const findings = report && printableFindings([...(manager ? [manager] : []), ...applyPolicyMode(report.findings, settings.policy)]);
+    const otherManager = settings.install ? await packageManagerWarning(settings, policy.manager, input) : undefined;
+    if (otherManager && !report) annotate(printableFindings([otherManager]), settings.workspace);
+    const findings = report && printableFindings([...(otherManager ? [otherManager] : []), ...applyPolicyMode(report.findings, settings.policy)]);
     programs.push({ input: checkedInput(input), policy: report && findings && { ...report, findings } });
   }
   const findings = programs.flatMap((program) => program.policy?.findings ?? []);
@@ -112,11 +116,11 @@ function noticeUnscanned(program: ProgramInput, notice: Notice): void {
   }
 }
 
-/** Pulumi.yaml's package manager, when it is not npm (whatever the policy mode: it is about the install). */
-async function packageManagerWarning(settings: Settings, input: ProgramInput): Promise<Finding | undefined> {
+/** Pulumi.yaml's package manager, when it is not the one that installs (whatever the policy mode: it is about the install). */
+async function packageManagerWarning(settings: Settings, manager: PackageManager, input: ProgramInput): Promise<Finding | undefined> {
   const project = await readPulumiProject(input.stackConfigs ?? []);
   const file = input.stackConfigs?.find((stackFile) => stackFile.path === project?.file);
-  return file && packageManagerFinding(project, settings.installCommand, file.text);
+  return file && packageManagerFinding(project, settings.installCommand, file.text, manager.name);
 }
 
 /** After install and links: each scope package in node_modules is the version the lockfile records. */

@@ -1,26 +1,18 @@
 import * as core from '@actions/core';
 import { isPackageName } from '../../util/package-name.js';
 import { logLine } from '../../util/log-text.js';
-import { userConfigPath, writeScopedNpmrc, type WrittenNpmrc } from '../../package-managers/npm/npmrc.js';
+import type { ManagerContext, PackageManager, ScopedConfig } from '../../package-managers/index.js';
 import type { CheckedInput } from './policy.js';
 import { checkToken, type RegistryIdentity } from '../../token/check.js';
-import type { NpmContext } from '../../package-managers/npm/npm.js';
 import type { Settings } from '../settings.js';
-import { checkTokenRouting } from '../../package-managers/npm/token-routing.js';
 import { plural } from '../../util/text.js';
 import { saveConfigDir } from '../state.js';
 
-/** Writes the scoped config and points this and later steps' npm at it; post removes it. */
-export function configureNpm(settings: Settings, registryUrl: string, env: NodeJS.ProcessEnv): Promise<WrittenNpmrc> {
-  return core.group('npm config', async () => {
-    const written = await writeScopedNpmrc({
-      runnerTemp: settings.runnerTemp,
-      userConfigFile: userConfigPath(env),
-      scope: settings.scope,
-      registryUrl,
-      onFolder: saveConfigDir,
-    });
-    core.exportVariable('NPM_CONFIG_USERCONFIG', written.file);
+/** Writes the scoped config and points this and later steps' package manager at it; post removes it. */
+export function configureManager(settings: Settings, manager: PackageManager, registryUrl: string, env: NodeJS.ProcessEnv): Promise<ScopedConfig> {
+  return core.group(`${manager.name} config`, async () => {
+    const written = await manager.registry.writeScoped({ runnerTemp: settings.runnerTemp, env, scope: settings.scope, registryUrl, onFolder: saveConfigDir });
+    for (const [name, value] of Object.entries(written.variables)) core.exportVariable(name, value);
     core.setOutput('npmrc', written.file);
     core.info(`Wrote ${written.file}: ${settings.scope} → ${registryUrl}${written.mergedFrom ? `, keeping the settings of ${written.mergedFrom}` : ''}.`);
     return written;
@@ -28,17 +20,23 @@ export function configureNpm(settings: Settings, registryUrl: string, env: NodeJ
 }
 
 /**
- * Asks npm, in each program, where the scope and the token would go; rejects when anywhere but the routed registry
- * alone. Prints nothing itself (it runs beside the token check and the restore): resolves to its log line.
+ * Asks the manager, in each program, where the scope and the token would go; rejects when anywhere but the routed
+ * registry alone. Prints nothing itself (it runs beside the token check and the restore): resolves to its log line.
  */
-export async function checkRouting(settings: Settings, registryUrl: string, npm: NpmContext, programs: CheckedInput[]): Promise<string> {
-  await checkTokenRouting(
-    npm,
+export async function checkRouting(
+  settings: Settings,
+  manager: PackageManager,
+  context: ManagerContext,
+  registryUrl: string,
+  programs: CheckedInput[],
+): Promise<string> {
+  await manager.registry.checkTokenRouting(
+    context,
     programs.map((program) => program.dir),
     settings.scope,
     registryUrl,
   );
-  return `npm routes ${settings.scope} and the token to ${registryUrl} alone, in ${plural(programs.length, 'program')}.`;
+  return `${manager.name} routes ${settings.scope} and the token to ${registryUrl} alone, in ${plural(programs.length, 'program')}.`;
 }
 
 /** Proves the token before any install: who it belongs to, and that it may read the programs' scope packages. */

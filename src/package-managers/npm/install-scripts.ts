@@ -1,5 +1,5 @@
 import { ActionError } from '../../util/errors.js';
-import type { NpmContext } from './npm.js';
+import type { ManagerContext } from '../types.js';
 import { TOKEN_VARIABLE } from './npmrc.js';
 import { readPackageManifest } from '../../util/files.js';
 
@@ -47,7 +47,7 @@ async function rootLifecycleScripts(programDir: string): Promise<string[]> {
  * own included (`npm rebuild`), then the program's prepare scripts, each on its own (so npm does not add pre/post
  * twice). Returns the program's own scripts that ran.
  */
-export async function runInstallScripts(npm: NpmContext, programDir: string, where: string): Promise<string[]> {
+export async function runInstallScripts(npm: ManagerContext, programDir: string, where: string): Promise<string[]> {
   const env = scriptEnvironment(npm.env);
   const rebuild = await npm.run('npm', ['rebuild'], { cwd: programDir, env });
   if (rebuild.exitCode !== 0) {

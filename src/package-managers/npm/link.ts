@@ -2,17 +2,12 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ActionError } from '../../util/errors.js';
 import { withoutToken } from './install-scripts.js';
-import { explainNpmFailure, withoutPeerInstall, type NpmContext } from './npm.js';
+import type { ManagerContext, VerifiedLink } from '../types.js';
+import { explainNpmFailure, withoutPeerInstall } from './npm.js';
 import { readPackageManifest } from '../../util/files.js';
 
-export interface VerifiedLink {
-  name: string;
-  target: string;
-  version: string | undefined;
-}
-
 /** npm's global prefix (NPM_CONFIG_PREFIX or npm's default), where `npm link` keeps its global links. */
-export async function globalPackagesFolder(npm: NpmContext, cwd: string): Promise<string> {
+export async function globalPackagesFolder(npm: ManagerContext, cwd: string): Promise<string> {
   const result = await npm.run('npm', ['prefix', '--global'], { cwd, env: npm.env, quiet: true });
   const prefix = result.stdout.trim();
   if (result.exitCode !== 0 || !prefix) throw explainNpmFailure('npm prefix --global', cwd, result, npm.registryUrl);
@@ -75,7 +70,7 @@ export async function requireGlobalLinks(links: string[], globalFolder: string):
  * without peer installs there; not elsewhere, where npm would then skip the link of a package the root only lists
  * as a peer ("up to date").
  */
-export async function linkIntoProgram(npm: NpmContext, programDir: string, where: string, links: string[]): Promise<void> {
+export async function linkIntoProgram(npm: ManagerContext, programDir: string, where: string, links: string[]): Promise<void> {
   if (!links.length) return;
   const isWorkspacesRoot = (await readPackageManifest(programDir))?.['workspaces'] !== undefined;
   const env = withoutToken(isWorkspacesRoot ? withoutPeerInstall(npm.env) : npm.env);
@@ -87,7 +82,7 @@ export async function linkIntoProgram(npm: NpmContext, programDir: string, where
  * Links a restored tree the way `npm link <name>` does (node_modules/<name> → the global link), without npm reading
  * the whole tree again. A package with executables goes through npm, which also links them into node_modules/.bin.
  */
-export async function linkRestoredTree(npm: NpmContext, programDir: string, where: string, links: string[], globalFolder: string): Promise<void> {
+export async function linkRestoredTree(npm: ManagerContext, programDir: string, where: string, links: string[], globalFolder: string): Promise<void> {
   const withExecutables: string[] = [];
   for (const name of links) {
     const target = path.join(globalFolder, name);

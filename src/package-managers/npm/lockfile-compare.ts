@@ -1,4 +1,5 @@
-import { lockTree, type LockEntry, type LockTree } from '../../policy/lockfile.js';
+import type { LockEntry, LockTree } from '../../policy/lockfile.js';
+import { lockTree } from './lockfile.js';
 import { INSTALLED_SECTIONS } from '../../policy/sections.js';
 
 /** The fields of a lockfile entry that pin what is installed. */

@@ -1,63 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import * as path from 'node:path';
-import * as exec from '@actions/exec';
 import { which } from '@actions/io';
 import { ActionError } from '../../util/errors.js';
+import { toolVersion, type CommandResult } from '../command.js';
+import type { ManagerContext, RegistryAuth } from '../types.js';
 import { TOKEN_VARIABLE } from './npmrc.js';
 import { readPackageManifest } from '../../util/files.js';
 
-export interface CommandResult {
-  /** null when a signal ended the process (killed, out of memory, the job cancelled). */
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command line in a folder with an environment; the one place the action starts processes. */
-export type CommandRunner = (commandLine: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; quiet?: boolean }) => Promise<CommandResult>;
-
-export const runCommand: CommandRunner = async (commandLine, args, { cwd, env, quiet }) => {
-  // npm and install scripts print what packages tell them to: keep their lines from acting as workflow commands.
-  const resume = randomUUID();
-  if (!quiet) process.stdout.write(`::stop-commands::${resume}\n`);
-  try {
-    return await exec.getExecOutput(commandLine, args, { cwd, env: env as Record<string, string>, ignoreReturnCode: true, silent: quiet ?? false });
-  } catch (error) {
-    // @actions/exec rejects when the program cannot be started at all (not found on PATH, folder missing).
-    const program = commandLine.split(' ')[0];
-    if (/Unable to locate executable file/.test((error as Error).message)) {
-      throw new ActionError(`Cannot run "${program}": it is not on the PATH. Set up Node.js and npm in an earlier step (actions/setup-node).`);
-    }
-    throw new ActionError(`Cannot run "${[commandLine, ...args].join(' ')}" in ${cwd}: ${(error as Error).message}`);
-  } finally {
-    if (!quiet) process.stdout.write(`::${resume}::\n`);
-  }
-};
-
-/** What every npm command of the run needs: the runner, the environment holding the token, the registry for messages. */
-export interface NpmContext {
-  run: CommandRunner;
-  env: NodeJS.ProcessEnv;
-  registryUrl: string;
-}
-
-/** The runner's Node.js and npm, which install (the action itself runs on its own Node.js); '' when unknown. */
-export async function toolVersions(npm: NpmContext, cwd: string): Promise<{ node: string; npm: string }> {
-  const [node, npmVersion] = await Promise.all([toolVersion(npm, 'node', cwd), npmVersionOf(npm, cwd)]);
-  return { node, npm: npmVersion };
-}
-
-async function toolVersion(npm: NpmContext, tool: string, cwd: string): Promise<string> {
-  const result = await npm.run(tool, ['--version'], { cwd, env: npm.env, quiet: true });
-  return result.exitCode === 0 ? result.stdout.trim() : '';
-}
-
 /**
- * npm's version from its own package.json beside the `npm` on the PATH: starting npm only to ask takes a quarter of
- * a second, as long as the rest of a warm-cache run's own work. Asks npm when the layout is not the usual one.
+ * The runner's npm version, from npm's own package.json beside the `npm` on the PATH: starting npm only to ask takes
+ * a quarter of a second, as long as the rest of a warm-cache run's own work. Asks npm when the layout is not the usual
+ * one; '' when unknown.
  */
-async function npmVersionOf(npm: NpmContext, cwd: string): Promise<string> {
+export async function npmVersion(npm: ManagerContext, cwd: string): Promise<string> {
   const cli = await which('npm', true)
     .then((found) => realpath(found))
     .catch(() => undefined);
@@ -71,7 +26,7 @@ async function npmVersionOf(npm: NpmContext, cwd: string): Promise<string> {
  * config that routes the scope to a registry (`auth`). Without it, a token in the job's environment (for the Pulumi
  * Cloud backend, say) stays out of npm's.
  */
-export function npmEnvironment(base: NodeJS.ProcessEnv, auth: { token: string; npmrcFile: string } | undefined): NodeJS.ProcessEnv {
+export function npmEnvironment(base: NodeJS.ProcessEnv, auth: RegistryAuth | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(base)) {
     // Inputs (the token among them) and competing npm settings stay out of the child's environment.
@@ -82,7 +37,7 @@ export function npmEnvironment(base: NodeJS.ProcessEnv, auth: { token: string; n
   }
   if (auth === undefined) return env;
   env[TOKEN_VARIABLE] = auth.token;
-  env['NPM_CONFIG_USERCONFIG'] = auth.npmrcFile;
+  env['NPM_CONFIG_USERCONFIG'] = auth.configFile;
   return env;
 }
 

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { ActionError } from '../../util/errors.js';
 import { withoutToken } from './install-scripts.js';
-import { explainNpmFailure, type NpmContext } from './npm.js';
+import type { ManagerContext } from '../types.js';
+import { explainNpmFailure } from './npm.js';
 import { configKey, TOKEN_VARIABLE } from './npmrc.js';
 import { readTextIfExists } from '../../util/files.js';
 
@@ -40,7 +41,7 @@ export function appliedSettings(listing: string): AppliedSetting[] {
  * would carry the token; fails before any install when that is not `registry-url` alone. npm decides the precedence
  * (project, workspace root, user config, npm_config_* variables); the files are read only to name the line.
  */
-export async function checkTokenRouting(npm: NpmContext, programDirs: string[], scope: string, registryUrl: string): Promise<void> {
+export async function checkTokenRouting(npm: ManagerContext, programDirs: string[], scope: string, registryUrl: string): Promise<void> {
   // Any path of the registry's host may have the token: that is where the action's own config sends it.
   const host = `//${new URL(registryUrl).host}/`;
   for (const dir of programDirs) {
@@ -78,7 +79,7 @@ function withSlash(url: string): string {
 }
 
 /** `npm config ls -l` where npm resolves the program's config: a workspace member's from its workspace root. */
-async function configListing(npm: NpmContext, dir: string): Promise<string> {
+async function configListing(npm: ManagerContext, dir: string): Promise<string> {
   // Nothing here needs the token, and without it npm shows a ${PULUMI_ACCESS_TOKEN} reference as written.
   const env = withoutToken(npm.env);
   let cwd = dir;

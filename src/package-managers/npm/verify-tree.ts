@@ -1,5 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import type { TreeCheck } from '../types.js';
+import { INSTALLED_LOCKFILE, LOCKFILE } from './lockfile.js';
 import { describeMismatch, recordedFolders } from './lockfile-compare.js';
 
 /**
@@ -8,10 +10,10 @@ import { describeMismatch, recordedFolders } from './lockfile-compare.js';
  * out (they are re-linked on every run). Never throws: anything unreadable makes the tree not current, and the
  * install that follows reports the real problem.
  */
-export async function isInstalledTreeCurrent(programDir: string, links: string[] = []): Promise<{ current: boolean; reason?: string }> {
+export async function isInstalledTreeCurrent(programDir: string, links: string[] = []): Promise<TreeCheck> {
   let files: unknown[];
   try {
-    files = await Promise.all(['package.json', 'package-lock.json', 'node_modules/.package-lock.json'].map((file) => readJson(programDir, file)));
+    files = await Promise.all(['package.json', LOCKFILE, INSTALLED_LOCKFILE].map((file) => readJson(programDir, file)));
   } catch (error) {
     if (error instanceof UnreadableFile) return { current: false, reason: error.message };
     throw error;

@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import * as exec from '@actions/exec';
+import { ActionError } from '../util/errors.js';
+
+export interface CommandResult {
+  /** null when a signal ended the process (killed, out of memory, the job cancelled). */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command line in a folder with an environment; the one place the action starts processes. */
+export type CommandRunner = (commandLine: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; quiet?: boolean }) => Promise<CommandResult>;
+
+export const runCommand: CommandRunner = async (commandLine, args, { cwd, env, quiet }) => {
+  // npm and install scripts print what packages tell them to: keep their lines from acting as workflow commands.
+  const resume = randomUUID();
+  if (!quiet) process.stdout.write(`::stop-commands::${resume}\n`);
+  try {
+    return await exec.getExecOutput(commandLine, args, { cwd, env: env as Record<string, string>, ignoreReturnCode: true, silent: quiet ?? false });
+  } catch (error) {
+    // @actions/exec rejects when the program cannot be started at all (not found on PATH, folder missing).
+    const program = commandLine.split(' ')[0];
+    if (/Unable to locate executable file/.test((error as Error).message)) {
+      throw new ActionError(`Cannot run "${program}": it is not on the PATH. Set up Node.js and npm in an earlier step (actions/setup-node).`);
+    }
+    throw new ActionError(`Cannot run "${[commandLine, ...args].join(' ')}" in ${cwd}: ${(error as Error).message}`);
+  } finally {
+    if (!quiet) process.stdout.write(`::${resume}::\n`);
+  }
+};
+
+/** What `<tool> --version` prints on the runner (the action itself runs on a Node.js of its own); '' when it fails. */
+export async function toolVersion(context: { run: CommandRunner; env: NodeJS.ProcessEnv }, tool: string, cwd: string): Promise<string> {
+  const result = await context.run(tool, ['--version'], { cwd, env: context.env, quiet: true });
+  return result.exitCode === 0 ? result.stdout.trim() : '';
+}

@@ -1,0 +1,37 @@
+import type { PackageManager } from '../types.js';
+import { npmRegistryFor } from './configured-registry.js';
+import { installWithNpm } from './install.js';
+import { globalPackagesFolder, linkRestoredTree, registerLinkPath, requireGlobalLinks, verifyLinks } from './link.js';
+import { LOCKFILE, readNpmLockfile, SHRINKWRAP } from './lockfile.js';
+import { npmEnvironment, npmVersion } from './npm.js';
+import { userConfigPath, writeScopedNpmrc } from './npmrc.js';
+import { checkTokenRouting } from './token-routing.js';
+import { isInstalledTreeCurrent } from './verify-tree.js';
+
+/** npm, Pulumi's default package manager. */
+export const npm: PackageManager = {
+  name: 'npm',
+  lockfiles: [LOCKFILE],
+  writes: ['package.json', LOCKFILE, SHRINKWRAP],
+  readLockfile: readNpmLockfile,
+  version: npmVersion,
+  environment: npmEnvironment,
+  install: installWithNpm,
+  installedTreeIsCurrent: isInstalledTreeCurrent,
+  links: {
+    globalFolder: globalPackagesFolder,
+    register: registerLinkPath,
+    requireGlobal: requireGlobalLinks,
+    intoRestoredTree: linkRestoredTree,
+    verify: verifyLinks,
+  },
+  registry: {
+    configured: npmRegistryFor,
+    async writeScoped({ env, ...request }) {
+      const written = await writeScopedNpmrc({ ...request, userConfigFile: userConfigPath(env) });
+      // npm, and every npm the job runs later, reads the scoped config as its user config.
+      return { ...written, variables: { NPM_CONFIG_USERCONFIG: written.file } };
+    },
+    checkTokenRouting,
+  },
+};
