@@ -1,12 +1,19 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { WRITTEN_FILES } from '../package-managers/index.js';
 import { readBytesIfExists } from '../util/files.js';
 
 /** In the snapshot folder: which user file each copy is of (null: the file did not exist). */
 const INDEX = 'index.json';
 
 type SnapshotIndex = { file: string; copy: string | null }[];
+
+/**
+ * The files any package manager's install may write in a program. Loaded when needed: the post step, which puts
+ * files back only after a failed run, then need not load the package managers.
+ */
+async function writtenFiles(): Promise<readonly string[]> {
+  return (await import('../package-managers/index.js')).WRITTEN_FILES;
+}
 
 export interface UserFilesSnapshot {
   /** The folder holding the copies, under RUNNER_TEMP: post reads it when main did not finish. */
@@ -22,7 +29,8 @@ export interface UserFilesSnapshot {
  */
 export async function snapshotUserFiles(programDirs: string[], workspace: string, parent: string): Promise<UserFilesSnapshot> {
   const folder = await fs.mkdtemp(path.join(parent, 'setup-pulumi-npm-snapshot-'));
-  const files = programDirs.flatMap((dir) => WRITTEN_FILES.map((name) => path.join(dir, name)));
+  const names = await writtenFiles();
+  const files = programDirs.flatMap((dir) => names.map((name) => path.join(dir, name)));
   const index: SnapshotIndex = [];
   for (const [number, file] of files.entries()) {
     const content = await readBytesIfExists(file);
@@ -43,9 +51,10 @@ export async function restoreUserFiles(folder: string, workspace: string): Promi
   const text = await fs.readFile(path.join(folder, INDEX), 'utf8').catch(() => undefined);
   if (text === undefined) return [];
   const realWorkspace = await fs.realpath(workspace);
+  const names = await writtenFiles();
   const restored: string[] = [];
   for (const { file, copy } of JSON.parse(text) as SnapshotIndex) {
-    if (!(await isManagerFileIn(realWorkspace, file)) || (copy !== null && !/^\d+$/.test(copy))) continue;
+    if (!(await isManagerFileIn(realWorkspace, names, file)) || (copy !== null && !/^\d+$/.test(copy))) continue;
     const content = copy === null ? undefined : await fs.readFile(path.join(folder, copy));
     const now = await readBytesIfExists(file);
     if (now === undefined ? content === undefined : content !== undefined && now.equals(content)) continue;
@@ -56,8 +65,8 @@ export async function restoreUserFiles(folder: string, workspace: string): Promi
   return restored;
 }
 
-async function isManagerFileIn(realWorkspace: string, file: string): Promise<boolean> {
-  if (typeof file !== 'string' || !WRITTEN_FILES.includes(path.basename(file))) return false;
+async function isManagerFileIn(realWorkspace: string, names: readonly string[], file: string): Promise<boolean> {
+  if (typeof file !== 'string' || !names.includes(path.basename(file))) return false;
   const folder = await fs.realpath(path.dirname(file)).catch(() => undefined);
   const relative = folder === undefined ? '..' : path.relative(realWorkspace, folder);
   return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);

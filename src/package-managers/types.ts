@@ -18,7 +18,7 @@ export interface PackageManager {
   /** The files of a program its install may write and the user commits: a failed run puts them back as they were. */
   writes: readonly string[];
   /** Reads one of its lockfiles into the policy's model, or says why it cannot (a message at a place in the file). */
-  readLockfile(file: SourceFile): LockfileResult;
+  readLockfile(file: SourceFile): Promise<LockfileResult>;
   /** Its version on the runner (its major goes into the cache key); '' when unknown. */
   version(context: ManagerContext, cwd: string): Promise<string>;
   /**

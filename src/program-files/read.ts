@@ -38,7 +38,7 @@ export function readCacheKeyFiles(dir: string): CacheKeyFiles | undefined {
 export async function readProgram(dir: string, config: PolicyConfig, options: WalkOptions = {}): Promise<ProgramInput> {
   const root = resolve(dir);
   const program = await readPackage(root, config, options);
-  const lockfile = readLockfile(root);
+  const lockfile = await readLockfile(root);
   if (lockfile !== undefined) program.lockfile = lockfile;
   const workspaces = parseManifest(program.packageJson).manifest?.workspaces ?? [];
   if (workspaces.length > 0) {
@@ -149,16 +149,16 @@ export async function readInstalledTree(dir: string, options: PolicyOptions): Pr
       }),
   );
   const input: InstalledTreeInput = { scopePackages };
-  const lockfile = readLockfile(root);
+  const lockfile = await readLockfile(root);
   if (lockfile !== undefined) input.lockfile = lockfile;
   return input;
 }
 
 /** The program's lockfile, read by its manager (the policy engine reads no manager's format). */
-function readLockfile(dir: string): LockfileResult | undefined {
+async function readLockfile(dir: string): Promise<LockfileResult | undefined> {
   const manager = packageManagerOf([dir]);
   const file = lockfileText(dir, manager);
-  return file && manager.readLockfile(file);
+  return file && (await manager.readLockfile(file));
 }
 
 /** The first of the manager's lockfiles the folder holds. */

@@ -1,23 +1,25 @@
 import type { PackageManager } from '../types.js';
 import { npmRegistryFor } from './configured-registry.js';
+import { LOCKFILE, SHRINKWRAP } from './files.js';
 import { installWithNpm } from './install.js';
 import { globalPackagesFolder, linkRestoredTree, registerLinkPath, requireGlobalLinks, verifyLinks } from './link.js';
-import { LOCKFILE, readNpmLockfile, SHRINKWRAP } from './lockfile.js';
-import { npmEnvironment, npmVersion } from './npm.js';
+import { readNpmLockfile } from './lockfile.js';
+import { npmEnvironment } from './npm.js';
 import { userConfigPath, writeScopedNpmrc } from './npmrc.js';
 import { checkTokenRouting } from './token-routing.js';
-import { isInstalledTreeCurrent } from './verify-tree.js';
+import { npmVersion } from './version.js';
 
 /** npm, Pulumi's default package manager. */
 export const npm: PackageManager = {
   name: 'npm',
   lockfiles: [LOCKFILE],
   writes: ['package.json', LOCKFILE, SHRINKWRAP],
-  readLockfile: readNpmLockfile,
+  readLockfile: async (file) => readNpmLockfile(file),
   version: npmVersion,
   environment: npmEnvironment,
   install: installWithNpm,
-  installedTreeIsCurrent: isInstalledTreeCurrent,
+  // Loaded with the first restored tree: runs without the cache never need it.
+  installedTreeIsCurrent: async (programDir, links) => (await import('./verify-tree.js')).isInstalledTreeCurrent(programDir, links),
   links: {
     globalFolder: globalPackagesFolder,
     register: registerLinkPath,

@@ -1,25 +1,7 @@
-import { realpath } from 'node:fs/promises';
-import * as path from 'node:path';
-import { which } from '@actions/io';
 import { ActionError } from '../../util/errors.js';
-import { toolVersion, type CommandResult } from '../command.js';
-import type { ManagerContext, RegistryAuth } from '../types.js';
+import type { CommandResult } from '../command.js';
+import type { RegistryAuth } from '../types.js';
 import { TOKEN_VARIABLE } from './npmrc.js';
-import { readPackageManifest } from '../../util/files.js';
-
-/**
- * The runner's npm version, from npm's own package.json beside the `npm` on the PATH: starting npm only to ask takes
- * a quarter of a second, as long as the rest of a warm-cache run's own work. Asks npm when the layout is not the usual
- * one; '' when unknown.
- */
-export async function npmVersion(npm: ManagerContext, cwd: string): Promise<string> {
-  const cli = await which('npm', true)
-    .then((found) => realpath(found))
-    .catch(() => undefined);
-  const manifest = cli === undefined ? undefined : await readPackageManifest(path.join(path.dirname(cli), '..'));
-  if (manifest?.name === 'npm' && manifest.version !== undefined) return manifest.version;
-  return toolVersion(npm, 'npm', cwd);
-}
 
 /**
  * The environment of the npm processes the action starts: the only place the token goes, and only with the scoped

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { TreeCheck } from '../types.js';
-import { INSTALLED_LOCKFILE, LOCKFILE } from './lockfile.js';
+import { INSTALLED_LOCKFILE, LOCKFILE } from './files.js';
 import { describeMismatch, recordedFolders } from './lockfile-compare.js';
 
 /**
