@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parsePolicyConfig } from '../src/policy/index.js';
 import { PRESET_NAMES, presetConfig } from '../src/policy/presets.js';
-import { RULES } from '../src/policy/rules/registry.js';
+import { RULES } from '../src/policy/rules/index.js';
 import { POLICY_FIXTURES } from './support/policy.js';
 
 async function parseFixture(name: string) {

@@ -1,4 +1,4 @@
-/** The package.json sections whose entries npm installs; package-lock.json copies these into its root entries. */
+/** The package.json sections whose entries npm installs; the lockfile copies these into its root entries. */
 export const INSTALLED_SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
 export type InstalledSection = (typeof INSTALLED_SECTIONS)[number];
 

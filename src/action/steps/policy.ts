@@ -14,6 +14,7 @@ import {
 } from '../../policy/index.js';
 import type { Notice } from '../../program-files/notice.js';
 import { packageManagerFinding, readPulumiProject } from '../../policy/pulumi-project.js';
+import { RULES } from '../../policy/rules/index.js';
 import { npmRegistryFor } from '../../package-managers/npm/configured-registry.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../../program-files/read.js';
 import { annotate, countLine, printableFindings } from '../../report/run-report.js';
@@ -102,10 +103,11 @@ function noticeUnscanned(program: ProgramInput, notice: Notice): void {
   const members = program.workspaces ?? [];
   // A workspaces root's code lives in its members.
   const packages = members.length ? members : [program];
+  const sourceRules = RULES.filter((rule) => rule.readsSources).map((rule) => rule.id);
   for (const { sources, packageJson } of packages) {
     if (sources.length > 0) continue;
     notice(
-      `No source file to scan beside this package.json: the rules that read the sources (strict-dependencies, undeclared-dependency) did not run. ` +
+      `No source file to scan beside this package.json: the rules that read the sources (${sourceRules.join(', ')}) did not run. ` +
         `Check "ignore.paths" in the policy file and the .gitignore files above the program.`,
       { file: packageJson.path },
     );
