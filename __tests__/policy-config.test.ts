@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parsePolicyConfig } from '../src/policy/index.js';
 import { PRESET_NAMES, presetConfig } from '../src/policy/presets.js';
-import { RULES } from '../src/policy/rules/registry.js';
+import { RULES } from '../src/policy/rules/index.js';
 import { POLICY_FIXTURES } from './support/policy.js';
 
 async function parseFixture(name: string) {
@@ -79,7 +79,7 @@ describe('parsePolicyConfig', () => {
     assert.match(duplicate.findings[0]!.message, /Map keys must be unique/);
   });
 
-  it('takes every rule of the registry, and only those, as a key of "rules"; each preset gives each rule its level', async () => {
+  it('takes every rule of the list, and only those, as a key of "rules"; each preset gives each rule its level', async () => {
     for (const rule of RULES) {
       const { config, findings } = await parsePolicyConfig({ path: '/p.yml', text: `preset: current\nrules:\n  ${rule.id}: off\n` });
       assert.deepEqual(findings, []);
@@ -131,5 +131,50 @@ describe('parsePolicyConfig', () => {
       (await parsePolicyConfig({ path: '/p.yml', text: '- a\n' })).findings.map((f) => f.message),
       ['The policy file must be a mapping, not a list.'],
     );
+  });
+});
+
+/** What differs between a README's rule table (under "The dependency policy") and the list of rules: ids, order, levels. */
+function ruleTableProblems(readme: string): string[] {
+  const section = readme.split(/^## /m).find((part) => part.startsWith('The dependency policy\n')) ?? '';
+  const [header = [], ...rows] = section
+    .split('\n')
+    .filter((line) => line.startsWith('|') && !/^\|[-| ]+\|$/.test(line))
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim().replace(/`/g, '')),
+    );
+  const problems: string[] = [];
+  const presets = header.slice(2);
+  if (presets.join() !== PRESET_NAMES.join()) problems.push(`the table's level columns are ${presets.join(', ')}, not ${PRESET_NAMES.join(', ')}`);
+  const ids = rows.map((row) => row[0]);
+  if (ids.join() !== RULES.map((rule) => rule.id).join()) problems.push(`the table lists ${ids.join(', ')}`);
+  for (const rule of RULES) {
+    const levels = rows.find((row) => row[0] === rule.id)?.slice(2);
+    const expected = PRESET_NAMES.map((preset) => rule.defaults[preset]);
+    if (levels !== undefined && levels.join() !== expected.join())
+      problems.push(`${rule.id}: the table gives ${levels.join(', ')}, the rule ${expected.join(', ')}`);
+  }
+  return problems;
+}
+
+describe("the README's rule table", () => {
+  it('lists the rules in their order, with their level in each preset', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    assert.deepEqual(ruleTableProblems(readme), []);
+  });
+
+  it('finds a rule out of order, a missing one and a wrong level', () => {
+    const rows = RULES.map((rule) => `| \`${rule.id}\` | x | ${PRESET_NAMES.map((preset) => rule.defaults[preset]).join(' | ')} |`);
+    const table = (lines: string[]) =>
+      ['## The dependency policy', '', `| rule | finding | ${PRESET_NAMES.join(' | ')} |`, '|---|---|---|---|', ...lines, ''].join('\n');
+    assert.deepEqual(ruleTableProblems(table(rows)), []);
+    const [first, second, ...rest] = rows;
+    assert.equal(ruleTableProblems(table([second!, first!, ...rest])).length, 1);
+    assert.equal(ruleTableProblems(table(rows.slice(1))).length, 1);
+    const wrongLevel = rows.map((row) => (row.startsWith('| `consistent-versions`') ? row.replace(/\| off \|$/, '| warn |') : row));
+    assert.deepEqual(ruleTableProblems(table(wrongLevel)), ['consistent-versions: the table gives warn, warn, the rule warn, off']);
   });
 });

@@ -13,8 +13,8 @@ const MIGRATED = {
 const AWS_ONLY = { dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } };
 const USES_CLOUD = { 'index.ts': 'import * as cloud from "@pulumi/cloud";\nimport * as aws from "@pulumi/aws";\n' };
 
-describe('strict-dependencies and undeclared-dependency on CommonJS and ESM mixed', () => {
-  it('flags the unused package and the undeclared type import, and nothing the sources really use', async () => {
+describe('strict-dependencies', () => {
+  it('flags the unused package (and undeclared-dependency the undeclared type import) in CommonJS and ESM mixed, and nothing the sources use', async () => {
     const report = await checkFixture('mixed');
     assert.deepEqual(report.findings.map(located), [
       { rule: 'strict-dependencies', severity: 'error', file: 'mixed/package.json', line: 7, column: 5, package: '@pulumi/random' },
@@ -28,6 +28,32 @@ describe('strict-dependencies and undeclared-dependency on CommonJS and ESM mixe
     assert.deepEqual(usedBy['@pulumi/pulumi-types'], ['src/types.d.ts (types only)']);
   });
 
+  it('counts the linked package as used when any scope package is (it is their peer)', async () => {
+    const program = inlineProgram(MIGRATED, USES_CLOUD);
+    assert.deepEqual((await checkProgram(program, policyOptions())).findings, []);
+    const withoutScope = inlineProgram({ peerDependencies: { pulumi: 'latest' } }, { 'a.ts': 'import "./b";' });
+    assert.deepEqual(
+      (await checkProgram(withoutScope, policyOptions())).findings.map((f) => [f.rule, f.package]),
+      [['strict-dependencies', 'pulumi']],
+    );
+  });
+
+  it('does not report unused packages when a source cannot be parsed, and says why', async () => {
+    const program = inlineProgram(MIGRATED, { 'index.js': 'const = require("@pulumi/aws");' });
+    const findings = (await checkProgram(program, policyOptions())).findings;
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.severity, f.file, f.line, f.column]),
+      [['strict-dependencies', 'warning', '/p/index.js', 1, 7]],
+    );
+    assert.match(findings[0]!.message, /cannot be parsed .*unused packages are not reported/);
+  });
+
+  it('does not report unused packages for a program without sources', async () => {
+    assert.deepEqual((await checkProgram(inlineProgram(MIGRATED), policyOptions())).findings, []);
+  });
+});
+
+describe('undeclared-dependency', () => {
   it('counts every import of a declaration file as a use of types only, type keyword or not', async () => {
     const program = inlineProgram(AWS_ONLY, {
       'index.ts': 'import * as aws from "@pulumi/aws";',
@@ -73,30 +99,6 @@ describe('strict-dependencies and undeclared-dependency on CommonJS and ESM mixe
       (await checkProgram(program, policyOptions())).findings.map((f) => f.rule),
       ['linked-peer'],
     );
-  });
-
-  it('counts the linked package as used when any scope package is (it is their peer)', async () => {
-    const program = inlineProgram(MIGRATED, USES_CLOUD);
-    assert.deepEqual((await checkProgram(program, policyOptions())).findings, []);
-    const withoutScope = inlineProgram({ peerDependencies: { pulumi: 'latest' } }, { 'a.ts': 'import "./b";' });
-    assert.deepEqual(
-      (await checkProgram(withoutScope, policyOptions())).findings.map((f) => [f.rule, f.package]),
-      [['strict-dependencies', 'pulumi']],
-    );
-  });
-
-  it('does not report unused packages when a source cannot be parsed, and says why', async () => {
-    const program = inlineProgram(MIGRATED, { 'index.js': 'const = require("@pulumi/aws");' });
-    const findings = (await checkProgram(program, policyOptions())).findings;
-    assert.deepEqual(
-      findings.map((f) => [f.rule, f.severity, f.file, f.line, f.column]),
-      [['strict-dependencies', 'warning', '/p/index.js', 1, 7]],
-    );
-    assert.match(findings[0]!.message, /cannot be parsed .*unused packages are not reported/);
-  });
-
-  it('does not report unused packages for a program without sources', async () => {
-    assert.deepEqual((await checkProgram(inlineProgram(MIGRATED), policyOptions())).findings, []);
   });
 });
 

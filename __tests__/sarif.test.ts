@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Log } from 'sarif';
 import { parsePolicyConfig } from '../src/policy/index.js';
-import { RULES } from '../src/policy/rules/registry.js';
+import { RULES } from '../src/policy/rules/index.js';
 import type { Finding } from '../src/policy/types.js';
 import { sarifLog } from '../src/report/sarif.js';
 import { POLICY_FIXTURES, checkFixture } from './support/policy.js';

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isPackageName } from '../util/package-name.js';
 import { PRESET_NAMES } from '../policy/presets.js';
+import { RULES } from '../policy/rules/index.js';
 import type { PresetName } from '../policy/types.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -30,6 +31,27 @@ const COMMON_OPTIONS = `Options:
   --policy-file FILE             the policy file (default: ${DEFAULT_POLICY_FILE}, when it exists)
   -h, --help                     this help`;
 
+/** The help's width: its lines wrap before this column. */
+const HELP_WIDTH = 115;
+
+/** `text` wrapped at HELP_WIDTH, at spaces. */
+function wrap(text: string): string {
+  const lines = [''];
+  for (const word of text.split(' ')) {
+    const line = lines.at(-1)!;
+    if (line === '') lines[lines.length - 1] = word;
+    else if (line.length + 1 + word.length <= HELP_WIDTH) lines[lines.length - 1] = `${line} ${word}`;
+    else lines.push(word);
+  }
+  return lines.join('\n');
+}
+
+/** "a, b and c": the ids of the rules that fix repairs (`fixable`), or of those it leaves. */
+function ruleIds(fixable: boolean): string {
+  const ids = RULES.filter((rule) => (rule.fix !== undefined) === fixable).map((rule) => rule.id);
+  return new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(ids);
+}
+
 export const HELP = {
   main: `Usage: setup-pulumi-npm check|fix [options] [DIR ...]
 
@@ -51,9 +73,10 @@ ${COMMON_OPTIONS}
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or unreadable input.`,
   fix: `Usage: setup-pulumi-npm fix [options] [--dry-run] [DIR ...]
 
-Edits each program's package.json (and its workspaces') in place to repair the findings of scoped-in-dependencies,
-linked-peer, minimum-version, strict-dependencies and undeclared-dependency, keeping its formatting and every other
-field. Lockfile findings and consistent-versions are reported, not fixed: run npm install and commit the lockfile.
+${wrap(
+  `Edits each program's package.json (and its workspaces') in place to repair the findings of ${ruleIds(true)}, keeping its ` +
+    `formatting and every other field. The findings of ${ruleIds(false)} are reported, not fixed: run npm install and commit the lockfile.`,
+)}
 
 ${COMMON_OPTIONS}
   --dry-run                      print the unified diff instead of writing

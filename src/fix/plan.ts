@@ -1,8 +1,7 @@
 import { dirname } from 'node:path';
-import semver from 'semver';
-import { minimumFor } from '../policy/rules/context.js';
 import { parseManifest, type ManifestEntry } from '../policy/manifest.js';
-import { admitsBelow, classifySpec } from '../policy/specs.js';
+import { RULES } from '../policy/rules/index.js';
+import type { FixContext, RuleFix } from '../policy/rules/rule.js';
 import type { Finding, PolicyOptions, RuleId, SourceFile } from '../policy/types.js';
 
 /** One change to a package.json section: set an entry's spec, or remove the entry. */
@@ -23,14 +22,11 @@ export interface FixRequest {
   resolved: ReadonlyMap<string, string>;
 }
 
-/** The rules whose findings fix repairs in package.json; the others (lockfile, consistent versions) need npm. */
-export const FIXABLE_RULES: ReadonlySet<RuleId> = new Set([
-  'scoped-in-dependencies',
-  'linked-peer',
-  'minimum-version',
-  'strict-dependencies',
-  'undeclared-dependency',
-]);
+/** Each rule's fix, by id: the rules without one (the lockfile's, say) are reported, not fixed. */
+const FIXES: ReadonlyMap<RuleId, RuleFix> = new Map(RULES.flatMap((rule) => (rule.fix ? [[rule.id, rule.fix] as const] : [])));
+
+/** The rules whose findings fix repairs in package.json. */
+export const FIXABLE_RULES: ReadonlySet<RuleId> = new Set(FIXES.keys());
 
 /**
  * The edits that repair the findings of the fixable rules in one package.json, and notes for the ones it cannot
@@ -40,59 +36,26 @@ export function planFix({ packageJson, findings, options, resolved }: FixRequest
   const manifest = parseManifest(packageJson).manifest;
   const plan: FixPlan = { edits: [], notes: [] };
   if (manifest === undefined) return plan;
-  const { config } = options;
-  const links = options.links;
-  const listedIn = (section: string, name: string) => manifest.entries.some((e) => e.section === section && e.name === name);
   const add = (edit: FixEdit) => {
     if (!plan.edits.some((e) => e.section === edit.section && e.name === edit.name)) plan.edits.push(edit);
   };
-  const remove = (entry: ManifestEntry) => add({ kind: 'remove', section: entry.section, name: entry.name });
-
   for (const finding of findings) {
     const name = finding.package;
-    if (name === undefined || !FIXABLE_RULES.has(finding.rule)) continue;
-    const entry = manifest.entries.find((e) => e.name === name && isAt(finding, e));
-    switch (finding.rule) {
-      case 'scoped-in-dependencies': {
-        const disallowed = config.allowedPackages !== undefined && !config.allowedPackages.includes(name);
-        if (entry === undefined || entry.section === 'dependencies' || disallowed) {
-          plan.notes.push(`${name}: ${finding.message}`);
-          break;
-        }
-        if (!listedIn('dependencies', name)) add({ kind: 'set', section: 'dependencies', name, spec: keptOrFloor(entry, minimumFor(config, name)) });
-        remove(entry);
-        break;
-      }
-      case 'linked-peer':
-        if (entry !== undefined && entry.section !== 'peerDependencies') remove(entry);
-        if (entry?.section === 'peerDependencies' || !listedIn('peerDependencies', name)) {
-          add({ kind: 'set', section: 'peerDependencies', name, spec: config.linkedPeerRange });
-        }
-        break;
-      case 'minimum-version': {
-        if (entry === undefined) break;
-        const spec = classifySpec(name, entry.spec, dirname(packageJson.path));
-        const fromRegistry = spec.kind === 'range' || spec.kind === 'tag';
-        const floor = `^${minimumFor(config, name) ?? '0.0.0'}`;
-        if (fromRegistry && spec.target === name) add({ kind: 'set', section: entry.section, name, spec: floor });
-        else {
-          const what = fromRegistry ? `an alias of "${spec.target}"` : 'not a registry range';
-          plan.notes.push(`${name}: "${entry.spec}" is ${what}; change it by hand to "${floor}" if the registry should serve it.`);
-        }
-        break;
-      }
-      case 'strict-dependencies':
-        if (entry !== undefined) remove(entry);
-        break;
-      case 'undeclared-dependency':
-        if (links.includes(name)) add({ kind: 'set', section: 'peerDependencies', name, spec: config.linkedPeerRange });
-        else {
-          const spec = resolvedOrFloor(resolved.get(name), minimumFor(config, name));
-          if (spec === undefined) plan.notes.push(`${name}: neither the lockfile nor a floor gives its version; run npm install ${name}.`);
-          else add({ kind: 'set', section: 'dependencies', name, spec });
-        }
-        break;
-    }
+    const fix = FIXES.get(finding.rule);
+    if (name === undefined || fix === undefined) continue;
+    const context: FixContext = {
+      finding,
+      name,
+      entry: manifest.entries.find((e) => e.name === name && isAt(finding, e)),
+      dir: dirname(packageJson.path),
+      options,
+      resolved: resolved.get(name),
+      listedIn: (section) => manifest.entries.some((e) => e.section === section && e.name === name),
+      set: (section, spec) => add({ kind: 'set', section, name, spec }),
+      remove: (entry) => add({ kind: 'remove', section: entry.section, name: entry.name }),
+      note: (text) => plan.notes.push(`${name}: ${text}`),
+    };
+    fix(context);
   }
   return plan;
 }
@@ -100,19 +63,6 @@ export function planFix({ packageJson, findings, options, resolved }: FixRequest
 /** The finding points at the entry: at its key (the whole entry) or at its value. */
 function isAt(finding: Finding, entry: ManifestEntry): boolean {
   return [entry.span.start, entry.valueSpan.start].some((start) => start.line === finding.line && start.column === finding.column);
-}
-
-/** A misplaced entry's own range when it starts at the floor or above, else the floor's caret range. */
-function keptOrFloor(entry: ManifestEntry, minimum: string | undefined): string {
-  const valid = semver.validRange(entry.spec) !== null && entry.spec !== '';
-  if (minimum === undefined) return entry.spec;
-  return valid && !admitsBelow(entry.spec, minimum) ? entry.spec : `^${minimum}`;
-}
-
-/** `^<version>` for the version npm resolved (as `npm install <name>` saves it), unless it is below the floor. */
-function resolvedOrFloor(version: string | undefined, minimum: string | undefined): string | undefined {
-  if (version !== undefined && semver.valid(version) !== null && (minimum === undefined || !semver.lt(version, minimum))) return `^${version}`;
-  return minimum === undefined ? undefined : `^${minimum}`;
 }
 
 /** How an edit reads in fix's output: `+ dependencies "@pulumi/aws": "^0.10.0"` or `- devDependencies "@pulumi/aws"`. */

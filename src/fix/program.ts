@@ -6,6 +6,7 @@ import type { Finding, PolicyOptions, ProgramInput } from '../policy/types.js';
 import { readPackageManifest } from '../util/files.js';
 import { relativePosix } from '../util/text.js';
 import { parseManifest } from '../policy/manifest.js';
+import { undeclaredDependency } from '../policy/rules/index.js';
 import { applyFix } from './apply.js';
 import { describeEdit, planFix } from './plan.js';
 
@@ -72,7 +73,7 @@ async function planRound(program: ProgramInput, findings: Finding[], options: Po
     const own = findings.filter((finding) => finding.file === member.packageJson.path || sources.has(finding.file));
     const resolved = new Map<string, string>();
     for (const finding of own) {
-      const name = finding.rule === 'undeclared-dependency' ? finding.package : undefined;
+      const name = finding.rule === undeclaredDependency.id ? finding.package : undefined;
       if (name === undefined || resolved.has(name)) continue;
       const locked = lockfile && installedFor(lockfile, relativePosix(program.dir, member.dir), name)?.version;
       const version = locked ?? (await readPackageManifest(join(member.dir, 'node_modules', name)))?.version;

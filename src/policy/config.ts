@@ -1,8 +1,5 @@
 import { DEFAULT_PRESET, presetConfig } from './presets.js';
-import type { Finding, PolicyConfig, PresetName, SourceFile } from './types.js';
-
-/** A policy config, or the 'policy-file' findings that make the file invalid (then there is no config to check with). */
-export type ParsedPolicy = { config: PolicyConfig; findings: [] } | { config: undefined; findings: Finding[] };
+import type { ParsedPolicy, PresetName, SourceFile } from './types.js';
 
 /**
  * The policy config: the preset of the `preset` input (`presetInput`), else the policy file's, else the default;

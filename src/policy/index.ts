@@ -2,7 +2,7 @@ import { relativePosix } from '../util/text.js';
 import { readableLockfile } from './lockfile.js';
 import { checkPackage } from './program.js';
 import { sharedContext } from './rules/context.js';
-import { STATIC_RULES } from './rules/registry.js';
+import { STATIC_RULES } from './rules/index.js';
 import { activeRules } from './severity.js';
 import type { Finding, PackageRow, PolicyOptions, ProgramInput, ProgramReport } from './types.js';
 

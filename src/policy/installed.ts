@@ -1,6 +1,6 @@
 import { readableLockfile } from './lockfile.js';
 import { sharedContext, type InstalledContext } from './rules/context.js';
-import { INSTALLED_RULES } from './rules/registry.js';
+import { INSTALLED_RULES } from './rules/index.js';
 import { activeRules } from './severity.js';
 import type { Finding, InstalledTreeInput, PolicyOptions } from './types.js';
 

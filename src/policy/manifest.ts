@@ -1,5 +1,6 @@
 import { printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { findingAt } from './finding.js';
+import { PACKAGE_JSON_CHECK } from './input-checks.js';
 import { jsonTree, TOO_DEEP } from './json-tree.js';
 import { LineIndex, type Span } from './positions.js';
 import { DEPENDENCY_SECTIONS, type DependencySection } from './sections.js';
@@ -41,7 +42,7 @@ export function parseManifest(file: SourceFile): ManifestResult {
   // npm strips a byte order mark; a space keeps every offset in place.
   const text = file.text.startsWith('\uFEFF') ? ` ${file.text.slice(1)}` : file.text;
   const lines = new LineIndex(text);
-  const problem = (span: Span, message: string): Finding => findingAt('package-json', 'error', file.path, span, message);
+  const problem = (span: Span, message: string): Finding => findingAt(PACKAGE_JSON_CHECK.id, 'error', file.path, span, message);
 
   if (text.trim() === '')
     return {

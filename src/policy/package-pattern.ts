@@ -8,7 +8,7 @@ export function isPackagePattern(value: string): boolean {
   return /^@[^/]+\/\*$/.test(value) ? isPackageName(`${value.slice(0, -1)}x`) : isPackageName(value);
 }
 
-/** The key of a minimum version that holds for every package of the scope (a single `minimum-version`). */
+/** The key of a minimum version that holds for every package of the scope (the policy file's single minimum version). */
 export const WHOLE_SCOPE = '*';
 
 export function matchesPackage(pattern: string, name: string): boolean {

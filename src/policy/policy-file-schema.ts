@@ -2,8 +2,8 @@ import semver from 'semver';
 import { z } from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { isPackagePattern } from './package-pattern.js';
-import { PRESET_NAMES } from './presets.js';
-import { RULES } from './rules/registry.js';
+import { PRESET_NAMES } from './preset-names.js';
+import { minimumVersion, RULES } from './rules/index.js';
 import type { ConfigurableRuleId } from './types.js';
 
 // zod/mini leaves messages to a locale: English, for the few issues the policy file's own messages do not word.
@@ -19,8 +19,8 @@ const ruleLevels = Object.fromEntries(RULES.map((rule) => [rule.id, level])) as 
 export const policyFileSchema = z.strictObject({
   preset: z.optional(z.enum(PRESET_NAMES)),
   rules: z.optional(z.partial(z.strictObject(ruleLevels))),
-  // One version for the whole scope, or a floor per package name or scope glob.
-  'minimum-version': z.optional(z.union([version, z.record(packageName, version)])),
+  // The floors, under the name of the rule that checks them: one version for the whole scope, or a floor per package name or scope glob.
+  [minimumVersion.id]: z.optional(z.union([version, z.record(packageName, version)])),
   packages: z.optional(z.array(packageName)),
   implied: z.optional(
     z.array(

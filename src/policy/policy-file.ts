@@ -1,11 +1,12 @@
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { core } from 'zod/mini';
 import { findingAt } from './finding.js';
+import { POLICY_FILE_CHECK } from './input-checks.js';
 import { policyFileSchema, type PolicyFile } from './policy-file-schema.js';
-import type { ParsedPolicy } from './config.js';
 import { WHOLE_SCOPE } from './package-pattern.js';
 import { DEFAULT_PRESET, presetConfig } from './presets.js';
-import type { Finding, PolicyConfig, PresetName, SourceFile } from './types.js';
+import { minimumVersion } from './rules/index.js';
+import type { Finding, ParsedPolicy, PolicyConfig, PresetName, SourceFile } from './types.js';
 
 /** A policy file is a few dozen lines: a document whose aliases expand further is an attack on memory. */
 const MAX_ALIAS_COUNT = 100;
@@ -13,7 +14,7 @@ const MAX_REPORTED_ERRORS = 10;
 
 /**
  * Reads a policy file over its preset (`presetInput` when the `preset` input is set, else the file's own). A YAML
- * error or a schema violation is a 'policy-file' error finding on its line, and there is no config: the run fails
+ * error or a schema violation is an error finding (a policy-file check's) on its line, and there is no config: the run fails
  * rather than check with another preset than the one asked for. Loaded only when there is a policy file (see config.ts).
  */
 export function parsePolicyFile(file: SourceFile, presetInput: PresetName | undefined): ParsedPolicy {
@@ -22,7 +23,8 @@ export function parsePolicyFile(file: SourceFile, presetInput: PresetName | unde
   const at = (range: readonly [number, number], message: string): Finding => {
     const start = lines.linePos(range[0]);
     const end = lines.linePos(range[1]);
-    return findingAt('policy-file', 'error', file.path, { start: { line: start.line, column: start.col }, end: { line: end.line, column: end.col } }, message);
+    const span = { start: { line: start.line, column: start.col }, end: { line: end.line, column: end.col } };
+    return findingAt(POLICY_FILE_CHECK.id, 'error', file.path, span, message);
   };
   if (document.errors.length > 0) {
     // A hostile file (nested thousands deep, say) gives thousands of errors; the first few say what is wrong.
@@ -53,7 +55,7 @@ function toConfig(policy: PolicyFile, path: string, presetInput: PresetName | un
   const config = presetInput ? presetConfig(presetInput, 'input') : policy.preset ? presetConfig(policy.preset, 'policy file') : presetConfig(DEFAULT_PRESET);
   config.file = path;
   Object.assign(config.rules, policy.rules);
-  const minimum = policy['minimum-version'];
+  const minimum = policy[minimumVersion.id];
   if (typeof minimum === 'string') config.minimumVersions = { [WHOLE_SCOPE]: minimum };
   else if (minimum !== undefined) config.minimumVersions = { ...minimum };
   if (policy.packages !== undefined) config.allowedPackages = policy.packages;

@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { findingAt } from './finding.js';
+import { PRESET_CHECK } from './input-checks.js';
 import type { RuleContext } from './rules/context.js';
 import { lowestAdmitted } from './specs.js';
 import type { Finding } from './types.js';
@@ -22,5 +23,5 @@ export function presetHint(context: RuleContext): Finding | undefined {
     'pulumi-0.10, checks the layout of Pulumi\'s 0.10 docs: set "preset: current" (the action\'s "preset" input, or "preset: current" in the ' +
     "policy file, .github/pulumi-npm-policy.yml) to install from the public registry with no token, link nothing and check today's rules. " +
     "The findings that follow are the pulumi-0.10 preset's.";
-  return findingAt('preset', 'notice', manifest.file, sdk.entry.span, message, '@pulumi/pulumi');
+  return findingAt(PRESET_CHECK.id, 'notice', manifest.file, sdk.entry.span, message, '@pulumi/pulumi');
 }

@@ -1,11 +1,11 @@
 import { WHOLE_SCOPE } from './package-pattern.js';
-import { RULES } from './rules/registry.js';
+import { RULES } from './rules/index.js';
 import type { ConfigurableRuleId, PolicyConfig, PresetName, PresetOrigin, RuleLevel } from './types.js';
 
-export const PRESET_NAMES = ['pulumi-0.10', 'current'] as const;
+export { PRESET_NAMES } from './preset-names.js';
 export const DEFAULT_PRESET: PresetName = 'pulumi-0.10';
 
-/** Each rule's level in the preset, as the rule registry gives it. */
+/** Each rule's level in the preset, as its module gives it. */
 function rules(preset: PresetName): Record<ConfigurableRuleId, RuleLevel> {
   return Object.fromEntries(RULES.map((rule) => [rule.id, rule.defaults[preset]])) as Record<ConfigurableRuleId, RuleLevel>;
 }
@@ -32,7 +32,7 @@ export function presetConfig(name: PresetName, origin: PresetOrigin = 'default')
       };
     case 'current':
       // Today's layout: the packages are ordinary dependencies from npm's own registry, nothing is linked, and
-      // each package has its own release line (so the registry turns consistent-versions off). The only floor is
+      // each package has its own release line (so the rule of one release line is off). The only floor is
       // the SDK's 3.0 (the first release that runs on today's language host).
       return {
         preset: name,

@@ -6,13 +6,14 @@ import { readPulumiProject, type PulumiProject } from './pulumi-project.js';
 import { presetHint } from './preset-hint.js';
 import { packageRows } from './tally.js';
 import type { ClassifiedEntry, FindingMaker, RuleContext, RuleResult, SharedContext } from './rules/context.js';
-import type { STATIC_RULES } from './rules/registry.js';
+import { linkedPeer, undeclaredDependency } from './rules/index.js';
+import type { StaticRule } from './rules/rule.js';
 import { collectUsage, type Usage } from './scan/usage.js';
 import { classifySpec } from './specs.js';
 import type { Finding, PackageRow, ProgramInput } from './types.js';
 
-/** The static rules that are on, in the registry's order, each with what makes its findings. */
-export type ActiveStaticRules = { rule: (typeof STATIC_RULES)[number]; finding: FindingMaker }[];
+/** The static rules that are on, in the list's order, each with what makes its findings. */
+export type ActiveStaticRules = { rule: StaticRule; finding: FindingMaker }[];
 
 /** Checks one package.json (the program's, or one workspace's) and its sources with the static rules, in order. */
 export async function checkPackage(
@@ -61,15 +62,15 @@ function classify(manifest: Manifest, dir: string, shared: SharedContext): Class
 }
 
 /**
- * One finding per package.json entry and severity: the rules run in the registry's order of priority, and the first
+ * One finding per package.json entry and severity: the rules run in the list's order of priority, and the first
  * finding on an entry already says what to change there (a misplaced entry's message gives the range to use, say).
- * A linked package that linked-peer reports missing is not reported again as undeclared in the sources.
+ * A linked package reported missing from peerDependencies is not reported again as undeclared in the sources.
  */
 function oneFindingPerEntry(results: RuleResult[]): RuleResult[] {
   const seen = new Set<string>();
-  const missingLinks = new Set(results.filter((r) => r.finding.rule === 'linked-peer' && r.entry === undefined).map((r) => r.finding.package));
+  const missingLinks = new Set(results.filter((r) => r.finding.rule === linkedPeer.id && r.entry === undefined).map((r) => r.finding.package));
   return results.filter(({ finding, entry }) => {
-    if (finding.rule === 'undeclared-dependency' && missingLinks.has(finding.package)) return false;
+    if (finding.rule === undeclaredDependency.id && missingLinks.has(finding.package)) return false;
     if (entry === undefined) return true;
     const key = `${finding.severity}\0${entry.section}\0${entry.name}\0${entry.span.start.line}:${entry.span.start.column}`;
     if (seen.has(key)) return false;

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type * as Yaml from 'yaml';
 import { findingAt } from './finding.js';
+import { PACKAGE_MANAGER_CHECK } from './input-checks.js';
 import { LineIndex } from './positions.js';
 import type { Finding, SourceFile } from './types.js';
 
@@ -53,5 +54,5 @@ export function packageManagerFinding(project: PulumiProject | undefined, instal
     `Pulumi.yaml sets runtime.options.packagemanager to ${manager}, but this action installs with ${installer} ("${installCommand}"): ` +
     `set "install-command" to ${manager}'s install command (the cache and the policy check still apply), ` +
     `or "install: false" to run the policy check alone and install with ${manager} in a later step.`;
-  return findingAt('package-manager', 'warning', project.file, span, message);
+  return findingAt(PACKAGE_MANAGER_CHECK.id, 'warning', project.file, span, message);
 }

@@ -1,20 +1,20 @@
+import type { InputCheckId } from './input-checks.js';
 import type { LockfileResult } from './lockfile.js';
-import type { PRESET_NAMES } from './presets.js';
-import type { ConfigurableRuleId } from './rules/registry.js';
+import type { PRESET_NAMES } from './preset-names.js';
 
-/** The rules a policy file may set to error, warn or off: the ids of src/policy/rules/registry.ts. */
-export type { ConfigurableRuleId };
+/**
+ * The rules a policy file may set to error, warn or off, by id. The list of rules (rules/index.ts) fills this in
+ * (`declare module`): it lies above this file, since the rules use these types, and an import of it would be a cycle.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by rules/index.ts
+export interface ConfigurableRules {}
+export type ConfigurableRuleId = keyof ConfigurableRules;
 
 /**
  * Rule ids are part of the action's public contract: they title annotations and name rules in the policy file.
- * Malformed input is not a rule one can configure: it is always an error.
+ * The input checks (malformed input, say) are not rules one can configure.
  */
-export type RuleId =
-  | ConfigurableRuleId
-  | 'package-json' /* malformed package.json */
-  | 'policy-file' /* malformed/invalid policy file */
-  | 'preset' /* a notice: the program's layout fits another preset */
-  | 'package-manager'; /* Pulumi.yaml asks for another package manager than npm */
+export type RuleId = ConfigurableRuleId | InputCheckId;
 
 /** A notice points the way (a better preset, say) and never fails a run. */
 export type Severity = 'error' | 'warning' | 'notice';
@@ -104,6 +104,9 @@ export interface PackageRow {
   usedBy: string[];
   findings: RuleId[];
 }
+
+/** A policy config, or the policy-file findings that make the file invalid (then there is no config to check with). */
+export type ParsedPolicy = { config: PolicyConfig; findings: [] } | { config: undefined; findings: Finding[] };
 
 export interface ProgramReport {
   dir: string;

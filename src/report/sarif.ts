@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
-import { RULE_DESCRIPTIONS } from '../policy/rules/descriptions.js';
-import type { Finding, RuleId } from '../policy/types.js';
+import { RULE_DESCRIPTIONS } from '../policy/rules/index.js';
+import type { Finding } from '../policy/types.js';
 import { relativePosix } from '../util/text.js';
 
 const TOOL = 'setup-pulumi-npm';
@@ -14,12 +14,12 @@ const FINGERPRINT = 'setupPulumiNpmFinding/v1';
  * Each rule id carries its description; each result a fingerprint that stays put when lines move.
  */
 export function sarifLog(findings: Finding[], root: string): Log {
-  const ids = Object.keys(RULE_DESCRIPTIONS) as RuleId[];
-  const rules: ReportingDescriptor[] = ids.map((id) => ({
+  const ids = [...RULE_DESCRIPTIONS.keys()];
+  const rules: ReportingDescriptor[] = [...RULE_DESCRIPTIONS].map(([id, { short, help }]) => ({
     id,
-    shortDescription: { text: RULE_DESCRIPTIONS[id].short },
-    fullDescription: { text: RULE_DESCRIPTIONS[id].help },
-    help: { text: RULE_DESCRIPTIONS[id].help },
+    shortDescription: { text: short },
+    fullDescription: { text: help },
+    help: { text: help },
   }));
   const results = findings.map((finding): Result => {
     // A URI reference: each path segment percent-encoded (a space is not allowed in one).

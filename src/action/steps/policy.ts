@@ -15,6 +15,7 @@ import {
 import type { Notice } from '../../program-files/notice.js';
 import { packageManagerFinding, readPulumiProject } from '../../policy/pulumi-project.js';
 import { packageManagerOf, type PackageManager } from '../../package-managers/index.js';
+import { RULES } from '../../policy/rules/index.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../../program-files/read.js';
 import { annotate, countLine, printableFindings } from '../../report/run-report.js';
 import { plural } from '../../util/text.js';
@@ -106,10 +107,11 @@ function noticeUnscanned(program: ProgramInput, notice: Notice): void {
   const members = program.workspaces ?? [];
   // A workspaces root's code lives in its members.
   const packages = members.length ? members : [program];
+  const sourceRules = RULES.filter((rule) => rule.readsSources).map((rule) => rule.id);
   for (const { sources, packageJson } of packages) {
     if (sources.length > 0) continue;
     notice(
-      `No source file to scan beside this package.json: the rules that read the sources (strict-dependencies, undeclared-dependency) did not run. ` +
+      `No source file to scan beside this package.json: the rules that read the sources (${sourceRules.join(', ')}) did not run. ` +
         `Check "ignore.paths" in the policy file and the .gitignore files above the program.`,
       { file: packageJson.path },
     );

@@ -1,16 +1,31 @@
 import semver from 'semver';
 import { lowestAdmitted } from '../specs.js';
-import { describeProblem } from './minimum-version.js';
 import { minimumFor, quoteEntry, type ClassifiedEntry, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
+import type { StaticRule } from './rule.js';
+import { specProblem } from './spec-problem.js';
+
+const id = 'consistent-versions';
 
 /**
- * consistent-versions: the scope packages in `dependencies` share one release line (0.10, 0.11, 1, 2, …).
- * Entries that minimum-version rejects are left out: their line changes when they are fixed.
+ * The scope packages in `dependencies` share one release line (0.10, 0.11, 1, 2, …). Entries with a spec problem
+ * (a range below the floor, say) are left out: their line changes when they are fixed.
  */
-export function consistentVersions(context: RuleContext, finding: FindingMaker): RuleResult[] {
+export const consistentVersions: StaticRule<typeof id> = {
+  id,
+  phase: 'static',
+  // The packages have separate release lines since 1.0, so the current layout does not ask for one.
+  defaults: { 'pulumi-0.10': 'warn', current: 'off' },
+  description: {
+    short: 'Scope packages share one release line.',
+    help: 'The @pulumi packages of a 0.x release are made to work together: keep them on the same minor version. Run npm install and commit the lockfile.',
+  },
+  check,
+};
+
+function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const lined = context.entries
     .filter((c) => c.role === 'scope' && c.entry.section === 'dependencies' && c.spec.kind === 'range')
-    .filter((c) => describeProblem(c, minimumFor(context.config, c.entry.name), context.options.scope) === undefined)
+    .filter((c) => specProblem(c, minimumFor(context.config, c.entry.name), context.options.scope) === undefined)
     .map((classified) => ({ classified, line: releaseLine(classified) }))
     .filter((item): item is { classified: ClassifiedEntry; line: string } => item.line !== undefined);
   const counts = new Map<string, number>();
@@ -25,7 +40,7 @@ export function consistentVersions(context: RuleContext, finding: FindingMaker):
       const message =
         `${quoteEntry(entry.name, entry.spec)} is on release line ${line} while ${onCommon.join(', ')} ${onCommon.length > 1 ? 'are' : 'is'} ` +
         `on ${common}; keep the ${context.options.scope} packages on one release line ` +
-        `(the docs pin them together; rule consistent-versions in the policy file's "rules" turns this off).`;
+        `(the docs pin them together; rule ${id} in the policy file's "rules" turns this off).`;
       return { finding: finding(context.manifest.file, entry.valueSpan, message, entry.name), entry };
     });
 }

@@ -38,7 +38,7 @@ export function sharedContext(options: PolicyOptions): SharedContext {
   };
 }
 
-/** The package's floor: its own `minimum-version` key, else a matching scope glob's, else the whole scope's; undefined when none. */
+/** The package's floor: the policy's floor for its name, else a matching scope glob's, else the whole scope's; undefined when none. */
 export function minimumFor(config: PolicyConfig, name: string): string | undefined {
   const floors = config.minimumVersions;
   if (floors[name] !== undefined) return floors[name];

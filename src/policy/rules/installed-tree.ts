@@ -1,24 +1,39 @@
+import { basename } from 'node:path';
 import type { Finding } from '../types.js';
 import type { FindingMaker, InstalledContext } from './context.js';
+import { ERROR_IN_EVERY_PRESET, type InstalledRule } from './rule.js';
+
+const id = 'installed-tree';
 
 /**
- * installed-tree, after install and link: each scope package in node_modules is the version package-lock.json
- * records. Links are not checked here: src/link.ts `verifyLinks` verifies them right after `npm link`, whatever
- * the policy mode.
+ * After install and link, each scope package in node_modules is the version the lockfile records. Links are not
+ * checked here: the link step verifies them right after linking, whatever the policy mode.
  */
-export function installedTree(context: InstalledContext, finding: FindingMaker): Finding[] {
+export const installedTree: InstalledRule<typeof id> = {
+  id,
+  phase: 'installed',
+  defaults: ERROR_IN_EVERY_PRESET,
+  description: {
+    short: 'node_modules holds the versions the lockfile records.',
+    help: 'After the install and links, each scope package in node_modules is the version the lockfile records. Run npm ci.',
+  },
+  check,
+};
+
+function check(context: InstalledContext, finding: FindingMaker): Finding[] {
   const { lockfile } = context;
   if (lockfile === undefined) return [];
+  const lockfileName = basename(lockfile.file);
   const findings: Finding[] = [];
   for (const installed of context.scopePackages) {
     if (context.ignored(installed.name)) continue;
     const recorded = lockfile.packages.get(`node_modules/${installed.name}`);
-    const fix = 'run npm ci so node_modules matches the lockfile';
+    const remedy = 'run npm ci so node_modules matches the lockfile';
     if (recorded === undefined) {
-      const message = `node_modules/${installed.name} is installed but package-lock.json does not record it; ${fix}.`;
+      const message = `node_modules/${installed.name} is installed but ${lockfileName} does not record it; ${remedy}.`;
       findings.push(finding(lockfile.file, lockfile.locate([], 'key'), message, installed.name));
     } else if (!recorded.link && recorded.version !== undefined && installed.version !== recorded.version) {
-      const message = `node_modules/${installed.name} is ${installed.version ?? 'unreadable'} but package-lock.json records ${recorded.version}; ${fix}.`;
+      const message = `node_modules/${installed.name} is ${installed.version ?? 'unreadable'} but ${lockfileName} records ${recorded.version}; ${remedy}.`;
       findings.push(finding(lockfile.file, lockfile.locate([...recorded.where, 'version'], 'value'), message, installed.name));
     }
   }

@@ -1,24 +1,49 @@
+import { basename } from 'node:path';
 import semver from 'semver';
 import { installedFor, type Lockfile, type LockfileResult } from '../lockfile.js';
 import type { Span } from '../positions.js';
 import { isInstalledSection } from '../sections.js';
 import type { Finding } from '../types.js';
 import { quoteEntry, type FindingMaker, type RuleContext, type RuleResult, type SharedContext } from './context.js';
+import { ERROR_IN_EVERY_PRESET, type StaticRule } from './rule.js';
 
-const RUN_INSTALL = 'run npm install and commit the updated package-lock.json';
-const THEN_RUN_INSTALL = `then ${RUN_INSTALL}`;
+const id = 'lockfile-registry';
+
+/** The lockfile installs each scope package from the registry npm resolves the scope from, and is in step with package.json. */
+export const lockfileRegistry: StaticRule<typeof id> = {
+  id,
+  phase: 'static',
+  defaults: ERROR_IN_EVERY_PRESET,
+  description: {
+    short: 'The lockfile installs scope packages from the registry, in step with package.json.',
+    help: "The lockfile resolves each scope package from the scope's registry and matches package.json. Run npm install and commit the lockfile.",
+  },
+  check: inStep,
+  checkLockfile: fromRegistry,
+};
+
+/** The lockfile's own name, as messages give it. */
+function lockfileName(lockfile: Lockfile): string {
+  return basename(lockfile.file);
+}
+
+function runInstall(lockfile: Lockfile): string {
+  return `run npm install and commit the updated ${lockfileName(lockfile)}`;
+}
 
 /**
- * lockfile-registry, registry half: the lockfile can be read, installs every scope package from the configured
- * registry (a dependency-confusion guard), and never installs a linked package from any registry. Runs once per lockfile.
+ * Registry half: the lockfile can be read, installs every scope package from the configured registry (a
+ * dependency-confusion guard), and never installs a linked package from any registry. Runs once per lockfile.
  */
-export function lockfileFromRegistry(read: LockfileResult, context: SharedContext, finding: FindingMaker): Finding[] {
+function fromRegistry(read: LockfileResult, context: SharedContext, finding: FindingMaker): Finding[] {
   if ('error' in read) return [finding(read.error.file, read.error.span, read.error.message)];
   const { lockfile } = read;
   const registry = context.options.registryUrl;
+  const name = lockfileName(lockfile);
+  const thenRunInstall = `then ${runInstall(lockfile)}`;
   const findings: Finding[] = [];
-  const report = (span: Span, message: string, name: string): void => {
-    findings.push(finding(lockfile.file, span, message, name));
+  const report = (span: Span, message: string, pkg: string): void => {
+    findings.push(finding(lockfile.file, span, message, pkg));
   };
   for (const entry of lockfile.packages.values()) {
     if (context.ignored(entry.name)) continue;
@@ -26,8 +51,8 @@ export function lockfileFromRegistry(read: LockfileResult, context: SharedContex
       if (entry.resolved !== undefined && !entry.link)
         report(
           lockfile.locate([...entry.where, 'resolved'], 'value'),
-          `package-lock.json installs the linked package "${entry.name}" from ${entry.resolved}, where anyone can publish that name; it must come ` +
-            `only from npm link ${entry.name}: mark it optional in "peerDependenciesMeta" (or install with --legacy-peer-deps), ${THEN_RUN_INSTALL}.`,
+          `${name} installs the linked package "${entry.name}" from ${entry.resolved}, where anyone can publish that name; it must come ` +
+            `only from npm link ${entry.name}: mark it optional in "peerDependenciesMeta" (or install with --legacy-peer-deps), ${thenRunInstall}.`,
           entry.name,
         );
       continue;
@@ -36,28 +61,28 @@ export function lockfileFromRegistry(read: LockfileResult, context: SharedContex
     if (entry.link)
       report(
         lockfile.locate(entry.where, 'key'),
-        `package-lock.json links "${entry.name}" from a local folder (${entry.path}) instead ` +
-          `of installing it from ${registry}; list it with a registry range, ${THEN_RUN_INSTALL}.`,
+        `${name} links "${entry.name}" from a local folder (${entry.path}) instead ` +
+          `of installing it from ${registry}; list it with a registry range, ${thenRunInstall}.`,
         entry.name,
       );
-    else if (entry.resolved !== undefined && !fromRegistry(entry.resolved, registry))
+    else if (entry.resolved !== undefined && !isServedBy(entry.resolved, registry))
       report(
         lockfile.locate([...entry.where, 'resolved'], 'value'),
-        `package-lock.json resolves "${entry.name}" from ${entry.resolved}, not from ${registry}; ` +
-          `point the ${context.options.scope} scope at ${registry} in .npmrc, ${THEN_RUN_INSTALL}.`,
+        `${name} resolves "${entry.name}" from ${entry.resolved}, not from ${registry}; ` +
+          `point the ${context.options.scope} scope at ${registry} in .npmrc, ${thenRunInstall}.`,
         entry.name,
       );
   }
   return findings;
 }
 
-/** lockfile-registry, in-step half: the lockfile records this package.json's scope and linked entries as they are. */
-export function lockfileInStep(context: RuleContext, finding: FindingMaker): RuleResult[] {
+/** In-step half: the lockfile records this package.json's scope and linked entries as they are. */
+function inStep(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const { lockfile } = context;
   if (lockfile === undefined) return [];
   const results: RuleResult[] = [];
   const report = (span: Span, message: string, name?: string): void => {
-    const outOfStep = `package-lock.json is out of step with ${packageJsonName(context)}: ${message}; ${RUN_INSTALL}.`;
+    const outOfStep = `${lockfileName(lockfile)} is out of step with ${packageJsonName(context)}: ${message}; ${runInstall(lockfile)}.`;
     results.push({ finding: finding(lockfile.file, span, outOfStep, name) });
   };
   const tracked = context.entries.filter((c) => c.role !== 'other' && isInstalledSection(c.entry.section));
@@ -111,7 +136,7 @@ function checkInstalledVersion(
     );
 }
 
-function fromRegistry(resolved: string, registry: string): boolean {
+function isServedBy(resolved: string, registry: string): boolean {
   try {
     const url = new URL(resolved);
     const base = new URL(registry.endsWith('/') ? registry : `${registry}/`);

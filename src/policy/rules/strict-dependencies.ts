@@ -1,10 +1,27 @@
 import { LineIndex } from '../positions.js';
 import { isInstalledSection } from '../sections.js';
-import { plural } from '../../util/text.js';
-import { quoteEntry, suggestedRange, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
+import type { FindingMaker, RuleContext, RuleResult } from './context.js';
+import { ERROR_IN_EVERY_PRESET, type FixContext, type StaticRule } from './rule.js';
 
-/** strict-dependencies: every listed scope package and linked package is loaded by the sources (or implied). */
-export function strictDependencies(context: RuleContext, finding: FindingMaker): RuleResult[] {
+const id = 'strict-dependencies';
+
+/** Every listed scope package and linked package is loaded by the sources (or implied). */
+export const strictDependencies: StaticRule<typeof id> = {
+  id,
+  phase: 'static',
+  defaults: ERROR_IN_EVERY_PRESET,
+  description: {
+    short: 'List only the packages the program loads.',
+    help:
+      'Pulumi programs should list only the packages they strictly depend on: remove a scope or linked package no source file loads. ' +
+      '`setup-pulumi-npm fix` removes it.',
+  },
+  readsSources: true,
+  check,
+  fix,
+};
+
+function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const { usage } = context;
   // Unused-package findings must be right: with no sources, or a file whose imports are unknown, they cannot be.
   // An unparsable file is a warning whatever the rule's level: it stops the check rather than breaks a rule.
@@ -38,25 +55,6 @@ export function strictDependencies(context: RuleContext, finding: FindingMaker):
   return results;
 }
 
-/** undeclared-dependency: every scope package (or linked package) the sources load is listed in package.json. */
-export function undeclaredDependency(context: RuleContext, finding: FindingMaker): RuleResult[] {
-  const listed = new Set(context.entries.filter((c) => isInstalledSection(c.entry.section)).map((c) => c.entry.name));
-  const results: RuleResult[] = [];
-  for (const [name, uses] of context.usage.byPackage) {
-    const isLink = context.links.includes(name);
-    if (listed.has(name) || (!isLink && !context.inScope(name)) || context.ignored(name)) continue;
-    const others = new Set(uses.map((use) => use.file.path)).size - 1;
-    const where = others > 0 ? ` (and in ${plural(others, 'other file')})` : '';
-    const how = uses.every((use) => use.use.typeOnly) ? 'imported for its types only' : 'loaded';
-    const range = suggestedRange(context, name);
-    const fix = isLink
-      ? `add ${quoteEntry(name, context.config.linkedPeerRange)} to "peerDependencies" and install it with npm link ${name}`
-      : range === undefined
-        ? `add it to "dependencies" with npm install ${name}`
-        : `add ${quoteEntry(name, range)} to "dependencies"`;
-    const message = `"${name}" is ${how} here${where} but package.json does not list it; ${fix}.`;
-    const { file, use } = uses[0]!;
-    results.push({ finding: finding(file.path, new LineIndex(file.text).span(use.start, use.end - use.start), message, name) });
-  }
-  return results;
+function fix({ entry, remove }: FixContext): void {
+  if (entry !== undefined) remove(entry);
 }

@@ -1,0 +1,48 @@
+/**
+ * The checks that are not rules one configures: malformed input is always an error, a program that fits another
+ * preset gets a notice, and a package manager other than npm a warning. Each id is written here only: below the
+ * types, so that the rule id type can name them.
+ */
+
+/** Malformed package.json. */
+export const PACKAGE_JSON_CHECK = {
+  id: 'package-json',
+  description: {
+    short: 'package.json is valid JSON that npm can read.',
+    help: 'package.json must be a strict JSON object (no comments, no duplicate keys) with string version specs.',
+  },
+} as const;
+
+/** A notice: the program's layout fits another preset. */
+export const PRESET_CHECK = {
+  id: 'preset',
+  description: {
+    short: "The program's layout fits another preset.",
+    help:
+      'A program of today (@pulumi/pulumi 1.0 or later in "dependencies", no linked pulumi peer) checked with the pulumi-0.10 preset: ' +
+      'set "preset: current" (an input of the action, or a key of the policy file) to check it against its own layout.',
+  },
+} as const;
+
+/** Pulumi.yaml asks for another package manager than npm. */
+export const PACKAGE_MANAGER_CHECK = {
+  id: 'package-manager',
+  description: {
+    short: "Pulumi.yaml's package manager is npm.",
+    help:
+      'Pulumi.yaml asks for yarn, pnpm or bun, and this action installs with npm: give the install command in "install-command", ' +
+      'or set "install: false" to run the policy check alone.',
+  },
+} as const;
+
+/** A malformed or invalid policy file. */
+export const POLICY_FILE_CHECK = {
+  id: 'policy-file',
+  description: {
+    short: 'The policy file is valid.',
+    help: 'The policy file (.github/pulumi-npm-policy.yml) must be valid YAML that follows the schema in the README.',
+  },
+} as const;
+
+export const INPUT_CHECKS = [PACKAGE_JSON_CHECK, PRESET_CHECK, PACKAGE_MANAGER_CHECK, POLICY_FILE_CHECK] as const;
+export type InputCheckId = (typeof INPUT_CHECKS)[number]['id'];

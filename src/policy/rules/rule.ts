@@ -1,0 +1,63 @@
+import type { ManifestEntry } from '../manifest.js';
+import type { Finding, PolicyOptions, PresetName, RuleLevel } from '../types.js';
+import type { InstalledCheck, LockfileCheck, PackageCheck } from './context.js';
+
+/** What a rule asks for, for SARIF logs and help. */
+export interface RuleDescription {
+  /** One line: what the rule asks for. */
+  short: string;
+  /** Why, and how to comply: shown as a rule's help in code scanning. */
+  help: string;
+}
+
+/** Everything about one configurable rule: its module holds it, and the list of rules (index.ts) names it. */
+interface RuleBase<Id extends string> {
+  id: Id;
+  /** The rule's level in each preset. */
+  defaults: Readonly<Record<PresetName, RuleLevel>>;
+  description: RuleDescription;
+  /** The rule reads the sources: a package with no source file to scan passes it unchecked (the action says so). */
+  readsSources?: true;
+  /** How `fix` repairs a finding in package.json; rules without one are reported, not fixed. */
+  fix?: RuleFix;
+}
+
+export interface StaticRule<Id extends string = string> extends RuleBase<Id> {
+  /** Before the install: package.json, the sources and the lockfile as committed. */
+  phase: 'static';
+  /** Per package.json (the program's and each workspace's). */
+  check: PackageCheck;
+  /** Once per program, before its package.json checks: its lockfile as read. */
+  checkLockfile?: LockfileCheck;
+}
+
+export interface InstalledRule<Id extends string = string> extends RuleBase<Id> {
+  /** After the install and links: node_modules as the install left it. */
+  phase: 'installed';
+  check: InstalledCheck;
+}
+
+export const ERROR_IN_EVERY_PRESET = { 'pulumi-0.10': 'error', current: 'error' } as const;
+
+/** What a rule's fix knows and can do about one of its findings in one package.json; fix/plan.ts gathers the edits. */
+export interface FixContext {
+  finding: Finding;
+  /** The package the finding is about. */
+  name: string;
+  /** The package.json entry the finding points at, if any. */
+  entry: ManifestEntry | undefined;
+  /** The folder of package.json. */
+  dir: string;
+  options: PolicyOptions;
+  /** The version the lockfile or node_modules resolves for the package, when fix looked it up. */
+  resolved: string | undefined;
+  /** The package is listed in `section`. */
+  listedIn: (section: string) => boolean;
+  /** Sets the package's spec in `section` (the first edit of an entry wins). */
+  set: (section: string, spec: string) => void;
+  remove: (entry: ManifestEntry) => void;
+  /** Something fix leaves to be done by hand, about the package. */
+  note: (text: string) => void;
+}
+
+export type RuleFix = (context: FixContext) => void;

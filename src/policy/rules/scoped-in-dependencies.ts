@@ -1,0 +1,80 @@
+import semver from 'semver';
+import type { ManifestEntry } from '../manifest.js';
+import { matchesAny } from '../package-pattern.js';
+import { isInstalledSection } from '../sections.js';
+import { admitsBelow } from '../specs.js';
+import { minimumFor, quoteEntry, suggestedRange, type ClassifiedEntry, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
+import { ERROR_IN_EVERY_PRESET, type FixContext, type StaticRule } from './rule.js';
+
+const id = 'scoped-in-dependencies';
+
+/** A scope package belongs in `dependencies` only (and in the allowed list, if any). */
+export const scopedInDependencies: StaticRule<typeof id> = {
+  id,
+  phase: 'static',
+  defaults: ERROR_IN_EVERY_PRESET,
+  description: {
+    short: 'Scope packages belong in "dependencies".',
+    help:
+      'Pulumi\'s npm packages (@pulumi/*) are regular dependencies: list each in "dependencies" only, not in devDependencies, ' +
+      'optionalDependencies, peerDependencies or the bundled lists. `setup-pulumi-npm fix` moves them.',
+  },
+  check,
+  fix,
+};
+
+function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
+  const { config, manifest } = context;
+  const inDependencies = new Set(context.entries.filter((c) => c.entry.section === 'dependencies').map((c) => c.entry.name));
+  const results: RuleResult[] = [];
+  for (const classified of context.entries) {
+    if (classified.role !== 'scope') continue;
+    const { entry, target } = classified;
+    let message: string | undefined;
+    if (config.allowedPackages !== undefined && !matchesAny(config.allowedPackages, target)) {
+      message =
+        `"${target}" is not one of the packages the policy allows ` +
+        `(${config.allowedPackages.join(', ') || 'none'}); remove it, or add it to "packages" in the policy file.`;
+    } else if (entry.section === 'dependencies') {
+      continue;
+    } else if (!isInstalledSection(entry.section)) {
+      message =
+        `"${entry.name}" is listed in ${entry.section}, which packs it into the ` +
+        `program's tarball; remove it from there and keep it in "dependencies" only.`;
+    } else if (inDependencies.has(entry.name)) {
+      message = `"${entry.name}" is also listed in ${entry.section}; remove it from there, it belongs in "dependencies" only.`;
+    } else {
+      message =
+        `"${entry.name}" is listed in ${entry.section}; move it to "dependencies" as ` +
+        `${quoteEntry(entry.name, suggestedSpec(classified, context) ?? entry.spec)}, since Pulumi's npm packages are regular dependencies.`;
+    }
+    results.push({ finding: finding(manifest.file, entry.span, message, entry.name), entry });
+  }
+  return results;
+}
+
+/** The spec to suggest for a scope package: its own when acceptable, else one from the lockfile or the floor. */
+function suggestedSpec(classified: ClassifiedEntry, context: RuleContext): string | undefined {
+  const { spec, entry } = classified;
+  const minimum = minimumFor(context.config, entry.name);
+  if (spec.kind === 'range' && (minimum === undefined || !admitsBelow(spec.range, minimum))) return entry.spec;
+  return suggestedRange(context, entry.name);
+}
+
+/** Moves the entry to `dependencies`; a package the policy does not allow, or one that stays there, is left to the user. */
+function fix({ finding, name, entry, options: { config }, listedIn, set, remove, note }: FixContext): void {
+  const disallowed = config.allowedPackages !== undefined && !config.allowedPackages.includes(name);
+  if (entry === undefined || entry.section === 'dependencies' || disallowed) {
+    note(finding.message);
+    return;
+  }
+  if (!listedIn('dependencies')) set('dependencies', keptOrFloor(entry, minimumFor(config, name)));
+  remove(entry);
+}
+
+/** A misplaced entry's own range when it starts at the floor or above, else the floor's caret range. */
+function keptOrFloor(entry: ManifestEntry, minimum: string | undefined): string {
+  const valid = semver.validRange(entry.spec) !== null && entry.spec !== '';
+  if (minimum === undefined) return entry.spec;
+  return valid && !admitsBelow(entry.spec, minimum) ? entry.spec : `^${minimum}`;
+}
