@@ -1,9 +1,14 @@
-/** The inputs the README and the workflows give this action are the ones action.yml declares, with its defaults. */
+/**
+ * The inputs the README and the workflows give this action are the ones action.yml declares, with its defaults; its
+ * outputs are the code's table's, in the README too.
+ */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { OUTPUTS } from '../src/action/names.js';
 import { inputsTableProblems, readActionInputs, tableUnder, unknownWithKeys, yamlBlocks } from './support/action-inputs.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -71,5 +76,19 @@ describe('the inputs in the README and the workflows', () => {
     assert.ok(problems.includes('input "cache" of action.yml is not in the README\'s inputs table'));
     assert.ok(problems.includes('the README\'s inputs table lists "caches", which is not an input of action.yml'));
     assert.equal(problems.filter((problem) => /"(install|pulumi-access-token)"/.test(problem)).length, 0, problems.join('\n'));
+  });
+});
+
+describe('the outputs in action.yml and the README', () => {
+  const declared = Object.keys((YAML.parse(read('action.yml')) as { outputs: Record<string, unknown> }).outputs);
+
+  test("action.yml declares the outputs of the code's table (OUTPUTS), in its order", () => {
+    assert.deepEqual(declared, Object.values(OUTPUTS));
+  });
+
+  test("the README's outputs table lists every output of action.yml, in its order", () => {
+    assert.deepEqual([...tableUnder(readme, 'Outputs').keys()], declared);
+    const missing = [...tableUnder(readme.replace(/^\| `sarif` .*$/m, ''), 'Outputs').keys()];
+    assert.notDeepEqual(missing, declared, 'a row left out is found');
   });
 });

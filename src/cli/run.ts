@@ -91,7 +91,7 @@ async function check(line: CommandLine, options: PolicyOptions | undefined, poli
     }
     case 'github': {
       // The action's own annotations: @actions/core writes the workflow commands to stdout.
-      const { annotate } = await import('../report/run-report.js');
+      const { annotate } = await import('../report/annotations.js');
       annotate(findings, context.cwd);
       break;
     }

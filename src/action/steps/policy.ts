@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { ActionError } from '../../util/errors.js';
 import {
   applyPolicyMode,
+  countLine,
   effectiveLinks,
   checkInstalledTree,
   checkProgram,
@@ -16,7 +17,7 @@ import type { Notice } from '../../program-files/notice.js';
 import { packageManagerFinding, readPulumiProject } from '../../policy/pulumi-project.js';
 import { npmRegistryFor } from '../../package-managers/npm/configured-registry.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../../program-files/read.js';
-import { annotate, countLine, printableFindings } from '../../report/run-report.js';
+import { annotate, printableFindings } from '../../report/annotations.js';
 import { plural } from '../../util/text.js';
 import type { Settings } from '../settings.js';
 import { relativePosix } from '../../util/text.js';

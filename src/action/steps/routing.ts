@@ -21,7 +21,6 @@ export function configureNpm(settings: Settings, registryUrl: string, env: NodeJ
       onFolder: saveConfigDir,
     });
     core.exportVariable('NPM_CONFIG_USERCONFIG', written.file);
-    core.setOutput('npmrc', written.file);
     core.info(`Wrote ${written.file}: ${settings.scope} → ${registryUrl}${written.mergedFrom ? `, keeping the settings of ${written.mergedFrom}` : ''}.`);
     return written;
   });
