@@ -5,7 +5,7 @@ import { MAX_KEY_LENGTH, MAX_PREFIX_LENGTH } from '../cache/key.js';
 import { ActionError } from '../util/errors.js';
 import { ACTION_YML, actionDefaults, type InputReader } from './inputs.js';
 import { INPUT_NAMES, INPUTS, type InputName } from './names.js';
-import { isPackageName, isScope } from '../util/package-name.js';
+import { isScope, parsePackageList } from '../util/package-name.js';
 import { TOKEN_ENV_VARIABLE, tokenOf, type Token } from '../token/handoff.js';
 import { PRESET_NAMES } from '../policy/presets.js';
 import type { PresetName } from '../policy/types.js';
@@ -226,15 +226,11 @@ function parsePreset(raw: string): PresetName | undefined {
 }
 
 function parseLinks(raw: string): string[] | undefined {
-  const names = [...new Set(raw.split(/\s+/).filter(Boolean))];
-  if (names.length === 0) return undefined;
-  if (names.length === 1 && names[0] === 'none') return [];
-  for (const name of names) {
-    if (!isPackageName(name)) {
-      throw new ActionError(`Input "link" lists "${name}", which is not an npm package name: separate names with spaces or new lines.`);
-    }
-  }
-  return names;
+  return parsePackageList(
+    raw,
+    /\s+/,
+    (name) => new ActionError(`Input "link" lists "${name}", which is not an npm package name: separate names with spaces or new lines.`),
+  );
 }
 
 function parseLinkPath(raw: string, workspace: string): string | undefined {

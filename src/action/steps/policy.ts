@@ -3,10 +3,8 @@ import { ActionError } from '../../util/errors.js';
 import {
   applyPolicyMode,
   countLine,
-  effectiveLinks,
   checkInstalledTree,
   checkProgram,
-  parsePolicyConfig,
   type Finding,
   type PolicyOptions,
   type ProgramInput,
@@ -17,6 +15,7 @@ import type { Notice } from '../../program-files/notice.js';
 import { packageManagerFinding, readPulumiProject } from '../../policy/pulumi-project.js';
 import { npmRegistryFor } from '../../package-managers/npm/configured-registry.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../../program-files/read.js';
+import { policyOptions } from '../../program-files/policy-options.js';
 import { annotate, printableFindings } from '../../report/annotations.js';
 import { plural } from '../../util/text.js';
 import type { Settings } from '../settings.js';
@@ -54,22 +53,23 @@ export interface CheckedProgram {
 export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Promise<Policy> {
   // Read even with the policy off: its preset decides the registry and the links.
   const file = await readPolicyFile(settings.policyFile);
-  const { config, findings } = await parsePolicyConfig(file, settings.preset);
-  if (config === undefined) {
+  const { preset, registryUrl, scope, links } = settings;
+  // Unrouted, npm resolves the scope from its own config (read in the first program; checkPrograms reads each one's).
+  const npmConfigDir = settings.workingDirectories[0]?.path ?? settings.workspace;
+  const outcome = await policyOptions({ file, preset, registryUrl, scope, links, npmConfigDir, env });
+  if (outcome.options === undefined) {
+    const { findings } = outcome;
     annotate(printableFindings(findings), settings.workspace);
     throw new ActionError(
       `The policy file ${relativePosix(settings.workspace, settings.policyFile)} is invalid (${plural(findings.length, 'error')}, see the annotations): ` +
         'fix it; the check does not fall back to another preset.',
     );
   }
+  const { config } = outcome.options;
   const origin =
     config.presetOrigin === 'default' ? 'the default: neither the "preset" input nor the policy file names one' : `from the ${config.presetOrigin}`;
   core.info(`Preset: ${config.preset} (${origin}).`);
-  const routedRegistry = settings.registryUrl ?? config.registryUrl;
-  // Unrouted, npm resolves the scope from its own config (read in the first program; checkPrograms reads each one's).
-  const firstProgram = settings.workingDirectories[0]?.path ?? settings.workspace;
-  const registryUrl = routedRegistry ?? (await npmRegistryFor(settings.scope, firstProgram, env));
-  return { options: { scope: settings.scope, links: effectiveLinks(config, settings.links), registryUrl, config }, file, routedRegistry, env };
+  return { options: outcome.options, file, routedRegistry: outcome.routedRegistry, env };
 }
 
 /** Reads every program and, unless the policy is off, checks it before anything is installed (no token needed). */
