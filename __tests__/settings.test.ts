@@ -7,8 +7,7 @@ import YAML from 'yaml';
 import { MAX_PREFIX_LENGTH } from '../src/cache/key.js';
 import { ActionError } from '../src/util/errors.js';
 import { ACTION_YML } from '../src/action/inputs.js';
-import { INPUT_NAMES } from '../src/action/names.js';
-import { readSettings } from '../src/action/settings.js';
+import { INPUT_NAMES, readSettings } from '../src/action/settings.js';
 
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'settings-'));
 fs.mkdirSync(path.join(workspace, 'infra', 'app'), { recursive: true });

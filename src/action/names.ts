@@ -1,33 +1,8 @@
 /**
- * Every name the action shares with the runner, each written once: its inputs, its outputs and the state main hands
- * to post (as actions/cache's constants.ts). Imports nothing: the entry reads a state name before the token hand-off,
- * when nothing else may load yet.
+ * The names the step hands on, each written once (as actions/cache's constants.ts): its outputs, to later steps, and
+ * its state, to its post step. (The inputs are the INPUTS table of settings.ts, beside their parsing.) Imports
+ * nothing: the entry reads a state name before the token hand-off, when nothing else may load yet.
  */
-
-/**
- * The inputs action.yml declares (a test checks both lists match), and what an empty value means. "default":
- * action.yml's default, as an empty value always has meant (a workflow may pass '' from an unset variable).
- * "itself": empty is a value of its own.
- */
-export const INPUTS = {
-  'pulumi-access-token': 'itself', // the PULUMI_ACCESS_TOKEN variable then
-  preset: 'itself', // the policy file's preset, else pulumi-0.10
-  'registry-url': 'itself', // the preset's
-  scope: 'default',
-  'working-directory': 'default',
-  install: 'default',
-  'install-command': 'itself', // rejected when installing
-  link: 'itself', // the preset's
-  'link-path': 'itself',
-  'ignore-scripts': 'default',
-  'allow-untrusted': 'default',
-  cache: 'default',
-  'cache-key-prefix': 'itself',
-  policy: 'default',
-  'policy-file': 'default',
-} as const;
-export type InputName = keyof typeof INPUTS;
-export const INPUT_NAMES = Object.keys(INPUTS) as InputName[];
 
 /** The outputs action.yml declares, in its order (a test checks action.yml and the README's table against it). */
 export const OUTPUTS = {

@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { MAX_KEY_LENGTH, MAX_PREFIX_LENGTH } from '../cache/key.js';
 import { ActionError } from '../util/errors.js';
 import { ACTION_YML, actionDefaults, type InputReader } from './inputs.js';
-import { INPUT_NAMES, INPUTS, type InputName } from './names.js';
 import { isScope, parsePackageList } from '../util/package-name.js';
 import { TOKEN_ENV_VARIABLE, tokenOf, type Token } from '../token/handoff.js';
 import { PRESET_NAMES } from '../policy/presets.js';
@@ -48,6 +47,31 @@ export interface Settings {
   /** Problems that do not stop the run (printed as warnings). */
   warnings: string[];
 }
+
+/**
+ * The inputs action.yml declares (a test checks both lists match), and what an empty value means. "default":
+ * action.yml's default, as an empty value always has meant (a workflow may pass '' from an unset variable).
+ * "itself": empty is a value of its own.
+ */
+const INPUTS = {
+  'pulumi-access-token': 'itself', // the PULUMI_ACCESS_TOKEN variable then
+  preset: 'itself', // the policy file's preset, else pulumi-0.10
+  'registry-url': 'itself', // the preset's
+  scope: 'default',
+  'working-directory': 'default',
+  install: 'default',
+  'install-command': 'itself', // rejected when installing
+  link: 'itself', // the preset's
+  'link-path': 'itself',
+  'ignore-scripts': 'default',
+  'allow-untrusted': 'default',
+  cache: 'default',
+  'cache-key-prefix': 'itself',
+  policy: 'default',
+  'policy-file': 'default',
+} as const;
+export type InputName = keyof typeof INPUTS;
+export const INPUT_NAMES = Object.keys(INPUTS) as InputName[];
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { parsePackageList } from '../util/package-name.js';
 import { PRESET_NAMES } from '../policy/presets.js';
 import type { PresetName } from '../policy/types.js';
-import type { InputName } from '../action/names.js';
+import type { InputName } from '../action/settings.js';
 
 /**
  * The defaults of action.yml the command line runs with, as the action does (a test checks them against action.yml,
