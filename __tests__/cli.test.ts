@@ -3,6 +3,8 @@ import { cp, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { ACTION_DEFAULTS } from '../src/cli/args.js';
 import { runCli } from '../src/cli/run.js';
 import { captureOutput } from './support/output.js';
 import { node24 } from './support/node24.js';
@@ -117,6 +119,11 @@ describe('setup-pulumi-npm check', () => {
     const broken = await cli(root, 'check', 'broken');
     assert.equal(broken.code, 1);
     assert.match(broken.out, /^broken\/package\.json:1:\d+ {2}error {2}package-json {2}package\.json is not valid JSON/);
+  });
+
+  it("runs with action.yml's defaults for the scope and the policy file", async () => {
+    const declared = (YAML.parse(await readFile(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> }).inputs;
+    for (const [name, value] of Object.entries(ACTION_DEFAULTS)) assert.equal(value, declared[name]?.default, name);
   });
 
   it('prints help for each command', async () => {

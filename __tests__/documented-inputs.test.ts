@@ -1,9 +1,13 @@
-/** The inputs the README and the workflows give this action are the ones action.yml declares, with its defaults. */
+/**
+ * The inputs the README and the workflows give this action are the ones action.yml declares, with its defaults; the
+ * README's outputs are action.yml's (which repository.test.ts checks against the code's table).
+ */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
 import { inputsTableProblems, readActionInputs, tableUnder, unknownWithKeys, yamlBlocks } from './support/action-inputs.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -71,5 +75,15 @@ describe('the inputs in the README and the workflows', () => {
     assert.ok(problems.includes('input "cache" of action.yml is not in the README\'s inputs table'));
     assert.ok(problems.includes('the README\'s inputs table lists "caches", which is not an input of action.yml'));
     assert.equal(problems.filter((problem) => /"(install|pulumi-access-token)"/.test(problem)).length, 0, problems.join('\n'));
+  });
+});
+
+describe('the outputs in the README', () => {
+  const declared = Object.keys((YAML.parse(read('action.yml')) as { outputs: Record<string, unknown> }).outputs);
+
+  test("the README's outputs table lists every output of action.yml, in its order", () => {
+    assert.deepEqual([...tableUnder(readme, 'Outputs').keys()], declared);
+    const missing = [...tableUnder(readme.replace(/^\| `sarif` .*$/m, ''), 'Outputs').keys()];
+    assert.notDeepEqual(missing, declared, 'a row left out is found');
   });
 });

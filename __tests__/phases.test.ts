@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { phaseTimer, type Phase } from '../src/action/phases.js';
+import { phaseTimer } from '../src/action/phases.js';
+import type { Phase } from '../src/report/run-report.js';
 
 describe('phaseTimer', () => {
   it('records when each phase started and how long it took, also when it fails', async () => {

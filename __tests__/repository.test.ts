@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { createRequire } from 'node:module';
 import YAML from 'yaml';
+import { OUTPUTS } from '../src/action/names.js';
+import { INPUT_NAMES } from '../src/action/settings.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,24 +33,9 @@ describe('the repository', () => {
 
   it('declares the public interface and runs on node24 from the bundle', async () => {
     const action = YAML.parse(await fs.readFile(path.join(root, 'action.yml'), 'utf8'));
-    assert.deepEqual(Object.keys(action.inputs), [
-      'pulumi-access-token',
-      'preset',
-      'registry-url',
-      'scope',
-      'working-directory',
-      'install',
-      'install-command',
-      'link',
-      'link-path',
-      'ignore-scripts',
-      'allow-untrusted',
-      'cache',
-      'cache-key-prefix',
-      'policy',
-      'policy-file',
-    ]);
-    assert.deepEqual(Object.keys(action.outputs), ['npmrc', 'cache-hit', 'cache-primary-key', 'cache-matched-key', 'violations', 'report', 'sarif']);
+    // The code's tables of the names: an input or output is added or removed there and in action.yml together.
+    assert.deepEqual(Object.keys(action.inputs), INPUT_NAMES);
+    assert.deepEqual(Object.keys(action.outputs), Object.values(OUTPUTS));
     assert.deepEqual(action.runs, { using: 'node24', main: 'dist/index.js', post: 'dist/index.js', 'post-if': 'always()' });
     const example = await fs.readFile(path.join(root, '.github/workflows/example.yml'), 'utf8');
     assert.match(example, /uses: \.\//);

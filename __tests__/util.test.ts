@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { readBytesIfExists, readPackageManifest, readTextIfExists, readTextIfExistsSync } from '../src/util/files.js';
 import { logLine, markdownCode, markdownText, redactUrlCredentials } from '../src/util/log-text.js';
+import { withCwd } from '../src/util/scoped-cwd.js';
 import { plural, relativePosix, toPosix } from '../src/util/text.js';
 import { readStdoutLines } from './support/runner.js';
 
@@ -82,5 +84,25 @@ describe('util/log-text', () => {
     assert.equal(markdownText('<img src=x> *a* | b\n[c](d)'), '\\<img src=x\\> \\*a\\* \\| b \\[c\\]\\(d\\)');
     assert.equal(markdownCode('a`b|c'), '``a`b\\|c``');
     assert.equal(markdownCode('`x'), '`` `x ``');
+  });
+});
+
+describe('util/scoped-cwd', () => {
+  it('gives the work its folder as process.cwd(), while work beside it and the process keep the real one', async () => {
+    const real = process.cwd();
+    const folder = join(tmpdir(), 'scoped-cwd-folder');
+    const seen: string[] = [];
+    const work = withCwd(folder, async () => {
+      seen.push(process.cwd());
+      await sleep(20);
+      seen.push(resolve('x'));
+      return 'done';
+    });
+    await sleep(10);
+    const beside = process.cwd();
+    assert.equal(await work, 'done');
+    assert.deepEqual(seen, [folder, join(folder, 'x')]);
+    assert.equal(beside, real, 'work outside the scope sees the real folder');
+    assert.equal(process.cwd(), real);
   });
 });

@@ -1,9 +1,10 @@
-import { takeToken, type Token } from '../token/handoff.js';
+import { HANDOFF_VARIABLE, takeToken, type Token } from '../token/handoff.js';
+import { STATE } from './names.js';
 
 // One bundle serves both entries of action.yml, as actions/checkout does: main's state tells post from main. The main
-// step may replace its own process before anything else runs (token-handoff.ts), so this entry loads only what that
+// step may replace its own process before anything else runs (token/handoff.ts), so this entry loads only what that
 // needs, and the rest of the action after it: the first process image never pays for loading the whole bundle.
-if (process.env['STATE_isPost'] === 'true') {
+if (process.env[`STATE_${STATE.isPost}`] === 'true') {
   const { runPost } = await import('./post.js');
   await runPost();
 } else {
@@ -11,6 +12,10 @@ if (process.env['STATE_isPost'] === 'true') {
   // A failure to hand the token over is reported by runMain, with the job's other failures.
   token.catch(() => {});
   await token.catch(() => undefined);
+  // The re-executed image was told where to collect the token by this variable; its socket is used up now. Removed
+  // from this process's environment here, the one place that changes it, before anything else loads: no process
+  // the action starts inherits it.
+  delete process.env[HANDOFF_VARIABLE];
   const { runMain } = await import('./main.js');
   await runMain(process.env, token);
 }

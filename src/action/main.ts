@@ -6,7 +6,10 @@ import { runCommand } from '../package-managers/command.js';
 import type { ManagerContext, PackageManager } from '../package-managers/index.js';
 import { totals, type PolicyOptions } from '../policy/index.js';
 import { readEventPayload, untrustedRun, untrustedRunMessage, type UntrustedRun } from '../token/trust.js';
-import { allFindings, summaryMarkdown, writeJsonReport, type ProgramRecord, type RunRecord } from '../report/run-report.js';
+import { allFindings, type ProgramRecord, type RunRecord } from '../report/run-report.js';
+import { writeJsonReport } from '../report/json-report.js';
+import { summaryMarkdown } from '../report/summary.js';
+import { OUTPUTS } from './names.js';
 import { readSettings, type Settings } from './settings.js';
 import { phaseTimer, type PhaseTimer } from './phases.js';
 import { markMainStarted, markMainSucceeded, saveSnapshotDir } from './state.js';
@@ -42,8 +45,8 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env, handed?: Pro
     const inputs = environmentInputs(env);
     settings = await readSettings((name) => (name === 'pulumi-access-token' ? '' : inputs(name)), env, ACTION_YML, token);
   } catch (error) {
-    core.setOutput('violations', '0');
-    core.setOutput('cache-hit', 'false');
+    core.setOutput(OUTPUTS.violations, '0');
+    core.setOutput(OUTPUTS.cacheHit, 'false');
     core.setFailed(failureLine(error));
     return;
   }
@@ -231,15 +234,19 @@ async function installAndCheck(
   }
 }
 
+/** The outputs, the JSON report, the SARIF log and the job summary, all made from `record`; then the job's one failure. */
 async function finish(settings: Settings, record: RunRecord, env: NodeJS.ProcessEnv): Promise<void> {
-  core.setOutput('violations', String(totals(allFindings(record)).errors));
-  core.setOutput('cache-hit', record.cache?.hit ? 'true' : 'false');
-  core.setOutput('cache-primary-key', record.cache?.primaryKey ?? '');
-  core.setOutput('cache-matched-key', record.cache?.matchedKey ?? '');
+  const findings = allFindings(record);
+  if (record.npmrc) core.setOutput(OUTPUTS.npmrc, record.npmrc.file);
+  core.setOutput(OUTPUTS.violations, String(totals(findings).errors));
+  core.setOutput(OUTPUTS.cacheHit, record.cache?.hit ? 'true' : 'false');
+  core.setOutput(OUTPUTS.cachePrimaryKey, record.cache?.primaryKey ?? '');
+  core.setOutput(OUTPUTS.cacheMatchedKey, record.cache?.matchedKey ?? '');
   try {
-    core.setOutput('report', await writeJsonReport(record, settings.runnerTemp));
-    core.setOutput('sarif', await writeSarifLog(allFindings(record), record.workspace, settings.runnerTemp));
-    await core.summary.addRaw(summaryMarkdown(record) + (await fixSummary(settings, record.programs, env))).write();
+    core.setOutput(OUTPUTS.report, await writeJsonReport(record, settings.runnerTemp));
+    core.setOutput(OUTPUTS.sarif, await writeSarifLog(findings, record.workspace, settings.runnerTemp));
+    const fixes = await fixSummary(record.workspace, record.programs, async () => (await readPolicy(settings, env)).options);
+    await core.summary.addRaw(summaryMarkdown(record) + fixes).write();
   } catch (error) {
     core.warning(`Could not write the run's report or job summary: ${(error as Error).message}`);
   }

@@ -1,9 +1,4 @@
-/** One phase of the main step: when it started (seconds since this process started) and how long it took. */
-export interface Phase {
-  name: string;
-  startSeconds: number;
-  seconds: number;
-}
+import type { Phase } from '../report/run-report.js';
 
 /** Runs a phase's work and records its time in `phases`, whether the work succeeds or fails. */
 export type PhaseTimer = <T>(name: string, work: () => Promise<T>) => Promise<T>;

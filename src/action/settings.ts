@@ -5,7 +5,7 @@ import { MAX_KEY_LENGTH, MAX_PREFIX_LENGTH } from '../cache/key.js';
 import type { CacheMode } from '../cache/plan.js';
 import { ActionError } from '../util/errors.js';
 import { ACTION_YML, actionDefaults, type InputReader } from './inputs.js';
-import { isPackageName, isScope } from '../util/package-name.js';
+import { isScope, parsePackageList } from '../util/package-name.js';
 import { TOKEN_ENV_VARIABLE, tokenOf, type Token } from '../token/handoff.js';
 import { PRESET_NAMES } from '../policy/presets.js';
 import type { PresetName } from '../policy/types.js';
@@ -49,8 +49,9 @@ export interface Settings {
 }
 
 /**
- * The inputs action.yml declares, and what an empty value means. "default": action.yml's default, as an empty value
- * always has meant (a workflow may pass '' from an unset variable). "itself": empty is a value of its own.
+ * The inputs action.yml declares (a test checks both lists match), and what an empty value means. "default":
+ * action.yml's default, as an empty value always has meant (a workflow may pass '' from an unset variable).
+ * "itself": empty is a value of its own.
  */
 const INPUTS = {
   'pulumi-access-token': 'itself', // the PULUMI_ACCESS_TOKEN variable then
@@ -69,7 +70,7 @@ const INPUTS = {
   policy: 'default',
   'policy-file': 'default',
 } as const;
-type InputName = keyof typeof INPUTS;
+export type InputName = keyof typeof INPUTS;
 export const INPUT_NAMES = Object.keys(INPUTS) as InputName[];
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -249,15 +250,11 @@ function parsePreset(raw: string): PresetName | undefined {
 }
 
 function parseLinks(raw: string): string[] | undefined {
-  const names = [...new Set(raw.split(/\s+/).filter(Boolean))];
-  if (names.length === 0) return undefined;
-  if (names.length === 1 && names[0] === 'none') return [];
-  for (const name of names) {
-    if (!isPackageName(name)) {
-      throw new ActionError(`Input "link" lists "${name}", which is not an npm package name: separate names with spaces or new lines.`);
-    }
-  }
-  return names;
+  return parsePackageList(
+    raw,
+    /\s+/,
+    (name) => new ActionError(`Input "link" lists "${name}", which is not an npm package name: separate names with spaces or new lines.`),
+  );
 }
 
 function parseLinkPath(raw: string, workspace: string): string | undefined {

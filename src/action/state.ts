@@ -1,35 +1,25 @@
 import * as core from '@actions/core';
+import { STATE } from './names.js';
 
-/** What main hands to post. The runner passes it as STATE_<name> variables; it never holds the token. */
-const IS_POST = 'isPost';
-const CONFIG_DIR = 'configDir';
-const SNAPSHOT_DIR = 'snapshotDir';
-const MAIN_SUCCEEDED = 'mainSucceeded';
-
-/**
- * Saved first thing in main, so post knows it is post even when main failed early. src/index.ts reads it as
- * STATE_isPost without @actions/core, which it must not load before the token hand-off.
- */
+/** What main hands to post (the names and what each holds: STATE in names.ts). */
 export function markMainStarted(): void {
-  core.saveState(IS_POST, 'true');
+  core.saveState(STATE.isPost, 'true');
 }
 
 export function saveConfigDir(dir: string): void {
-  core.saveState(CONFIG_DIR, dir);
+  core.saveState(STATE.configDir, dir);
 }
 
-export const configDir = (): string => core.getState(CONFIG_DIR);
+export const configDir = (): string => core.getState(STATE.configDir);
 
-/** Saved before the first install: where the copies of the user's files are, for post to put back. */
 export function saveSnapshotDir(dir: string): void {
-  core.saveState(SNAPSHOT_DIR, dir);
+  core.saveState(STATE.snapshotDir, dir);
 }
 
-export const snapshotDir = (): string => core.getState(SNAPSHOT_DIR);
+export const snapshotDir = (): string => core.getState(STATE.snapshotDir);
 
-/** Saved last in main: without it (main failed, or was killed), post puts the snapshot back. */
 export function markMainSucceeded(): void {
-  core.saveState(MAIN_SUCCEEDED, 'true');
+  core.saveState(STATE.mainSucceeded, 'true');
 }
 
-export const mainSucceeded = (): boolean => core.getState(MAIN_SUCCEEDED) === 'true';
+export const mainSucceeded = (): boolean => core.getState(STATE.mainSucceeded) === 'true';

@@ -29,8 +29,11 @@ export interface CacheKeyInput {
 export const MAX_KEY_LENGTH = 512;
 /** sha256, in hex. */
 const HASH_LENGTH = 64;
-/** The longest package manager name a key holds (npm, bun); a longer one shortens MAX_PREFIX_LENGTH, which README.md states. */
-export const MAX_MANAGER_NAME_LENGTH = 3;
+/**
+ * The longest package manager name a key holds: Pulumi's are npm, pnpm, yarn and bun. A longer one would shorten
+ * MAX_PREFIX_LENGTH, which README.md states (a test says when).
+ */
+export const MAX_MANAGER_NAME_LENGTH = 4;
 /** What follows the prefix at its longest: Node's longest platform and architecture names, majors under 1000, the hash. */
 const LONGEST_AFTER_PREFIX = `-${restoreKeyOf('', 'android', 'riscv64', 999, { name: 'x'.repeat(MAX_MANAGER_NAME_LENGTH), major: 999 })}`.length + HASH_LENGTH;
 /** The longest `cache-key-prefix` that keeps every key within MAX_KEY_LENGTH, whatever the runner. */

@@ -1,7 +1,9 @@
 /**
  * The one module that knows how `@actions/cache` behaves beyond its types. Written against @actions/cache 6.3.0 (pinned
  * exactly in package.json); before moving to another version, check each of these against its source:
- * - it globs relative paths from process.cwd() but runs tar in GITHUB_WORKSPACE, so calls run in GITHUB_WORKSPACE;
+ * - it globs relative paths from process.cwd() but runs tar in GITHUB_WORKSPACE, so each call sees GITHUB_WORKSPACE
+ *   as process.cwd() (by async context: the process's working directory never changes while the policy check runs
+ *   beside a restore);
  * - it reports faults as workflow-command annotations on stdout (an error for a 5xx) rather than by throwing, so its
  *   stdout is intercepted and its annotations turned into debug lines;
  * - the texts it logs: CACHE_WRITE_DENIED_PREFIX for a read-only cache token, RESERVED_ELSEWHERE for a reservation
@@ -11,6 +13,7 @@
  */
 import * as cache from '@actions/cache';
 import { routeStdout } from '../util/stdout-routing.js';
+import { withCwd } from '../util/scoped-cwd.js';
 import { withHttpDeadline } from './deadline.js';
 
 /** What a restore came to: a restored key, a miss (with the SDK's line when it skipped looking), or a fault. */
@@ -89,22 +92,20 @@ function downloadTimeoutMinutes(): number {
 }
 
 /**
- * Runs one SDK call in GITHUB_WORKSPACE, with the annotations it raises turned into debug lines and handed back, so
- * that a fault becomes one message of ours rather than the SDK's own warnings and error annotations. Only the call's
- * own output is rerouted (by async context): the policy check may print its annotations while a restore runs.
+ * Runs one SDK call with GITHUB_WORKSPACE as its process.cwd(), with the annotations it raises turned into debug
+ * lines and handed back, so that a fault becomes one message of ours rather than the SDK's own warnings and error
+ * annotations. Only the call's own output and working folder are its own (by async context): the policy check may
+ * print its annotations and resolve its paths while a restore runs.
  */
 async function callCacheSdk<T>(call: () => Promise<T>): Promise<{ outcome: SdkOutcome<T>; lines: SdkLine[] }> {
   const lines: SdkLine[] = [];
-  const originalCwd = process.cwd();
   try {
     // The runner starts the step in GITHUB_WORKSPACE, so this changes nothing there; it matters to other callers.
-    process.chdir(process.env.GITHUB_WORKSPACE || originalCwd);
-    const value = await routeStdout((text, onward) => onward(reroute(text, lines)), call);
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+    const value = await withCwd(workspace, () => routeStdout((text, onward) => onward(reroute(text, lines)), call));
     return { outcome: { ok: true, value }, lines };
   } catch (error) {
     return { outcome: { ok: false, error }, lines };
-  } finally {
-    process.chdir(originalCwd);
   }
 }
 

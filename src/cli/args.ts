@@ -1,20 +1,26 @@
 import { parseArgs } from 'node:util';
-import { isPackageName } from '../util/package-name.js';
+import { parsePackageList } from '../util/package-name.js';
 import { PRESET_NAMES } from '../policy/presets.js';
 import { RULES } from '../policy/rules/index.js';
 import type { PresetName } from '../policy/types.js';
+import type { InputName } from '../action/settings.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
-export type Format = (typeof FORMATS)[number];
+/**
+ * The defaults of action.yml the command line runs with, as the action does (a test checks them against action.yml,
+ * which the command line does not read at start-up).
+ */
+export const ACTION_DEFAULTS = { scope: '@pulumi', 'policy-file': '.github/pulumi-npm-policy.yml' } as const satisfies Partial<Record<InputName, string>>;
+
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+type Format = (typeof FORMATS)[number];
 
 export interface CommandLine {
   command: 'check' | 'fix';
   dirs: string[];
   preset: PresetName | undefined;
-  /** The packages installed with npm link: `--link`, else pulumi as the action's `link` input. */
-  /** undefined: the preset's (as the action's empty `link` input). */
+  /** The packages installed with npm link (--link); undefined: the preset's, as the action's empty `link` input. */
   links: string[] | undefined;
-  /** Given with --policy-file: it must exist. Else the action's default path, used when it exists. */
+  /** Given with --policy-file: it must exist. Else action.yml's default path, used when it exists. */
   policyFile: { path: string; required: boolean };
   format: Format;
   dryRun: boolean;
@@ -23,12 +29,10 @@ export interface CommandLine {
 /** Bad usage: one line for stderr, and exit code 2. */
 export class UsageError extends Error {}
 
-const DEFAULT_POLICY_FILE = '.github/pulumi-npm-policy.yml';
-
 const COMMON_OPTIONS = `Options:
   --preset pulumi-0.10|current   the policy preset (default: the policy file's, else pulumi-0.10)
-  --link NAMES|none              packages installed with npm link, comma-separated (default: pulumi)
-  --policy-file FILE             the policy file (default: ${DEFAULT_POLICY_FILE}, when it exists)
+  --link NAMES|none              packages installed with npm link, comma-separated (default: the preset's)
+  --policy-file FILE             the policy file (default: ${ACTION_DEFAULTS['policy-file']}, when it exists)
   -h, --help                     this help`;
 
 /** The help's width: its lines wrap before this column. */
@@ -52,7 +56,7 @@ function ruleIds(fixable: boolean): string {
   return new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(ids);
 }
 
-export const HELP = {
+const HELP = {
   main: `Usage: setup-pulumi-npm check|fix [options] [DIR ...]
 
 Checks Pulumi programs against the dependency policy of the setup-pulumi-npm action, and repairs package.json.
@@ -114,7 +118,8 @@ export function parseCommandLine(argv: string[]): CommandLine | { help: string }
     dirs: positionals.length > 0 ? positionals : ['.'],
     preset: oneOf('--preset', values.preset, PRESET_NAMES),
     links: parseLinks(values.link),
-    policyFile: values['policy-file'] === undefined ? { path: DEFAULT_POLICY_FILE, required: false } : { path: values['policy-file'], required: true },
+    policyFile:
+      values['policy-file'] === undefined ? { path: ACTION_DEFAULTS['policy-file'], required: false } : { path: values['policy-file'], required: true },
     format: oneOf('--format', format, FORMATS)!,
     dryRun: (values as { 'dry-run'?: boolean })['dry-run'] ?? false,
   };
@@ -127,10 +132,8 @@ function oneOf<T extends string>(option: string, value: string | undefined, allo
 
 function parseLinks(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  if (value.trim() === 'none') return [];
-  const names = [...new Set(value.split(/[\s,]+/).filter(Boolean))];
-  const bad = names.find((name) => !isPackageName(name));
-  if (bad !== undefined || names.length === 0)
-    throw new UsageError(`--link lists "${bad ?? value}", which is not a package name: give names separated by commas, or none.`);
+  const invalid = (name: string) => new UsageError(`--link lists "${name}", which is not a package name: give names separated by commas, or none.`);
+  const names = parsePackageList(value, /[\s,]+/, invalid);
+  if (names === undefined) throw invalid(value);
   return names;
 }

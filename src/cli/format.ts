@@ -1,5 +1,4 @@
-import type { Finding, PackageRow } from '../policy/types.js';
-import { totals } from '../policy/tally.js';
+import type { Finding } from '../policy/types.js';
 import { relativePosix } from '../util/text.js';
 
 const STYLE = { error: '\u001b[31m', warning: '\u001b[33m', notice: '\u001b[36m', dim: '\u001b[2m', reset: '\u001b[0m' };
@@ -11,14 +10,4 @@ export function textLines(findings: Finding[], cwd: string, colour: boolean): st
     const where = `${relativePosix(cwd, finding.file) || '.'}:${finding.line}:${finding.column}`;
     return `${paint('dim', where)}  ${paint(finding.severity, finding.severity)}  ${finding.rule}  ${finding.message}`;
   });
-}
-
-/** The action's JSON report, for what the command line knows: the programs' packages, the violations and the findings. */
-export function jsonReport(programs: { dir: string; packages: PackageRow[] }[], findings: Finding[], cwd: string): string {
-  const report = {
-    programs: programs.map(({ dir, packages }) => ({ dir: relativePosix(cwd, dir) || '.', packages })),
-    violations: totals(findings).errors,
-    findings: findings.map((finding) => ({ ...finding, file: relativePosix(cwd, finding.file) || '.' })),
-  };
-  return JSON.stringify(report, null, 2);
 }

@@ -3,22 +3,14 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ActionError } from '../util/errors.js';
 import { fixProgram, unifiedDiff } from '../fix/program.js';
-import {
-  checkProgram,
-  countLine,
-  parsePolicyConfig,
-  totals,
-  type Finding,
-  type PolicyOptions,
-  type ProgramInput,
-  type ProgramReport,
-} from '../policy/index.js';
-import { npmRegistryFor } from '../package-managers/npm/configured-registry.js';
-import { effectiveLinks } from '../policy/links.js';
+import { checkProgram, countLine, totals, type Finding, type PolicyOptions, type ProgramInput, type ProgramReport } from '../policy/index.js';
+import { packageManagerOf } from '../package-managers/index.js';
+import { policyOptions } from '../program-files/policy-options.js';
 import { readPolicyFile, readProgram } from '../program-files/read.js';
+import { jsonReport } from '../report/json-report.js';
 import { relativePosix } from '../util/text.js';
-import { parseCommandLine, UsageError, type CommandLine } from './args.js';
-import { jsonReport, textLines } from './format.js';
+import { ACTION_DEFAULTS, parseCommandLine, UsageError, type CommandLine } from './args.js';
+import { textLines } from './format.js';
 
 /** Where the command line runs: its folder, its output streams, and whether stdout is a terminal that shows colour. */
 export interface CliContext {
@@ -27,10 +19,6 @@ export interface CliContext {
   err(text: string): void;
   colour: boolean;
 }
-
-/** The registry the action routes the scope to by default: the lockfile rule compares resolved URLs with it. */
-
-const SCOPE = '@pulumi';
 
 /** Runs `setup-pulumi-npm check|fix`; returns the exit code (0 no errors, 1 errors, 2 bad usage or unreadable input). */
 export async function runCli(argv: string[], context: CliContext): Promise<number> {
@@ -58,12 +46,11 @@ async function readOptions(line: CommandLine, cwd: string): Promise<{ options: P
   const path = resolve(cwd, line.policyFile.path);
   const file = await readPolicyFile(path);
   if (file === undefined && line.policyFile.required) throw new UsageError(`the policy file ${path} does not exist: check --policy-file.`);
-  const { config, findings } = await parsePolicyConfig(file, line.preset);
-  // An invalid policy file is reported, and nothing is checked with a preset other than the one asked for.
-  if (config === undefined) return { options: undefined, findings };
-  // The registry the lockfile rule compares with: the preset's route, else npm's own configuration, as in the action.
-  const registryUrl = config.registryUrl ?? (await npmRegistryFor(SCOPE, cwd, process.env));
-  return { options: { scope: SCOPE, links: effectiveLinks(config, line.links), registryUrl, config }, findings };
+  // The registry the lockfile rule compares with: the preset's route, else the package manager's own configuration,
+  // as in the action.
+  const scope = ACTION_DEFAULTS.scope;
+  const configuredRegistry = () => packageManagerOf([cwd]).registry.configured(scope, cwd, process.env);
+  return await policyOptions({ file, preset: line.preset, registryUrl: undefined, scope, links: line.links, configuredRegistry });
 }
 
 /** Reads the program in `dir` (as given on the command line, relative to `cwd`). */
@@ -82,7 +69,13 @@ async function check(line: CommandLine, options: PolicyOptions | undefined, poli
       context.out([...textLines(findings, context.cwd, context.colour), countLine(findings), ''].join('\n'));
       break;
     case 'json':
-      context.out(`${jsonReport(reports, findings, context.cwd)}\n`);
+      context.out(
+        jsonReport(
+          context.cwd,
+          reports.map(({ dir, packages }) => ({ dir, packages })),
+          findings,
+        ),
+      );
       break;
     case 'sarif': {
       const { sarifLog } = await import('../report/sarif.js');
@@ -91,7 +84,7 @@ async function check(line: CommandLine, options: PolicyOptions | undefined, poli
     }
     case 'github': {
       // The action's own annotations: @actions/core writes the workflow commands to stdout.
-      const { annotate } = await import('../report/run-report.js');
+      const { annotate } = await import('../report/annotations.js');
       annotate(findings, context.cwd);
       break;
     }

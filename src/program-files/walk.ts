@@ -86,7 +86,7 @@ function isIgnored(layers: IgnoreLayer[], path: string, isDirectory: boolean): b
  */
 function ignoreLayer(folder: string, notice: Notice): IgnoreLayer | undefined {
   const file = join(folder, '.gitignore');
-  const text = readOptional(file);
+  const text = readIfReadable(file);
   if (text === undefined || text.trim() === '') return undefined;
   const lines = text.split(/\r?\n/);
   const kept = lines.map((line, index) => {
@@ -112,7 +112,7 @@ function unusable(line: string): boolean {
 }
 
 /** A file that only refines the walk (.gitignore, tsconfig.json): one that cannot be read (a folder, say) counts as absent. */
-function readOptional(path: string): string | undefined {
+function readIfReadable(path: string): string | undefined {
   try {
     return readTextIfExistsSync(path);
   } catch {
@@ -141,7 +141,7 @@ function repositoryIgnores(dir: string, workspace: string | undefined, readLayer
 
 /** tsconfig.json's compilerOptions.outDir, relative to `dir`, when it lies inside it. */
 function buildOutput(dir: string): string | undefined {
-  const text = readOptional(join(dir, 'tsconfig.json'));
+  const text = readIfReadable(join(dir, 'tsconfig.json'));
   if (text === undefined) return undefined;
   const outDir: unknown = parseJsonc(text)?.compilerOptions?.outDir;
   if (typeof outDir !== 'string') return undefined;

@@ -1,26 +1,26 @@
 import { fixProgram, unifiedDiff } from '../fix/program.js';
 import { FIXABLE_RULES } from '../fix/plan.js';
+import type { PolicyOptions } from '../policy/types.js';
 import { readProgram } from '../program-files/read.js';
 import type { ProgramRecord } from './run-report.js';
-import type { Settings } from '../action/settings.js';
 import { relativePosix, toPosix } from '../util/text.js';
-import { readPolicy } from '../action/steps/policy.js';
 
 /**
  * The job summary's fixes: for each program with findings that `setup-pulumi-npm fix` repairs, the diff it would
- * apply and the command to run. Reads the programs again (only those), as the check read them before the install.
+ * apply and the command to run. Reads the programs again (only those), as the check read them before the install, with
+ * the policy options `readOptions` gives (asked only when there is something to fix).
  */
-export async function fixSummary(settings: Settings, programs: ProgramRecord[], env: NodeJS.ProcessEnv): Promise<string> {
+export async function fixSummary(workspace: string, programs: ProgramRecord[], readOptions: () => Promise<PolicyOptions>): Promise<string> {
   const fixable = programs.filter((program) => program.policy?.findings.some((finding) => FIXABLE_RULES.has(finding.rule)));
   if (fixable.length === 0) return '';
-  const { options } = await readPolicy(settings, env);
+  const options = await readOptions();
   const lines: string[] = [];
   for (const program of fixable) {
     const name = toPosix(program.name);
     let diff: string;
     try {
       const { fixes } = await fixProgram(await readProgram(program.dir, options.config), options);
-      diff = fixes.map((fix) => unifiedDiff(relativePosix(settings.workspace, fix.file), fix)).join('');
+      diff = fixes.map((fix) => unifiedDiff(relativePosix(workspace, fix.file), fix)).join('');
     } catch (error) {
       // The summary above it still gets written: the fixes are a convenience.
       lines.push(`### Fixes for \`${name}\``, '', `The fixes could not be worked out: ${(error as Error).message}`, '');

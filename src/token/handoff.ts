@@ -18,7 +18,7 @@ import { ActionError } from '../util/errors.js';
 /** Names the socket the re-executed main step collects the token from; it holds no secret. */
 export const HANDOFF_VARIABLE = 'SETUP_PULUMI_NPM_TOKEN_HANDOFF';
 /** The variables the runner or the workflow may hold the token in. */
-export const TOKEN_INPUT_VARIABLE = 'INPUT_PULUMI-ACCESS-TOKEN';
+const TOKEN_INPUT_VARIABLE = 'INPUT_PULUMI-ACCESS-TOKEN';
 export const TOKEN_ENV_VARIABLE = 'PULUMI_ACCESS_TOKEN';
 
 const HANDOFF_TIMEOUT_MS = 10_000;
@@ -128,11 +128,13 @@ export async function takeToken(env: NodeJS.ProcessEnv): Promise<Token> {
   return token;
 }
 
-/** In the re-executed main step: the token the keeper holds, or undefined when this process was not handed one. */
+/**
+ * In the re-executed main step: the token the keeper holds, or undefined when this process was not handed one. Reads
+ * `env` only: the entry removes HANDOFF_VARIABLE from the process's environment once the token is collected.
+ */
 export async function collectHandedToken(env: NodeJS.ProcessEnv): Promise<Token | undefined> {
   const socket = env[HANDOFF_VARIABLE];
   if (!socket) return undefined;
-  delete env[HANDOFF_VARIABLE];
   const text = await new Promise<string>((resolve, reject) => {
     let received = '';
     const connection = createConnection(socket);

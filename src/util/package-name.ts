@@ -12,3 +12,17 @@ export function isPackageName(name: string): boolean {
 export function isScope(scope: string): boolean {
   return scope.startsWith('@') && !scope.includes('/') && isPackageName(`${scope}/name`);
 }
+
+/**
+ * The package names a user lists (the action's `link` input, the command line's --link), each once, split at
+ * `separators`; "none" alone lists none ([]); undefined when the text names nothing. A name npm would refuse throws
+ * `invalid(name)`, the caller's error for where the list was given.
+ */
+export function parsePackageList(text: string, separators: RegExp, invalid: (name: string) => Error): string[] | undefined {
+  const names = [...new Set(text.split(separators).filter(Boolean))];
+  if (names.length === 0) return undefined;
+  if (names.length === 1 && names[0] === 'none') return [];
+  const bad = names.find((name) => !isPackageName(name));
+  if (bad !== undefined) throw invalid(bad);
+  return names;
+}

@@ -2,10 +2,9 @@ import * as core from '@actions/core';
 import { ActionError } from '../../util/errors.js';
 import {
   applyPolicyMode,
-  effectiveLinks,
+  countLine,
   checkInstalledTree,
   checkProgram,
-  parsePolicyConfig,
   type Finding,
   type PolicyOptions,
   type ProgramInput,
@@ -17,7 +16,8 @@ import { packageManagerFinding, readPulumiProject } from '../../policy/pulumi-pr
 import { packageManagerOf, type PackageManager } from '../../package-managers/index.js';
 import { RULES } from '../../policy/rules/index.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../../program-files/read.js';
-import { annotate, countLine, printableFindings } from '../../report/run-report.js';
+import { policyOptions } from '../../program-files/policy-options.js';
+import { annotate, printableFindings } from '../../report/annotations.js';
 import { plural } from '../../util/text.js';
 import type { Settings } from '../settings.js';
 import { relativePosix } from '../../util/text.js';
@@ -56,24 +56,25 @@ export interface CheckedProgram {
 export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Promise<Policy> {
   // Read even with the policy off: its preset decides the registry and the links.
   const file = await readPolicyFile(settings.policyFile);
-  const { config, findings } = await parsePolicyConfig(file, settings.preset);
-  if (config === undefined) {
+  const { preset, registryUrl, scope, links } = settings;
+  const programDirs = settings.workingDirectories.map((dir) => dir.path);
+  const manager = packageManagerOf(programDirs);
+  // Unrouted, the manager resolves the scope from its own config (read in the first program; checkPrograms reads each one's).
+  const configuredRegistry = () => manager.registry.configured(scope, programDirs[0] ?? settings.workspace, env);
+  const outcome = await policyOptions({ file, preset, registryUrl, scope, links, configuredRegistry });
+  if (outcome.options === undefined) {
+    const { findings } = outcome;
     annotate(printableFindings(findings), settings.workspace);
     throw new ActionError(
       `The policy file ${relativePosix(settings.workspace, settings.policyFile)} is invalid (${plural(findings.length, 'error')}, see the annotations): ` +
         'fix it; the check does not fall back to another preset.',
     );
   }
+  const { config } = outcome.options;
   const origin =
     config.presetOrigin === 'default' ? 'the default: neither the "preset" input nor the policy file names one' : `from the ${config.presetOrigin}`;
   core.info(`Preset: ${config.preset} (${origin}).`);
-  const routedRegistry = settings.registryUrl ?? config.registryUrl;
-  // Unrouted, the manager resolves the scope from its own config (read in the first program; checkPrograms reads each one's).
-  const programDirs = settings.workingDirectories.map((dir) => dir.path);
-  const manager = packageManagerOf(programDirs);
-  const registryUrl = routedRegistry ?? (await manager.registry.configured(settings.scope, programDirs[0] ?? settings.workspace, env));
-  const options = { scope: settings.scope, links: effectiveLinks(config, settings.links), registryUrl, config };
-  return { options, file, routedRegistry, env, manager };
+  return { options: outcome.options, file, routedRegistry: outcome.routedRegistry, env, manager };
 }
 
 /** Reads every program and, unless the policy is off, checks it before anything is installed (no token needed). */

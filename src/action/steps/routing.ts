@@ -13,7 +13,6 @@ export function configureManager(settings: Settings, manager: PackageManager, re
   return core.group(`${manager.name} config`, async () => {
     const written = await manager.registry.writeScoped({ runnerTemp: settings.runnerTemp, env, scope: settings.scope, registryUrl, onFolder: saveConfigDir });
     for (const [name, value] of Object.entries(written.variables)) core.exportVariable(name, value);
-    core.setOutput('npmrc', written.file);
     core.info(`Wrote ${written.file}: ${settings.scope} → ${registryUrl}${written.mergedFrom ? `, keeping the settings of ${written.mergedFrom}` : ''}.`);
     return written;
   });

@@ -1,0 +1,90 @@
+import { countLine, summaryRows } from '../policy/index.js';
+import { markdownCode, markdownText } from '../util/log-text.js';
+import { relativePosix, toPosix } from '../util/text.js';
+import { allFindings, type Phase, type RunRecord } from './run-report.js';
+
+/** The job summary: what was configured, installed, linked and found. Pure, so it can be tested as text. */
+export function summaryMarkdown(record: RunRecord): string {
+  const workspace = record.workspace;
+  const lines: string[] = ['## Setup Pulumi npm', ''];
+  lines.push(record.failure ? `**Failed:** ${markdownText(record.failure)}` : '**Succeeded.**', '');
+  const s = record.settings;
+  lines.push(
+    '| Setting | Value |',
+    '| --- | --- |',
+    `| Preset | ${presetLine(record)} |`,
+    `| Scope | ${scopeLine(record)} |`,
+    `| Token | ${tokenLine(record)} |`,
+    `| npm config | ${npmrcLine(record)} |`,
+    `| Install | ${s.install ? markdownCode(s.installCommand) : 'off (policy check only)'} |`,
+    `| Links | ${s.links.length ? s.links.map(markdownCode).join(', ') : 'none'} |`,
+    `| Cache | ${cacheLine(record)} |`,
+    `| Policy | ${s.policy}${s.policyFile ? ` (${markdownCode(relativePosix(workspace, s.policyFile))})` : ''} |`,
+    '',
+  );
+  for (const program of record.programs) {
+    lines.push(`### Program ${markdownCode(toPosix(program.name))}`, '');
+    const facts = [
+      program.installed ? `install ${program.installed}${program.installSeconds !== undefined ? ` in ${program.installSeconds.toFixed(1)} s` : ''}` : undefined,
+      program.scripts?.length ? `install scripts run without the token: ${program.scripts.map(markdownCode).join(', ')}` : undefined,
+      ...(program.links ?? []).map(
+        (link) => `${markdownCode(link.name)} linked to ${markdownCode(link.target)}${link.version ? ` (${markdownText(link.version)})` : ''}`,
+      ),
+    ].filter(Boolean);
+    if (facts.length) lines.push(...facts.map((fact) => `- ${fact}`), '');
+    if (program.policy?.packages.length) lines.push(...markdownTable(summaryRows(program.policy)), '');
+  }
+  lines.push(`**Policy:** ${countLine(allFindings(record))}.`, '');
+  if (record.phases.length) lines.push(...timingLines(record.phases), '');
+  return lines.join('\n');
+}
+
+/** Where the step's time went, in the order the phases started (overlapping phases ran side by side). */
+function timingLines(phases: Phase[]): string[] {
+  const rows = [...phases]
+    .sort((a, b) => a.startSeconds - b.startSeconds)
+    .map((phase) => [phase.name, `${phase.startSeconds.toFixed(2)} s`, `${phase.seconds.toFixed(2)} s`]);
+  return ['### Timings', '', ...markdownTable([['Phase', 'Started at', 'Took'], ...rows])];
+}
+
+function presetLine({ settings: { preset } }: RunRecord): string {
+  if (!preset) return 'not read';
+  return `${markdownCode(preset.name)} (${preset.origin === 'default' ? 'the default' : `from the ${preset.origin}`})`;
+}
+
+function scopeLine({ settings: { scope, registry } }: RunRecord): string {
+  if (!registry) return markdownCode(scope);
+  const url = markdownText(registry.url);
+  return registry.routed ? `${markdownCode(scope)} → ${url}` : `${markdownCode(scope)} from npm's registry (${url}), not routed: no token needed`;
+}
+
+function tokenLine(record: RunRecord): string {
+  if (record.settings.registry?.routed === false) return record.settings.token === 'none' ? 'none needed' : 'not needed, not handed to npm';
+  const source = record.settings.token;
+  if (source === 'none') return 'not provided';
+  const from = source === 'input' ? '"pulumi-access-token" input' : 'PULUMI_ACCESS_TOKEN variable';
+  return `from the ${from}${record.registry?.username ? ` (user ${markdownCode(record.registry.username)})` : ''}`;
+}
+
+function npmrcLine({ npmrc }: RunRecord): string {
+  if (!npmrc) return 'not written';
+  return `${markdownCode(npmrc.file)}${npmrc.mergedFrom ? ` (keeps ${markdownCode(npmrc.mergedFrom)})` : ''}`;
+}
+
+function cacheLine(record: RunRecord): string {
+  if (record.settings.cache === 'false') return 'off';
+  const cache = record.cache;
+  if (!cache) return `${record.settings.cache === 'restore' ? 'restore only' : 'on'}, not used`;
+  const outcome = cache.hit ? 'exact hit' : cache.matchedKey ? `restored ${markdownCode(cache.matchedKey)}` : 'miss';
+  return `${outcome}${cache.saved ? ', saved' : ''}${cache.note ? ` (${markdownText(cache.note)})` : ''}`;
+}
+
+function markdownTable(rows: string[][]): string[] {
+  const [header, ...body] = rows;
+  if (!header) return [];
+  return [
+    `| ${header.map(markdownText).join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...body.map((row) => `| ${row.map(markdownText).join(' | ')} |`),
+  ];
+}
