@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_KEY_LENGTH, MAX_MANAGER_NAME_LENGTH, MAX_PREFIX_LENGTH, computeCacheKeys } from '../src/cache/key.js';
@@ -71,10 +72,12 @@ test('a prefix of the longest length the settings accept keeps the key within 51
     platform: 'android',
     arch: 'riscv64',
     nodeVersion: 'v999.0.0',
-    manager: { name: 'npm', version: '999.0.0' },
+    manager: { name: 'pnpm', version: '999.0.0' },
   });
   assert.equal(longest.length, MAX_KEY_LENGTH, 'the bound is exact');
   for (const { name } of PACKAGE_MANAGERS) assert.ok(name.length <= MAX_MANAGER_NAME_LENGTH, `${name} fits the bound`);
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  assert.match(readme, new RegExp(`\\| \`cache-key-prefix\` \\|.* at most ${MAX_PREFIX_LENGTH} characters`), "the README's inputs table states the bound");
 });
 
 test('an unreadable npm version is an ActionError naming it', () => {
