@@ -1,26 +1,23 @@
 import semver from 'semver';
 import { lowestAdmitted } from '../specs.js';
 import { minimumFor, quoteEntry, type ClassifiedEntry, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
-import type { StaticRule } from './rule.js';
+import { staticRule } from './rule.js';
 import { specProblem } from './spec-problem.js';
-
-const id = 'consistent-versions';
 
 /**
  * The scope packages in `dependencies` share one release line (0.10, 0.11, 1, 2, …). Entries with a spec problem
  * (a range below the floor, say) are left out: their line changes when they are fixed.
  */
-export const consistentVersions: StaticRule<typeof id> = {
-  id,
-  phase: 'static',
-  // The packages have separate release lines since 1.0, so the current layout does not ask for one.
-  defaults: { 'pulumi-0.10': 'warn', current: 'off' },
-  description: {
+// The packages have separate release lines since 1.0, so the current layout does not ask for one.
+export const consistentVersions = staticRule(
+  'consistent-versions',
+  { 'pulumi-0.10': 'warn', current: 'off' },
+  {
     short: 'Scope packages share one release line.',
     help: 'The @pulumi packages of a 0.x release are made to work together: keep them on the same minor version. Run npm install and commit the lockfile.',
+    check,
   },
-  check,
-};
+);
 
 function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const lined = context.entries
@@ -40,7 +37,7 @@ function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
       const message =
         `${quoteEntry(entry.name, entry.spec)} is on release line ${line} while ${onCommon.join(', ')} ${onCommon.length > 1 ? 'are' : 'is'} ` +
         `on ${common}; keep the ${context.options.scope} packages on one release line ` +
-        `(the docs pin them together; rule ${id} in the policy file's "rules" turns this off).`;
+        `(the docs pin them together; rule ${consistentVersions.id} in the policy file's "rules" turns this off).`;
       return { finding: finding(context.manifest.file, entry.valueSpan, message, entry.name), entry };
     });
 }

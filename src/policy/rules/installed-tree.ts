@@ -1,24 +1,17 @@
 import { basename } from 'node:path';
 import type { Finding } from '../types.js';
 import type { FindingMaker, InstalledContext } from './context.js';
-import { ERROR_IN_EVERY_PRESET, type InstalledRule } from './rule.js';
-
-const id = 'installed-tree';
+import { ERROR_IN_EVERY_PRESET, installedRule } from './rule.js';
 
 /**
  * After install and link, each scope package in node_modules is the version the lockfile records. Links are not
  * checked here: the link step verifies them right after linking, whatever the policy mode.
  */
-export const installedTree: InstalledRule<typeof id> = {
-  id,
-  phase: 'installed',
-  defaults: ERROR_IN_EVERY_PRESET,
-  description: {
-    short: 'node_modules holds the versions the lockfile records.',
-    help: 'After the install and links, each scope package in node_modules is the version the lockfile records. Run npm ci.',
-  },
+export const installedTree = installedRule('installed-tree', ERROR_IN_EVERY_PRESET, {
+  short: 'node_modules holds the versions the lockfile records.',
+  help: 'After the install and links, each scope package in node_modules is the version the lockfile records. Run npm ci.',
   check,
-};
+});
 
 function check(context: InstalledContext, finding: FindingMaker): Finding[] {
   const { lockfile } = context;

@@ -1,23 +1,16 @@
 import { isInstalledSection } from '../sections.js';
 import { isPulumiProgram, quoteEntry, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
-import { ERROR_IN_EVERY_PRESET, type FixContext, type StaticRule } from './rule.js';
-
-const id = 'linked-peer';
+import { ERROR_IN_EVERY_PRESET, type FixContext, staticRule } from './rule.js';
 
 /** Each linked package is a peer dependency and nowhere else that npm would install it from. */
-export const linkedPeer: StaticRule<typeof id> = {
-  id,
-  phase: 'static',
-  defaults: ERROR_IN_EVERY_PRESET,
-  description: {
-    short: 'A linked package is a peer dependency.',
-    help:
-      'A package installed with `npm link` (pulumi) is listed in "peerDependencies" as "latest" and nowhere npm would install it from, ' +
-      'so the link is not replaced by a registry copy. `setup-pulumi-npm fix` moves or adds it.',
-  },
+export const linkedPeer = staticRule('linked-peer', ERROR_IN_EVERY_PRESET, {
+  short: 'A linked package is a peer dependency.',
+  help:
+    'A package installed with `npm link` (pulumi) is listed in "peerDependencies" as "latest" and nowhere npm would install it from, ' +
+    'so the link is not replaced by a registry copy. `setup-pulumi-npm fix` moves or adds it.',
   check,
   fix,
-};
+});
 
 function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const { manifest, config } = context;

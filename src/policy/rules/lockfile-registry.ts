@@ -5,22 +5,15 @@ import type { Span } from '../positions.js';
 import { isInstalledSection } from '../sections.js';
 import type { Finding } from '../types.js';
 import { quoteEntry, type FindingMaker, type RuleContext, type RuleResult, type SharedContext } from './context.js';
-import { ERROR_IN_EVERY_PRESET, type StaticRule } from './rule.js';
-
-const id = 'lockfile-registry';
+import { ERROR_IN_EVERY_PRESET, staticRule } from './rule.js';
 
 /** The lockfile installs each scope package from the registry npm resolves the scope from, and is in step with package.json. */
-export const lockfileRegistry: StaticRule<typeof id> = {
-  id,
-  phase: 'static',
-  defaults: ERROR_IN_EVERY_PRESET,
-  description: {
-    short: 'The lockfile installs scope packages from the registry, in step with package.json.',
-    help: "The lockfile resolves each scope package from the scope's registry and matches package.json. Run npm install and commit the lockfile.",
-  },
+export const lockfileRegistry = staticRule('lockfile-registry', ERROR_IN_EVERY_PRESET, {
+  short: 'The lockfile installs scope packages from the registry, in step with package.json.',
+  help: "The lockfile resolves each scope package from the scope's registry and matches package.json. Run npm install and commit the lockfile.",
   check: inStep,
   checkLockfile: fromRegistry,
-};
+});
 
 /** The lockfile's own name, as messages give it. */
 function lockfileName(lockfile: Lockfile): string {

@@ -1,28 +1,21 @@
 import { isInstalledSection } from '../sections.js';
 import { classifySpec } from '../specs.js';
 import { minimumFor, quoteEntry, suggestedRange, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
-import { ERROR_IN_EVERY_PRESET, type FixContext, type StaticRule } from './rule.js';
+import { ERROR_IN_EVERY_PRESET, type FixContext, staticRule } from './rule.js';
 import { specProblem } from './spec-problem.js';
-
-const id = 'minimum-version';
 
 /**
  * A scope package comes from the registry, in a range that starts at its floor (the policy's floors, per package or
  * for the whole scope, under this rule's id; a package without a floor only has to come from the registry).
  */
-export const minimumVersion: StaticRule<typeof id> = {
-  id,
-  phase: 'static',
-  defaults: ERROR_IN_EVERY_PRESET,
-  description: {
-    short: 'Scope packages come from the registry at the minimum version or later.',
-    help:
-      'Versions of Pulumi packages before the minimum (0.10.0) are only supported through the npm link workflow: use a registry range that ' +
-      'starts at the minimum, such as "^0.10.0". `setup-pulumi-npm fix` raises registry ranges; git, file and URL specs are changed by hand.',
-  },
+export const minimumVersion = staticRule('minimum-version', ERROR_IN_EVERY_PRESET, {
+  short: 'Scope packages come from the registry at the minimum version or later.',
+  help:
+    'Versions of Pulumi packages before the minimum (0.10.0) are only supported through the npm link workflow: use a registry range that ' +
+    'starts at the minimum, such as "^0.10.0". `setup-pulumi-npm fix` raises registry ranges; git, file and URL specs are changed by hand.',
   check,
   fix,
-};
+});
 
 function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const results: RuleResult[] = [];
@@ -34,7 +27,8 @@ function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
     if (problem === undefined) continue;
     const range = suggestedRange(context, entry.name);
     const remedy = range === undefined ? `list a registry range (npm install ${entry.name} writes one)` : `use ${quoteEntry(entry.name, range)}`;
-    const why = floor === undefined ? '' : `; the ${context.config.preset} preset supports ${entry.name} from ${floor} ("${id}" in the policy file)`;
+    const key = minimumVersion.id;
+    const why = floor === undefined ? '' : `; the ${context.config.preset} preset supports ${entry.name} from ${floor} ("${key}" in the policy file)`;
     results.push({ finding: finding(context.manifest.file, entry.valueSpan, `${problem}${why}, so ${remedy}.`, entry.name), entry });
   }
   return results;

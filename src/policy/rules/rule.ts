@@ -39,6 +39,21 @@ export interface InstalledRule<Id extends string = string> extends RuleBase<Id> 
 
 export const ERROR_IN_EVERY_PRESET = { 'pulumi-0.10': 'error', current: 'error' } as const;
 
+/** What a rule's module writes besides its id and levels: its description's two parts, flat, and the rest. */
+type RuleParts<Rule> = Omit<Rule, 'id' | 'phase' | 'defaults' | 'description'> & RuleDescription;
+
+/** A rule that runs before the install: its module's one definition, with the id as the list of rules types it. */
+export function staticRule<Id extends string>(id: Id, defaults: RuleBase<Id>['defaults'], parts: RuleParts<StaticRule<Id>>): StaticRule<Id> {
+  const { short, help, ...rule } = parts;
+  return { id, phase: 'static', defaults, description: { short, help }, ...rule };
+}
+
+/** A rule that runs after the install and links. */
+export function installedRule<Id extends string>(id: Id, defaults: RuleBase<Id>['defaults'], parts: RuleParts<InstalledRule<Id>>): InstalledRule<Id> {
+  const { short, help, ...rule } = parts;
+  return { id, phase: 'installed', defaults, description: { short, help }, ...rule };
+}
+
 /** What a rule's fix knows and can do about one of its findings in one package.json; fix/plan.ts gathers the edits. */
 export interface FixContext {
   finding: Finding;

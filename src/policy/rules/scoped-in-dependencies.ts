@@ -4,24 +4,17 @@ import { matchesAny } from '../package-pattern.js';
 import { isInstalledSection } from '../sections.js';
 import { admitsBelow } from '../specs.js';
 import { minimumFor, quoteEntry, suggestedRange, type ClassifiedEntry, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
-import { ERROR_IN_EVERY_PRESET, type FixContext, type StaticRule } from './rule.js';
-
-const id = 'scoped-in-dependencies';
+import { ERROR_IN_EVERY_PRESET, type FixContext, staticRule } from './rule.js';
 
 /** A scope package belongs in `dependencies` only (and in the allowed list, if any). */
-export const scopedInDependencies: StaticRule<typeof id> = {
-  id,
-  phase: 'static',
-  defaults: ERROR_IN_EVERY_PRESET,
-  description: {
-    short: 'Scope packages belong in "dependencies".',
-    help:
-      'Pulumi\'s npm packages (@pulumi/*) are regular dependencies: list each in "dependencies" only, not in devDependencies, ' +
-      'optionalDependencies, peerDependencies or the bundled lists. `setup-pulumi-npm fix` moves them.',
-  },
+export const scopedInDependencies = staticRule('scoped-in-dependencies', ERROR_IN_EVERY_PRESET, {
+  short: 'Scope packages belong in "dependencies".',
+  help:
+    'Pulumi\'s npm packages (@pulumi/*) are regular dependencies: list each in "dependencies" only, not in devDependencies, ' +
+    'optionalDependencies, peerDependencies or the bundled lists. `setup-pulumi-npm fix` moves them.',
   check,
-  fix,
-};
+  fix: moveToDependencies,
+});
 
 function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const { config, manifest } = context;
@@ -62,7 +55,7 @@ function suggestedSpec(classified: ClassifiedEntry, context: RuleContext): strin
 }
 
 /** Moves the entry to `dependencies`; a package the policy does not allow, or one that stays there, is left to the user. */
-function fix({ finding, name, entry, options: { config }, listedIn, set, remove, note }: FixContext): void {
+function moveToDependencies({ finding, name, entry, options: { config }, listedIn, set, remove, note }: FixContext): void {
   const disallowed = config.allowedPackages !== undefined && !config.allowedPackages.includes(name);
   if (entry === undefined || entry.section === 'dependencies' || disallowed) {
     note(finding.message);

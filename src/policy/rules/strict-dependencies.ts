@@ -1,25 +1,18 @@
 import { LineIndex } from '../positions.js';
 import { isInstalledSection } from '../sections.js';
 import type { FindingMaker, RuleContext, RuleResult } from './context.js';
-import { ERROR_IN_EVERY_PRESET, type FixContext, type StaticRule } from './rule.js';
-
-const id = 'strict-dependencies';
+import { ERROR_IN_EVERY_PRESET, type FixContext, staticRule } from './rule.js';
 
 /** Every listed scope package and linked package is loaded by the sources (or implied). */
-export const strictDependencies: StaticRule<typeof id> = {
-  id,
-  phase: 'static',
-  defaults: ERROR_IN_EVERY_PRESET,
-  description: {
-    short: 'List only the packages the program loads.',
-    help:
-      'Pulumi programs should list only the packages they strictly depend on: remove a scope or linked package no source file loads. ' +
-      '`setup-pulumi-npm fix` removes it.',
-  },
+export const strictDependencies = staticRule('strict-dependencies', ERROR_IN_EVERY_PRESET, {
+  short: 'List only the packages the program loads.',
+  help:
+    'Pulumi programs should list only the packages they strictly depend on: remove a scope or linked package no source file loads. ' +
+    '`setup-pulumi-npm fix` removes it.',
   readsSources: true,
   check,
   fix,
-};
+});
 
 function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const { usage } = context;

@@ -3,25 +3,18 @@ import { LineIndex } from '../positions.js';
 import { isInstalledSection } from '../sections.js';
 import { plural } from '../../util/text.js';
 import { minimumFor, quoteEntry, suggestedRange, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
-import { ERROR_IN_EVERY_PRESET, type FixContext, type StaticRule } from './rule.js';
-
-const id = 'undeclared-dependency';
+import { ERROR_IN_EVERY_PRESET, type FixContext, staticRule } from './rule.js';
 
 /** Every scope package (or linked package) the sources load is listed in package.json. */
-export const undeclaredDependency: StaticRule<typeof id> = {
-  id,
-  phase: 'static',
-  defaults: ERROR_IN_EVERY_PRESET,
-  description: {
-    short: 'Every scope package the sources load is listed.',
-    help:
-      'A scope package a source file imports or requires is listed in "dependencies" (a linked package in "peerDependencies"). ' +
-      '`setup-pulumi-npm fix` adds it with the version npm resolved, or the minimum version.',
-  },
+export const undeclaredDependency = staticRule('undeclared-dependency', ERROR_IN_EVERY_PRESET, {
+  short: 'Every scope package the sources load is listed.',
+  help:
+    'A scope package a source file imports or requires is listed in "dependencies" (a linked package in "peerDependencies"). ' +
+    '`setup-pulumi-npm fix` adds it with the version npm resolved, or the minimum version.',
   readsSources: true,
   check,
   fix,
-};
+});
 
 function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const listed = new Set(context.entries.filter((c) => isInstalledSection(c.entry.section)).map((c) => c.entry.name));
