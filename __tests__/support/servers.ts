@@ -25,26 +25,39 @@ export interface HttpServer {
 const STOP_TIMEOUT_MS = 30_000;
 
 /** The test registry: Verdaccio on a free port, without uplinks, the fixture packages published. */
-export async function useRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
-  return stoppedAfterScope(await startRegistry(options));
+export function useRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
+  return stoppedAfterScope(startRegistry(options));
 }
 
 /** The test Actions cache service (both protocols), its archives in a temp folder. */
-export async function useCacheServer(): Promise<CacheServer> {
-  return stoppedAfterScope(await startCacheServer());
+export function useCacheServer(): Promise<CacheServer> {
+  return stoppedAfterScope(startCacheServer());
 }
 
 /** An HTTP server that answers every request with `respond`; its open connections are cut when it stops. */
-export async function useHttpServer(respond: RequestListener): Promise<HttpServer> {
+export function useHttpServer(respond: RequestListener): Promise<HttpServer> {
   const server = createServer(respond);
-  const port = await listenOnLoopback(server);
-  return stoppedAfterScope({ url: `http://${LOOPBACK}:${port}/`, stop: () => closeNow(server) });
+  const listening = listenOnLoopback(server).then((port) => ({ url: `http://${LOOPBACK}:${port}/`, stop: () => closeNow(server) }));
+  return stoppedAfterScope(listening);
 }
 
-/** Registers the server's stop once with the current scope; a test may still stop it sooner (stopping twice is once). */
-function stoppedAfterScope<T extends { stop(): Promise<void> }>(server: T): T {
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopped ??= server.stop());
-  after(stop, { timeout: STOP_TIMEOUT_MS });
-  return { ...server, stop };
+/**
+ * Registers the server's stop with the current scope at once, before the server has started (as a hook written at the
+ * top of a file would be), so that no await stands between the scope and its teardown. A test may stop the server
+ * sooner: stopping twice is stopping once. A server that failed to start has cleaned up after itself.
+ */
+function stoppedAfterScope<T extends { stop(): Promise<void> }>(starting: Promise<T>): Promise<T> {
+  const started = starting.then((server) => {
+    let stopped: Promise<void> | undefined;
+    return { ...server, stop: (): Promise<void> => (stopped ??= server.stop()) };
+  });
+  after(
+    () =>
+      started.then(
+        (server) => server.stop(),
+        () => undefined,
+      ),
+    { timeout: STOP_TIMEOUT_MS },
+  );
+  return started;
 }
