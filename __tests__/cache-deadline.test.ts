@@ -1,9 +1,9 @@
 /** The cache transfer deadline and stop: only the transfer's own HTTP requests are cut, never work running beside it. */
 import assert from 'node:assert/strict';
-import { createServer, get, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { get } from 'node:http';
+import { describe, test } from 'node:test';
 import { withHttpDeadline } from '../src/cache/deadline.js';
+import { useHttpServer } from './support/servers.js';
 
 /** A GET to the slow server: its body, or the error code that ended it. */
 function fetchText(url: string): Promise<string> {
@@ -18,16 +18,9 @@ function fetchText(url: string): Promise<string> {
   });
 }
 
-describe('withHttpDeadline', () => {
-  let server: Server;
-  let url: string;
-  before(async () => {
-    // Answers after 400 ms, like a download under way.
-    server = createServer((_request, response) => void setTimeout(() => response.end('done'), 400));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+describe('withHttpDeadline', async () => {
+  // Answers after 400 ms, like a download under way.
+  const { url } = await useHttpServer((_request, response) => void setTimeout(() => response.end('done'), 400));
 
   test('cuts its own request when the deadline passes, and not a request made beside it', async () => {
     const beside = fetchText(url);

@@ -3,24 +3,19 @@ import * as cache from '@actions/cache';
 import assert from 'node:assert/strict';
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { setTestEnv } from './support/cache-process.js';
 import { addIncompressibleFile, makeCacheWorkspace } from './support/cache-fixture.js';
-import { startCacheServer } from './support/cache-server.js';
 import { captureOutput } from './support/output.js';
-import type { CacheServer } from './support/cache-server.js';
 import { snapshotTree } from './support/cache-tree.js';
+import { useCacheServer } from './support/servers.js';
 
 const PATHS = ['node_modules/*'];
 
 for (const protocol of ['v1', 'v2'] as const) {
-  describe(`cache service ${protocol}`, () => {
-    let server: CacheServer;
-    before(async () => {
-      server = await startCacheServer();
-    });
-    after(() => server.stop());
+  describe(`cache service ${protocol}`, async () => {
+    const server = await useCacheServer();
 
     const workspaceFor = async (t: TestContext, extraEnv: Record<string, string | undefined> = {}) => {
       captureOutput(t);

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import { cachePaths } from '../src/cache/paths.js';
@@ -13,11 +13,10 @@ import { restoreNodeModules } from '../src/cache/restore.js';
 import { saveNodeModules } from '../src/cache/save.js';
 import { FAKE_TOKEN, FIXTURE_LINKS, addIncompressibleFile, makeCacheWorkspace } from './support/cache-fixture.js';
 import { setTestEnv } from './support/cache-process.js';
-import { startCacheServer } from './support/cache-server.js';
 import { captureOutput } from './support/output.js';
-import type { CacheFault, CacheServer } from './support/cache-server.js';
 import { snapshotTree } from './support/cache-tree.js';
 import type { TreeEntry } from './support/cache-tree.js';
+import { useCacheServer, type CacheFault, type CacheServer } from './support/servers.js';
 
 const run = promisify(execFile);
 const PROGRAMS = ['.', 'infra'];
@@ -38,12 +37,8 @@ async function removeNodeModules(workspace: string): Promise<void> {
 }
 
 for (const protocol of ['v1', 'v2'] as const) {
-  describe(`node_modules cache over cache service ${protocol}`, () => {
-    let server: CacheServer;
-    before(async () => {
-      server = await startCacheServer();
-    });
-    after(() => server.stop());
+  describe(`node_modules cache over cache service ${protocol}`, async () => {
+    const server = await useCacheServer();
 
     /** A workspace with two programs, the env of a runner using `service`, and the module's paths for it. */
     const setUp = async (t: TestContext, service: CacheServer = server) => {
@@ -215,7 +210,7 @@ for (const protocol of ['v1', 'v2'] as const) {
     });
 
     test('an unreachable service is one warning for restore and for save', async (t) => {
-      const gone = await startCacheServer();
+      const gone = await useCacheServer();
       await gone.stop();
       const { paths, printed } = await setUp(t, gone);
       const restored = await restoreNodeModules(paths, { primaryKey: keyFor(t), restoreKeys: [] });

@@ -2,23 +2,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startCacheServer, type CacheFault, type CacheServer } from './support/cache-server.js';
+import { after, describe, it } from 'node:test';
 import { snapshotTree } from './support/cache-tree.js';
 import { docsProgram, failureOf, makeSandbox, runSetup, warningsOf, type Sandbox } from './support/e2e.js';
-import { startRegistry, type TestRegistry } from './support/registry.js';
+import { useCacheServer, useRegistry, type CacheFault } from './support/servers.js';
 import { node24 } from './support/node24.js';
 import type { ActionRun } from './support/runner.js';
 import { assertNoSecret } from './support/secret-scan.js';
 
-let registry: TestRegistry;
-let server: CacheServer;
-before(async () => {
-  [registry, server] = await Promise.all([startRegistry(), startCacheServer()]);
-});
-after(async () => {
-  await Promise.all([registry?.stop(), server?.stop()]);
-});
+const [registry, server] = await Promise.all([useRegistry(), useCacheServer()]);
 
 const sandboxes: Sandbox[] = [];
 after(async () => {

@@ -1,24 +1,19 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startCacheServer, type CacheServer } from './support/cache-server.js';
+import { before, describe, it } from 'node:test';
 import { docsProgram, errorsOf, failureOf, makeSandbox, positionOf, runSetup, warningsOf, type Sandbox, type SetupRunOptions } from './support/e2e.js';
-import { startRegistry, type TestRegistry } from './support/registry.js';
 import type { ActionRun } from './support/runner.js';
+import { useCacheServer, useHttpServer, useRegistry } from './support/servers.js';
 
 // The table of bad inputs, files, environments and faults: each case asserts the exact line the user reads and that
 // the user's files are byte for byte as they were.
 
-let registry: TestRegistry;
-let cacheServer: CacheServer;
+const [registry, cacheServer] = await Promise.all([useRegistry(), useCacheServer()]);
 /** The lockfile a repository of the docs' program commits, made by one real install. */
 let committedLockfile: string;
 before(async () => {
-  [registry, cacheServer] = await Promise.all([startRegistry(), startCacheServer()]);
   const template = await makeSandbox();
   try {
     const run = await runSetup(registry, template);
@@ -29,10 +24,6 @@ before(async () => {
     await template.cleanup();
   }
 });
-after(async () => {
-  await Promise.all([registry?.stop(), cacheServer?.stop()]);
-});
-
 const USER_NPMRC = "; the user's own settings\nsave-exact=true\n@acme:registry=https://npm.acme.example/\n";
 const PROJECT_NPMRC = 'engine-strict=true\n';
 
@@ -86,22 +77,6 @@ function failsWith(expected: string | ((sandbox: Sandbox) => string)) {
     assert.equal(run.main.exitCode, 1, run.main.log);
     assert.equal(failureOf(run.main), typeof expected === 'string' ? expected : expected(sandbox));
     assert.doesNotMatch(run.main.stdout + run.main.stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace');
-  };
-}
-
-/** A loopback server that answers every request with `respond`. */
-async function misbehavingRegistry(
-  respond: (request: http.IncomingMessage, response: http.ServerResponse) => void,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer(respond);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }
 
@@ -338,36 +313,28 @@ describe('bad input, bad files, a hostile environment and faults mid-run', () =>
       );
     });
     it('a registry that resets every connection: retried, then one line', async () => {
-      const resetting = await misbehavingRegistry((request) => request.socket.destroy());
-      try {
-        // policy off: the committed lockfile resolves from the test registry, which the policy would rightly flag first.
-        await runCase({ inputs: { 'registry-url': resetting.url, policy: 'off' } }, (result) => {
-          failsWith(
-            `Token check: the registry ${resetting.url} is unreachable (ECONNRESET), after 3 attempts. ` +
-              `Check "registry-url", and that the runner can reach it (proxy, firewall, registry status).`,
-          )(result);
-          const { run } = result;
-          assert.equal((run.main.log.match(/retrying in/g) ?? []).length, 2, 'two retries were logged');
-        });
-      } finally {
-        await resetting.close();
-      }
+      const resetting = await useHttpServer((request) => request.socket.destroy());
+      // policy off: the committed lockfile resolves from the test registry, which the policy would rightly flag first.
+      await runCase({ inputs: { 'registry-url': resetting.url, policy: 'off' } }, (result) => {
+        failsWith(
+          `Token check: the registry ${resetting.url} is unreachable (ECONNRESET), after 3 attempts. ` +
+            `Check "registry-url", and that the runner can reach it (proxy, firewall, registry status).`,
+        )(result);
+        const { run } = result;
+        assert.equal((run.main.log.match(/retrying in/g) ?? []).length, 2, 'two retries were logged');
+      });
     });
     it('a registry that answers with an HTML page', async () => {
-      const portal = await misbehavingRegistry((_request, response) =>
+      const portal = await useHttpServer((_request, response) =>
         response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Sign in</title>'),
       );
-      try {
-        await runCase(
-          { inputs: { 'registry-url': portal.url, policy: 'off' } },
-          failsWith(
-            `Token check: ${portal.url} does not look like an npm registry: asked for who the token belongs ` +
-              `to, it answered 200 with an HTML page (a login page or a proxy, perhaps). Check "registry-url".`,
-          ),
-        );
-      } finally {
-        await portal.close();
-      }
+      await runCase(
+        { inputs: { 'registry-url': portal.url, policy: 'off' } },
+        failsWith(
+          `Token check: ${portal.url} does not look like an npm registry: asked for who the token belongs ` +
+            `to, it answered 200 with an HTML page (a login page or a proxy, perhaps). Check "registry-url".`,
+        ),
+      );
     });
   });
 

@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { startCacheServer, type CacheServer } from './support/cache-server.js';
 import { errorsOf, failureOf, positionOf, runPolicyCheck, runSetup, warningsOf, withSandbox } from './support/e2e.js';
-import { startRegistry, type TestRegistry } from './support/registry.js';
 import type { ActionRun, StepResult } from './support/runner.js';
+import { useCacheServer, useRegistry } from './support/servers.js';
 
 // The file system and hostile files (issue 9, items 8-16): each case runs the bundle on Node 24 as the runner does,
 // against the real registry and cache service where an install is involved.
 
-let registry: TestRegistry;
-let cacheServer: CacheServer;
-before(async () => {
-  [registry, cacheServer] = await Promise.all([startRegistry(), startCacheServer()]);
-});
-after(async () => {
-  await Promise.all([registry?.stop(), cacheServer?.stop()]);
-});
+const [registry, cacheServer] = await Promise.all([useRegistry(), useCacheServer()]);
 
 const noticesOf = (step: StepResult) => step.commands.filter((command) => command.command === 'notice');
 const pulumiProgram = (dependencies: Record<string, string>) => ({ name: 'infra', version: '1.0.0', dependencies, peerDependencies: { pulumi: 'latest' } });

@@ -3,21 +3,15 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startRegistry, type TestRegistry } from './support/registry.js';
+import { describe, it } from 'node:test';
 import { node24 } from './support/node24.js';
 import { docsProgram, errorsOf, failureOf, runSetup, withSandbox, type Sandbox } from './support/e2e.js';
 import { recordScript } from './support/fixtures.js';
 import { runPlaces } from './support/runner.js';
 import { findSecret } from './support/secret-scan.js';
+import { useRegistry, type TestRegistry } from './support/servers.js';
 
-let registry: TestRegistry;
-before(async () => {
-  registry = await startRegistry();
-});
-after(async () => {
-  await registry?.stop();
-});
+const registry = await useRegistry();
 
 const requireFrom = (dir: string, code: string): string => execFileSync(node24(), ['-e', code], { cwd: dir, encoding: 'utf8', timeout: 30_000 }).trim();
 

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { docsProgram, runPolicyCheck, runSetup, withSandbox } from './support/e2e.js';
-import { startRegistry, type TestRegistry } from './support/registry.js';
 import type { StepResult } from './support/runner.js';
+import { useRegistry } from './support/servers.js';
 
-let registry: TestRegistry;
-before(async () => {
-  registry = await startRegistry();
-});
-after(async () => {
-  await registry?.stop();
-});
+const registry = await useRegistry();
 
 const INJECTED = 'injected-by-a-name';
 // Names a hostile package.json may list: each tries to start a line of its own that the runner would carry out.

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startCacheServer, type CacheServer } from './support/cache-server.js';
+import { after, describe, it } from 'node:test';
 import { errorsOf, failureOf, makeSandbox, runPolicyCheck, runSetup, type Sandbox } from './support/e2e.js';
 import { recordScript } from './support/fixtures.js';
-import { startRegistry, type TestRegistry } from './support/registry.js';
 import type { ActionRun, StepResult } from './support/runner.js';
 import { runPlaces } from './support/runner.js';
 import { assertNoSecret } from './support/secret-scan.js';
+import { useCacheServer, useRegistry } from './support/servers.js';
 
 /** Packages on today's release lines, readable by anyone (as on npm), as small stand-ins. */
 const TODAY_PACKAGES = [
@@ -23,14 +22,10 @@ const TODAY_PACKAGES = [
 const todayProgram = { name: 'today', version: '1.0.0', dependencies: { '@pulumi/pulumi': '^3.0.0', '@pulumi/aws': '^7.0.0', 'fixture-native': '^1.0.0' } };
 const BACKEND_TOKEN = 'pul-backend-only-0123456789abcdef0123456789ab';
 
-let registry: TestRegistry;
-let server: CacheServer;
+const [registry, server] = await Promise.all([useRegistry({ packages: TODAY_PACKAGES, publicScope: true }), useCacheServer()]);
 const sandboxes: Sandbox[] = [];
-before(async () => {
-  [registry, server] = await Promise.all([startRegistry({ packages: TODAY_PACKAGES, publicScope: true }), startCacheServer()]);
-});
 after(async () => {
-  await Promise.all([registry?.stop(), server?.stop(), ...sandboxes.map((sandbox) => sandbox.cleanup())]);
+  await Promise.all(sandboxes.map((sandbox) => sandbox.cleanup()));
 });
 
 async function todaySandbox(manifest: Record<string, unknown> = todayProgram): Promise<Sandbox> {

@@ -1,29 +1,22 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startCacheServer, type CacheServer } from './support/cache-server.js';
+import { describe, it } from 'node:test';
 import { docsProgram, runSetup, withSandbox, type Sandbox } from './support/e2e.js';
-import { defaultFixturePackages, startRegistry, type TestRegistry } from './support/registry.js';
+import { defaultFixturePackages } from './support/fixtures.js';
 import { findSecret } from './support/secret-scan.js';
+import { useCacheServer, useRegistry } from './support/servers.js';
 
 // The attacker's script (CommonJS, no dependencies): in a published dependency, in the program, in the linked package.
 const spy = fs.readFileSync(new URL('./fixtures/token-spy.cjs', import.meta.url), 'utf8');
 
-let registry: TestRegistry;
-let server: CacheServer;
-before(async () => {
-  const spyDependency = {
-    name: 'spy-dependency',
-    version: '1.0.0',
-    scripts: { postinstall: 'node spy.cjs dependency-postinstall' },
-    files: { 'spy.cjs': spy },
-  };
-  [registry, server] = await Promise.all([startRegistry({ packages: [...defaultFixturePackages, spyDependency] }), startCacheServer()]);
-});
-after(async () => {
-  await Promise.all([registry?.stop(), server?.stop()]);
-});
+const spyDependency = {
+  name: 'spy-dependency',
+  version: '1.0.0',
+  scripts: { postinstall: 'node spy.cjs dependency-postinstall' },
+  files: { 'spy.cjs': spy },
+};
+const [registry, server] = await Promise.all([useRegistry({ packages: [...defaultFixturePackages, spyDependency] }), useCacheServer()]);
 
 const program = {
   ...docsProgram,

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { docsProgram, failureOf, runSetup, withSandbox, type Sandbox } from './support/e2e.js';
-import { startRegistry, type TestRegistry } from './support/registry.js';
+import { useRegistry } from './support/servers.js';
 
-let registry: TestRegistry;
-before(async () => {
-  registry = await startRegistry();
-});
-after(async () => {
-  await registry?.stop();
-});
+const registry = await useRegistry();
 
 // Another host: the port is part of npm's host, so this is not the test registry.
 const ELSEWHERE = 'http://127.0.0.1:9/';

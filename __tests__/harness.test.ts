@@ -7,11 +7,11 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
 import { isolatedNpmEnv, runNpm, scopedNpmrc, writeProgram } from './support/fixtures.js';
-import { createLinkablePackage, startRegistry } from './support/registry.js';
-import type { TestRegistry } from './support/registry.js';
+import { createLinkablePackage } from './support/registry.js';
 import { findNode24, node24 } from './support/node24.js';
 import { parseFileCommands, parseStdout, runAction, runPlaces } from './support/runner.js';
 import { assertNoSecret, findSecret } from './support/secret-scan.js';
+import { useRegistry } from './support/servers.js';
 
 const run = promisify(execFile);
 
@@ -24,12 +24,8 @@ async function tempDir(prefix: string): Promise<string> {
   return dir;
 }
 
-describe('registry', () => {
-  let registry: TestRegistry;
-  before(async () => {
-    registry = await startRegistry();
-  });
-  after(() => registry?.stop());
+describe('registry', async () => {
+  const registry = await useRegistry();
 
   const get = (pathname: string, token?: string): Promise<Response> =>
     fetch(new URL(pathname, registry.url), {

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import type * as http from 'node:http';
+import { describe, it } from 'node:test';
 import type { CheckedInput } from '../src/action/steps/policy.js';
 import { checkToken, type TokenCheckOptions } from '../src/token/check.js';
 import { firstScopePackage } from '../src/action/steps/routing.js';
+import { freePort, useHttpServer } from './support/servers.js';
 
 // A real HTTP server on loopback that answers like the registries do, keyed by token, and plays scripted answers
 // (errors, resets, silence) under /script-<n>/ for the retry tests.
 const GOOD = 'good-token';
 const NO_ACCESS = 'no-access-token';
-let server: http.Server;
-let base: string;
 const seen: Array<{ url: string; authorization: string | undefined }> = [];
 
 /** One scripted reaction to a request: an answer, a dropped connection, or silence. */
@@ -46,33 +44,25 @@ function play(step: Step, request: http.IncomingMessage, response: http.ServerRe
   }
 }
 
-before(async () => {
-  server = http.createServer((request, response) => {
-    seen.push({ url: request.url ?? '', authorization: request.headers.authorization });
-    const script = scripts.get(request.url?.split('/')[1] ?? '');
-    if (script) {
-      const step = script.steps[Math.min(script.arrivals.length, script.steps.length - 1)];
-      script.arrivals.push(Date.now());
-      request.socket.once('close', () => script.closed++);
-      return play(step!, request, response);
-    }
-    const token = request.headers.authorization?.replace(/^Bearer /, '');
-    const reply = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(json(body));
-    if (request.url?.startsWith('/nowhoami/-/whoami')) return reply(404, {});
-    const path = request.url?.replace(/^\/(nowhoami|strict)\//, '/');
-    if (path === '/-/whoami') {
-      if (token === GOOD || token === NO_ACCESS) return reply(200, { username: token === GOOD ? 'ci' : 'outsider' });
-      return request.url?.startsWith('/strict/') ? reply(401, {}) : reply(200, {});
-    }
-    if (path === '/@pulumi%2faws') return token === GOOD ? reply(200, { name: '@pulumi/aws' }) : reply(token === NO_ACCESS ? 403 : 401, {});
-    return reply(404, {});
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-});
-after(() => {
-  server.closeAllConnections(); // the silent and stalled scripts leave connections open
-  return new Promise<void>((resolve) => server.close(() => resolve()));
+const { url: base } = await useHttpServer((request, response) => {
+  seen.push({ url: request.url ?? '', authorization: request.headers.authorization });
+  const script = scripts.get(request.url?.split('/')[1] ?? '');
+  if (script) {
+    const step = script.steps[Math.min(script.arrivals.length, script.steps.length - 1)];
+    script.arrivals.push(Date.now());
+    request.socket.once('close', () => script.closed++);
+    return play(step!, request, response);
+  }
+  const token = request.headers.authorization?.replace(/^Bearer /, '');
+  const reply = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(json(body));
+  if (request.url?.startsWith('/nowhoami/-/whoami')) return reply(404, {});
+  const path = request.url?.replace(/^\/(nowhoami|strict)\//, '/');
+  if (path === '/-/whoami') {
+    if (token === GOOD || token === NO_ACCESS) return reply(200, { username: token === GOOD ? 'ci' : 'outsider' });
+    return request.url?.startsWith('/strict/') ? reply(401, {}) : reply(200, {});
+  }
+  if (path === '/@pulumi%2faws') return token === GOOD ? reply(200, { name: '@pulumi/aws' }) : reply(token === NO_ACCESS ? 403 : 401, {});
+  return reply(404, {});
 });
 
 const rejection = (message: RegExp) => ({ name: 'ActionError', message });
@@ -119,10 +109,7 @@ describe('checkToken', () => {
   });
 
   it('reports a registry that cannot be reached, after three attempts', async () => {
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await freePort();
     const options = fastOptions();
     await assert.rejects(
       checkToken(`http://127.0.0.1:${port}/`, GOOD, undefined, options),

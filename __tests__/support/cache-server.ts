@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readBody, sendError } from './cache-exchange.js';
+import { closeNow, listenOnLoopback, LOOPBACK } from './loopback.js';
 import type { CacheFault, CacheOperation, ServiceContext } from './cache-exchange.js';
 import { blobRoute } from './cache-protocol-blob.js';
 import { v1Route } from './cache-protocol-v1.js';
@@ -90,8 +90,7 @@ export async function startCacheServer(): Promise<CacheServer> {
       res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`test cache service failed: ${String(error)}`);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `http://${LOOPBACK}:${await listenOnLoopback(server)}`;
   context.baseUrl = url;
 
   return {
@@ -115,10 +114,7 @@ export async function startCacheServer(): Promise<CacheServer> {
     requests,
     stop: async () => {
       for (const timer of delays) clearTimeout(timer);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeNow(server);
       await store.removeAll();
     },
   };

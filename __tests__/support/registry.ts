@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,7 @@ import YAML from 'yaml';
 
 import { defaultFixturePackages, fixtureManifest, isolatedNpmEnv, runNpm, writePackageFolder } from './fixtures.js';
 import type { FixturePackage } from './fixtures.js';
+import { LOOPBACK, freePort } from './loopback.js';
 import { killGroup, machinePath } from './process.js';
 
 export { createLinkablePackage, defaultFixturePackages } from './fixtures.js';
@@ -22,6 +22,13 @@ export interface TestRegistry {
   tokens: { ci: string; outsider: string };
   storageDir: string;
   stop(): Promise<void>;
+}
+
+export interface RegistryOptions {
+  /** What is published, in order; defaultFixturePackages unless given. */
+  packages?: FixturePackage[];
+  /** Anyone may read @pulumi/*, as on npm today; otherwise only the ci user, as on the Pulumi npm proxy. */
+  publicScope?: boolean;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -38,7 +45,7 @@ const userNames: UserName[] = ['ci', 'outsider'];
  * Starts Verdaccio on 127.0.0.1 (no uplinks, so no network), logs in both users and publishes the fixtures. The
  * @pulumi scope needs the ci token, as on the Pulumi npm proxy; `publicScope` lets anyone read it, as npm does today.
  */
-export async function startRegistry(options: { packages?: FixturePackage[]; publicScope?: boolean } = {}): Promise<TestRegistry> {
+export async function startRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'test-registry-'));
   const logFile = path.join(root, 'verdaccio.log');
   let child: ChildProcess | undefined;
@@ -58,7 +65,7 @@ export async function startRegistry(options: { packages?: FixturePackage[]; publ
     const configFile = path.join(root, 'config.yaml');
     await writeFile(configFile, YAML.stringify(verdaccioConfig(root, storageDir, port, options.publicScope ?? false)));
     child = await spawnVerdaccio(configFile, root, logFile);
-    const url = `http://127.0.0.1:${port}/`;
+    const url = `http://${LOOPBACK}:${port}/`;
     await waitForPing(url, child, logFile);
     const tokens = {
       ci: await login(url, 'ci', passwords.ci!),
@@ -83,21 +90,9 @@ function verdaccioConfig(root: string, storageDir: string, port: number, publicS
       '**': { access: '$all', publish: '$authenticated', unpublish: '$authenticated' },
     },
     web: { enable: false },
-    listen: `127.0.0.1:${port}`,
+    listen: `${LOOPBACK}:${port}`,
     log: { type: 'stdout', format: 'pretty', level: 'http', colors: false },
   };
-}
-
-/** A port nobody listens on now; Verdaccio binds it right after. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function spawnVerdaccio(configFile: string, root: string, logFile: string): Promise<ChildProcess> {
