@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { NPM_DEFAULT_REGISTRY, npmRegistryFor } from '../src/package-managers/npm/configured-registry.js';
+import { npmRegistryFor } from '../src/package-managers/npm/configured-registry.js';
+import { NPM_DEFAULT_REGISTRY } from '../src/policy/registry-host.js';
 import { temporaryTree } from './support/policy.js';
 
 describe('npmRegistryFor (where npm resolves a scope the action does not route)', () => {
@@ -12,10 +13,27 @@ describe('npmRegistryFor (where npm resolves a scope the action does not route)'
       'plain/package.json': '{}',
     });
     const env = { NPM_CONFIG_USERCONFIG: join(root, 'user.npmrc'), MIRROR_HOST: 'mirror.example.test' };
-    assert.equal(await npmRegistryFor('@pulumi', join(root, 'program'), env), 'https://mirror.example.test/pulumi/');
-    assert.equal(await npmRegistryFor('@acme', join(root, 'program'), env), 'https://project.example.test/npm/');
-    assert.equal(await npmRegistryFor('@acme', join(root, 'plain'), env), 'https://user.example.test/');
-    assert.equal(await npmRegistryFor('@acme', join(root, 'program'), { ...env, npm_config_registry: 'http://127.0.0.1:4873/' }), 'http://127.0.0.1:4873/');
-    assert.equal(await npmRegistryFor('@acme', join(root, 'plain'), { NPM_CONFIG_USERCONFIG: join(root, 'none') }), NPM_DEFAULT_REGISTRY);
+    const url = async (scope: string, dir: string, environment: NodeJS.ProcessEnv) => (await npmRegistryFor(scope, join(root, dir), environment)).url;
+    assert.equal(await url('@pulumi', 'program', env), 'https://mirror.example.test/pulumi/');
+    assert.equal(await url('@acme', 'program', env), 'https://project.example.test/npm/');
+    assert.equal(await url('@acme', 'plain', env), 'https://user.example.test/');
+    assert.equal(await url('@acme', 'program', { ...env, npm_config_registry: 'http://127.0.0.1:4873/' }), 'http://127.0.0.1:4873/');
+    assert.equal(await url('@acme', 'plain', { NPM_CONFIG_USERCONFIG: join(root, 'none') }), NPM_DEFAULT_REGISTRY);
+  });
+
+  it("reads replace-registry-host (npm's default npmjs) and the default registry a replaced host becomes, not the scope's", async (t) => {
+    const root = await temporaryTree(t, {
+      'program/.npmrc': 'replace-registry-host=never\n',
+      'user.npmrc': '@pulumi:registry=https://scoped.example.test/\nregistry=https://mirror.example.test/npm\n',
+      'plain/package.json': '{}',
+    });
+    const env = { NPM_CONFIG_USERCONFIG: join(root, 'user.npmrc') };
+    assert.deepEqual(await npmRegistryFor('@pulumi', join(root, 'plain'), env), {
+      url: 'https://scoped.example.test/',
+      hostReplacement: { replace: 'npmjs', registry: 'https://mirror.example.test/npm/' },
+    });
+    assert.equal((await npmRegistryFor('@pulumi', join(root, 'program'), env)).hostReplacement.replace, 'never');
+    const always = await npmRegistryFor('@pulumi', join(root, 'program'), { ...env, npm_config_replace_registry_host: 'always' });
+    assert.equal(always.hostReplacement.replace, 'always');
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readNpmLockfile } from '../src/package-managers/npm/lockfile.js';
 import { checkProgram } from '../src/policy/index.js';
+import type { ProgramInput } from '../src/policy/types.js';
 import { checkFixture, inlineProgram, located, policyOptions } from './support/policy.js';
 
 describe('lockfile-registry', () => {
@@ -143,5 +144,40 @@ describe('lockfile-registry', () => {
       );
       assert.match(findings[0]!.message, /not from https:\/\/npm\.example\.com\/api\/npm\/pulumi;/);
     }
+  });
+
+  it('compares where npm fetches an entry, after replace-registry-host, with where the scope resolves', async () => {
+    const resolvedFrom = (url: string) =>
+      withLock({
+        lockfileVersion: 3,
+        packages: {
+          '': { dependencies: { '@pulumi/aws': '^0.10.0' }, peerDependencies: { pulumi: 'latest' } },
+          'node_modules/@pulumi/aws': { version: '0.10.0', resolved: url },
+        },
+      });
+    const fromNpmjs = resolvedFrom('https://registry.npmjs.org/@pulumi/aws/-/aws-0.10.0.tgz');
+    const options = { ...policyOptions(), registryUrl: 'https://mirror.example.test/npm/' };
+    const mirror = { registry: 'https://mirror.example.test/npm/' };
+    const rules = async (program: ProgramInput, replace: string, registry = mirror.registry) =>
+      (await checkProgram(program, { ...options, hostReplacement: { replace, registry } })).findings.filter((f) => f.rule === 'lockfile-registry');
+    // npmjs (the default) and always: the mirror serves the public registry's entries; yarn's host is the same registry.
+    assert.deepEqual(await rules(fromNpmjs, 'npmjs'), []);
+    assert.deepEqual(await rules(fromNpmjs, 'always'), []);
+    assert.deepEqual(await rules(fromNpmjs, 'registry.npmjs.org'), []);
+    assert.deepEqual(await rules(resolvedFrom('https://registry.yarnpkg.com/@pulumi/aws/-/aws-0.10.0.tgz'), 'npmjs'), []);
+    // npm replaces with its default registry, not the scope's: a scope routed elsewhere still gets the finding.
+    const elsewhere = await rules(fromNpmjs, 'npmjs', 'https://registry.npmjs.org/');
+    assert.match(elsewhere[0]!.message, /which npm fetches from registry\.npmjs\.org \(replace-registry-host=npmjs\), not from https:\/\/mirror\.example\.test\/npm\//);
+    const never = await rules(fromNpmjs, 'never');
+    assert.deepEqual(
+      never.map((f) => [f.package, f.line]),
+      [['@pulumi/aws', 14]],
+    );
+    assert.match(never[0]!.message, /^package-lock\.json resolves "@pulumi\/aws" from https:\/\/registry\.npmjs\.org\/\S+, which npm fetches from registry\.npmjs\.org \(replace-registry-host=never\)/);
+    // A host name replaces only that host; npmjs leaves any other host as it is.
+    const other = resolvedFrom('https://other.example.test/@pulumi/aws/-/aws-0.10.0.tgz');
+    assert.deepEqual(await rules(other, 'other.example.test'), []);
+    assert.match((await rules(other, 'npmjs'))[0]!.message, /which npm fetches from other\.example\.test /);
+    assert.deepEqual(await rules(fromNpmjs, 'other.example.test').then((f) => f.length), 1);
   });
 });

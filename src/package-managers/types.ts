@@ -1,5 +1,5 @@
 import type { LockfileResult } from '../policy/lockfile.js';
-import type { SourceFile } from '../policy/types.js';
+import type { RegistryHostReplacement, SourceFile } from '../policy/types.js';
 import type { CommandRunner } from './command.js';
 
 /**
@@ -94,8 +94,11 @@ export interface Linker {
 
 /** Where the manager resolves the scope, and the config that routes it (and the token) to a registry. */
 export interface RegistryConfig {
-  /** The registry the manager resolves `scope` from in `programDir` when the action routes nothing. */
-  configured(scope: string, programDir: string, env: NodeJS.ProcessEnv): Promise<string>;
+  /**
+   * The registry the manager resolves `scope` from in `programDir` when the action routes nothing (`url`), and how it
+   * rewrites a lockfile's resolved URLs before fetching them, routed or not (npm's replace-registry-host).
+   */
+  configured(scope: string, programDir: string, env: NodeJS.ProcessEnv): Promise<{ url: string; hostReplacement: RegistryHostReplacement }>;
   /** Writes the scoped config in a folder of its own under `runnerTemp`, keeping the user's own settings. */
   writeScoped(request: ScopedConfigRequest): Promise<ScopedConfig>;
   /** Asks the manager, in each program, where the scope and the token would go; throws unless to `registryUrl` alone. */

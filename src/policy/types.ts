@@ -90,7 +90,18 @@ export interface PolicyOptions {
   links: string[] /* ['pulumi'] */;
   /** Where npm resolves the scope: the routed registry, else npm's own configured registry. */
   registryUrl: string;
+  /** How the package manager rewrites a lockfile's resolved URLs before fetching them; absent: npm's defaults. */
+  hostReplacement?: RegistryHostReplacement;
   config: PolicyConfig;
+}
+
+/**
+ * npm's `replace-registry-host`: `replace` is `npmjs`, `never`, `always`, a host name or a URL prefix, and
+ * `registry` the registry a replaced host becomes (npm's `registry`, which is not the scope's own).
+ */
+export interface RegistryHostReplacement {
+  replace: string;
+  registry: string;
 }
 
 export interface PackageRow {

@@ -1,6 +1,6 @@
 import { effectiveLinks } from '../policy/links.js';
 import { parsePolicyConfig } from '../policy/config.js';
-import type { Finding, PolicyOptions, PresetName, SourceFile } from '../policy/types.js';
+import type { Finding, PolicyOptions, PresetName, RegistryHostReplacement, SourceFile } from '../policy/types.js';
 
 /** What the action's inputs or the command line's options say about the policy options. */
 export interface PolicyRequest {
@@ -13,8 +13,8 @@ export interface PolicyRequest {
   scope: string;
   /** Undefined: the preset's. */
   links: string[] | undefined;
-  /** The registry the package manager's own config gives the scope: asked only when the scope is routed nowhere. */
-  configuredRegistry: () => Promise<string>;
+  /** The registry the package manager's own config gives the scope, and how it rewrites a lockfile's hosts. */
+  configuredRegistry: () => Promise<{ url: string; hostReplacement: RegistryHostReplacement }>;
 }
 
 export type PolicyOptionsOutcome =
@@ -31,6 +31,9 @@ export async function policyOptions(request: PolicyRequest): Promise<PolicyOptio
   const { config, findings } = await parsePolicyConfig(request.file, request.preset);
   if (config === undefined) return { options: undefined, findings };
   const routedRegistry = request.registryUrl ?? config.registryUrl;
-  const registryUrl = routedRegistry ?? (await request.configuredRegistry());
-  return { options: { scope: request.scope, links: effectiveLinks(config, request.links), registryUrl, config }, findings, routedRegistry };
+  // Routed or not, npm rewrites the lockfile's hosts as its own config says.
+  const configured = await request.configuredRegistry();
+  const registryUrl = routedRegistry ?? configured.url;
+  const { hostReplacement } = configured;
+  return { options: { scope: request.scope, links: effectiveLinks(config, request.links), registryUrl, hostReplacement, config }, findings, routedRegistry };
 }

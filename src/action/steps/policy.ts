@@ -84,8 +84,9 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
     core.notice(message, where && { file: relativePosix(settings.workspace, where.file), ...(where.line ? { startLine: where.line } : {}) });
   for (const { path } of settings.workingDirectories) {
     const input = await readProgram(path, policy.options.config, { workspace: settings.workspace, notice });
-    const registryUrl = policy.routedRegistry ?? (await policy.manager.registry.configured(settings.scope, path, policy.env));
-    const report = settings.policy === 'off' ? undefined : await checkProgram(input, { ...policy.options, registryUrl });
+    const { url, hostReplacement } = await policy.manager.registry.configured(settings.scope, path, policy.env);
+    const registryUrl = policy.routedRegistry ?? url;
+    const report = settings.policy === 'off' ? undefined : await checkProgram(input, { ...policy.options, registryUrl, hostReplacement });
     if (report) noticeUnscanned(input, notice);
     const otherManager = settings.install ? await packageManagerWarning(settings, policy.manager, input) : undefined;
     if (otherManager && !report) annotate(printableFindings([otherManager]), settings.workspace);

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import semver from 'semver';
 import { installedFor, type Lockfile, type LockfileResult } from '../lockfile.js';
 import type { Span } from '../positions.js';
+import { DEFAULT_HOST_REPLACEMENT, fetchedFrom } from '../registry-host.js';
 import { isInstalledSection } from '../sections.js';
 import type { Finding } from '../types.js';
 import { quoteEntry, type FindingMaker, type RuleContext, type RuleResult, type SharedContext } from './context.js';
@@ -32,6 +33,7 @@ function fromRegistry(read: LockfileResult, context: SharedContext, finding: Fin
   if ('error' in read) return [finding(read.error.file, read.error.span, read.error.message)];
   const { lockfile } = read;
   const registry = context.options.registryUrl;
+  const replacement = context.options.hostReplacement ?? DEFAULT_HOST_REPLACEMENT;
   const name = lockfileName(lockfile);
   const thenRunInstall = `then ${runInstall(lockfile)}`;
   const findings: Finding[] = [];
@@ -58,13 +60,18 @@ function fromRegistry(read: LockfileResult, context: SharedContext, finding: Fin
           `of installing it from ${registry}; list it with a registry range, ${thenRunInstall}.`,
         entry.name,
       );
-    else if (entry.resolved !== undefined && !isServedBy(entry.resolved, registry))
+    else if (entry.resolved !== undefined) {
+      // npm fetches a lockfile's URL after replace-registry-host rewrote it (a mirror serves registry.npmjs.org's entries).
+      const fetched = fetchedFrom(entry.resolved, replacement);
+      if (isServedBy(fetched, registry)) continue;
       report(
         lockfile.locate([...entry.where, 'resolved'], 'value'),
-        `${name} resolves "${entry.name}" from ${entry.resolved}, not from ${registry}; ` +
+        `${name} resolves "${entry.name}" from ${entry.resolved}, which npm fetches from ${hostOf(fetched)} ` +
+          `(replace-registry-host=${replacement.replace || 'npmjs'}), not from ${registry}; ` +
           `point the ${context.options.scope} scope at ${registry} in .npmrc, ${thenRunInstall}.`,
         entry.name,
       );
+    }
   }
   return findings;
 }
@@ -136,6 +143,14 @@ function isServedBy(resolved: string, registry: string): boolean {
     return url.protocol === base.protocol && url.host === base.host && url.pathname.startsWith(base.pathname);
   } catch {
     return false;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
   }
 }
 
