@@ -62,7 +62,7 @@ async function runWithUserConfig(sandbox: Sandbox, home: string): Promise<Action
 const lockfileFindings = (step: StepResult) => errorsOf(step).filter((command) => command.properties['title'] === 'lockfile-registry');
 
 describe('a registry mirror in the user npm config, end to end', () => {
-  it('installs a lockfile resolving from registry.npmjs.org through the mirror with no finding; replace-registry-host=never names the host npm uses', async () => {
+  it('installs a lockfile from registry.npmjs.org through the mirror, no finding; with replace-registry-host=never, names the host npm uses', async () => {
     const sandbox = await todaySandbox();
     await fs.promises.writeFile(path.join(sandbox.workspace, 'package-lock.json'), await lockfileFromNpmjs());
     const home = path.join(sandbox.root, 'home');
@@ -87,10 +87,7 @@ describe('a registry mirror in the user npm config, end to end', () => {
       assert.equal(never.main.exitCode, 1);
       const host = new URL(mirror.url).host;
       const findings = lockfileFindings(never.main);
-      assert.deepEqual(
-        findings.map((command) => command.message.match(/resolves ("[^"]+")/)?.[1]).sort(),
-        ['"@pulumi/aws"', '"@pulumi/pulumi"'],
-      );
+      assert.deepEqual(findings.map((command) => command.message.match(/resolves ("[^"]+")/)?.[1]).sort(), ['"@pulumi/aws"', '"@pulumi/pulumi"']);
       for (const finding of findings)
         assert.match(finding.message, new RegExp(`which npm fetches from registry\\.npmjs\\.org \\(replace-registry-host=never\\), not from http://${host}/;`));
       assert.equal(fs.existsSync(path.join(sandbox.workspace, 'node_modules')), false, 'nothing installed');

@@ -167,13 +167,19 @@ describe('lockfile-registry', () => {
     assert.deepEqual(await rules(resolvedFrom('https://registry.yarnpkg.com/@pulumi/aws/-/aws-0.10.0.tgz'), 'npmjs'), []);
     // npm replaces with its default registry, not the scope's: a scope routed elsewhere still gets the finding.
     const elsewhere = await rules(fromNpmjs, 'npmjs', 'https://registry.npmjs.org/');
-    assert.match(elsewhere[0]!.message, /which npm fetches from registry\.npmjs\.org \(replace-registry-host=npmjs\), not from https:\/\/mirror\.example\.test\/npm\//);
+    assert.match(
+      elsewhere[0]!.message,
+      /which npm fetches from registry\.npmjs\.org \(replace-registry-host=npmjs\), not from https:\/\/mirror\.example\.test\/npm\//,
+    );
     const never = await rules(fromNpmjs, 'never');
     assert.deepEqual(
       never.map((f) => [f.package, f.line]),
       [['@pulumi/aws', 14]],
     );
-    assert.match(never[0]!.message, /^package-lock\.json resolves "@pulumi\/aws" from https:\/\/registry\.npmjs\.org\/\S+, which npm fetches from registry\.npmjs\.org \(replace-registry-host=never\)/);
+    assert.match(
+      never[0]!.message,
+      /^package-lock\.json resolves "@pulumi\/aws" from https:\/\/registry\.npmjs\.org\/\S+, which npm fetches from registry\.npmjs\.org \(replace-registry-host=never\)/,
+    );
     // A host name replaces only that host; npmjs leaves any other host as it is.
     const other = resolvedFrom('https://other.example.test/@pulumi/aws/-/aws-0.10.0.tgz');
     assert.deepEqual(await rules(other, 'other.example.test'), []);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdir, symlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { describe, it } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { describe, it, type TestContext } from 'node:test';
 import { ActionError } from '../src/util/errors.js';
 import { checkProgram } from '../src/policy/index.js';
 import { DEFAULT_PRESET, presetConfig } from '../src/policy/presets.js';
@@ -97,6 +98,57 @@ describe('readProgram', () => {
       program.sources.map((file) => relative(workspace, file.path)),
       ['index.ts'],
     );
+  });
+
+  describe('files git tracks', () => {
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.test', '-c', 'commit.gpgsign=false', ...args], {
+        cwd,
+        stdio: 'ignore',
+        env: { PATH: process.env['PATH'], GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+      });
+    /** A repository whose .gitignore (local-*) matches a committed folder, beside an untracked one. */
+    async function repository(t: TestContext): Promise<string> {
+      const root = await temporaryTree(t, {
+        '.gitignore': 'local-*\n',
+        'package.json': MANIFEST,
+        'index.ts': '',
+        'local-docker/index.ts': 'import "@pulumi/docker";',
+        'local-docker/scratch.ts': '',
+        'local-scratch/notes.ts': '',
+        'vendor/lib.ts': '',
+      });
+      git(root, 'init', '-q');
+      git(root, 'add', '.gitignore', 'package.json', 'index.ts', 'vendor/lib.ts');
+      git(root, 'add', '-f', 'local-docker/index.ts');
+      git(root, 'commit', '-q', '-m', 'program');
+      return root;
+    }
+    const names = (root: string, files: { path: string }[]) => files.map((file) => relative(root, file.path));
+
+    it("are never ignored by a .gitignore pattern; the untracked files beside them and the policy's own paths still are", async (t) => {
+      const root = await repository(t);
+      const notices: unknown[] = [];
+      const program = await readProgram(root, { ...config, ignorePaths: ['vendor/'] }, { workspace: root, notice: (message) => notices.push(message) });
+      assert.deepEqual(names(root, program.sources), ['index.ts', 'local-docker/index.ts']);
+      assert.deepEqual(notices, []);
+    });
+
+    it('without git, applies .gitignore to every file and says so', async (t) => {
+      const root = await repository(t);
+      const path = process.env['PATH'];
+      process.env['PATH'] = join(root, 'no-git-here');
+      t.after(() => {
+        process.env['PATH'] = path;
+      });
+      const notices: string[] = [];
+      const program = await readProgram(root, config, { workspace: root, notice: (message) => notices.push(message) });
+      assert.deepEqual(names(root, program.sources), ['index.ts', 'vendor/lib.ts']);
+      assert.deepEqual(notices, [
+        'git could not list the files it tracks in . (ENOENT): the .gitignore patterns were applied to every file, tracked or not. ' +
+          'Install git, or mark the repository safe (git config --global --add safe.directory).',
+      ]);
+    });
   });
 
   it('leaves out a .gitignore line the ignore library cannot use, with a notice on it', async (t) => {

@@ -19,7 +19,10 @@ describe("fetchedFrom (npm's replace-registry-host)", () => {
     assert.equal(at('npmjs', 'https://registry.npmjs.org/api/npm/a.tgz', 'https://mirror.example.test/api/npm'), 'https://mirror.example.test/api/npm/a.tgz');
     assert.equal(at('old.example.test', 'https://old.example.test/a.tgz'), 'https://mirror.example.test/a.tgz');
     assert.equal(at('old.example.test'), tarball);
-    assert.equal(at('https://old.example.test/npm/', 'https://old.example.test/npm/a.tgz', 'https://mirror.example.test/m/'), 'https://mirror.example.test/m/a.tgz');
+    assert.equal(
+      at('https://old.example.test/npm/', 'https://old.example.test/npm/a.tgz', 'https://mirror.example.test/m/'),
+      'https://mirror.example.test/m/a.tgz',
+    );
     assert.equal(at('https://old.example.test/npm/', 'https://old.example.test/other/a.tgz'), 'https://old.example.test/other/a.tgz');
     assert.equal(at('always', 'not a url'), 'not a url');
   });

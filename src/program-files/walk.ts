@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -12,6 +13,8 @@ import type { Notice } from './notice.js';
 interface IgnoreLayer {
   base: string;
   rules: Ignore;
+  /** A .gitignore's rules, which never hide a file git tracks (the policy's own rules do). */
+  gitignore: boolean;
 }
 
 const MAX_DEPTH = 64;
@@ -19,6 +22,9 @@ const MAX_FILES = 500_000;
 const MAX_PARENTS = 64;
 /** gitignore patterns are paths: a line longer than any path is not one, and would build a regular expression too large to run. */
 const MAX_IGNORE_LINE = 4096;
+/** git ls-files: as long and as much output as a repository of MAX_FILES paths may take. */
+const GIT_TIME_MS = 10_000;
+const MAX_GIT_OUTPUT = 64 * 1024 * 1024;
 const SKIPPED_FOLDERS = new Set(['node_modules', 'bower_components', 'jspm_packages']);
 
 /** Where the walk may read: `workspace` bounds the .gitignore files read above the program; `notice` hears what was skipped. */
@@ -30,8 +36,8 @@ export interface WalkOptions {
 /**
  * The source files of the program in `dir`: the script extensions, leaving out node_modules, hidden folders, the
  * TypeScript build output (tsconfig's outDir), what .gitignore files ignore (the repository's, from its root or the
- * workspace down, whichever is nearer), the policy's ignored paths, and nested packages (folders with their own
- * package.json). Symbolic links are not followed.
+ * workspace down, whichever is nearer) unless git tracks it, the policy's ignored paths, and nested packages
+ * (folders with their own package.json). Symbolic links are not followed.
  */
 export function listSources(dir: string, ignoredPaths: string[], { workspace, notice = () => {} }: WalkOptions = {}): string[] {
   const outDir = buildOutput(dir);
@@ -46,7 +52,14 @@ export function listSources(dir: string, ignoredPaths: string[], { workspace, no
     );
   }
   const readLayer = (folder: string): IgnoreLayer | undefined => ignoreLayer(folder, notice);
-  const layers = [...repositoryIgnores(dir, workspace, readLayer), { base: dir, rules: own }].filter((layer): layer is IgnoreLayer => layer !== undefined);
+  const repository = repositoryIgnores(dir, workspace, readLayer);
+  const tracked = repository.root === undefined ? undefined : trackedPaths(dir, repository.root, notice);
+  const layers = [...repository.layers, { base: dir, rules: own, gitignore: false }].filter((layer): layer is IgnoreLayer => layer !== undefined);
+  // git never ignores what it tracks: a tracked path answers to the policy's own rules alone.
+  const ignored = (here: IgnoreLayer[], path: string, isDirectory: boolean): boolean => {
+    const isTracked = tracked?.has(toPosix(path.slice(dir.length + 1))) ?? false;
+    return isIgnored(isTracked ? here.filter((layer) => !layer.gitignore) : here, path, isDirectory);
+  };
   const files: string[] = [];
   const pending: { path: string; depth: number; layers: IgnoreLayer[] }[] = [{ path: dir, depth: 0, layers }];
   while (pending.length > 0) {
@@ -59,9 +72,9 @@ export function listSources(dir: string, ignoredPaths: string[], { workspace, no
     for (const entry of entries) {
       const child = join(path, entry.name);
       if (entry.isDirectory()) {
-        if (depth >= MAX_DEPTH || entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name) || isIgnored(here, child, true)) continue;
+        if (depth >= MAX_DEPTH || entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name) || ignored(here, child, true)) continue;
         pending.push({ path: child, depth: depth + 1, layers: here });
-      } else if (entry.isFile() && SOURCE_EXTENSIONS.some((extension) => entry.name.endsWith(extension)) && !isIgnored(here, child, false)) {
+      } else if (entry.isFile() && SOURCE_EXTENSIONS.some((extension) => entry.name.endsWith(extension)) && !ignored(here, child, false)) {
         files.push(child);
         if (files.length > MAX_FILES)
           throw new ActionError(`More than ${MAX_FILES} source files under ${dir}; add folders to "ignore.paths" in the policy file.`);
@@ -97,7 +110,7 @@ function ignoreLayer(folder: string, notice: Notice): IgnoreLayer | undefined {
     });
     return '';
   });
-  return { base: folder, rules: ignore().add(kept) };
+  return { base: folder, rules: ignore().add(kept), gitignore: true };
 }
 
 /** A gitignore line the ignore library would choke on: longer than a path, or one it cannot compile. */
@@ -122,21 +135,61 @@ function readIfReadable(path: string): string | undefined {
 
 /**
  * The .gitignore files from the repository root (the nearest folder with .git) or the workspace, whichever comes
- * first, down to `dir`, inclusive. Never above the workspace: a checkout without .git may sit inside another
- * repository, whose .gitignore is not the program's.
+ * first, down to `dir`, inclusive, and that root when there is one. Never above the workspace: a checkout without
+ * .git may sit inside another repository, whose .gitignore is not the program's.
  */
-function repositoryIgnores(dir: string, workspace: string | undefined, readLayer: (folder: string) => IgnoreLayer | undefined): (IgnoreLayer | undefined)[] {
+function repositoryIgnores(
+  dir: string,
+  workspace: string | undefined,
+  readLayer: (folder: string) => IgnoreLayer | undefined,
+): { layers: (IgnoreLayer | undefined)[]; root?: string } {
   const chain: string[] = [];
   let folder = dir;
   for (let i = 0; i < MAX_PARENTS; i++) {
     chain.unshift(folder);
-    if (folder === workspace || existsSync(join(folder, '.git'))) break;
+    if (existsSync(join(folder, '.git'))) return { layers: chain.map(readLayer), root: folder };
+    if (folder === workspace) break;
     const parent = dirname(folder);
     const leavesWorkspace = workspace !== undefined && relative(workspace, parent).startsWith('..');
-    if (parent === folder || leavesWorkspace) return [readLayer(dir)]; // not in a repository: only the program's own
+    if (parent === folder || leavesWorkspace) return { layers: [readLayer(dir)] }; // not in a repository: only the program's own
     folder = parent;
   }
-  return chain.map(readLayer);
+  return { layers: chain.map(readLayer) };
+}
+
+/**
+ * The paths under `dir` (relative, with forward slashes) that git tracks, and their folders; undefined when git
+ * cannot say (not installed, or it refuses the repository), with a notice: then .gitignore holds for every file.
+ * git runs with a bounded time and output, no shell, none of the job's environment, and fsmonitor off (a
+ * repository's config names that command).
+ */
+function trackedPaths(dir: string, root: string, notice: Notice): Set<string> | undefined {
+  let output: string;
+  try {
+    output = execFileSync('git', ['-c', 'core.fsmonitor=false', 'ls-files', '-z', '--cached', '--', '.'], {
+      cwd: dir,
+      encoding: 'utf8',
+      // GIT_CEILING_DIRECTORIES: the repository found, never one above it.
+      env: { PATH: process.env['PATH'] ?? '', GIT_CEILING_DIRECTORIES: dirname(root), GIT_CONFIG_NOSYSTEM: '1', GIT_OPTIONAL_LOCKS: '0' },
+      maxBuffer: MAX_GIT_OUTPUT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: GIT_TIME_MS,
+    });
+  } catch (error) {
+    const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: string };
+    const reason = code ?? (stderr?.trim().split(/\r?\n/)[0] || String(error));
+    notice(
+      `git could not list the files it tracks in ${relativePosix(root, dir) || '.'} (${reason}): the .gitignore patterns were applied to every file, ` +
+        'tracked or not. Install git, or mark the repository safe (git config --global --add safe.directory).',
+    );
+    return undefined;
+  }
+  const tracked = new Set<string>();
+  for (const file of output.split('\0')) {
+    // A file and each folder above it, up to dir.
+    for (let path = file; path !== '' && !tracked.has(path); path = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '') tracked.add(path);
+  }
+  return tracked;
 }
 
 /** tsconfig.json's compilerOptions.outDir, relative to `dir`, when it lies inside it. */
