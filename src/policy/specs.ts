@@ -1,17 +1,20 @@
 import npa from 'npm-package-arg';
 import semver from 'semver';
+import { isGeneratedSdkSpec } from './generated-sdk.js';
 
 /** What a dependency's spec says about where npm would get the package. */
 export type SpecKind =
   | { kind: 'range'; range: string; target: string } /* a registry range or exact version of `target` */
   | { kind: 'tag'; tag: string; target: string }
   | { kind: 'elsewhere'; type: string } /* git, file, directory or remote tarball */
+  | { kind: 'generated-sdk' } /* a local SDK that `pulumi package add` generated in sdks/ */
   | { kind: 'invalid'; reason: string };
 
 /** Classifies `spec` as npm would for `name` (resolving `npm:` aliases to their target). */
 export function classifySpec(name: string, spec: string, dir: string): SpecKind {
   // Most specs are plain ranges: semver says so far faster than npm-package-arg, which handles every other kind.
   if (semver.validRange(spec) !== null) return { kind: 'range', range: spec, target: name };
+  if (isGeneratedSdkSpec(spec)) return { kind: 'generated-sdk' };
   let parsed: npa.Result;
   try {
     parsed = npa.resolve(name, spec, dir);

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import semver from 'semver';
+import { isGeneratedSdkLink } from '../generated-sdk.js';
 import { installedFor, type Lockfile, type LockfileResult } from '../lockfile.js';
 import type { Span } from '../positions.js';
 import { DEFAULT_HOST_REPLACEMENT, fetchedFrom } from '../registry-host.js';
@@ -53,6 +54,7 @@ function fromRegistry(read: LockfileResult, context: SharedContext, finding: Fin
       continue;
     }
     if (!context.inScope(entry.name)) continue;
+    if (entry.link && isGeneratedSdkLink(entry, lockfile.roots?.keys() ?? [''])) continue;
     if (entry.link)
       report(
         lockfile.locate(entry.where, 'key'),

@@ -14,6 +14,9 @@ export function specProblem({ entry, spec, target }: ClassifiedEntry, minimum: s
   switch (spec.kind) {
     case 'invalid':
       return `${listed} is not a valid npm version spec (${spec.reason})`;
+    case 'generated-sdk':
+      // Pulumi generated it from Pulumi.yaml's `packages:`: no registry serves it.
+      return undefined;
     case 'elsewhere':
       return `${listed} installs from ${SOURCE_NAMES[spec.type] ?? spec.type} instead of the registry`;
     case 'tag':

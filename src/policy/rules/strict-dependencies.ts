@@ -1,3 +1,4 @@
+import { isGeneratedSdkSpec } from '../generated-sdk.js';
 import { LineIndex } from '../positions.js';
 import { isInstalledSection } from '../sections.js';
 import type { FindingMaker, RuleContext, RuleResult } from './context.js';
@@ -33,21 +34,26 @@ function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   if (usage.sourceCount === 0) return [];
   const scopeUsed = [...usage.byPackage.keys()].some((name) => context.inScope(name));
   const results: RuleResult[] = [];
-  for (const { entry, role } of context.entries) {
+  for (const { entry, role, spec } of context.entries) {
     if (role === 'other' || !isInstalledSection(entry.section)) continue;
     if (usage.byPackage.has(entry.name) || context.implied.implied.has(entry.name)) continue;
     // A linked package is the peer every scope package loads at run time.
     if (role === 'link' && scopeUsed) continue;
     const unmet = context.implied.unmet.get(entry.name);
     const why = unmet === undefined ? 'no source file imports or requires it' : `no source file imports it and ${unmet}`;
+    const remove = spec.kind === 'generated-sdk' ? `remove it with its entry in Pulumi.yaml's "packages" and its folder in sdks/` : 'remove it';
     const message =
-      `"${entry.name}" is listed in ${entry.section} but ${why}; remove it, since programs should list only the packages they strictly ` +
+      `"${entry.name}" is listed in ${entry.section} but ${why}; ${remove}, since programs should list only the packages they strictly ` +
       `depend on (a package loaded without an import goes under "implied" in the policy file).`;
     results.push({ finding: finding(context.manifest.file, entry.span, message, entry.name), entry });
   }
   return results;
 }
 
-function fix({ entry, remove }: FixContext): void {
-  if (entry !== undefined) remove(entry);
+/** Removes the entry; a generated SDK is left alone (Pulumi.yaml's "packages" would list it again). */
+function fix({ entry, remove, note }: FixContext): void {
+  if (entry === undefined) return;
+  if (isGeneratedSdkSpec(entry.spec))
+    note(`"${entry.spec}" is an SDK that pulumi package add generated: remove it by hand with its entry in Pulumi.yaml's "packages" and its folder.`);
+  else remove(entry);
 }
