@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { errorsOf, makeSandbox, runSetup, type Sandbox } from './support/e2e.js';
+import { errorsOf, makeSandbox, runPolicyCheck, runSetup, warningsOf, type Sandbox } from './support/e2e.js';
 import type { ActionRun, StepResult } from './support/runner.js';
 import { useRegistry } from './support/servers.js';
 
@@ -93,6 +93,50 @@ describe('a registry mirror in the user npm config, end to end', () => {
       assert.equal(fs.existsSync(path.join(sandbox.workspace, 'node_modules')), false, 'nothing installed');
     } finally {
       await never.cleanup();
+    }
+  });
+});
+
+describe('an SDK that pulumi package add generated, end to end', () => {
+  it('passes the check: no registry range is asked of file:sdks/vpc, and its lockfile link is not flagged', async () => {
+    const manifest = { name: 'network', version: '1.0.0', dependencies: { '@pulumi/pulumi': '^3.0.0', '@pulumi/vpc': 'file:sdks/vpc' } };
+    const sandbox = await makeSandbox({ '.': manifest });
+    sandboxes.push(sandbox);
+    const files: Record<string, string> = {
+      'index.js': 'const vpc = require("@pulumi/vpc");\nmodule.exports = { vpc };\n',
+      'Pulumi.yaml':
+        'name: network\nruntime: nodejs\npackages:\n  vpc:\n    source: terraform-module\n    version: 0.1.7\n' +
+        '    parameters:\n      - terraform-aws-modules/vpc/aws\n      - 5.18.1\n      - vpc\n',
+      'sdks/vpc/package.json': `${JSON.stringify({ name: '@pulumi/vpc', version: '0.0.0-dev', dependencies: { '@pulumi/pulumi': '^3.0.0' } })}\n`,
+      'sdks/vpc/index.js': 'module.exports = {};\n',
+      'package-lock.json': `${JSON.stringify(
+        {
+          name: 'network',
+          version: '1.0.0',
+          lockfileVersion: 3,
+          requires: true,
+          packages: {
+            '': manifest,
+            'node_modules/@pulumi/pulumi': { version: '3.228.0', resolved: 'https://registry.npmjs.org/@pulumi/pulumi/-/pulumi-3.228.0.tgz' },
+            'node_modules/@pulumi/vpc': { resolved: 'sdks/vpc', link: true },
+            'sdks/vpc': { name: '@pulumi/vpc', version: '0.0.0-dev', dependencies: { '@pulumi/pulumi': '^3.0.0' } },
+          },
+        },
+        null,
+        2,
+      )}\n`,
+    };
+    for (const [file, text] of Object.entries(files)) {
+      await fs.promises.mkdir(path.dirname(path.join(sandbox.workspace, file)), { recursive: true });
+      await fs.promises.writeFile(path.join(sandbox.workspace, file), text);
+    }
+    const run = await runPolicyCheck(sandbox, { preset: 'current' });
+    try {
+      assert.equal(run.main.exitCode, 0, run.main.log);
+      assert.deepEqual([...errorsOf(run.main), ...warningsOf(run.main)], []);
+      assert.match(run.main.summary, /\| @pulumi\/vpc \| dependencies \| file:sdks\/vpc \| index\.js \| ok \|/);
+    } finally {
+      await run.cleanup();
     }
   });
 });
