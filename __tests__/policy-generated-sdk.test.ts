@@ -99,4 +99,17 @@ describe('SDKs that pulumi package add generated (Pulumi.yaml "packages", file:s
       /@pulumi\/unused: "file:sdks\/unused" is an SDK that pulumi package add generated: remove it by hand/,
     );
   });
+
+  it('keeps its spec when fix moves it out of devDependencies, whatever the floor', async () => {
+    const input = sdkProgram({});
+    input.packageJson.text = JSON.stringify(
+      { name: 'network', dependencies: { '@pulumi/pulumi': '^3.113.0' }, devDependencies: { '@pulumi/vpc': 'file:sdks/vpc' } },
+      null,
+      2,
+    );
+    for (const preset of ['current', 'pulumi-0.10'] as const) {
+      const after = (await fixProgram(input, options(preset))).fixes.find((fix) => fix.file === '/p/package.json')!.after;
+      assert.deepEqual(JSON.parse(after).dependencies['@pulumi/vpc'], 'file:sdks/vpc', preset);
+    }
+  });
 });

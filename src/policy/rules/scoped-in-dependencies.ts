@@ -1,4 +1,5 @@
 import semver from 'semver';
+import { isGeneratedSdkSpec } from '../generated-sdk.js';
 import type { ManifestEntry } from '../manifest.js';
 import { matchesAny } from '../package-pattern.js';
 import { isInstalledSection } from '../sections.js';
@@ -50,6 +51,7 @@ function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
 function suggestedSpec(classified: ClassifiedEntry, context: RuleContext): string | undefined {
   const { spec, entry } = classified;
   const minimum = minimumFor(context.config, entry.name);
+  if (spec.kind === 'generated-sdk') return entry.spec;
   if (spec.kind === 'range' && (minimum === undefined || !admitsBelow(spec.range, minimum))) return entry.spec;
   return suggestedRange(context, entry.name);
 }
@@ -65,9 +67,9 @@ function moveToDependencies({ finding, name, entry, options: { config }, listedI
   remove(entry);
 }
 
-/** A misplaced entry's own range when it starts at the floor or above, else the floor's caret range. */
+/** A misplaced entry's own range when it starts at the floor or above (or it is a generated SDK), else the floor's caret range. */
 function keptOrFloor(entry: ManifestEntry, minimum: string | undefined): string {
   const valid = semver.validRange(entry.spec) !== null && entry.spec !== '';
-  if (minimum === undefined) return entry.spec;
+  if (minimum === undefined || isGeneratedSdkSpec(entry.spec)) return entry.spec;
   return valid && !admitsBelow(entry.spec, minimum) ? entry.spec : `^${minimum}`;
 }
