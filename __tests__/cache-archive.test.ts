@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink as makeSymlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -14,14 +14,9 @@ import { ArchiveEntryCheck, type ArchiveEntry } from '../src/cache/archive-entri
 import { savedTrees } from '../src/cache/paths.js';
 
 const WORKSPACE = '/home/runner/work/repo/repo';
-const SAVED = savedTrees([
-  'node_modules/*',
-  '!node_modules/@pulumi',
-  'node_modules/@pulumi/*',
-  '!node_modules/@pulumi/pulumi',
-  '!node_modules/pulumi',
-  'infra/node_modules/*',
-]);
+// What cachePaths gives for the programs infra and '.', with pulumi and @pulumi/pulumi linked.
+const LINKED = ['!node_modules/@pulumi', 'node_modules/@pulumi/*', '!node_modules/@pulumi/pulumi', '!node_modules/pulumi'];
+const SAVED = savedTrees(['infra/node_modules/*', 'node_modules/*', ...LINKED]);
 
 function verdict(entries: ArchiveEntry[]): string | undefined {
   const check = new ArchiveEntryCheck(SAVED, WORKSPACE);
@@ -37,7 +32,7 @@ const file = (name: string): ArchiveEntry => ({ name, type: 'file' });
 const symlink = (name: string, linkname: string): ArchiveEntry => ({ name, type: 'symlink', linkname });
 
 test('savedTrees: the node_modules folders, minus the linked packages, a split scope taken back', () => {
-  assert.deepEqual(SAVED, { roots: ['node_modules', 'infra/node_modules'], excluded: ['node_modules/@pulumi/pulumi', 'node_modules/pulumi'] });
+  assert.deepEqual(SAVED, { roots: ['infra/node_modules', 'node_modules'], excluded: ['node_modules/@pulumi/pulumi', 'node_modules/pulumi'] });
 });
 
 test("accepts npm's tree: files, folders, bins, links to workspace members and file: folders, hard links inside", () => {
@@ -132,6 +127,21 @@ test('refuses pax records another tar could read differently: an unknown keyword
   const global = await gnuArchive(t, 'comment=hi,delete=atime,delete=ctime,delete=mtime');
   const refused = await refusedArchiveEntry(global, 'gzip', SAVED, WORKSPACE);
   assert.deepEqual(refused, { name: '(global pax header)', reason: 'a header that renames the entries after it' });
+});
+
+test('refuses an entry tar would write through a symbolic link the checkout already holds in node_modules', async (t) => {
+  const workspace = await mkdtemp(join(tmpdir(), 'cache-archive-ws-'));
+  t.after(() => rm(workspace, { recursive: true, force: true }));
+  const entries = [{ name: 'node_modules/dep/index.js', content: 'module.exports = 1;\n' }];
+  const path = await archive(t, entries, gzipSync);
+  await mkdir(join(workspace, 'node_modules/dep'), { recursive: true });
+  assert.equal(await refusedArchiveEntry(path, 'gzip', SAVED, workspace), undefined, 'a real folder is fine');
+  await rm(join(workspace, 'node_modules/dep'), { recursive: true });
+  await makeSymlink(tmpdir(), join(workspace, 'node_modules/dep'));
+  assert.deepEqual(await refusedArchiveEntry(path, 'gzip', SAVED, workspace), {
+    name: 'node_modules/dep/index.js',
+    reason: 'written through the symbolic link node_modules/dep, which is on disk before the restore',
+  });
 });
 
 test('an archive that is not one says what its decompressor said', async (t) => {

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
@@ -43,7 +45,7 @@ export async function refusedArchiveEntry(
     if (failure) throw new Error(failure);
     // A global pax header applies to every entry after it: GNU tar honours its path, tar-stream does not.
     if (Reflect.get(reader, '_paxGlobal')) return { name: '(global pax header)', reason: 'a header that renames the entries after it' };
-    return check.finish();
+    return check.finish() ?? (await linkOnDisk(check, saved, workspace));
   } catch (error) {
     // The decompressor says why better than the tar reader's "Unexpected end of data".
     const failure = (await source.stop()) ?? (error instanceof Error ? error.message : String(error));
@@ -52,6 +54,19 @@ export async function refusedArchiveEntry(
     await source.stop();
     reader.destroy();
   }
+}
+
+/**
+ * The first entry tar would write through a symbolic link already on disk: a checkout may hold a node_modules with
+ * one (tar follows a link to a folder). Looked for only where a saved tree exists before the restore.
+ */
+async function linkOnDisk(check: ArchiveEntryCheck, saved: SavedTrees, workspace: string): Promise<RefusedEntry | undefined> {
+  if (!saved.roots.some((root) => existsSync(join(workspace, root)))) return undefined;
+  for (const [parent, name] of check.parentFolders()) {
+    const stat = await lstat(join(workspace, parent)).catch(() => undefined);
+    if (stat?.isSymbolicLink()) return { name, reason: `written through the symbolic link ${parent}, which is on disk before the restore` };
+  }
+  return undefined;
 }
 
 interface Decompressed {

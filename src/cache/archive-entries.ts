@@ -66,14 +66,23 @@ export class ArchiveEntryCheck {
 
   /** The first entry written through one of the archive's symlinks, once every entry has been added. */
   finish(): RefusedEntry | undefined {
+    for (const [parent, name] of this.parentFolders()) {
+      if (this.symlinks.has(parent)) return { name, reason: `written through the symbolic link ${parent}` };
+    }
+    return undefined;
+  }
+
+  /** Each folder an entry is written into (or a hard link reaches through), with the first such entry. */
+  parentFolders(): Map<string, string> {
+    const parents = new Map<string, string>();
     for (const { name, path } of this.throughPaths) {
       const parts = path.split('/');
       for (let depth = 1; depth < parts.length; depth++) {
         const parent = parts.slice(0, depth).join('/');
-        if (this.symlinks.has(parent)) return { name, reason: `written through the symbolic link ${parent}` };
+        if (!parents.has(parent)) parents.set(parent, name);
       }
     }
-    return undefined;
+    return parents;
   }
 
   private isSaved(name: string, isDirectory: boolean): boolean {
