@@ -11,10 +11,17 @@ import { ArchiveEntryCheck, type RefusedEntry, type SavedTrees } from './archive
 export type ArchiveCompression = 'gzip' | 'zstd' | 'zstd-without-long';
 
 /**
- * The pax keywords GNU tar writes for a cache archive (`--posix`). Another keyword (GNU.sparse.name, say) could make
- * tar write a name other than the one checked here, so it refuses the archive.
+ * The pax keywords a cache archive's tar writes: GNU tar's (`--posix`), and on macOS without GNU tar, bsdtar's
+ * extended attributes and file identity. Another keyword (GNU.sparse.name, say) could make tar write a name other
+ * than the one checked here, so it refuses the archive.
  */
 const PAX_KEYWORDS = new Set(['path', 'linkpath', 'size', 'mtime', 'atime', 'ctime', 'uid', 'gid', 'uname', 'gname']);
+const PAX_ATTRIBUTES = new Set(['SCHILY.dev', 'SCHILY.ino', 'SCHILY.nlink', 'SCHILY.fflags', 'LIBARCHIVE.creationtime', 'LIBARCHIVE.symlinktype']);
+const PAX_ATTRIBUTE_PREFIXES = ['SCHILY.xattr.', 'LIBARCHIVE.xattr.', 'SCHILY.acl.'];
+
+function isKnownPaxKeyword(key: string): boolean {
+  return PAX_KEYWORDS.has(key) || PAX_ATTRIBUTES.has(key) || PAX_ATTRIBUTE_PREFIXES.some((prefix) => key.startsWith(prefix));
+}
 
 /**
  * Reads every header of the archive (decompressing it as the SDK's tar would) and returns the first entry a restore
@@ -35,7 +42,7 @@ export async function refusedArchiveEntry(
     for await (const entry of reader) {
       const { name, type, linkname } = entry.header;
       const pax: unknown = Reflect.get(entry.header, 'pax'); // tar-stream's types leave out the local pax records
-      const keyword = Object.keys(pax ?? {}).find((key) => !PAX_KEYWORDS.has(key));
+      const keyword = Object.keys(pax ?? {}).find((key) => !isKnownPaxKeyword(key));
       const refused = keyword ? { name, reason: `a pax header with the keyword ${keyword}` } : check.add({ name, type, linkname });
       if (refused) return refused;
       entry.resume();
