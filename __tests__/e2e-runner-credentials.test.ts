@@ -10,16 +10,11 @@ import { runPlaces } from './support/runner.js';
 import { assertNoSecret, findSecret } from './support/secret-scan.js';
 import { useCacheServer, useRegistry } from './support/servers.js';
 
-// The attacker's script: it copies every process environment and command line it can read, and the files under HOME,
-// RUNNER_TEMP and the workspace, into SPY_DUMP.
-const spy = fs.readFileSync(new URL('./fixtures/token-spy.cjs', import.meta.url), 'utf8');
-const spyDependency = {
-  name: 'runner-spy',
-  version: '1.0.0',
-  scripts: { postinstall: 'node spy.cjs runner-spy' },
-  files: { 'spy.cjs': spy },
-};
-const [registry, server] = await Promise.all([useRegistry({ packages: [...defaultFixturePackages, spyDependency] }), useCacheServer()]);
+// The attacker: a dependency whose postinstall copies every process environment and command line it can read, and the
+// files under HOME, RUNNER_TEMP and the workspace, into SPY_DUMP.
+const spyFiles = { 'spy.cjs': fs.readFileSync(new URL('./fixtures/token-spy.cjs', import.meta.url), 'utf8') };
+const packages = [...defaultFixturePackages, { name: 'runner-spy', version: '1.0.0', scripts: { postinstall: 'node spy.cjs runner-spy' }, files: spyFiles }];
+const [registry, server] = await Promise.all([useRegistry({ packages }), useCacheServer()]);
 const program = { ...docsProgram, dependencies: { ...docsProgram.dependencies, 'runner-spy': '^1.0.0' } };
 
 const generated = (name: string) => `${name}-${randomBytes(16).toString('hex')}`;

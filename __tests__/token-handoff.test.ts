@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { environmentWithoutToken, HANDOFF_VARIABLE, tokenFromEnvironment } from '../src/token/handoff.js';
+import { runCommand } from '../src/package-managers/command.js';
 import { withoutRunnerCredentials } from '../src/token/runner-credentials.js';
 import { node24 } from './support/node24.js';
 
@@ -41,6 +42,19 @@ describe('token-handoff', () => {
       ACTIONS_STEP_DEBUG: 'true',
     };
     assert.deepEqual(withoutRunnerCredentials(env), { PATH: '/bin', ACTIONS_STEP_DEBUG: 'true' });
+  });
+
+  it('runs every command without them, whatever environment it is given', async () => {
+    const env = {
+      PATH: process.env['PATH'],
+      ACTIONS_RUNTIME_TOKEN: 'runtime-0123456789',
+      ACTIONS_CACHE_URL: 'http://127.0.0.1:9/',
+      ALIAS: 'runtime-0123456789',
+      KEPT: 'yes',
+    };
+    const { stdout } = await runCommand('env', [], { cwd: tmpdir(), env, quiet: true });
+    assert.match(stdout, /^KEPT=yes$/m);
+    assert.doesNotMatch(stdout, /ACTIONS_|runtime-0123456789/);
   });
 
   /** Runs the probe on Node 24; returns its report and every process environment and command line it could read. */
