@@ -110,7 +110,7 @@ process.stdin.on('end', () => {
  * token and the runner's credentials. Returns only when the keeper could not be started; the new image calls
  * `collectHandedSecrets`.
  */
-export async function replaceProcessWithoutSecrets(secrets: HandedSecrets, env: NodeJS.ProcessEnv): Promise<never> {
+async function replaceProcessWithoutSecrets(secrets: HandedSecrets, env: NodeJS.ProcessEnv): Promise<never> {
   // A folder of its own (0700) for the socket; the keeper removes it when it exits.
   const socket = join(mkdtempSync(join(tmpdir(), 'setup-pulumi-npm-handoff-')), 's');
   const keeper = spawn(process.execPath, ['-e', KEEPER, socket, String(KEEPER_LIFETIME_MS)], { env: {}, stdio: ['pipe', 'pipe', 'ignore'] });
@@ -151,7 +151,7 @@ export async function takeToken(env: NodeJS.ProcessEnv): Promise<Token> {
  * In the re-executed main step: the secrets the keeper holds, or undefined when this process was not handed any.
  * Reads `env` only: the entry removes HANDOFF_VARIABLE from the process's environment once they are collected.
  */
-export async function collectHandedSecrets(env: NodeJS.ProcessEnv): Promise<HandedSecrets | undefined> {
+async function collectHandedSecrets(env: NodeJS.ProcessEnv): Promise<HandedSecrets | undefined> {
   const socket = env[HANDOFF_VARIABLE];
   if (!socket) return undefined;
   const text = await new Promise<string>((resolve, reject) => {
