@@ -193,6 +193,8 @@ describe('credential proxy', () => {
       json(200, { name: '@scope/pkg', 'dist-tags': { latest: '1.0.0' }, versions: { '1.0.0': { name: '@scope/pkg', version: '1.0.0', dist } } });
     } else if (url === '/prefix/@scope/pkg/-/pkg-1.0.0.tgz') {
       response.writeHead(302, { location: `${spy.url}/cdn/pkg-1.0.0.tgz` }).end();
+    } else if (url === '/prefix/silence') {
+      // Never answers: the proxy's timeout must end the request.
     } else if (url === '/prefix/same-origin-redirect') {
       response.writeHead(302, { location: '/prefix/@scope%2fpkg' }).end();
     } else {
@@ -212,7 +214,7 @@ describe('credential proxy', () => {
     httpRegistry = await recordingServer(undefined, registryHandler);
     httpSpy = await recordingServer(undefined, spyHandler);
     runnerProxy = await startForwardProxy();
-    const common = { token: TOKEN, extraCaPem: registryCertificates.authorityPem, upstreamProxyFor: () => undefined };
+    const common = commonOptions();
     proxy = await startCredentialProxy({ ...common, registryUrl: `${registry.url}/prefix/` });
     proxyThroughRunner = await startCredentialProxy({ ...common, registryUrl: `${registry.url}/prefix/`, upstreamProxyFor: () => new URL(runnerProxy.url) });
     httpProxy = await startCredentialProxy({ ...common, registryUrl: `${httpRegistry.url}/prefix` });
@@ -225,6 +227,7 @@ describe('credential proxy', () => {
   });
 
   const trusted = () => [proxy.caCertificatePem!];
+  const commonOptions = () => ({ token: TOKEN, extraCaPem: registryCertificates.authorityPem, upstreamProxyFor: () => undefined });
 
   it('adds the token to a request for the registry, replacing the Authorization the client sent', async () => {
     const reply = await viaProxy(proxy.url, `${registry.url}/prefix/@scope%2fpkg`, { ca: trusted(), headers: { authorization: 'Bearer from-the-client' } });
@@ -323,6 +326,19 @@ describe('credential proxy', () => {
     }
   });
 
+  it('gives up on a registry that does not answer, after its idle timeout', async () => {
+    const impatient = await startCredentialProxy({ ...commonOptions(), registryUrl: `${registry.url}/prefix/`, idleTimeoutMs: 300 });
+    try {
+      const started = Date.now();
+      const reply = await viaProxy(impatient.url, `${registry.url}/prefix/silence`, { ca: [impatient.caCertificatePem!] });
+      assert.equal(reply.status, 502);
+      assert.match(reply.body, /no answer/);
+      assert.ok(Date.now() - started < 5_000);
+    } finally {
+      await impatient.close();
+    }
+  });
+
   it('ends open tunnels and connections on close', async () => {
     const closing = await startCredentialProxy({ registryUrl: `${registry.url}/prefix/`, token: TOKEN, upstreamProxyFor: () => undefined });
     const socket = net.connect(Number(new URL(closing.url).port), '127.0.0.1');
@@ -393,6 +409,12 @@ describe('interception certificates', () => {
       assert.ok(leaf.checkIssued(authority) && leaf.verify(authority.publicKey), host);
       assert.ok(check(leaf), host);
       assert.notEqual(authority.fingerprint256, new X509Certificate(issueInterceptionCertificates(host).authorityPem).fingerprint256);
+    }
+  });
+  it('are valid DER whatever the random serial numbers (a leading zero byte once made 1 run in 64 fail)', () => {
+    for (let run = 0; run < 300; run++) {
+      const certificates = issueInterceptionCertificates('registry.example.com');
+      assert.doesNotThrow(() => new X509Certificate(certificates.authorityPem));
     }
   });
 });

@@ -83,10 +83,10 @@ function certificatePem(fields: CertificateFields): string {
   return new X509Certificate(Buffer.from(der)).toString();
 }
 
-/** 16 random bytes, the first kept below 0x80 so the DER integer stays positive. */
+/** 16 random bytes, the first between 0x40 and 0x7f: a positive DER integer with no leading zero byte to strip. */
 function serialNumber(): ArrayBuffer {
   const bytes = randomBytes(16);
-  bytes[0] = bytes[0]! & 0x7f;
+  bytes[0] = (bytes[0]! & 0x3f) | 0x40;
   return arrayBufferOf(bytes);
 }
 

@@ -74,6 +74,8 @@ export async function startCredentialProxy(options: CredentialProxyOptions): Pro
   }
   const authorization = `Bearer ${options.token}`;
   const timeoutMs = options.idleTimeoutMs ?? 60_000;
+  // The client's side waits longer than the upstream's, so a registry that stalls gets the client a 502, not a hang-up.
+  const clientTimeoutMs = 2 * timeoutMs;
   const upstream: Upstream = {
     proxyFor: options.upstreamProxyFor ?? getProxyUrl,
     ca: options.extraCaPem ? [...tls.rootCertificates, options.extraCaPem] : [...tls.rootCertificates],
@@ -129,7 +131,7 @@ export async function startCredentialProxy(options: CredentialProxyOptions): Pro
     forward(request, response, target);
   });
   for (const server of [proxyServer, registryServer]) {
-    server.timeout = timeoutMs;
+    server.timeout = clientTimeoutMs;
     server.headersTimeout = timeoutMs;
     server.requestTimeout = timeoutMs;
   }
@@ -139,7 +141,7 @@ export async function startCredentialProxy(options: CredentialProxyOptions): Pro
   const registryContext = certificates && tls.createSecureContext({ cert: certificates.hostCertificatePem, key: certificates.hostKeyPem });
 
   proxyServer.on('connect', (request: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    client.setTimeout(timeoutMs, () => client.destroy());
+    client.setTimeout(clientTimeoutMs, () => client.destroy());
     client.on('error', () => client.destroy());
     const authority = request.url ?? '';
     if (registryContext && route.isRegistryAuthority(authority)) {
