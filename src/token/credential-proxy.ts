@@ -29,14 +29,18 @@ import type * as net from 'node:net';
 import * as tls from 'node:tls';
 import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import { ActionError } from '../util/errors.js';
-import { type RegistryRoute, hostOfAuthority, registryRoute } from './registry-route.js';
+import { hostOfAuthority, registryRoute } from './registry-route.js';
 import { openTunnel, proxyAuthorization, RegistryAgent, type Upstream } from './upstream.js';
 
 export interface CredentialProxyOptions {
   /** The registry the token is for; requests under this URL (origin and path) get the token. */
   registryUrl: string;
   token: string;
-  /** The runner's proxy for a URL (default: HTTPS_PROXY, HTTP_PROXY and NO_PROXY, read as the action's HTTP client reads them). */
+  /**
+   * The runner's proxy for a URL (default: HTTPS_PROXY, HTTP_PROXY and NO_PROXY, read as the action's HTTP client
+   * reads them, at each request). So the package managers get this proxy in their own environment, never in this
+   * process's: here it would be its own upstream.
+   */
   upstreamProxyFor?: (url: URL) => URL | undefined;
   /** PEM certificates the runner trusts besides Node's roots: the content of NODE_EXTRA_CA_CERTS's file. */
   extraCaPem?: string;
@@ -100,7 +104,7 @@ export async function startCredentialProxy(options: CredentialProxyOptions): Pro
     const headers = forwardedHeaders(request.rawHeaders, routed);
     headers.push('host', target.host);
     if (routed) headers.push('authorization', authorization);
-    const outgoing = upstreamRequest(target, request.method ?? 'GET', headers, { route, upstream, registryAgent, plainAgent });
+    const outgoing = upstreamRequest(target, request.method ?? 'GET', headers, { upstream, registryAgent, plainAgent });
     outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new Error(`no answer from ${target.origin} within ${timeoutMs} ms`)));
     outgoing.once('response', (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer.rawHeaders));
@@ -194,7 +198,6 @@ export async function startCredentialProxy(options: CredentialProxyOptions): Pro
 }
 
 interface Connections {
-  route: RegistryRoute;
   upstream: Upstream;
   registryAgent: RegistryAgent;
   plainAgent: http.Agent;

@@ -88,6 +88,7 @@ export class RegistryAgent extends https.Agent {
         const secure = tls.connect({ socket, host: name, ...(net.isIP(name) ? {} : { servername: name }), ca: this.upstream.ca, ALPNProtocols: ['http/1.1'] });
         callback?.(null, secure);
       },
+      // Node reads no stream when an error comes with it.
       (error: Error) => callback?.(error, undefined as unknown as Duplex),
     );
     return undefined;
