@@ -60,6 +60,14 @@ export function explainNpmFailure(what: string, where: string, result: CommandRe
     );
   }
   const lead = `"${what}" failed in ${where} (exit code ${result.exitCode})`;
+  // An install script that fails: npm names the package's folder and the script's command line.
+  const script = /npm (?:error|ERR!) command failed\r?\n(?:npm (?:error|ERR!) )?command (.+)/.exec(output)?.[1];
+  if (script) {
+    const folder = /npm (?:error|ERR!) path (.+)/.exec(output)?.[1];
+    return new ActionError(
+      `${lead}: an install script failed${folder ? ` in ${folder}` : ''} (${script.trim()}). Its output is in the log above; "ignore-scripts: true" runs none.`,
+    );
+  }
   switch (code) {
     case 'E401':
       return new ActionError(
