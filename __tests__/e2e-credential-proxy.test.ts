@@ -62,7 +62,10 @@ describe('the token never leaves the credential proxy but for the routed registr
       });
       const run = await runSetup(registry, sandbox, { inputs: { policy: 'off' }, env: { SPY_DUMP: dump } });
       try {
-        assert.ok(fs.readdirSync(dump).some((name) => name.startsWith('evil-git-')), `npm ran evil-git.sh: ${run.main.log}`);
+        assert.ok(
+          fs.readdirSync(dump).some((name) => name.startsWith('evil-git-')),
+          `npm ran evil-git.sh: ${run.main.log}`,
+        );
         const hits = await findSecret(TOKEN, { dirs: [dump] });
         assert.deepEqual(
           hits.map((hit) => hit.where),
@@ -150,7 +153,10 @@ describe('the token never leaves the credential proxy but for the routed registr
           'no redirected request carried an Authorization header',
         );
         const packuments = front.seen.filter((request) => request.url.startsWith('/@pulumi'));
-        assert.ok(packuments.length > 0 && packuments.every((request) => request.headers.authorization === `Bearer ${TOKEN}`), 'the proxy authorised the registry');
+        assert.ok(
+          packuments.length > 0 && packuments.every((request) => request.headers.authorization === `Bearer ${TOKEN}`),
+          'the proxy authorised the registry',
+        );
       } finally {
         await run.cleanup();
         await Promise.all([spy.stop(), front.stop()]);
@@ -189,14 +195,17 @@ describe('an https registry, intercepted by the proxy with its per-run authority
   }
 });
 
-describe("a runner behind its own proxy", () => {
+describe('a runner behind its own proxy', () => {
   it("the credential proxy forwards through the proxy the runner's npm config names", async () => {
     const corporate = await recorder((request, response) => forwardTo(request.url ?? '', (incoming) => incoming.headers.host ?? '')(request, response));
     await withSandbox(undefined, async (sandbox) => {
       const run = await runSetup(registry, sandbox, { env: { npm_config_proxy: corporate.url } });
       try {
         assert.equal(run.main.exitCode, 0, run.main.log);
-        assert.ok(corporate.seen.some((request) => request.url.includes('/@pulumi')), 'the scope came through the runner\'s proxy');
+        assert.ok(
+          corporate.seen.some((request) => request.url.includes('/@pulumi')),
+          "the scope came through the runner's proxy",
+        );
       } finally {
         await run.cleanup();
       }

@@ -338,7 +338,7 @@ describe('the main job, end to end', () => {
       });
     });
 
-    it('ignore-scripts: true runs no install script at all, the program\'s own included', async () => {
+    it("ignore-scripts: true runs no install script at all, the program's own included", async () => {
       await withSandbox({ '.': program }, async (sandbox) => {
         writeRecorders(sandbox);
         const run = await runSetup(registry, sandbox, { inputs: { 'ignore-scripts': 'true' } });

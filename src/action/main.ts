@@ -164,7 +164,8 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
   );
   saveSnapshotDir(userFiles.folder);
   if (settings.ignoreScripts) core.info('Input "ignore-scripts" is true: npm runs no install scripts, the programs\' own included.');
-  const proxy = config && routed && routedRegistry ? await time('Credential proxy', () => openProxy(settings, routedRegistry, routed.network, config, env)) : undefined;
+  const proxy =
+    config && routed && routedRegistry ? await time('Credential proxy', () => openProxy(settings, routedRegistry, routed.network, config, env)) : undefined;
   const installContext = proxy ? { ...context, env: manager.environment(env, proxy.access) } : context;
   const install = { settings, manager, context: installContext, linking, cacheHit: cache?.record.hit ?? false };
   try {
@@ -197,7 +198,11 @@ async function openProxy(
   const { openProxySession } = await import('../token/credential-proxy-session.js');
   const session = await openProxySession({ registryUrl, token: settings.token, network, env, folder: config.dir });
   core.info(`The credential proxy listens on ${session.proxyUrl}: it adds the token to requests for ${registryUrl} alone.`);
-  const access: ProxyAccess = { proxyUrl: session.proxyUrl, configFile: config.installFile, ...(session.certificates && { certificates: session.certificates }) };
+  const access: ProxyAccess = {
+    proxyUrl: session.proxyUrl,
+    configFile: config.installFile,
+    ...(session.certificates && { certificates: session.certificates }),
+  };
   return { access, close: session.close };
 }
 

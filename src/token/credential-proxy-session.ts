@@ -58,7 +58,9 @@ async function readCertificates(file: string | undefined, what: string): Promise
   try {
     return await fs.readFile(file, 'utf8');
   } catch (error) {
-    throw new ActionError(`Cannot read the certificates ${what} names (${file}): ${(error as NodeJS.ErrnoException).code ?? error}. Fix the path, or unset it.`);
+    throw new ActionError(
+      `Cannot read the certificates ${what} names (${file}): ${(error as NodeJS.ErrnoException).code ?? error}. Fix the path, or unset it.`,
+    );
   }
 }
 

@@ -42,8 +42,8 @@ export async function checkRouting(
     settings.scope,
     registryUrl,
   );
-  const line = `${manager.name} installs ${settings.scope} from ${registryUrl} through the action's credential proxy, in ${plural(programs.length, 'program')}.`;
-  return { network, line };
+  const where = plural(programs.length, 'program');
+  return { network, line: `${manager.name} installs ${settings.scope} from ${registryUrl} through the action's credential proxy, in ${where}.` };
 }
 
 /** Proves the token before any install: who it belongs to, and that it may read the programs' scope packages. */

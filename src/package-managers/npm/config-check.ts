@@ -60,10 +60,12 @@ function projectProblem({ key, value }: ListedSetting, scope: string, registryUr
   const written = jsonValue(value);
   const remove = 'Remove it: the action installs through a proxy of its own, which adds the token for registry-url alone.';
   if (key === 'proxy' || key === 'https-proxy') {
-    return `sets "${key}" to ${written}: the repository may not choose the install's proxy. ${remove} A runner's own proxy goes in its user config or HTTPS_PROXY.`;
+    const runnerWay = "A runner's own proxy goes in its user config or HTTPS_PROXY.";
+    return `sets "${key}" to ${written}: the repository may not choose the install's proxy. ${remove} ${runnerWay}`;
   }
   if (key === 'cafile' || key === 'ca') {
-    return `sets "${key}": npm would trust those certificates alone, and refuse the action's proxy. ${remove} A runner's own roots go in NODE_EXTRA_CA_CERTS or its user config.`;
+    const runnerWay = "A runner's own roots go in NODE_EXTRA_CA_CERTS or its user config.";
+    return `sets "${key}": npm would trust those certificates alone, and refuse the action's proxy. ${remove} ${runnerWay}`;
   }
   if (key === 'strict-ssl' && written === false) {
     return `sets "strict-ssl" to false: the repository may not turn off npm's certificate check. ${remove}`;

@@ -4,7 +4,14 @@ import type { ProxyAccess } from '../types.js';
 import { TOKEN_VARIABLE } from './npmrc.js';
 
 /** Variables the proxy settings replace in npm's environment, compared in lower case (npm reads npm_config_* in any case). */
-const REPLACED_BY_ACCESS = new Set(['npm_config_userconfig', 'npm_config_https_proxy', 'npm_config_proxy', 'npm_config_noproxy', 'no_proxy', 'npm_config_cafile']);
+const REPLACED_BY_ACCESS = new Set([
+  'npm_config_userconfig',
+  'npm_config_https_proxy',
+  'npm_config_proxy',
+  'npm_config_noproxy',
+  'no_proxy',
+  'npm_config_cafile',
+]);
 
 /**
  * The environment of the npm processes the action starts. The token is never in it (nor in any config npm reads):
