@@ -164,8 +164,8 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
   );
   saveSnapshotDir(userFiles.folder);
   if (settings.ignoreScripts) core.info('Input "ignore-scripts" is true: npm runs no install scripts, the programs\' own included.');
-  const proxy =
-    config && routed && routedRegistry ? await time('Credential proxy', () => openProxy(settings, routedRegistry, routed.network, config, env)) : undefined;
+  // A few milliseconds (an https registry's certificates included): not a phase of its own.
+  const proxy = config && routed && routedRegistry ? await openProxy(settings, routedRegistry, routed.network, config, env) : undefined;
   const installContext = proxy ? { ...context, env: manager.environment(env, proxy.access) } : context;
   const install = { settings, manager, context: installContext, linking, cacheHit: cache?.record.hit ?? false };
   try {
