@@ -41,6 +41,15 @@ const cases: RoutingCase[] = [
       'get the scope from the registry the token is for. Remove that setting, or set "registry-url" to it if you trust it.',
   },
   {
+    name: 'an npm_config_ variable that routes the scope elsewhere names the variable',
+    programs: { '.': docsProgram },
+    files: {},
+    env: { 'npm_config_@pulumi:registry': ELSEWHERE },
+    failure: () =>
+      `The variable npm_config_@pulumi:registry routes @pulumi to ${ELSEWHERE}, not to "registry-url" (${registry.url}), so the install would not ` +
+      'get the scope from the registry the token is for. Remove that setting, or set "registry-url" to it if you trust it.',
+  },
+  {
     name: "a project .npmrc that turns off npm's certificate check",
     programs: { '.': docsProgram },
     files: { '.npmrc': 'strict-ssl=false\n' },

@@ -46,9 +46,15 @@ export async function checkProxyRouting(npm: ManagerContext, programDirs: string
   let network: RunnerNetwork = {};
   for (const [index, dir] of programDirs.entries()) {
     const settings = listedSettings(await configListing(npm, dir));
-    for (const setting of settings.filter((listed) => listed.layer === 'project')) {
-      const problem = projectProblem(setting, scope, registryUrl);
-      if (problem) throw new ActionError(`${setting.source} ${problem}`);
+    for (const setting of settings) {
+      // The environment outranks the action's config too: there, only another route for the scope is a problem.
+      const problem =
+        setting.layer === 'project'
+          ? projectProblem(setting, scope, registryUrl)
+          : setting.layer === 'env'
+            ? scopeProblem(setting, scope, registryUrl)
+            : undefined;
+      if (problem) throw new ActionError(`${setting.layer === 'env' ? `The variable npm_config_${setting.key}` : setting.source} ${problem}`);
     }
     // The user, global and environment layers are the same for every program.
     if (index === 0) network = runnerNetwork(settings);
@@ -70,6 +76,11 @@ function projectProblem({ key, value }: ListedSetting, scope: string, registryUr
   if (key === 'strict-ssl' && written === false) {
     return `sets "strict-ssl" to false: the repository may not turn off npm's certificate check. ${remove}`;
   }
+  return scopeProblem({ key, value }, scope, registryUrl);
+}
+
+function scopeProblem({ key, value }: Pick<ListedSetting, 'key' | 'value'>, scope: string, registryUrl: string): string | undefined {
+  const written = jsonValue(value);
   if (key === `${scope}:registry` && typeof written === 'string' && withSlash(written) !== registryUrl) {
     return (
       `routes ${scope} to ${written}, not to "registry-url" (${registryUrl}), so the install would not get the scope from the registry ` +
