@@ -6,7 +6,7 @@ import { globalPackagesFolder, linkRestoredTree, registerLinkPath, requireGlobal
 import { readNpmLockfile } from './lockfile.js';
 import { npmEnvironment } from './npm.js';
 import { userConfigPath, writeScopedNpmrc } from './npmrc.js';
-import { checkTokenRouting } from './token-routing.js';
+import { checkProxyRouting } from './config-check.js';
 import { npmVersion } from './version.js';
 
 /** npm, Pulumi's default package manager. */
@@ -34,6 +34,6 @@ export const npm: PackageManager = {
       // npm, and every npm the job runs later, reads the scoped config as its user config.
       return { ...written, variables: { NPM_CONFIG_USERCONFIG: written.file } };
     },
-    checkTokenRouting,
+    checkProxyRouting,
   },
 };
