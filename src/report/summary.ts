@@ -26,9 +26,6 @@ export function summaryMarkdown(record: RunRecord): string {
     lines.push(`### Program ${markdownCode(toPosix(program.name), 'text')}`, '');
     const facts = [
       program.installed ? `install ${program.installed}${program.installSeconds !== undefined ? ` in ${program.installSeconds.toFixed(1)} s` : ''}` : undefined,
-      program.scripts?.length
-        ? `install scripts run without the token: ${program.scripts.map((script) => markdownCode(script, 'text')).join(', ')}`
-        : undefined,
       ...(program.links ?? []).map(
         (link) => `${markdownCode(link.name, 'text')} linked to ${markdownCode(link.target, 'text')}${link.version ? ` (${markdownText(link.version)})` : ''}`,
       ),
