@@ -7,7 +7,6 @@ import { readNpmLockfile } from './lockfile.js';
 import { npmEnvironment } from './npm.js';
 import { userConfigPath, writeScopedNpmrc } from './npmrc.js';
 import { checkProxyRouting } from './config-check.js';
-import { npmVersion } from './version.js';
 
 /** npm, Pulumi's default package manager. */
 export const npm: PackageManager = {
@@ -15,7 +14,8 @@ export const npm: PackageManager = {
   lockfiles: [LOCKFILE],
   writes: ['package.json', LOCKFILE, SHRINKWRAP],
   readLockfile: async (file) => readNpmLockfile(file),
-  version: npmVersion,
+  // Loaded when the action asks (the cache key): the command line reads lockfiles and config, and never runs npm.
+  version: async (context, cwd) => (await import('./version.js')).npmVersion(context, cwd),
   environment: npmEnvironment,
   install: installWithNpm,
   // Loaded with the first restored tree: runs without the cache never need it.
