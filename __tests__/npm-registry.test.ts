@@ -18,4 +18,13 @@ describe('npmRegistryFor (where npm resolves a scope the action does not route)'
     assert.equal(await npmRegistryFor('@acme', join(root, 'program'), { ...env, npm_config_registry: 'http://127.0.0.1:4873/' }), 'http://127.0.0.1:4873/');
     assert.equal(await npmRegistryFor('@acme', join(root, 'plain'), { NPM_CONFIG_USERCONFIG: join(root, 'none') }), NPM_DEFAULT_REGISTRY);
   });
+  it('reads a lone carriage return as a line break and a double-quoted key or value as JSON, as npm does', async (t) => {
+    const root = await temporaryTree(t, {
+      'program/.npmrc': 'save-exact=true\r"@pulumi\\u003aregistry"="https://\\u0024{MIRROR_HOST}/x/"\n',
+    });
+    assert.equal(
+      await npmRegistryFor('@pulumi', join(root, 'program'), { NPM_CONFIG_USERCONFIG: join(root, 'none'), MIRROR_HOST: 'm.example.test' }),
+      'https://m.example.test/x/',
+    );
+  });
 });
