@@ -347,20 +347,22 @@ describe('bad input, bad files, a hostile environment and faults mid-run', () =>
             'name and version in package.json, and that its scope is served by the registry it is routed to.',
         ),
       ));
-    it('an install script fails, after the install, without the token', () =>
+    it('an install script fails during the install: the message names the script', () =>
       runCase(
         { programs: { '.': { ...docsProgram, scripts: { postinstall: 'node -e "process.exit(3)"' } } } },
         failsWith(
-          'An install script failed in "npm rebuild" in . (exit code 3); its output is in the log above. It ' +
-            'ran after the install, without the token: if it must reach the registry, set "ignore-scripts: false".',
+          (sandbox) =>
+            `"npm install" failed in . (exit code 3): an install script failed in ${sandbox.workspace} (sh -c node -e "process.exit(3)"). ` +
+            'Its output is in the log above; "ignore-scripts: true" runs none.',
         ),
       ));
-    it("the program's prepare script fails, after the install, without the token", () =>
+    it("the program's prepare script fails during the install", () =>
       runCase(
         { programs: { '.': { ...docsProgram, scripts: { prepare: 'node -e "process.exit(4)"' } } } },
         failsWith(
-          'The "prepare" script of . failed (exit code 4); its output is in the log above. It ran after ' +
-            'the install, without the token: if it must reach the registry, set "ignore-scripts: false".',
+          (sandbox) =>
+            `"npm install" failed in . (exit code 4): an install script failed in ${sandbox.workspace} (sh -c node -e "process.exit(4)"). ` +
+            'Its output is in the log above; "ignore-scripts: true" runs none.',
         ),
       ));
   });
@@ -374,8 +376,8 @@ describe('bad input, bad files, a hostile environment and faults mid-run', () =>
       ({ run, sandbox }) => {
         assert.equal(
           failureOf(run.main),
-          'An install script failed in "npm rebuild" in db (exit code 5); its output is in the log above. It ' +
-            'ran after the install, without the token: if it must reach the registry, set "ignore-scripts: false".',
+          `"npm install" failed in db (exit code 5): an install script failed in ${path.join(sandbox.workspace, 'db')} (sh -c node -e "process.exit(5)"). ` +
+            'Its output is in the log above; "ignore-scripts: true" runs none.',
         );
         assert.ok(fs.existsSync(path.join(sandbox.workspace, 'app/node_modules/@pulumi/aws')), 'the first program was installed');
         assert.equal(fs.existsSync(path.join(sandbox.workspace, 'app/package-lock.json')), false, 'its new lockfile was removed');

@@ -74,8 +74,7 @@ describe('preset current, end to end: a program of today from a public registry,
       assert.equal(fs.existsSync(path.join(first.workspace, 'node_modules/pulumi')), false, 'nothing linked');
       const record = JSON.parse(fs.readFileSync(path.join(first.workspace, 'node_modules/fixture-native/install-ran.json'), 'utf8'));
       assert.deepEqual(record, { tokenVisible: false }, "the job's PULUMI_ACCESS_TOKEN is not in npm's environment");
-      // "ignore-scripts" (true by default) keeps scripts from a token; with none in npm's environment, the install
-      // runs them itself, as a plain npm install does, rather than in a second pass over the tree.
+      // The install runs the scripts itself, as a plain npm install does: no second pass over the tree.
       assert.doesNotMatch(run.main.log, /\[command\]\S*npm rebuild/);
       const key = run.main.outputs['cache-primary-key']!;
       assert.ok(

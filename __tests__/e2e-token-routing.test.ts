@@ -20,37 +20,55 @@ interface RoutingCase {
   failure: (sandbox: Sandbox) => string;
 }
 
+const REMOVE = 'Remove it: the action installs through a proxy of its own, which adds the token for registry-url alone.';
+
 const cases: RoutingCase[] = [
   {
-    name: 'a project .npmrc that routes the scope elsewhere names the file and line',
+    name: 'a project .npmrc that routes the scope elsewhere names the file',
     programs: { '.': docsProgram },
     files: { '.npmrc': `save-exact=true\n@pulumi:registry=${ELSEWHERE}\n` },
     failure: (sandbox) =>
-      `${path.join(sandbox.workspace, '.npmrc')}:2 routes @pulumi to ${ELSEWHERE}, not to "registry-url" (${registry.url}), so the install would take the ` +
-      'scope and the token elsewhere. Remove that setting, or set "registry-url" to it if you trust it.',
+      `${path.join(sandbox.workspace, '.npmrc')} routes @pulumi to ${ELSEWHERE}, not to "registry-url" (${registry.url}), so the install would not ` +
+      'get the scope from the registry the token is for. Remove that setting, or set "registry-url" to it if you trust it.',
   },
   {
-    name: "a workspace root's .npmrc that hands the token to another host, for a member program",
+    name: "a workspace root's .npmrc that routes the scope elsewhere, for a member program",
     programs: { '.': { name: 'root', private: true, workspaces: ['infra'] }, infra: docsProgram },
-    files: { '.npmrc': `registry=${ELSEWHERE}\n//127.0.0.1:9/:_authToken=\${PULUMI_ACCESS_TOKEN}\n` },
+    files: { '.npmrc': `"@pulumi:registry"=${ELSEWHERE}\n` },
     inputs: { 'working-directory': 'infra' },
     failure: (sandbox) =>
-      `${path.join(sandbox.workspace, '.npmrc')}:2 gives \${PULUMI_ACCESS_TOKEN} to "//127.0.0.1:9/:_authToken", which would send the Pulumi access ` +
-      `token to //127.0.0.1:9/; only ${registry.url} may receive it. Remove that setting, or give it a credential of its own.`,
+      `${path.join(sandbox.workspace, '.npmrc')} routes @pulumi to ${ELSEWHERE}, not to "registry-url" (${registry.url}), so the install would not ` +
+      'get the scope from the registry the token is for. Remove that setting, or set "registry-url" to it if you trust it.',
   },
   {
-    name: 'an npm_config_ variable that hands the token to another host names the variable',
+    name: 'an npm_config_ variable that routes the scope elsewhere names the variable',
     programs: { '.': docsProgram },
     files: {},
-    env: { 'npm_config_//127.0.0.1:9/:_authToken': '${PULUMI_ACCESS_TOKEN}' },
+    env: { 'npm_config_@pulumi:registry': ELSEWHERE },
     failure: () =>
-      'The variable npm_config_//127.0.0.1:9/:_authToken gives ${PULUMI_ACCESS_TOKEN} to "//127.0.0.1:9/:_authToken", which would send the Pulumi ' +
-      `access token to //127.0.0.1:9/; only ${registry.url} may receive it. Remove that setting, or give it a credential of its own.`,
+      `The variable npm_config_@pulumi:registry routes @pulumi to ${ELSEWHERE}, not to "registry-url" (${registry.url}), so the install would not ` +
+      'get the scope from the registry the token is for. Remove that setting, or set "registry-url" to it if you trust it.',
+  },
+  {
+    name: "a project .npmrc that turns off npm's certificate check",
+    programs: { '.': docsProgram },
+    files: { '.npmrc': 'strict-ssl=false\n' },
+    failure: (sandbox) =>
+      `${path.join(sandbox.workspace, '.npmrc')} sets "strict-ssl" to false: the repository may not turn off npm's certificate check. ${REMOVE}`,
+  },
+  {
+    name: 'a project .npmrc that names certificate roots of its own',
+    programs: { '.': docsProgram },
+    files: { '.npmrc': 'cafile=./roots.pem\n' },
+    failure: (sandbox) =>
+      `${path.join(sandbox.workspace, '.npmrc')} sets "cafile": npm would trust those certificates alone, and refuse the action's proxy. ${REMOVE} ` +
+      "A runner's own roots go in NODE_EXTRA_CA_CERTS or its user config.",
   },
 ];
 
-// The token check may run beside npm's answer: it sends the token to "registry-url" alone, never through npm's config.
-describe('npm is asked where the scope and the token would go, before any npm process gets the token', () => {
+// No npm process ever holds the token (the credential proxy adds it): these settings fail early because the install
+// would fail confusingly, not because they could leak it (e2e-credential-proxy proves that).
+describe("npm is asked whether the repository's config takes the install around the credential proxy, before any install", () => {
   for (const routing of cases) {
     it(routing.name, async () => {
       await withSandbox(routing.programs, async (sandbox) => {
@@ -74,7 +92,7 @@ describe('npm is asked where the scope and the token would go, before any npm pr
       const run = await runSetup(registry, sandbox);
       try {
         assert.equal(run.main.exitCode, 0, run.main.log);
-        assert.match(run.main.log, /npm routes @pulumi and the token to http:\/\/127\.0\.0\.1:\d+\/ alone, in 1 program\./);
+        assert.match(run.main.log, /npm installs @pulumi from http:\/\/127\.0\.0\.1:\d+\/ through the action's credential proxy, in 1 program\./);
       } finally {
         await run.cleanup();
       }

@@ -36,4 +36,13 @@ describe('npmRegistryFor (where npm resolves a scope the action does not route)'
     const always = await npmRegistryFor('@pulumi', join(root, 'program'), { ...env, npm_config_replace_registry_host: 'always' });
     assert.equal(always.hostReplacement.replace, 'always');
   });
+  it('reads a lone carriage return as a line break and a double-quoted key or value as JSON, as npm does', async (t) => {
+    const root = await temporaryTree(t, {
+      'program/.npmrc': 'save-exact=true\r"@pulumi\\u003aregistry"="https://\\u0024{MIRROR_HOST}/x/"\n',
+    });
+    assert.equal(
+      await npmRegistryFor('@pulumi', join(root, 'program'), { NPM_CONFIG_USERCONFIG: join(root, 'none'), MIRROR_HOST: 'm.example.test' }),
+      'https://m.example.test/x/',
+    );
+  });
 });

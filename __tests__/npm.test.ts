@@ -3,19 +3,36 @@ import { describe, it } from 'node:test';
 import { explainNpmFailure, npmEnvironment, withoutPeerInstall } from '../src/package-managers/npm/npm.js';
 
 describe('npmEnvironment', () => {
-  it('hands the token and the config to npm, and keeps inputs and competing settings out', () => {
+  it('points npm at the credential proxy and its install config, never the token, and keeps inputs and competing settings out', () => {
     const env = npmEnvironment(
       {
         PATH: '/bin',
         'INPUT_PULUMI-ACCESS-TOKEN': 'secret',
+        PULUMI_ACCESS_TOKEN: 'secret',
         INPUT_LINK: 'pulumi',
         npm_config_userconfig: '/elsewhere',
+        NPM_CONFIG_HTTPS_PROXY: 'http://corp:3128/',
+        NO_PROXY: '127.0.0.1',
+        npm_config_cafile: '/corp.pem',
         NPM_CONFIG_LEGACY_PEER_DEPS: 'false',
         HOME: '/home/u',
       },
-      { token: 'the-token', configFile: '/runner/temp/setup-pulumi-npm-x/.npmrc' },
+      {
+        proxyUrl: 'http://127.0.0.1:4873',
+        configFile: '/runner/temp/setup-pulumi-npm-x/install.npmrc',
+        certificates: { extraCaFile: '/runner/temp/setup-pulumi-npm-x/extra.pem', caFile: '/runner/temp/setup-pulumi-npm-x/cafile.pem' },
+      },
     );
-    assert.deepEqual(env, { PATH: '/bin', HOME: '/home/u', PULUMI_ACCESS_TOKEN: 'the-token', NPM_CONFIG_USERCONFIG: '/runner/temp/setup-pulumi-npm-x/.npmrc' });
+    assert.deepEqual(env, {
+      PATH: '/bin',
+      HOME: '/home/u',
+      NPM_CONFIG_USERCONFIG: '/runner/temp/setup-pulumi-npm-x/install.npmrc',
+      npm_config_https_proxy: 'http://127.0.0.1:4873',
+      npm_config_proxy: 'http://127.0.0.1:4873',
+      npm_config_noproxy: '',
+      NODE_EXTRA_CA_CERTS: '/runner/temp/setup-pulumi-npm-x/extra.pem',
+      npm_config_cafile: '/runner/temp/setup-pulumi-npm-x/cafile.pem',
+    });
   });
 
   it('keeps a token of the job out of npm when nothing routes the scope, and leaves npm its own config', () => {

@@ -12,7 +12,7 @@ const ours = (text: string) => text.split('\n').filter((line) => line && !line.s
 
 describe('buildScopedNpmrc', () => {
   it('routes the scope to the registry with the token placeholder npm expands at run time', () => {
-    const text = buildScopedNpmrc('', '@pulumi', 'https://npmjs.pulumi.com/');
+    const text = buildScopedNpmrc('', '@pulumi', 'https://npmjs.pulumi.com/', true);
     assert.deepEqual(ours(text), ['@pulumi:registry=https://npmjs.pulumi.com/', '//npmjs.pulumi.com/:_authToken=${PULUMI_ACCESS_TOKEN}']);
   });
 
@@ -35,7 +35,7 @@ describe('buildScopedNpmrc', () => {
       'save-exact=true',
       '',
     ].join('\r\n');
-    const lines = ours(buildScopedNpmrc(user, '@pulumi', 'https://npmjs.pulumi.com/'));
+    const lines = ours(buildScopedNpmrc(user, '@pulumi', 'https://npmjs.pulumi.com/', true));
     assert.deepEqual(lines, [
       'registry=https://registry.npmjs.org/',
       '@acme:registry=https://npm.acme.dev/',
@@ -48,8 +48,8 @@ describe('buildScopedNpmrc', () => {
   });
 
   it("does not repeat itself when a second run in the job reads the first run's file", () => {
-    const first = buildScopedNpmrc('fund=false\n', '@pulumi', 'https://npmjs.pulumi.com/');
-    assert.equal(buildScopedNpmrc(first, '@pulumi', 'https://npmjs.pulumi.com/'), first);
+    const first = buildScopedNpmrc('fund=false\n', '@pulumi', 'https://npmjs.pulumi.com/', true);
+    assert.equal(buildScopedNpmrc(first, '@pulumi', 'https://npmjs.pulumi.com/', true), first);
   });
 });
 

@@ -260,3 +260,41 @@ describe('checkToken on something that is not a registry', () => {
     await assert.rejects(checkToken(url, GOOD, undefined, fastOptions()), rejection(/rejected the token \(401, it knows no user for the token\)/));
   });
 });
+
+describe('checkToken redirects', () => {
+  // Another port of the same host: @actions/http-client would keep the Authorization header there.
+  const spySeen: Array<{ url: string; authorization: string | undefined }> = [];
+  const spy = useHttpServer((request, response) => {
+    spySeen.push({ url: request.url ?? '', authorization: request.headers.authorization });
+    response.writeHead(200, { 'content-type': 'application/json' }).end(json({ username: 'spy', name: '@pulumi/aws' }));
+  });
+
+  it('follows a redirect to another port without the token', async () => {
+    const { url: spyUrl } = await spy;
+    assert.equal(new URL(spyUrl).hostname, new URL(base).hostname);
+    const { url } = scripted({ status: 302, headers: { location: `${spyUrl}-/whoami` } });
+    assert.deepEqual(await checkToken(url, GOOD, '@pulumi/aws', fastOptions()), { username: 'spy', checkedPackage: '@pulumi/aws' });
+    assert.deepEqual(
+      spySeen.map((request) => request.url),
+      ['/-/whoami', '/-/whoami'],
+      'both requests were redirected to the spy',
+    );
+    assert.deepEqual(
+      spySeen.filter((request) => request.authorization !== undefined),
+      [],
+      'the spy never saw the Authorization header',
+    );
+  });
+
+  it('keeps the token on a redirect within the same origin', async () => {
+    const { url } = scripted({ status: 307, headers: { location: '/-/whoami' } });
+    assert.deepEqual(await checkToken(url, GOOD, undefined, fastOptions()), { username: 'ci', checkedPackage: undefined });
+    assert.ok(seen.some((request) => request.url === '/-/whoami' && request.authorization === `Bearer ${GOOD}`));
+  });
+
+  it('stops after ten redirects, naming the answer', async () => {
+    const { url, script } = scripted({ status: 302, headers: { location: './-/whoami' } });
+    await assert.rejects(checkToken(url, GOOD, undefined, fastOptions()), rejection(/answered 302 when asked for who the token belongs to/));
+    assert.equal(script.arrivals.length, 11);
+  });
+});

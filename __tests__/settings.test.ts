@@ -85,7 +85,7 @@ describe('readSettings', () => {
       'install-command': 'npm ci',
       link: 'pulumi other',
       'link-path': 'infra/db',
-      'ignore-scripts': 'false',
+      'ignore-scripts': 'true',
       'allow-untrusted': 'true',
       cache: 'restore',
       'cache-key-prefix': 'other',

@@ -9,7 +9,9 @@ import YAML from 'yaml';
 
 import { defaultFixturePackages, fixtureManifest, isolatedNpmEnv, runNpm, writePackageFolder } from './fixtures.js';
 import type { FixturePackage } from './fixtures.js';
-import { LOOPBACK, freePort } from './loopback.js';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { LOOPBACK, closeNow, freePort, listenOnLoopback } from './loopback.js';
 import { killGroup, machinePath } from './process.js';
 
 export { createLinkablePackage, defaultFixturePackages } from './fixtures.js';
@@ -21,6 +23,8 @@ export interface TestRegistry {
   /** ci may read and publish @pulumi/*; outsider is a valid user without access to @pulumi/*. */
   tokens: { ci: string; outsider: string };
   storageDir: string;
+  /** With `tls`: 'https://localhost:<port>/', the same registry served over TLS (`url` serves it in clear). */
+  httpsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -29,6 +33,8 @@ export interface RegistryOptions {
   packages?: FixturePackage[];
   /** Anyone may read @pulumi/*, as on npm today; otherwise only the ci user, as on the Pulumi npm proxy. */
   publicScope?: boolean;
+  /** Also serve over TLS with this certificate (for localhost) and key, PEM. */
+  tls?: { cert: string; key: string };
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -49,7 +55,9 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
   const root = await mkdtemp(path.join(os.tmpdir(), 'test-registry-'));
   const logFile = path.join(root, 'verdaccio.log');
   let child: ChildProcess | undefined;
+  let stopFront: (() => Promise<void>) | undefined;
   const stop = async (): Promise<void> => {
+    await stopFront?.();
     if (child) await stopProcess(child);
     await rm(root, { recursive: true, force: true });
   };
@@ -72,7 +80,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
       outsider: await login(url, 'outsider', passwords.outsider!),
     };
     await publishFixtures(url, tokens.ci, options.packages ?? defaultFixturePackages, root);
-    return { url, tokens, storageDir, stop };
+    if (!options.tls) return { url, tokens, storageDir, stop };
+    const front = await serveOverTls(options.tls, port);
+    stopFront = front.stop;
+    return { url, tokens, storageDir, stop, httpsUrl: front.url };
   } catch (error) {
     const tail = await logTail(logFile);
     await stop();
@@ -93,6 +104,25 @@ function verdaccioConfig(root: string, storageDir: string, port: number, publicS
     listen: `${LOOPBACK}:${port}`,
     log: { type: 'stdout', format: 'pretty', level: 'http', colors: false },
   };
+}
+
+/**
+ * Verdaccio 6 listens on one address: the https one is a TLS front in this process that forwards each request to it
+ * in clear, saying it came over https (X-Forwarded-Proto), so the tarball URLs Verdaccio writes are https ones.
+ */
+async function serveOverTls(tlsFiles: { cert: string; key: string }, port: number): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = https.createServer({ cert: tlsFiles.cert, key: tlsFiles.key }, (request, response) => {
+    const headers = { ...request.headers, 'x-forwarded-proto': 'https' };
+    const outgoing = http.request({ host: LOOPBACK, port, method: request.method, path: request.url, headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    outgoing.on('error', () => response.destroy());
+    request.pipe(outgoing);
+  });
+  const httpsPort = await listenOnLoopback(server);
+  // By name: npm checks an https registry's certificate against "localhost" when it goes through a proxy to an IP address.
+  return { url: `https://localhost:${httpsPort}/`, stop: () => closeNow(server) };
 }
 
 async function spawnVerdaccio(configFile: string, root: string, logFile: string): Promise<ChildProcess> {

@@ -2,8 +2,9 @@ import { HANDOFF_VARIABLE, takeToken, type Token } from '../token/handoff.js';
 import { STATE } from './names.js';
 
 // One bundle serves both entries of action.yml, as actions/checkout does: main's state tells post from main. The main
-// step may replace its own process before anything else runs (token/handoff.ts), so this entry loads only what that
-// needs, and the rest of the action after it: the first process image never pays for loading the whole bundle.
+// step may replace its own process before anything else runs (token/handoff.ts: without the token and the runner's
+// credentials, which it then keeps for the cache client alone), so this entry loads only what that needs, and the
+// rest of the action after it: the first process image never pays for loading the whole bundle.
 if (process.env[`STATE_${STATE.isPost}`] === 'true') {
   const { runPost } = await import('./post.js');
   await runPost();

@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import { ActionError } from '../util/errors.js';
 import { ACTION_YML, environmentInputs } from './inputs.js';
 import { runCommand } from '../package-managers/command.js';
-import type { ManagerContext, PackageManager } from '../package-managers/index.js';
+import type { ManagerContext, PackageManager, ProxyAccess, RunnerNetwork, ScopedConfig } from '../package-managers/index.js';
 import { totals, type PolicyOptions } from '../policy/index.js';
 import { readEventPayload, untrustedRun, untrustedRunMessage, type UntrustedRun } from '../token/trust.js';
 import { allFindings, type ProgramRecord, type RunRecord } from '../report/run-report.js';
@@ -135,15 +135,15 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
   if (config) record.npmrc = { file: config.file, mergedFrom: config.mergedFrom };
   else core.info(`Nothing routes ${settings.scope}: ${manager.name} installs it from ${options.registryUrl}, with no token and no scoped .npmrc.`);
 
-  const auth = config && { token: settings.token, configFile: config.file };
-  const context: ManagerContext = { run: runCommand, env: manager.environment(env, auth), registryUrl: options.registryUrl };
+  // No process the action starts holds the token: the installs reach the registry through the credential proxy below.
+  const context: ManagerContext = { run: runCommand, env: manager.environment(env, undefined), registryUrl: options.registryUrl };
   const inputs = programs.map((program) => program.input);
   const links = options.links;
   // Asking the manager for its global folder takes a quarter of a second: let it run during the token check and the restore.
   const globalFolder = links.length ? manager.links.globalFolder(context, settings.workspace) : Promise.resolve('');
   globalFolder.catch(() => {}); // awaited in prepareLinks; a failed token check comes first
-  // The manager's answer about where the token would go takes about 0.3 s a program: it comes while the token check
-  // (which sends the token to the routed registry alone) and the restore run, and is awaited before the manager gets the token.
+  // The manager's answer about its config takes about 0.3 s a program: it comes while the token check and the restore
+  // run, and is awaited before any install.
   const routing = routedRegistry ? time('Token routing', () => checkRouting(settings, manager, context, routedRegistry, inputs)) : Promise.resolve(undefined);
   routing.catch(() => {}); // awaited below; a failed token check comes first
   if (routedRegistry) record.registry = await time('Token check', () => verifyToken(settings, routedRegistry, inputs));
@@ -155,7 +155,7 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
   const cache = restore ? (await restore.held).release() : undefined;
   if (cache) record.cache = cache.record;
   const routed = await routing;
-  if (routed) await core.group('Token routing', async () => core.info(routed));
+  if (routed) await core.group('Token routing', async () => core.info(routed.line));
   const linking = await time('Link setup', () => prepareLinks(settings, manager, links, globalFolder));
   const userFiles = await snapshotUserFiles(
     programs.map((program) => program.record.dir),
@@ -163,7 +163,11 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
     settings.runnerTemp,
   );
   saveSnapshotDir(userFiles.folder);
-  const install = { settings, manager, context, linking, cacheHit: cache?.record.hit ?? false };
+  if (settings.ignoreScripts) core.info('Input "ignore-scripts" is true: npm runs no install scripts, the programs\' own included.');
+  // A few milliseconds (an https registry's certificates included): not a phase of its own.
+  const proxy = config && routed && routedRegistry ? await openProxy(settings, routedRegistry, routed.network, config, env) : undefined;
+  const installContext = proxy ? { ...context, env: manager.environment(env, proxy.access) } : context;
+  const install = { settings, manager, context: installContext, linking, cacheHit: cache?.record.hit ?? false };
   try {
     for (const [index, { record: program }] of programs.entries()) {
       const recordAs = (after: ProgramRecord) => (record.programs = record.programs.map((other, at) => (at === index ? after : other)));
@@ -174,11 +178,32 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
     if (restored.length)
       core.info(logLine(`The run failed: put back ${restored.map((file) => path.relative(settings.workspace, file)).join(', ')} as the run found them.`));
     throw error;
+  } finally {
+    await proxy?.close();
   }
   if (cache) {
     const saved = await time('Save node_modules', () => saveStep(settings, cache, env['GITHUB_EVENT_NAME'], untrusted !== undefined));
     record.cache = { ...cache.record, saved };
   }
+}
+
+/** The credential proxy, loaded only on a run that routes the scope, and what the manager needs to reach it. */
+async function openProxy(
+  settings: Settings,
+  registryUrl: string,
+  network: RunnerNetwork,
+  config: ScopedConfig,
+  env: NodeJS.ProcessEnv,
+): Promise<{ access: ProxyAccess; close: () => Promise<void> }> {
+  const { openProxySession } = await import('../token/credential-proxy-session.js');
+  const session = await openProxySession({ registryUrl, token: settings.token, network, env, folder: config.dir });
+  core.info(`The credential proxy listens on ${session.proxyUrl}: it adds the token to requests for ${registryUrl} alone.`);
+  const access: ProxyAccess = {
+    proxyUrl: session.proxyUrl,
+    configFile: config.installFile,
+    ...(session.certificates && { certificates: session.certificates }),
+  };
+  return { access, close: session.close };
 }
 
 /**

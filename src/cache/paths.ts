@@ -40,6 +40,16 @@ export function nodeModulesDirs(paths: string[]): string[] {
     .map((path) => unescapeGlob(path.slice(0, -'/*'.length)));
 }
 
+/**
+ * The trees `cachePaths` patterns save, as a restore checks an archive against them: each node_modules folder, minus
+ * the linked packages (a split scope's folder is left out only as a whole, then its other packages are taken back).
+ */
+export function savedTrees(paths: string[]): { roots: string[]; excluded: string[] } {
+  const taken = new Set(paths.filter((path) => !path.startsWith('!')));
+  const excluded = paths.filter((path) => path.startsWith('!') && !taken.has(`${path.slice(1)}/*`)).map((path) => unescapeGlob(path.slice(1)));
+  return { roots: nodeModulesDirs(paths), excluded };
+}
+
 function patternsFor(base: string, links: string[]): string[] {
   const patterns = [`${base}${CHILDREN}`];
   const splitScopes = new Set<string>();

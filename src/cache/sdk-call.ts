@@ -9,16 +9,33 @@
  * - the texts it logs: CACHE_WRITE_DENIED_PREFIX for a read-only cache token, RESERVED_ELSEWHERE for a reservation
  *   another job holds, the "Failed to reserve cache" debug line, "Cache restore skipped" and "Cache save skipped";
  * - it takes no abort signal, applies SEGMENT_DOWNLOAD_TIMEOUT_MINS (default 10) only to downloads from Azure hosts,
- *   and gives up on an ETIMEDOUT error rather than retrying, so the restore sets its own deadline (deadline.ts).
+ *   and gives up on an ETIMEDOUT error rather than retrying, so the restore sets its own deadline (deadline.ts);
+ * - its restoreCache extracts whatever the archive names (`tar -P`), so the restore repeats its steps with its
+ *   internal modules (imported by file: the package's `exports` hides them), as restoreCacheV1/V2 take them, and
+ *   checks the archive's entries between the download and the extraction.
  */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as cache from '@actions/cache';
+import * as cacheHttpClient from '../../node_modules/@actions/cache/lib/internal/cacheHttpClient.js';
+import * as cacheUtils from '../../node_modules/@actions/cache/lib/internal/cacheUtils.js';
+import type { CompressionMethod } from '../../node_modules/@actions/cache/lib/internal/constants.js';
+import { getCacheMode, getCacheServiceVersion, isCacheReadable } from '../../node_modules/@actions/cache/lib/internal/config.js';
+import { internalCacheTwirpClient } from '../../node_modules/@actions/cache/lib/internal/shared/cacheTwirpClient.js';
+import { extractTar } from '../../node_modules/@actions/cache/lib/internal/tar.js';
 import { routeStdout } from '../util/stdout-routing.js';
 import { withCwd } from '../util/scoped-cwd.js';
+import type { ArchiveCompression } from './archive-check.js';
+import type { RefusedEntry } from './archive-entries.js';
 import { withHttpDeadline } from './deadline.js';
 
-/** What a restore came to: a restored key, a miss (with the SDK's line when it skipped looking), or a fault. */
+/**
+ * What a restore came to: a restored key, an entry refused before anything of it was written, a miss (with the SDK's
+ * line when it skipped looking), or a fault.
+ */
 export type SdkRestoreOutcome =
   | { kind: 'restored'; key: string }
+  | { kind: 'refused'; key: string; entry: RefusedEntry }
   | { kind: 'miss'; skipped: string | undefined }
   | { kind: 'fault'; problem: string; timedOutAfterMinutes: number | undefined }
   | { kind: 'cancelled' };
@@ -51,6 +68,12 @@ const RESERVED_ELSEWHERE = 'another job may be creating this cache';
  */
 const RESERVATION_REQUEST_FAILED = /^Failed to reserve cache: (?:Error: )?(Failed to CreateCacheEntry: .*)/s;
 const RESTORE_SKIPPED = 'Cache restore skipped';
+
+/** Looks at a downloaded archive before anything of it is written: the entry it must not extract, or undefined. */
+export type ArchiveCheck = (archivePath: string, compression: ArchiveCompression) => Promise<RefusedEntry | undefined>;
+
+/** What restoring a found entry came to: its key, and the entry that stopped it when one did. */
+type Restored = { key: string; refused?: RefusedEntry };
 const SAVE_SKIPPED = 'Cache save skipped';
 
 export const cacheServiceAvailable = (): boolean => cache.isFeatureAvailable();
@@ -59,18 +82,70 @@ export const cacheServiceAvailable = (): boolean => cache.isFeatureAvailable();
  * Restores `paths` within SEGMENT_DOWNLOAD_TIMEOUT_MINS, as the SDK reads it, for every host; `signal` stops a
  * transfer still under way (an extraction already running is left to finish).
  */
-export async function restoreWithSdk(paths: string[], primaryKey: string, restoreKeys: string[], signal?: AbortSignal): Promise<SdkRestoreOutcome> {
+export async function restoreWithSdk(
+  paths: string[],
+  primaryKey: string,
+  restoreKeys: string[],
+  check: ArchiveCheck,
+  signal?: AbortSignal,
+): Promise<SdkRestoreOutcome> {
   const minutes = downloadTimeoutMinutes();
   const {
     value: { outcome, lines },
     stopped,
-  } = await withHttpDeadline(minutes * 60_000, () => callCacheSdk(() => cache.restoreCache(paths, primaryKey, restoreKeys)), signal);
+  } = await withHttpDeadline(minutes * 60_000, () => callCacheSdk(() => restoreChecked(paths, primaryKey, restoreKeys, check)), signal);
   const problem = firstProblem(outcome, lines);
   if (problem !== undefined && stopped === 'cancelled') return { kind: 'cancelled' };
   if (problem !== undefined) return { kind: 'fault', problem, timedOutAfterMinutes: stopped === 'expired' ? minutes : undefined };
-  const key = outcome.ok ? outcome.value : undefined;
-  if (key !== undefined) return { kind: 'restored', key };
+  const restored = outcome.ok ? outcome.value : undefined;
+  if (restored?.refused) return { kind: 'refused', key: restored.key, entry: restored.refused };
+  if (restored) return { kind: 'restored', key: restored.key };
   return { kind: 'miss', skipped: lines.find((line) => line.text.startsWith(RESTORE_SKIPPED))?.text };
+}
+
+/**
+ * The SDK's restoreCache, with `check` between the download and the extraction; undefined for a miss. Faults throw
+ * (where the SDK would warn), and the caller turns them into one message.
+ */
+async function restoreChecked(paths: string[], primaryKey: string, restoreKeys: string[], check: ArchiveCheck): Promise<Restored | undefined> {
+  const mode = getCacheMode();
+  if (!isCacheReadable(mode)) {
+    console.log(`${RESTORE_SKIPPED}: the effective cache-mode '${mode}' does not permit reads.`);
+    return undefined;
+  }
+  const compression = await cacheUtils.getCompressionMethod();
+  const find = getCacheServiceVersion() === 'v2' ? findV2 : findV1;
+  const found = await find(paths, primaryKey, restoreKeys, compression);
+  if (!found) return undefined;
+  const folder = await cacheUtils.createTempDirectory();
+  try {
+    const archivePath = join(folder, cacheUtils.getCacheFileName(compression));
+    await cacheHttpClient.downloadCache(found.url, archivePath, found.options);
+    const refused = await check(archivePath, compression as ArchiveCompression);
+    if (refused) return { key: found.key, refused };
+    await extractTar(archivePath, compression);
+    return { key: found.key };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+interface FoundEntry {
+  key: string;
+  url: string;
+  options?: { useAzureSdk: boolean };
+}
+
+async function findV1(paths: string[], primaryKey: string, restoreKeys: string[], compression: CompressionMethod): Promise<FoundEntry | undefined> {
+  const entry = await cacheHttpClient.getCacheEntry([primaryKey, ...restoreKeys], paths, { compressionMethod: compression, enableCrossOsArchive: false });
+  return entry?.archiveLocation && entry.cacheKey ? { key: entry.cacheKey, url: entry.archiveLocation } : undefined;
+}
+
+async function findV2(paths: string[], primaryKey: string, restoreKeys: string[], compression: CompressionMethod): Promise<FoundEntry | undefined> {
+  const version = cacheUtils.getCacheVersion(paths, compression, false);
+  const response = await internalCacheTwirpClient().GetCacheEntryDownloadURL({ key: primaryKey, restoreKeys, version });
+  // Service v2 hands out Azure blob URLs, which the SDK downloads with the Azure client.
+  return response.ok ? { key: response.matchedKey, url: response.signedDownloadUrl, options: { useAzureSdk: true } } : undefined;
 }
 
 export async function saveWithSdk(paths: string[], key: string): Promise<SdkSaveOutcome> {

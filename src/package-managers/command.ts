@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as exec from '@actions/exec';
+import { withoutRunnerCredentials } from '../token/runner-credentials.js';
 import { ActionError } from '../util/errors.js';
 
 export interface CommandResult {
@@ -17,7 +18,9 @@ export const runCommand: CommandRunner = async (commandLine, args, { cwd, env, q
   const resume = randomUUID();
   if (!quiet) process.stdout.write(`::stop-commands::${resume}\n`);
   try {
-    return await exec.getExecOutput(commandLine, args, { cwd, env: env as Record<string, string>, ignoreReturnCode: true, silent: quiet ?? false });
+    // No process the action starts gets the runner's credentials (cache, OIDC), whatever `env` it was given.
+    const clean = withoutRunnerCredentials(env) as Record<string, string>;
+    return await exec.getExecOutput(commandLine, args, { cwd, env: clean, ignoreReturnCode: true, silent: quiet ?? false });
   } catch (error) {
     // @actions/exec rejects when the program cannot be started at all (not found on PATH, folder missing).
     const program = commandLine.split(' ')[0];

@@ -22,12 +22,14 @@ export interface PackageManager {
   /** Its version on the runner (its major goes into the cache key); '' when unknown. */
   version(context: ManagerContext, cwd: string): Promise<string>;
   /**
-   * The environment of its processes: the job's, without the action's inputs; with `auth`, the token and the scoped
-   * config that sends it to the routed registry alone. Without `auth` no token reaches the manager.
+   * The environment of its processes: the job's, without the action's inputs or the token, ever. With `access`, it
+   * reaches the routed registry through the credential proxy: its ordinary proxy settings name the proxy (outranking
+   * a project's config), it trusts the proxy's authority beside the roots it already trusts, and it reads the action's
+   * install config (the scope routed, no auth line).
    */
-  environment(base: NodeJS.ProcessEnv, auth: RegistryAuth | undefined): NodeJS.ProcessEnv;
-  /** Runs the install command in a program, links, and then the install scripts that waited for the token to go. */
-  install(context: ManagerContext, request: InstallRequest): Promise<InstallOutcome>;
+  environment(base: NodeJS.ProcessEnv, access: ProxyAccess | undefined): NodeJS.ProcessEnv;
+  /** Runs the install command in a program (its install scripts included, unless `ignoreScripts`), then links. */
+  install(context: ManagerContext, request: InstallRequest): Promise<void>;
   /**
    * Whether a program's installed tree (restored from the cache) is the one its lockfile describes, judged from the
    * manager's own record of what it installed; the install is skipped when it is. Never throws.
@@ -37,17 +39,38 @@ export interface PackageManager {
   registry: RegistryConfig;
 }
 
-/** What every command of a manager needs: the runner, the environment (with the token when routed), the registry for messages. */
+/** What every command of a manager needs: the runner, the environment (never with the token), the registry for messages. */
 export interface ManagerContext {
   run: CommandRunner;
   env: NodeJS.ProcessEnv;
   registryUrl: string;
 }
 
-/** The token and the scoped config file that routes it. */
-export interface RegistryAuth {
-  token: string;
+/** How a manager's processes reach the routed registry while the credential proxy runs. Holds no token. */
+export interface ProxyAccess {
+  /** `http://127.0.0.1:<port>`. */
+  proxyUrl: string;
+  /** The action's install config: the scope routed to the registry, no auth line. */
   configFile: string;
+  /** For an https registry: the roots the manager already trusts plus the proxy's authority. */
+  certificates?: ProxyCertificates;
+}
+
+export interface ProxyCertificates {
+  /** NODE_EXTRA_CA_CERTS's file for the manager: the runner's own extra certificates and the proxy's authority. */
+  extraCaFile: string;
+  /** When the manager had a CA file of its own (which replaces Node's roots): its content plus the proxy's authority. */
+  caFile?: string;
+}
+
+/** The runner's own network as the manager's user and global config and variables set it: the credential proxy honours it. */
+export interface RunnerNetwork {
+  httpsProxy?: string;
+  httpProxy?: string;
+  /** Hosts reached directly, comma-separated (NO_PROXY's syntax). */
+  noProxy?: string;
+  /** A CA file that replaces Node's roots for the manager (npm's `cafile`). */
+  caFile?: string;
 }
 
 export interface InstallRequest {
@@ -57,13 +80,8 @@ export interface InstallRequest {
   /** The `install-command` input, run as written. */
   commandLine: string;
   links: string[];
-  /** Whether install scripts wait until the token is out of the environment ("ignore-scripts"). */
+  /** Run no install scripts at all ("ignore-scripts"). */
   ignoreScripts: boolean;
-}
-
-export interface InstallOutcome {
-  /** The program's own lifecycle scripts run after the install, without the token; absent when none waited. */
-  scripts?: string[];
 }
 
 export interface TreeCheck {
@@ -92,17 +110,21 @@ export interface Linker {
   verify(programDir: string, where: string, links: string[]): Promise<VerifiedLink[]>;
 }
 
-/** Where the manager resolves the scope, and the config that routes it (and the token) to a registry. */
+/** Where the manager resolves the scope, and the config that routes it to a registry. */
 export interface RegistryConfig {
   /**
    * The registry the manager resolves `scope` from in `programDir` when the action routes nothing (`url`), and how it
    * rewrites a lockfile's resolved URLs before fetching them, routed or not (npm's replace-registry-host).
    */
   configured(scope: string, programDir: string, env: NodeJS.ProcessEnv): Promise<{ url: string; hostReplacement: RegistryHostReplacement }>;
-  /** Writes the scoped config in a folder of its own under `runnerTemp`, keeping the user's own settings. */
+  /** Writes the scoped configs in a folder of its own under `runnerTemp`, keeping the user's own settings. */
   writeScoped(request: ScopedConfigRequest): Promise<ScopedConfig>;
-  /** Asks the manager, in each program, where the scope and the token would go; throws unless to `registryUrl` alone. */
-  checkTokenRouting(context: ManagerContext, programDirs: string[], scope: string, registryUrl: string): Promise<void>;
+  /**
+   * Asks the manager, in each program, whether the repository's config would take the install around the credential
+   * proxy (another proxy, its own certificate roots, the certificate check off) or the scope to another registry;
+   * throws naming the setting and the file. Returns the runner's own network settings.
+   */
+  checkProxyRouting(context: ManagerContext, programDirs: string[], scope: string, registryUrl: string): Promise<RunnerNetwork>;
 }
 
 export interface ScopedConfigRequest {
@@ -117,7 +139,10 @@ export interface ScopedConfigRequest {
 
 export interface ScopedConfig {
   dir: string;
+  /** For later steps (the `npmrc` output): the scope routed, and the token read from a variable a later step sets. */
   file: string;
+  /** For the action's own installs, which go through the credential proxy: the scope routed, no auth line. */
+  installFile: string;
   /** The user's config file whose settings were kept. */
   mergedFrom: string | undefined;
   /** The variables that point this job's later steps at the config. */

@@ -4,6 +4,7 @@ import type { PolicyOptions } from '../policy/types.js';
 import { readProgram } from '../program-files/read.js';
 import type { ProgramRecord } from './run-report.js';
 import { relativePosix, toPosix } from '../util/text.js';
+import { markdownCode, markdownCodeBlock, markdownText } from '../util/log-text.js';
 
 /**
  * The job summary's fixes: for each program with findings that `setup-pulumi-npm fix` repairs, the diff it would
@@ -17,18 +18,25 @@ export async function fixSummary(workspace: string, programs: ProgramRecord[], r
   const lines: string[] = [];
   for (const program of fixable) {
     const name = toPosix(program.name);
+    const heading = `### Fixes for ${markdownCode(name, 'text')}`;
     let diff: string;
     try {
       const { fixes } = await fixProgram(await readProgram(program.dir, options.config), options);
       diff = fixes.map((fix) => unifiedDiff(relativePosix(workspace, fix.file), fix)).join('');
     } catch (error) {
       // The summary above it still gets written: the fixes are a convenience.
-      lines.push(`### Fixes for \`${name}\``, '', `The fixes could not be worked out: ${(error as Error).message}`, '');
+      lines.push(heading, '', `The fixes could not be worked out: ${markdownText((error as Error).message)}`, '');
       continue;
     }
     if (diff === '') continue;
-    lines.push(`### Fixes for \`${name}\``, '', `Run \`npx setup-pulumi-npm fix ${name}\` in the repository to make these changes:`, '');
-    lines.push('```diff', diff.trimEnd(), '```', '');
+    const command = markdownCode(`npx setup-pulumi-npm fix ${shellWord(name)}`, 'text');
+    lines.push(heading, '', `Run ${command} in the repository to make these changes:`, '');
+    lines.push(...markdownCodeBlock(diff.trimEnd(), 'diff'), '');
   }
   return lines.join('\n');
+}
+
+/** A folder name as one shell word: as it is when plain, else single-quoted, so a copied command runs nothing it names. */
+export function shellWord(name: string): string {
+  return /^[\w@%+=:,./-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
 }

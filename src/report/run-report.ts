@@ -45,8 +45,6 @@ export interface ProgramRecord {
   policy?: ProgramReport;
   installed?: 'ran' | 'skipped (cache hit)';
   installSeconds?: number;
-  /** The program's own lifecycle scripts run after the install, without the token. */
-  scripts?: string[];
   links?: VerifiedLink[];
 }
 

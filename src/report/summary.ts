@@ -17,18 +17,17 @@ export function summaryMarkdown(record: RunRecord): string {
     `| Token | ${tokenLine(record)} |`,
     `| npm config | ${npmrcLine(record)} |`,
     `| Install | ${s.install ? markdownCode(s.installCommand) : 'off (policy check only)'} |`,
-    `| Links | ${s.links.length ? s.links.map(markdownCode).join(', ') : 'none'} |`,
+    `| Links | ${s.links.length ? s.links.map((link) => markdownCode(link)).join(', ') : 'none'} |`,
     `| Cache | ${cacheLine(record)} |`,
-    `| Policy | ${s.policy}${s.policyFile ? ` (${markdownCode(relativePosix(workspace, s.policyFile))})` : ''} |`,
+    `| Policy | ${markdownText(s.policy)}${s.policyFile ? ` (${markdownCode(relativePosix(workspace, s.policyFile))})` : ''} |`,
     '',
   );
   for (const program of record.programs) {
-    lines.push(`### Program ${markdownCode(toPosix(program.name))}`, '');
+    lines.push(`### Program ${markdownCode(toPosix(program.name), 'text')}`, '');
     const facts = [
       program.installed ? `install ${program.installed}${program.installSeconds !== undefined ? ` in ${program.installSeconds.toFixed(1)} s` : ''}` : undefined,
-      program.scripts?.length ? `install scripts run without the token: ${program.scripts.map(markdownCode).join(', ')}` : undefined,
       ...(program.links ?? []).map(
-        (link) => `${markdownCode(link.name)} linked to ${markdownCode(link.target)}${link.version ? ` (${markdownText(link.version)})` : ''}`,
+        (link) => `${markdownCode(link.name, 'text')} linked to ${markdownCode(link.target, 'text')}${link.version ? ` (${markdownText(link.version)})` : ''}`,
       ),
     ].filter(Boolean);
     if (facts.length) lines.push(...facts.map((fact) => `- ${fact}`), '');

@@ -41,6 +41,9 @@ interface Tally {
 type Reply = Outcome & Tally;
 
 const ATTEMPTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** npm follows up to 10; a registry that needs more is misconfigured, and its last answer says so. */
+const MAX_REDIRECTS = 10;
 const WHOAMI = 'who the token belongs to';
 
 /**
@@ -94,25 +97,43 @@ async function getWithRetries(url: string, token: string, limits: Required<Token
 
 /** One GET with the token. Never rejects: a request with no answer within `timeoutMs` becomes a failure. */
 async function getOnce(url: string, token: string, timeoutMs: number): Promise<Outcome> {
-  // @actions/http-client honours the runner's https_proxy/no_proxy settings, as npm does.
-  const client = new HttpClient('setup-pulumi-npm', [], { socketTimeout: timeoutMs, allowRetries: false });
+  // @actions/http-client honours the runner's https_proxy/no_proxy settings, as npm does. Its redirects keep the
+  // token on another port of the same host, so they are followed here instead.
+  const client = new HttpClient('setup-pulumi-npm', [], { socketTimeout: timeoutMs, allowRetries: false, allowRedirects: false });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<Outcome>((resolve) => {
     timer = setTimeout(() => resolve({ failure: `timed out after ${seconds(timeoutMs)}` }), timeoutMs);
   });
-  const answer = (async (): Promise<Outcome> => {
-    const response = await client.get(url, { authorization: `Bearer ${token}`, accept: 'application/json' });
-    // Read the stream directly: readBody() never settles when the connection drops mid-body.
-    const body = await text(response.message);
-    const { headers } = response.message;
-    return { status: response.message.statusCode ?? 0, body, contentType: headers['content-type'] ?? '', retryAfter: headers['retry-after'] };
-  })().catch((error: unknown) => ({ failure: (error as NodeJS.ErrnoException).code ?? (error as Error).message }));
+  const answer = getFollowingRedirects(client, url, token).catch((error: unknown) => ({
+    failure: (error as NodeJS.ErrnoException).code ?? (error as Error).message,
+  }));
   try {
     return await Promise.race([answer, deadline]);
   } finally {
     clearTimeout(timer);
     // Destroys the agent's sockets, so a request the deadline cut short stops too.
     client.dispose();
+  }
+}
+
+/**
+ * GET `url`, following redirects; the token goes only to the origin it was meant for (scheme, host and port), as a
+ * browser keeps credentials to their origin. After MAX_REDIRECTS, the redirect itself is the answer.
+ */
+async function getFollowingRedirects(client: HttpClient, url: string, token: string): Promise<Answer> {
+  const origin = new URL(url).origin;
+  let target = new URL(url);
+  for (let redirects = 0; ; redirects++) {
+    const authorization = target.origin === origin ? { authorization: `Bearer ${token}` } : {};
+    const response = await client.get(target.toString(), { ...authorization, accept: 'application/json' });
+    // Read the stream directly: readBody() never settles when the connection drops mid-body.
+    const body = await text(response.message);
+    const { headers, statusCode = 0 } = response.message;
+    if (REDIRECT_STATUSES.has(statusCode) && headers.location && redirects < MAX_REDIRECTS) {
+      target = new URL(headers.location, target);
+      continue;
+    }
+    return { status: statusCode, body, contentType: headers['content-type'] ?? '', retryAfter: headers['retry-after'] };
   }
 }
 

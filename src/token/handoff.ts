@@ -4,15 +4,24 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionError } from '../util/errors.js';
+import {
+  cacheClientCredentials,
+  hasRunnerCredentials,
+  isCacheClientCredentials,
+  keepForCacheClientAlone,
+  withoutRunnerCredentials,
+  type CacheClientCredentials,
+} from './runner-credentials.js';
 
 /**
  * Why this module exists: the runner starts the main step with the token in its environment (the input as
  * INPUT_PULUMI-ACCESS-TOKEN, or PULUMI_ACCESS_TOKEN from `env:`), and a process's initial environment stays readable
  * in /proc/<pid>/environ for as long as it lives, whatever JavaScript does to process.env. Install scripts run as the
  * same user while this process lives, so before any of them can run, the main step replaces its own image
- * (process.execve: same pid, new environment) with one whose environment holds no token, and collects the token
- * from a short-lived keeper process over a one-shot local socket. Afterwards the token exists only in this
- * process's memory, which the kernel's default Yama ptrace scope keeps from other processes of the same user.
+ * (process.execve: same pid, new environment) with one whose environment holds no token and none of the runner's
+ * credentials (token/runner-credentials.ts), and collects them from a short-lived keeper process over a one-shot
+ * local socket. Afterwards they exist only in this process's memory, which the kernel's default Yama ptrace scope
+ * keeps from other processes of the same user.
  */
 
 /** Names the socket the re-executed main step collects the token from; it holds no secret. */
@@ -30,6 +39,12 @@ export type TokenSource = 'input' | 'environment' | 'none';
 export interface Token {
   value: string;
   source: TokenSource;
+}
+
+/** What the keeper holds across the restart: the token, and what the cache client needs of the runner's credentials. */
+interface HandedSecrets {
+  token: Token;
+  runner: CacheClientCredentials;
 }
 
 /** The token as the runner hands it to the step: the input first, else the PULUMI_ACCESS_TOKEN variable. */
@@ -91,10 +106,11 @@ process.stdin.on('end', () => {
 `;
 
 /**
- * Hands the token to a keeper and replaces this process with the same command line and an environment without the
- * token. Returns only when the keeper could not be started; the new image calls `collectHandedToken`.
+ * Hands the secrets to a keeper and replaces this process with the same command line and an environment without the
+ * token and the runner's credentials. Returns only when the keeper could not be started; the new image calls
+ * `collectHandedSecrets`.
  */
-export async function replaceProcessWithoutToken(token: Token, env: NodeJS.ProcessEnv): Promise<never> {
+async function replaceProcessWithoutSecrets(secrets: HandedSecrets, env: NodeJS.ProcessEnv): Promise<never> {
   // A folder of its own (0700) for the socket; the keeper removes it when it exits.
   const socket = join(mkdtempSync(join(tmpdir(), 'setup-pulumi-npm-handoff-')), 's');
   const keeper = spawn(process.execPath, ['-e', KEEPER, socket, String(KEEPER_LIFETIME_MS)], { env: {}, stdio: ['pipe', 'pipe', 'ignore'] });
@@ -106,33 +122,36 @@ export async function replaceProcessWithoutToken(token: Token, env: NodeJS.Proce
       clearTimeout(timer);
       resolve();
     });
-    keeper.stdin.end(JSON.stringify(token));
+    keeper.stdin.end(JSON.stringify(secrets));
   });
   keeper.removeAllListeners();
   const args = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
-  (process as ProcessWithExecve).execve!(process.execPath, args, { ...environmentWithoutToken(env, token.value), [HANDOFF_VARIABLE]: socket });
+  const clean = withoutRunnerCredentials(environmentWithoutToken(env, secrets.token.value));
+  (process as ProcessWithExecve).execve!(process.execPath, args, { ...clean, [HANDOFF_VARIABLE]: socket });
   throw new ActionError('Replacing the process without the token failed.');
 }
 
 /**
- * The main step's token, out of reach of the processes it starts: the first image hands it to a keeper and replaces
- * itself (this call does not return there); the new image collects it. A run that installs nothing, or a platform
- * without execve (Windows), keeps the token where the runner put it.
+ * The main step's token and the runner's credentials, out of reach of the processes it starts: the first image hands
+ * them to a keeper and replaces itself (this call does not return there); the new image collects them. A run that
+ * installs nothing, or a platform without execve (Windows), keeps them in the environment it started with. Either way the
+ * cache client's credentials are then readable by name alone (`keepForCacheClientAlone`), and the token is returned.
  */
 export async function takeToken(env: NodeJS.ProcessEnv): Promise<Token> {
-  const handed = await collectHandedToken(env);
-  if (handed) return handed;
-  const token = tokenFromEnvironment(env);
+  const handed = await collectHandedSecrets(env);
+  const secrets = handed ?? { token: tokenFromEnvironment(env), runner: cacheClientCredentials(env) };
   const installs = (env['INPUT_INSTALL'] ?? '').trim().toLowerCase() !== 'false';
-  if (token.value && installs && canReplaceProcess()) await replaceProcessWithoutToken(token, env);
-  return token;
+  const held = secrets.token.value !== '' || hasRunnerCredentials(env);
+  if (!handed && held && installs && canReplaceProcess()) await replaceProcessWithoutSecrets(secrets, env);
+  keepForCacheClientAlone(secrets.runner);
+  return secrets.token;
 }
 
 /**
- * In the re-executed main step: the token the keeper holds, or undefined when this process was not handed one. Reads
- * `env` only: the entry removes HANDOFF_VARIABLE from the process's environment once the token is collected.
+ * In the re-executed main step: the secrets the keeper holds, or undefined when this process was not handed any.
+ * Reads `env` only: the entry removes HANDOFF_VARIABLE from the process's environment once they are collected.
  */
-export async function collectHandedToken(env: NodeJS.ProcessEnv): Promise<Token | undefined> {
+async function collectHandedSecrets(env: NodeJS.ProcessEnv): Promise<HandedSecrets | undefined> {
   const socket = env[HANDOFF_VARIABLE];
   if (!socket) return undefined;
   const text = await new Promise<string>((resolve, reject) => {
@@ -147,8 +166,10 @@ export async function collectHandedToken(env: NodeJS.ProcessEnv): Promise<Token 
     throw new ActionError(`Could not collect the Pulumi access token after restarting without it (${(error as Error).message}). Run the job again.`);
   });
   try {
-    const { value, source } = JSON.parse(text) as Token;
-    if (typeof value === 'string' && (source === 'input' || source === 'environment' || source === 'none')) return { value, source };
+    const { token, runner } = JSON.parse(text) as HandedSecrets;
+    const { value, source } = token;
+    const known = source === 'input' || source === 'environment' || source === 'none';
+    if (typeof value === 'string' && known && isCacheClientCredentials(runner)) return { token: { value, source }, runner };
   } catch {
     // Falls through to the error below: the keeper sent nothing usable.
   }

@@ -20,19 +20,35 @@ export function logLine(text: string): string {
   return /^\s*::/.test(line) ? `⏎${line}` : line;
 }
 
-/** Text for the job summary's markdown: no markup, no HTML, no line break, whatever the data holds. */
+/** Text for the job summary's markdown: no markup, no HTML, no entity, no math, no line break, whatever the data holds. */
 export function markdownText(text: string): string {
-  return redactUrlCredentials(text)
-    .replace(/\r\n|\r|\n/g, ' ')
-    .replace(/[\\`*_{}[\]()<>#+!|~]/g, (character) => `\\${character}`);
+  return oneLine(text).replace(/[\\`*_{}[\]()<>#+!|~&$]/g, (character) => `\\${character}`);
 }
 
-/** Text as inline code in the job summary, in a table cell too: a fence longer than any run of backticks in it. */
-export function markdownCode(text: string): string {
-  const content = redactUrlCredentials(text)
-    .replace(/\r\n|\r|\n/g, ' ')
-    .replace(/\|/g, '\\|');
-  const fence = '`'.repeat(Math.max(0, ...[...content.matchAll(/`+/g)].map((run) => run[0].length)) + 1);
-  const pad = content.startsWith('`') || content.endsWith('`') ? ' ' : '';
+/**
+ * Text as inline code in the job summary: a fence longer than any run of backticks in it, and a pipe escaped in a
+ * table cell (GitHub splits a row on any other pipe; outside a table the backslash would show).
+ */
+export function markdownCode(text: string, place: 'table' | 'text' = 'table'): string {
+  const line = oneLine(text);
+  const content = place === 'table' ? line.replace(/\|/g, '\\|') : line;
+  const fence = '`'.repeat(longestBacktickRun(content) + 1);
+  // A code span drops one space from each end when both have one, and a backtick at an end would join the fence.
+  const spaced = /^ .*[^ ].* $/.test(content) || content.startsWith('`') || content.endsWith('`');
+  const pad = spaced ? ' ' : '';
   return `${fence}${pad}${content}${pad}${fence}`;
+}
+
+/** Lines of a fenced code block holding `text`: its fence is longer than any run of backticks in it, so no line of it closes the block. */
+export function markdownCodeBlock(text: string, language: string): string[] {
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
+  return [`${fence}${language}`, redactUrlCredentials(text), fence];
+}
+
+function oneLine(text: string): string {
+  return redactUrlCredentials(text).replace(/\r\n|\r|\n/g, ' ');
+}
+
+function longestBacktickRun(text: string): number {
+  return Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
 }

@@ -22,7 +22,7 @@ export interface InstallRequest {
 }
 
 /** What the install did in one program, for the report. */
-export type InstallRecord = Required<Pick<ProgramRecord, 'installed'>> & Pick<ProgramRecord, 'installSeconds' | 'scripts'>;
+export type InstallRecord = Required<Pick<ProgramRecord, 'installed'>> & Pick<ProgramRecord, 'installSeconds'>;
 
 /**
  * Makes every linked package available as a global link before any install, so none is fetched from a registry.
@@ -41,7 +41,7 @@ export async function prepareLinks(settings: Settings, manager: PackageManager, 
   });
 }
 
-/** Installs (or keeps a verified restored tree), runs the install scripts without the token, and links. */
+/** Installs (or keeps a verified restored tree), and links. */
 export async function installProgram({ settings, manager, context, program, linking, cacheHit }: InstallRequest): Promise<InstallRecord> {
   const { links, globalFolder } = linking;
   const lockfile = manager.lockfiles[0];
@@ -54,12 +54,12 @@ export async function installProgram({ settings, manager, context, program, link
   }
   if (tree?.reason) core.info(logLine(`The restored node_modules is not the tree ${lockfile} describes (${tree.reason}): installing.`));
   const started = performance.now();
-  const { scripts } = await manager.install(context, {
+  await manager.install(context, {
     dir: program.dir,
     where: program.name,
     commandLine: settings.installCommand,
     links,
     ignoreScripts: settings.ignoreScripts,
   });
-  return { installed: 'ran', installSeconds: (performance.now() - started) / 1000, ...(scripts ? { scripts } : {}) };
+  return { installed: 'ran', installSeconds: (performance.now() - started) / 1000 };
 }

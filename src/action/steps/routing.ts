@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { isPackageName } from '../../util/package-name.js';
 import { logLine } from '../../util/log-text.js';
-import type { ManagerContext, PackageManager, ScopedConfig } from '../../package-managers/index.js';
+import type { ManagerContext, PackageManager, RunnerNetwork, ScopedConfig } from '../../package-managers/index.js';
 import type { CheckedInput } from './policy.js';
 import { checkToken, type RegistryIdentity } from '../../token/check.js';
 import type { Settings } from '../settings.js';
@@ -18,9 +18,16 @@ export function configureManager(settings: Settings, manager: PackageManager, re
   });
 }
 
+/** The runner's own network settings, and the line that says the check passed. */
+export interface RoutingCheck {
+  network: RunnerNetwork;
+  line: string;
+}
+
 /**
- * Asks the manager, in each program, where the scope and the token would go; rejects when anywhere but the routed
- * registry alone. Prints nothing itself (it runs beside the token check and the restore): resolves to its log line.
+ * Asks the manager, in each program, whether the repository's config would take the install around the credential
+ * proxy or the scope to another registry; rejects naming the setting and file. Prints nothing itself (it runs beside
+ * the token check and the restore): resolves to its log line.
  */
 export async function checkRouting(
   settings: Settings,
@@ -28,14 +35,15 @@ export async function checkRouting(
   context: ManagerContext,
   registryUrl: string,
   programs: CheckedInput[],
-): Promise<string> {
-  await manager.registry.checkTokenRouting(
+): Promise<RoutingCheck> {
+  const network = await manager.registry.checkProxyRouting(
     context,
     programs.map((program) => program.dir),
     settings.scope,
     registryUrl,
   );
-  return `${manager.name} routes ${settings.scope} and the token to ${registryUrl} alone, in ${plural(programs.length, 'program')}.`;
+  const where = plural(programs.length, 'program');
+  return { network, line: `${manager.name} installs ${settings.scope} from ${registryUrl} through the action's credential proxy, in ${where}.` };
 }
 
 /** Proves the token before any install: who it belongs to, and that it may read the programs' scope packages. */

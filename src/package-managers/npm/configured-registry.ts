@@ -45,14 +45,28 @@ function configName(variable: string): string {
   return variable.toLowerCase().replace(/(?!^)_/g, '-');
 }
 
-/** The key=value lines of an .npmrc (comments and sections left out), with ${VARIABLE} expanded. */
+/**
+ * The key=value lines of an .npmrc (comments and sections left out), with ${VARIABLE} expanded. As npm's `ini` reads
+ * them: a lone `\r` ends a line too, and a double-quoted key or value is JSON (`"\u0024{X}"` is `${X}`). Only says
+ * where an unrouted scope comes from: no token depends on it.
+ */
 function parseNpmrc(text: string, env: NodeJS.ProcessEnv): Map<string, string> {
   const layer = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
+  for (const line of text.split(/[\r\n]+/)) {
     const match = /^\s*([^#;=\s][^=]*?)\s*=\s*(.*?)\s*$/.exec(line);
     if (!match) continue;
-    const value = match[2]!.replace(/^(['"])(.*)\1$/, '$2').replace(/\$\{([^}]+)\}/g, (_, name: string) => env[name] ?? '');
-    layer.set(match[1]!, value);
+    const value = unquoted(match[2]!).replace(/\$\{([^}]+)\}/g, (_, name: string) => env[name] ?? '');
+    layer.set(unquoted(match[1]!), value);
   }
   return layer;
+}
+
+function unquoted(text: string): string {
+  if (text.startsWith("'") && text.endsWith("'") && text.length > 1) return text.slice(1, -1);
+  if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2) return text;
+  try {
+    return String(JSON.parse(text));
+  } catch {
+    return text.slice(1, -1);
+  }
 }

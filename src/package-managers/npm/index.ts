@@ -6,8 +6,7 @@ import { globalPackagesFolder, linkRestoredTree, registerLinkPath, requireGlobal
 import { readNpmLockfile } from './lockfile.js';
 import { npmEnvironment } from './npm.js';
 import { userConfigPath, writeScopedNpmrc } from './npmrc.js';
-import { checkTokenRouting } from './token-routing.js';
-import { npmVersion } from './version.js';
+import { checkProxyRouting } from './config-check.js';
 
 /** npm, Pulumi's default package manager. */
 export const npm: PackageManager = {
@@ -15,7 +14,8 @@ export const npm: PackageManager = {
   lockfiles: [LOCKFILE],
   writes: ['package.json', LOCKFILE, SHRINKWRAP],
   readLockfile: async (file) => readNpmLockfile(file),
-  version: npmVersion,
+  // Loaded when the action asks (the cache key): the command line reads lockfiles and config, and never runs npm.
+  version: async (context, cwd) => (await import('./version.js')).npmVersion(context, cwd),
   environment: npmEnvironment,
   install: installWithNpm,
   // Loaded with the first restored tree: runs without the cache never need it.
@@ -34,6 +34,6 @@ export const npm: PackageManager = {
       // npm, and every npm the job runs later, reads the scoped config as its user config.
       return { ...written, variables: { NPM_CONFIG_USERCONFIG: written.file } };
     },
-    checkTokenRouting,
+    checkProxyRouting,
   },
 };

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ActionError } from '../../util/errors.js';
-import { withoutToken } from './install-scripts.js';
 import type { ManagerContext, VerifiedLink } from '../types.js';
 import { explainNpmFailure, withoutPeerInstall } from './npm.js';
 import { readPackageManifest } from '../../util/files.js';
@@ -64,8 +63,8 @@ export async function requireGlobalLinks(links: string[], globalFolder: string):
 }
 
 /**
- * `npm link <names>` in a program: needed after every install, because npm install removes links. Never with the
- * token: npm link may run the linked packages' scripts, and it fetches nothing a current tree lacks. In a workspaces
+ * `npm link <names>` in a program: needed after every install, because npm install removes links. npm link may
+ * run the linked packages' scripts; like every npm process, it never holds the token. In a workspaces
  * root npm link would also install the peers the workspaces declare (fetching `pulumi` from a registry), so it runs
  * without peer installs there; not elsewhere, where npm would then skip the link of a package the root only lists
  * as a peer ("up to date").
@@ -73,7 +72,7 @@ export async function requireGlobalLinks(links: string[], globalFolder: string):
 export async function linkIntoProgram(npm: ManagerContext, programDir: string, where: string, links: string[]): Promise<void> {
   if (!links.length) return;
   const isWorkspacesRoot = (await readPackageManifest(programDir))?.['workspaces'] !== undefined;
-  const env = withoutToken(isWorkspacesRoot ? withoutPeerInstall(npm.env) : npm.env);
+  const env = isWorkspacesRoot ? withoutPeerInstall(npm.env) : npm.env;
   const result = await npm.run('npm', ['link', ...links], { cwd: programDir, env });
   if (result.exitCode !== 0) throw explainNpmFailure(`npm link ${links.join(' ')}`, where, result, npm.registryUrl);
 }

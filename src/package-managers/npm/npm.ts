@@ -1,25 +1,45 @@
 import { ActionError } from '../../util/errors.js';
 import type { CommandResult } from '../command.js';
-import type { RegistryAuth } from '../types.js';
+import type { ProxyAccess } from '../types.js';
 import { TOKEN_VARIABLE } from './npmrc.js';
 
+/** Variables the proxy settings replace in npm's environment, compared in lower case (npm reads npm_config_* in any case). */
+const REPLACED_BY_ACCESS = new Set([
+  'npm_config_userconfig',
+  'npm_config_https_proxy',
+  'npm_config_proxy',
+  'npm_config_noproxy',
+  'no_proxy',
+  'npm_config_cafile',
+]);
+
 /**
- * The environment of the npm processes the action starts: the only place the token goes, and only with the scoped
- * config that routes the scope to a registry (`auth`). Without it, a token in the job's environment (for the Pulumi
- * Cloud backend, say) stays out of npm's.
+ * The environment of the npm processes the action starts. The token is never in it (nor in any config npm reads):
+ * with `access`, npm reaches the routed registry through the credential proxy, which adds the token itself. Proxy
+ * settings in the environment outrank a project's .npmrc; an empty `noproxy` and no NO_PROXY send every request
+ * through the proxy (the proxy honours the runner's NO_PROXY itself).
  */
-export function npmEnvironment(base: NodeJS.ProcessEnv, auth: RegistryAuth | undefined): NodeJS.ProcessEnv {
+export function npmEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(base)) {
     // Inputs (the token among them) and competing npm settings stay out of the child's environment.
     const lower = name.toLowerCase();
     if (name.startsWith('INPUT_') || name === TOKEN_VARIABLE || lower === 'npm_config_legacy_peer_deps') continue;
-    if (auth !== undefined && lower === 'npm_config_userconfig') continue;
+    if (access !== undefined && REPLACED_BY_ACCESS.has(lower)) continue;
     env[name] = value;
   }
-  if (auth === undefined) return env;
-  env[TOKEN_VARIABLE] = auth.token;
-  env['NPM_CONFIG_USERCONFIG'] = auth.configFile;
+  if (access === undefined) return env;
+  Object.assign(env, {
+    NPM_CONFIG_USERCONFIG: access.configFile,
+    npm_config_https_proxy: access.proxyUrl,
+    npm_config_proxy: access.proxyUrl,
+    npm_config_noproxy: '',
+  });
+  if (access.certificates) {
+    // Added to Node's roots; npm's `cafile`, when the runner sets one, replaces them, so it gets a merged copy too.
+    env['NODE_EXTRA_CA_CERTS'] = access.certificates.extraCaFile;
+    if (access.certificates.caFile) env['npm_config_cafile'] = access.certificates.caFile;
+  }
   return env;
 }
 
@@ -47,6 +67,14 @@ export function explainNpmFailure(what: string, where: string, result: CommandRe
     );
   }
   const lead = `"${what}" failed in ${where} (exit code ${result.exitCode})`;
+  // An install script that fails: npm names the package's folder and the script's command line.
+  const script = /npm (?:error|ERR!) command failed\r?\n(?:npm (?:error|ERR!) )?command (.+)/.exec(output)?.[1];
+  if (script) {
+    const folder = /npm (?:error|ERR!) path (.+)/.exec(output)?.[1];
+    return new ActionError(
+      `${lead}: an install script failed${folder ? ` in ${folder}` : ''} (${script.trim()}). Its output is in the log above; "ignore-scripts: true" runs none.`,
+    );
+  }
   switch (code) {
     case 'E401':
       return new ActionError(

@@ -20,18 +20,22 @@ export function registryAuthPrefix(registryUrl: string): string {
 
 /**
  * The scoped config: the user's own config, minus what would compete with ours (the scope's registry and this
- * registry host's credentials), then our two lines. Everything else the user set is kept as written.
+ * registry host's credentials), then our lines. Everything else the user set is kept as written. With `auth`, the
+ * line that has npm read the token from the variable (for later steps); without, none (for the action's installs,
+ * whose requests the credential proxy authorises).
  */
-export function buildScopedNpmrc(userConfig: string, scope: string, registryUrl: string): string {
+export function buildScopedNpmrc(userConfig: string, scope: string, registryUrl: string, auth: boolean): string {
   const host = `//${new URL(registryUrl).host}/`;
   const kept = userConfig.split(/\r?\n/).filter((line) => !competesWithScope(line, scope, host));
   while (kept.length && kept[kept.length - 1]!.trim() === '') kept.pop();
-  const ours = [
-    `${MARKER} the ${scope} scope comes from ${registryUrl};`,
-    `${MARKER} npm reads the token from the ${TOKEN_VARIABLE} environment variable when it runs.`,
-    `${scope}:registry=${registryUrl}`,
-    `${registryAuthPrefix(registryUrl)}:_authToken=\${${TOKEN_VARIABLE}}`,
-  ];
+  const ours = auth
+    ? [
+        `${MARKER} the ${scope} scope comes from ${registryUrl};`,
+        `${MARKER} npm reads the token from the ${TOKEN_VARIABLE} environment variable when it runs.`,
+        `${scope}:registry=${registryUrl}`,
+        `${registryAuthPrefix(registryUrl)}:_authToken=\${${TOKEN_VARIABLE}}`,
+      ]
+    : [`${MARKER} the ${scope} scope comes from ${registryUrl}, through the action's credential proxy.`, `${scope}:registry=${registryUrl}`];
   return [...kept, ...(kept.length ? [''] : []), ...ours, ''].join('\n');
 }
 
@@ -65,6 +69,7 @@ export function userConfigPath(env: NodeJS.ProcessEnv): string | undefined {
 export interface WrittenNpmrc {
   dir: string;
   file: string;
+  installFile: string;
   mergedFrom: string | undefined;
 }
 
@@ -94,9 +99,11 @@ export async function writeScopedNpmrc(request: ScopedNpmrcRequest): Promise<Wri
     dir = await fs.mkdtemp(path.join(runnerTemp, 'setup-pulumi-npm-'));
     onFolder(dir);
     const file = path.join(dir, '.npmrc');
+    const installFile = path.join(dir, 'install.npmrc');
     // 0600: the user's own config may carry credentials for other registries.
-    await writeFile(file, buildScopedNpmrc(userConfig ?? '', scope, registryUrl), { mode: 0o600 });
-    return { dir, file, mergedFrom: userConfig === undefined ? undefined : userConfigFile };
+    await writeFile(file, buildScopedNpmrc(userConfig ?? '', scope, registryUrl, true), { mode: 0o600 });
+    await writeFile(installFile, buildScopedNpmrc(userConfig ?? '', scope, registryUrl, false), { mode: 0o600 });
+    return { dir, file, installFile, mergedFrom: userConfig === undefined ? undefined : userConfigFile };
   } catch (error) {
     if (dir) await fs.rm(dir, { recursive: true, force: true });
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
