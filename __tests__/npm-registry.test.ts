@@ -40,9 +40,7 @@ describe('npmRegistryFor (where npm resolves a scope the action does not route)'
     const root = await temporaryTree(t, {
       'program/.npmrc': 'save-exact=true\r"@pulumi\\u003aregistry"="https://\\u0024{MIRROR_HOST}/x/"\n',
     });
-    assert.equal(
-      await npmRegistryFor('@pulumi', join(root, 'program'), { NPM_CONFIG_USERCONFIG: join(root, 'none'), MIRROR_HOST: 'm.example.test' }),
-      'https://m.example.test/x/',
-    );
+    const configured = await npmRegistryFor('@pulumi', join(root, 'program'), { NPM_CONFIG_USERCONFIG: join(root, 'none'), MIRROR_HOST: 'm.example.test' });
+    assert.equal(configured.url, 'https://m.example.test/x/');
   });
 });
