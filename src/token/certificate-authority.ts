@@ -3,6 +3,12 @@ import { isIP } from 'node:net';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as x509 from '@peculiar/asn1-x509';
 
+const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
+const COMMON_NAME = '2.5.4.3';
+/** Covers clock skew between the proxy and a client, and a self-hosted runner's longest job. */
+const VALID_BEFORE_MS = 60 * 60 * 1000;
+const VALID_FOR_MS = 5 * 24 * 60 * 60 * 1000;
+
 /**
  * The certificates the credential proxy presents for the routed registry: a certificate authority made for this run
  * alone, and one certificate for the registry's host name that it signs. The keys are P-256 keys made by Node's own
@@ -17,12 +23,6 @@ export interface InterceptionCertificates {
   hostCertificatePem: string;
   hostKeyPem: string;
 }
-
-const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
-const COMMON_NAME = '2.5.4.3';
-/** Covers clock skew between the proxy and a client, and a self-hosted runner's longest job. */
-const VALID_BEFORE_MS = 60 * 60 * 1000;
-const VALID_FOR_MS = 5 * 24 * 60 * 60 * 1000;
 
 export function issueInterceptionCertificates(hostName: string, now = new Date()): InterceptionCertificates {
   const validity = new x509.Validity({ notBefore: new Date(now.getTime() - VALID_BEFORE_MS), notAfter: new Date(now.getTime() + VALID_FOR_MS) });
