@@ -53,7 +53,8 @@ function wrap(text: string): string {
 /** "a, b and c": the ids of the rules that fix repairs (`fixable`), or of those it leaves. */
 function ruleIds(fixable: boolean): string {
   const ids = RULES.filter((rule) => (rule.fix !== undefined) === fixable).map((rule) => rule.id);
-  return new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(ids);
+  // Not Intl.ListFormat: loading its locale data costs every run of the command line about 30 ms.
+  return ids.length > 1 ? `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}` : ids.join('');
 }
 
 const HELP = {

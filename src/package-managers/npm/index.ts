@@ -1,12 +1,12 @@
 import type { PackageManager } from '../types.js';
 import { npmRegistryFor } from './configured-registry.js';
 import { LOCKFILE, SHRINKWRAP } from './files.js';
-import { installWithNpm } from './install.js';
-import { globalPackagesFolder, linkRestoredTree, registerLinkPath, requireGlobalLinks, verifyLinks } from './link.js';
 import { readNpmLockfile } from './lockfile.js';
 import { npmEnvironment } from './npm.js';
 import { userConfigPath, writeScopedNpmrc } from './npmrc.js';
-import { checkProxyRouting } from './config-check.js';
+
+// What only an install needs loads with the first install: the command line and a policy-only run never run npm.
+const link = () => import('./link.js');
 
 /** npm, Pulumi's default package manager. */
 export const npm: PackageManager = {
@@ -14,18 +14,17 @@ export const npm: PackageManager = {
   lockfiles: [LOCKFILE],
   writes: ['package.json', LOCKFILE, SHRINKWRAP],
   readLockfile: async (file) => readNpmLockfile(file),
-  // Loaded when the action asks (the cache key): the command line reads lockfiles and config, and never runs npm.
-  version: async (context, cwd) => (await import('./version.js')).npmVersion(context, cwd),
+  version: async (...args) => (await import('./version.js')).npmVersion(...args),
   environment: npmEnvironment,
-  install: installWithNpm,
+  install: async (...args) => (await import('./install.js')).installWithNpm(...args),
   // Loaded with the first restored tree: runs without the cache never need it.
   installedTreeIsCurrent: async (programDir, links) => (await import('./verify-tree.js')).isInstalledTreeCurrent(programDir, links),
   links: {
-    globalFolder: globalPackagesFolder,
-    register: registerLinkPath,
-    requireGlobal: requireGlobalLinks,
-    intoRestoredTree: linkRestoredTree,
-    verify: verifyLinks,
+    globalFolder: async (...args) => (await link()).globalPackagesFolder(...args),
+    register: async (...args) => (await link()).registerLinkPath(...args),
+    requireGlobal: async (...args) => (await link()).requireGlobalLinks(...args),
+    intoRestoredTree: async (...args) => (await link()).linkRestoredTree(...args),
+    verify: async (...args) => (await link()).verifyLinks(...args),
   },
   registry: {
     configured: npmRegistryFor,
@@ -34,6 +33,6 @@ export const npm: PackageManager = {
       // npm, and every npm the job runs later, reads the scoped config as its user config.
       return { ...written, variables: { NPM_CONFIG_USERCONFIG: written.file } };
     },
-    checkProxyRouting,
+    checkProxyRouting: async (...args) => (await import('./config-check.js')).checkProxyRouting(...args),
   },
 };
