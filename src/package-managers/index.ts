@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { bun } from './bun/index.js';
 import { npm } from './npm/index.js';
+import { pnpm } from './pnpm/index.js';
+import { yarn } from './yarn/index.js';
 import type { PackageManager } from './types.js';
 
 /** The package managers the action knows, one row each; the first is Pulumi's default, for programs with no lockfile. */
-export const PACKAGE_MANAGERS: readonly PackageManager[] = [npm];
+export const PACKAGE_MANAGERS: readonly PackageManager[] = [npm, pnpm, yarn, bun];
 
 /** The manager of the programs in `programDirs`: the one whose lockfile the first program that has one holds. */
 export function packageManagerOf(programDirs: string[]): PackageManager {

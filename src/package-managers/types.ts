@@ -9,7 +9,9 @@ import type { CommandRunner } from './command.js';
  */
 export interface PackageManager {
   /** As Pulumi.yaml's `runtime.options.packagemanager` spells it; also its part of the cache key (`npm10`). */
-  name: string;
+  name: ManagerName;
+  /** Where its command line comes from when the runner lacks it, and the setup step to name when it cannot be had. */
+  distribution: Distribution;
   /**
    * The lockfile names it reads in a program's folder, preferred first: the first one present is the program's, and
    * tells which manager the program uses. Its text (else package.json's) is what the cache key hashes.
@@ -37,6 +39,19 @@ export interface PackageManager {
   installedTreeIsCurrent(programDir: string, links: string[]): Promise<TreeCheck>;
   links: Linker;
   registry: RegistryConfig;
+}
+
+/** The package managers Pulumi's Node.js language host supports, as `runtime.options.packagemanager` spells them. */
+export type ManagerName = 'npm' | 'pnpm' | 'yarn' | 'bun';
+
+/** How the action gets a manager the runner lacks: npm installs its command line into the runner's tool cache. */
+export interface Distribution {
+  /** The npm package that holds its command line at `major` (yarn 1 is `yarn`, yarn 2+ is `@yarnpkg/cli-dist`). */
+  npmPackage(major: number): string;
+  /** The major installed when nothing names a version (the `packageManager` field). */
+  currentMajor: number;
+  /** The step a workflow adds to set it up itself (pnpm/action-setup, oven-sh/setup-bun, `corepack enable`). */
+  setupStep: string;
 }
 
 /** What every command of a manager needs: the runner, the environment (never with the token), the registry for messages. */
@@ -77,8 +92,11 @@ export interface InstallRequest {
   /** The program's folder, and its name in messages. */
   dir: string;
   where: string;
-  /** The `install-command` input, run as written. */
-  commandLine: string;
+  /**
+   * The `install-command` input, run as written; undefined: the manager's own install, frozen when the program has a
+   * lockfile (which stays byte-identical), and no other manager's lockfile appears beside it.
+   */
+  commandLine: string | undefined;
   links: string[];
   /** Run no install scripts at all ("ignore-scripts"). */
   ignoreScripts: boolean;

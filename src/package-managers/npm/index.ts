@@ -11,6 +11,7 @@ const link = () => import('./link.js');
 /** npm, Pulumi's default package manager. */
 export const npm: PackageManager = {
   name: 'npm',
+  distribution: { npmPackage: () => 'npm', currentMajor: 11, setupStep: 'actions/setup-node' },
   lockfiles: [LOCKFILE],
   writes: ['package.json', LOCKFILE, SHRINKWRAP],
   readLockfile: async (file) => readNpmLockfile(file),

@@ -9,7 +9,9 @@ import { explainNpmFailure, withoutPeerInstall } from './npm.js';
 export async function installWithNpm(npm: ManagerContext, { dir, where, commandLine, links, ignoreScripts }: InstallRequest): Promise<void> {
   const npmEnv = ignoreScripts ? { ...npm.env, npm_config_ignore_scripts: 'true' } : npm.env;
   const installEnv = links.length ? withoutPeerInstall(npmEnv) : npmEnv;
-  const result = await npm.run(commandLine, [], { cwd: dir, env: installEnv });
-  if (result.exitCode !== 0) throw explainNpmFailure(commandLine, where, result, npm.registryUrl);
+  // npm's own install keeps package-lock.json as it is when it matches package.json, and brings it in step otherwise.
+  const command = commandLine ?? 'npm install';
+  const result = await npm.run(command, [], { cwd: dir, env: installEnv });
+  if (result.exitCode !== 0) throw explainNpmFailure(command, where, result, npm.registryUrl);
   await linkIntoProgram({ ...npm, env: npmEnv }, dir, where, links);
 }

@@ -1,0 +1,3 @@
+import { unimplementedManager } from '../unimplemented.js';
+
+export const bun = unimplementedManager('bun', ['bun.lock', 'bun.lockb'], { npmPackage: () => 'bun', currentMajor: 1, setupStep: 'oven-sh/setup-bun' });
