@@ -42,10 +42,10 @@ export async function readProgram(dir: string, config: PolicyConfig, options: Wa
   const program = await readPackage(root, config, options);
   const lockfile = await readLockfile(root);
   if (lockfile !== undefined) program.lockfile = lockfile;
-  const workspaces = parseManifest(program.packageJson).manifest?.workspaces ?? [];
-  if (workspaces.length > 0) {
+  const workspaces = await workspaceDeclaration(root, program.packageJson);
+  if (workspaces.patterns.length > 0) {
     const members = [];
-    for (const memberDir of await workspaceFolders(root, program.packageJson, workspaces, options)) {
+    for (const memberDir of await workspaceFolders(root, workspaces, options)) {
       if (readOptional(join(memberDir, 'package.json')) !== undefined) members.push(await readPackage(memberDir, config, options));
     }
     program.workspaces = members;
@@ -53,13 +53,46 @@ export async function readProgram(dir: string, config: PolicyConfig, options: Wa
   return program;
 }
 
+/** Where a workspace root lists its members: pnpm-workspace.yaml's `packages`, else package.json's `workspaces` (npm, yarn, bun). */
+interface WorkspaceDeclaration {
+  file: SourceFile;
+  /** The line that lists them, for notices. */
+  line: number;
+  patterns: string[];
+  /** pnpm's `!pattern` entries: folders left out. */
+  excluded: string[];
+}
+
+async function workspaceDeclaration(root: string, packageJson: SourceFile): Promise<WorkspaceDeclaration> {
+  const pnpmWorkspace = readOptional(join(root, 'pnpm-workspace.yaml'));
+  if (pnpmWorkspace) {
+    const { parse } = await import('yaml');
+    let packages: unknown;
+    try {
+      packages = (parse(pnpmWorkspace.text) as { packages?: unknown } | null)?.packages;
+    } catch {
+      packages = undefined; // pnpm itself reports a malformed file
+    }
+    const listed = Array.isArray(packages) ? packages.filter((entry): entry is string => typeof entry === 'string') : [];
+    return {
+      file: pnpmWorkspace,
+      line: lineOf(pnpmWorkspace.text, 'packages'),
+      patterns: listed.filter((pattern) => !pattern.startsWith('!')),
+      excluded: listed.filter((pattern) => pattern.startsWith('!')).map((pattern) => pattern.slice(1)),
+    };
+  }
+  const patterns = parseManifest(packageJson).manifest?.workspaces ?? [];
+  return { file: packageJson, line: lineOf(packageJson.text, '"workspaces"'), patterns, excluded: [] };
+}
+
 /**
- * The folders the `workspaces` patterns match, kept inside the program (and so the workspace): a pattern that
- * leaves it is dropped, the search is bounded in depth, members and time, and what was cut is said in a notice on
- * package.json's "workspaces" line.
+ * The folders the workspace patterns match, kept inside the program (and so the workspace): a pattern that leaves
+ * it is dropped, the search is bounded in depth, members and time, and what was cut is said in a notice on the line
+ * that lists them.
  */
-async function workspaceFolders(root: string, packageJson: SourceFile, patterns: string[], { notice = () => {} }: WalkOptions): Promise<string[]> {
-  const where = { file: packageJson.path, line: lineOf(packageJson.text, '"workspaces"') };
+async function workspaceFolders(root: string, declaration: WorkspaceDeclaration, { notice = () => {} }: WalkOptions): Promise<string[]> {
+  const { file, patterns, excluded } = declaration;
+  const where = { file: file.path, line: declaration.line };
   const leaves = (pattern: string): boolean => isAbsolute(pattern) || /^[\\/]/.test(pattern) || pattern.split(/[\\/]/).includes('..');
   const outside = patterns.filter(leaves);
   if (outside.length) notice(`The workspaces ${outside.map((p) => `"${p}"`).join(', ')} leave the program's folder: they were not read.`, where);
@@ -71,7 +104,7 @@ async function workspaceFolders(root: string, packageJson: SourceFile, patterns:
       cwd: root,
       onlyDirectories: true,
       absolute: true,
-      ignore: ['**/node_modules/**'],
+      ignore: ['**/node_modules/**', ...excluded],
       deep: WORKSPACES_DEPTH,
       followSymbolicLinks: false,
       signal: AbortSignal.timeout(WORKSPACES_TIME_MS),
@@ -80,9 +113,9 @@ async function workspaceFolders(root: string, packageJson: SourceFile, patterns:
     const name = (error as Error).name;
     throw new ActionError(
       name === 'TimeoutError' || name === 'AbortError'
-        ? `Finding the workspaces of ${packageJson.path} (line ${where.line}) took longer than ${WORKSPACES_TIME_MS / 1000} s: ` +
+        ? `Finding the workspaces of ${file.path} (line ${where.line}) took longer than ${WORKSPACES_TIME_MS / 1000} s: ` +
             'use narrower patterns, such as "packages/*".'
-        : `Cannot search the workspaces of ${packageJson.path} (line ${where.line}): ${(error as Error).message}`,
+        : `Cannot search the workspaces of ${file.path} (line ${where.line}): ${(error as Error).message}`,
     );
   }
   const realRoot = realpathSync(root);
