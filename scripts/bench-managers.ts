@@ -202,6 +202,8 @@ async function measure(fixture: Fixture, server: CacheServer): Promise<Column> {
       `${manager.title}: `,
     );
     const medians = Object.fromEntries(Object.entries(times).map(([contender, values]) => [contender, median(values)]));
+    console.log(`${manager.title}: the action's phases, warm (last round): ${action.phases.warm}.`);
+    console.log(`${manager.title}: the action's phases, cold (last round): ${action.phases.cold}.`);
     return { name: manager.title, archiveBytes: action.archive.size, medians: { ownWarm: medians.ownInstall ?? NaN, ...medians } };
   } finally {
     for (const dir of [workspace, temp]) await rm(dir, { recursive: true, force: true });
