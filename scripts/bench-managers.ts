@@ -215,7 +215,15 @@ const server = await startCacheServer();
 const results: Column[] = [];
 try {
   for (const fixture of fixtures) await fixture.install({ ...(await actionEnvironment(server, fixture.tools)), ...fixture.managerEnv() });
-  for (const fixture of fixtures) results.push(await measure(fixture, server));
+  for (const fixture of fixtures) {
+    // One manager's failure (the action's, or its own) leaves the others' figures standing.
+    try {
+      results.push(await measure(fixture, server));
+    } catch (error) {
+      console.error(`${fixture.manager.title}: not measured: ${(error as Error).message}`);
+      process.exitCode = 1;
+    }
+  }
 } finally {
   await server.stop();
 }

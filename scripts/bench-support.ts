@@ -191,7 +191,7 @@ export interface ActionContenders {
 /** "restore 8.10 s, install 2.00 s, …": the rows of the "Timings" table of the action's job summary. */
 function phaseTimes(summary: string): string {
   const table = summary.split('### Timings')[1] ?? '';
-  return [...table.matchAll(/^\| (.+?) \| [\d.]+ s \| ([\d.]+ s) \|$/gm)].map((row) => `${row[1]} ${row[2]}`).join(', ');
+  return [...table.matchAll(/^\| (.+?) \| [\d.]+ s \| ([\d.]+ s) \|$/gm)].map((row) => `${row[1]!.replace(/\\(.)/g, '$1')} ${row[2]}`).join(', ');
 }
 
 export interface ActionBench {
