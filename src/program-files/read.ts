@@ -53,6 +53,19 @@ export async function readProgram(dir: string, config: PolicyConfig, options: Wa
   return program;
 }
 
+/**
+ * The package.json files of a workspace root's members (bounded as the check's search is), for `preset: auto`,
+ * which reads the members' layout too: a root often lists no @pulumi package of its own.
+ */
+export async function workspaceManifests(root: string): Promise<SourceFile[]> {
+  const packageJson = readOptional(join(root, 'package.json'));
+  if (packageJson === undefined) return [];
+  const declaration = await workspaceDeclaration(root, packageJson);
+  if (declaration.patterns.length === 0) return [];
+  const folders = await workspaceFolders(root, declaration, {}).catch(() => []);
+  return folders.flatMap((folder) => readOptional(join(folder, 'package.json')) ?? []);
+}
+
 /** Where a workspace root lists its members: pnpm-workspace.yaml's `packages`, else package.json's `workspaces` (npm, yarn, bun). */
 interface WorkspaceDeclaration {
   file: SourceFile;
