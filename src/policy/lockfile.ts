@@ -93,10 +93,7 @@ export interface Lockfile extends LockTree {
  * A lockfile; or why it cannot be read: a message for its file at the span; or why it was not read at all (a
  * notice: bun.lockb without bun to print it).
  */
-export type LockfileResult =
-  | { lockfile: Lockfile }
-  | { error: { file: string; span: Span; message: string } }
-  | { skipped: { file: string; message: string } };
+export type LockfileResult = { lockfile: Lockfile } | { error: { file: string; span: Span; message: string } } | { skipped: { file: string; message: string } };
 
 /** The lockfile of a result, when it could be read. */
 export function readableLockfile(read: LockfileResult | undefined): Lockfile | undefined {
@@ -119,4 +116,3 @@ export function installedFor(lockfile: LockTree, folder: string, name: string, s
   }
   return undefined;
 }
-

@@ -153,7 +153,9 @@ async function readBinary(path: string): Promise<LockfileResult> {
     }
     const read = readYarnClassic({ path, text: printed.stdout }, BUN, REMEDY);
     // Positions in the printed text are not positions in the binary file: every finding is on the file.
-    return 'lockfile' in read ? { lockfile: { ...read.lockfile, locate: () => START } } : { error: { file: path, span: START, message: `${name} cannot be read: bun printed no lockfile; ${REMEDY}.` } };
+    return 'lockfile' in read
+      ? { lockfile: { ...read.lockfile, locate: () => START } }
+      : { error: { file: path, span: START, message: `${name} cannot be read: bun printed no lockfile; ${REMEDY}.` } };
   } finally {
     await rm(cwd, { recursive: true, force: true });
   }

@@ -15,8 +15,7 @@ export function cannotRead(file: SourceFile, span: Span, detail: string, remedy:
 
 /** A text no reader should parse: too large, or binary. */
 export function unreadableText(file: SourceFile, remedy: string): LockfileResult | undefined {
-  if (file.text.length > MAX_LOCKFILE_CHARS)
-    return cannotRead(file, START, `it holds ${file.text.length} characters, more than ${MAX_LOCKFILE_CHARS}`, remedy);
+  if (file.text.length > MAX_LOCKFILE_CHARS) return cannotRead(file, START, `it holds ${file.text.length} characters, more than ${MAX_LOCKFILE_CHARS}`, remedy);
   const nul = file.text.indexOf('\0');
   if (nul !== -1) return cannotRead(file, new LineIndex(file.text).span(nul, 1), 'it holds binary data, not text', remedy);
   const deep = tooDeep(file.text);

@@ -25,8 +25,7 @@ export function readYaml(file: SourceFile, remedy: string): YamlLockfile | Lockf
     const found = find(document.contents, where);
     const key = found?.key?.range ?? undefined;
     const value = found?.value?.range ?? undefined;
-    const [start, end] =
-      part === 'key' ? (key ?? [0, 0]) : part === 'value' ? (value ?? [0, 0]) : [(key ?? value ?? [0])[0], (value ?? key ?? [0, 0])[1]];
+    const [start, end] = part === 'key' ? (key ?? [0, 0]) : part === 'value' ? (value ?? [0, 0]) : [(key ?? value ?? [0])[0], (value ?? key ?? [0, 0])[1]];
     return lines.span(start, end - start);
   };
   return { data, locate };

@@ -36,7 +36,9 @@ export function readPnpmLockfile(file: SourceFile): LockfileResult {
       return cannotRead(
         file,
         yaml.locate(['lockfileVersion'], version === undefined ? 'key' : 'value'),
-        version === undefined ? 'it has no lockfileVersion, so it is no pnpm lockfile' : `its lockfileVersion ${JSON.stringify(version)} is not 6.0 (pnpm 8) or 9.0 (pnpm 9 and 10)`,
+        version === undefined
+          ? 'it has no lockfileVersion, so it is no pnpm lockfile'
+          : `its lockfileVersion ${JSON.stringify(version)} is not 6.0 (pnpm 8) or 9.0 (pnpm 9 and 10)`,
         REMEDY,
       );
     return { lockfile: { file: file.path, writer: PNPM, ...pnpmTree(data, Number(version)), locate: yaml.locate } };
@@ -60,7 +62,15 @@ function pnpmTree(data: Yaml, version: number): LockTree {
   for (const [importer, value] of Object.entries(importers)) {
     if (!isObject(value)) continue;
     const folder = importer === '.' ? '' : importer;
-    const root: LockRoot = { path: folder, link: false, optional: false, where: ['importers', importer], specs: new Map(), sections: new Map(), copied: COPIED };
+    const root: LockRoot = {
+      path: folder,
+      link: false,
+      optional: false,
+      where: ['importers', importer],
+      specs: new Map(),
+      sections: new Map(),
+      copied: COPIED,
+    };
     for (const section of COPIED) {
       const listed = value[section];
       if (!isObject(listed)) continue;

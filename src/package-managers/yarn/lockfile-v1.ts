@@ -89,7 +89,7 @@ function classicTree(blocks: Map<string, Block>): LockTree {
     const integrity = block.fields.get('integrity')?.value;
     if (integrity !== undefined) entry.integrity = integrity;
     // A local package (`file:`, `link:`, a workspace) has no `resolved` (yarn), or its path there (bun).
-    const local = resolved !== undefined && isUrl(resolved) ? undefined : localTarget(first.rest) ?? localTarget(resolved ?? '');
+    const local = resolved !== undefined && isUrl(resolved) ? undefined : (localTarget(first.rest) ?? localTarget(resolved ?? ''));
     if (local !== undefined) {
       entry.link = true;
       entry.resolved = (localTarget(resolved ?? '') ?? resolved ?? local).replace(/^\.\//, '');

@@ -10,7 +10,7 @@ import { ERROR_IN_EVERY_PRESET, installedRule } from './rule.js';
  */
 export const installedTree = installedRule('installed-tree', ERROR_IN_EVERY_PRESET, {
   short: 'node_modules holds the versions the lockfile records.',
-  help: "After the install and links, each scope package in node_modules is the version the lockfile records. Run the package manager's frozen install (npm ci).",
+  help: 'After the install and links, each scope package in node_modules is the version the lockfile records. Run a frozen install (npm ci).',
   check,
 });
 

@@ -12,7 +12,7 @@ import { ERROR_IN_EVERY_PRESET, staticRule } from './rule.js';
 /** The lockfile installs each scope package from the registry npm resolves the scope from, and is in step with package.json. */
 export const lockfileRegistry = staticRule('lockfile-registry', ERROR_IN_EVERY_PRESET, {
   short: 'The lockfile installs scope packages from the registry, in step with package.json.',
-  help: "The lockfile resolves each scope package from the scope's registry and matches package.json. Run the package manager's install and commit the lockfile.",
+  help: "The lockfile resolves each scope package from the scope's registry and matches package.json. Run the manager's install and commit the lockfile.",
   check: inStep,
   checkLockfile: fromRegistry,
 });
