@@ -12,7 +12,8 @@ function berry(dependencies: string, blocks: string): { path: string; text: stri
     path: '/p/yarn.lock',
     text:
       '__metadata:\n  version: 8\n  cacheKey: 10c0\n\n' +
-      `"program@workspace:.":\n  version: 0.0.0-use.local\n  resolution: "program@workspace:."\n  dependencies:\n${dependencies}  languageName: unknown\n  linkType: soft\n\n${blocks}`,
+      '"program@workspace:.":\n  version: 0.0.0-use.local\n  resolution: "program@workspace:."\n' +
+      `  dependencies:\n${dependencies}  languageName: unknown\n  linkType: soft\n\n${blocks}`,
   };
 }
 
@@ -63,7 +64,7 @@ describe('yarn.lock', () => {
   });
 
   it('yarn 1: a spec of package.json that the lockfile lacks is out of step', async () => {
-    const read = await readYarnLockfile(fixtureFile('yarn-v1', 'yarn.lock'));
+    const read = readYarnLockfile(fixtureFile('yarn-v1', 'yarn.lock'));
     const findings = await inlineFindings({ dependencies: { '@pulumi/aws': '^0.11.0', '@pulumi/random': '^4.16.0' } }, read);
     assert.deepEqual(
       findings.map((finding) => [finding.package, finding.line]),
@@ -76,7 +77,7 @@ describe('yarn.lock', () => {
   });
 
   it('yarn 2+: flags a scope package from a folder (portal:), not a generated SDK in sdks/', async () => {
-    const read = await readYarnLockfile(
+    const read = readYarnLockfile(
       berry(
         '    "@pulumi/local": "portal:../local"\n    "@pulumi/sdk": "file:sdks/sdk"\n',
         '"@pulumi/local@portal:../local::locator=program%40workspace%3A.":\n  version: 0.0.0-use.local\n' +
@@ -95,7 +96,7 @@ describe('yarn.lock', () => {
 
   it('yarn 2+: a tarball URL in the resolution is where yarn fetches it', async () => {
     const url = 'https://evil.example.com/aws.tgz';
-    const read = await readYarnLockfile(
+    const read = readYarnLockfile(
       berry(
         `    "@pulumi/aws": "${url}"\n`,
         `"@pulumi/aws@${url}":\n  version: 0.10.1\n  resolution: "@pulumi/aws@${url}#::hash=1"\n  languageName: node\n  linkType: hard\n`,
@@ -111,7 +112,7 @@ describe('yarn.lock', () => {
 
   for (const name of ['yarn-v1', 'yarn-berry'])
     it(`${name}: reads CRLF line endings the same, on the same line and column`, async () => {
-      const read = await readYarnLockfile(fixtureFile(name, 'yarn.lock', (text) => text.replace(/\n/g, '\r\n')));
+      const read = readYarnLockfile(fixtureFile(name, 'yarn.lock', (text) => text.replace(/\n/g, '\r\n')));
       const findings = await inlineFindings(fixtureManifest(name), read);
       assert.deepEqual(
         findings.map((finding) => [finding.package, finding.line, finding.column]),
