@@ -4,23 +4,17 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { findNodeAtLocation, getNodeValue, printParseErrorCode, type JSONPath, type ParseError } from 'jsonc-parser';
 import { jsonTree, TOO_DEEP } from '../../policy/json-tree.js';
-import type { Lockfile, LockfileResult, LockfileWriter, LockPackage, LockRoot, LockTree } from '../../policy/lockfile.js';
+import type { Lockfile, LockfileResult, LockPackage, LockRoot, LockTree } from '../../policy/lockfile.js';
 import { describeParseError } from '../../policy/manifest.js';
 import { LineIndex } from '../../policy/positions.js';
-import { INSTALLED_SECTIONS } from '../../policy/sections.js';
 import type { SourceFile } from '../../policy/types.js';
-import { cannotRead, isUrl, localTarget, MAX_LOCKFILE_CHARS, readSafely, splitAtName, START } from '../lockfile/text.js';
+import { cannotRead, isUrl, lockfileWriter, localTarget, MAX_LOCKFILE_CHARS, readSafely, splitAtName, START } from '../lockfile/text.js';
+import { rootSpecs } from '../npm/lockfile.js';
 import { readYarnClassic } from '../yarn/lockfile-v1.js';
 
 type Json = Record<string, unknown>;
 
-const BUN: LockfileWriter = {
-  name: 'bun',
-  install: 'bun install',
-  frozenInstall: 'bun install --frozen-lockfile',
-  scopeConfig: 'bunfig.toml ([install.scopes]) or .npmrc',
-  replacesRegistryHost: false,
-};
+const BUN = lockfileWriter('bun install', 'bun install --frozen-lockfile', 'bunfig.toml ([install.scopes]) or .npmrc');
 const REMEDY = 'delete it and run bun install to write a new one';
 const PRINT_TIMEOUT_MS = 30_000;
 
@@ -78,19 +72,8 @@ function bunTree(data: Json): LockTree {
 }
 
 function workspaceRoot(folder: string, value: Json): LockRoot {
-  const root: LockRoot = { path: folder, link: false, optional: false, where: ['workspaces', folder], specs: new Map(), sections: new Map() };
-  for (const section of INSTALLED_SECTIONS) {
-    const listed = value[section];
-    if (!isObject(listed)) continue;
-    const inSection = new Map<string, string>();
-    for (const [name, spec] of Object.entries(listed)) {
-      if (typeof spec !== 'string') continue;
-      inSection.set(name, spec);
-      root.specs.set(name, { spec, where: ['workspaces', folder, section, name] });
-    }
-    root.sections.set(section, inSection);
-  }
-  return root;
+  const where = ['workspaces', folder];
+  return { path: folder, link: false, optional: false, where, ...rootSpecs(value, where) };
 }
 
 function packageEntry(key: string, tuple: unknown[]): LockPackage | undefined {

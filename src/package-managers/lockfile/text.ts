@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { LockfileResult } from '../../policy/lockfile.js';
+import type { LockfileResult, LockfileWriter } from '../../policy/lockfile.js';
 import { LineIndex, type Span } from '../../policy/positions.js';
 import type { SourceFile } from '../../policy/types.js';
 
@@ -73,4 +73,9 @@ export function localTarget(spec: string): string | undefined {
 /** True for an http(s) URL. */
 export function isUrl(text: string): boolean {
   return /^https?:\/\//i.test(text);
+}
+
+/** A manager other than npm, which fetches a lockfile's URLs as written: its install commands and scope config for messages. */
+export function lockfileWriter(install: string, frozenInstall: string, scopeConfig: string): LockfileWriter {
+  return { name: install.split(' ')[0]!, install, frozenInstall, scopeConfig, replacesRegistryHost: false };
 }

@@ -96,7 +96,8 @@ function readVersion1(node: unknown, prefix: string, where: JSONPath, out: Map<s
   }
 }
 
-function rootSpecs(value: Json, where: JSONPath): Pick<LockRoot, 'specs' | 'sections'> {
+/** A package folder's copy of its package.json's sections (npm's and bun's lockfiles copy them alike). */
+export function rootSpecs(value: Json, where: JSONPath): Pick<LockRoot, 'specs' | 'sections'> {
   const specs: LockRoot['specs'] = new Map();
   const sections: LockRoot['sections'] = new Map();
   for (const section of INSTALLED_SECTIONS) {

@@ -1,20 +1,14 @@
 import { posix } from 'node:path';
 import type { JSONPath } from 'jsonc-parser';
-import type { LockfileResult, LockfileWriter, LockPackage, LockRoot, LockTree } from '../../policy/lockfile.js';
+import type { LockfileResult, LockPackage, LockRoot, LockTree } from '../../policy/lockfile.js';
 import type { InstalledSection } from '../../policy/sections.js';
 import type { SourceFile } from '../../policy/types.js';
-import { cannotRead, isUrl, localTarget, readSafely, splitAtName } from '../lockfile/text.js';
+import { cannotRead, isUrl, lockfileWriter, localTarget, readSafely, splitAtName } from '../lockfile/text.js';
 import { isYamlLockfile, readYaml } from '../lockfile/yaml.js';
 
 type Yaml = Record<string, unknown>;
 
-const PNPM: LockfileWriter = {
-  name: 'pnpm',
-  install: 'pnpm install',
-  frozenInstall: 'pnpm install --frozen-lockfile',
-  scopeConfig: '.npmrc',
-  replacesRegistryHost: false,
-};
+const PNPM = lockfileWriter('pnpm install', 'pnpm install --frozen-lockfile', '.npmrc');
 const REMEDY = 'delete it and run pnpm install to write a new one';
 /** pnpm 8's lockfile (6.0) and pnpm 9 and 10's (9.0). */
 const KNOWN_VERSIONS = ['6.0', '9.0'];

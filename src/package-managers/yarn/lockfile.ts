@@ -1,28 +1,16 @@
 import { posix } from 'node:path';
 import type { JSONPath } from 'jsonc-parser';
 import semver from 'semver';
-import type { LockfileResult, LockfileWriter, LockPackage, LockRoot, LockTree } from '../../policy/lockfile.js';
+import type { LockfileResult, LockPackage, LockRoot, LockTree } from '../../policy/lockfile.js';
 import type { SourceFile } from '../../policy/types.js';
-import { cannotRead, isUrl, readSafely, splitAtName } from '../lockfile/text.js';
+import { cannotRead, isUrl, lockfileWriter, readSafely, splitAtName } from '../lockfile/text.js';
 import { isYamlLockfile, readYaml } from '../lockfile/yaml.js';
 import { readYarnClassic } from './lockfile-v1.js';
 
 type Yaml = Record<string, unknown>;
 
-const YARN_CLASSIC: LockfileWriter = {
-  name: 'yarn',
-  install: 'yarn install',
-  frozenInstall: 'yarn install --frozen-lockfile',
-  scopeConfig: '.npmrc',
-  replacesRegistryHost: false,
-};
-const YARN_BERRY: LockfileWriter = {
-  name: 'yarn',
-  install: 'yarn install',
-  frozenInstall: 'yarn install --immutable',
-  scopeConfig: '.yarnrc.yml (npmScopes)',
-  replacesRegistryHost: false,
-};
+const YARN_CLASSIC = lockfileWriter('yarn install', 'yarn install --frozen-lockfile', '.npmrc');
+const YARN_BERRY = lockfileWriter('yarn install', 'yarn install --immutable', '.yarnrc.yml (npmScopes)');
 const REMEDY = 'delete it and run yarn install to write a new one';
 /** yarn 2+'s lockfile is YAML and starts with its `__metadata`; yarn 1's is a format of its own. */
 const BERRY = /^__metadata:/m;
