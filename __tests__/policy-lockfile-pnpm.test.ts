@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readPnpmLockfile } from '../src/package-managers/pnpm/lockfile.js';
 import { installedFor } from '../src/policy/lockfile.js';
+import { presetConfig } from '../src/policy/presets.js';
 import {
   assertUnreadable,
   currentOptions,
@@ -12,6 +13,7 @@ import {
   lockfileFindings,
   readable,
 } from './support/lockfiles.js';
+import { policyOptions } from './support/policy.js';
 
 const EVIL = 'https://evil.example.com/@pulumi/random/-/random-4.16.0.tgz';
 const manifest = { dependencies: { '@pulumi/aws': '^0.10.0' } };
@@ -118,6 +120,25 @@ describe('pnpm-lock.yaml', () => {
       [[9, 18]],
     );
     assert.match(inStep[0]!.message, /installs "@pulumi\/aws" 0\.9\.4, outside package\.json's range "\^0\.9\.5"/);
+  });
+
+  it('a peer pnpm installed (autoInstallPeers) is in step; a linked package from the registry is found on its resolution', async () => {
+    const read = readPnpmLockfile(
+      lockfile9(
+        "    dependencies:\n      '@pulumi/peer':\n        specifier: ^1.0.0\n        version: 1.0.0\n      pulumi:\n        specifier: latest\n        version: 3.0.0\n",
+        "  '@pulumi/peer@1.0.0':\n    resolution: {integrity: sha512-x}\n\n  pulumi@3.0.0:\n    resolution: {integrity: sha512-y}\n",
+      ),
+    );
+    const findings = await inlineFindings(
+      { peerDependencies: { '@pulumi/peer': '^1.0.0', pulumi: 'latest' } },
+      read,
+      policyOptions(presetConfig('pulumi-0.10')),
+    );
+    assert.deepEqual(
+      findings.map((finding) => [finding.package, finding.line, finding.column]),
+      [['pulumi', 20, 17]],
+    );
+    assert.match(findings[0]!.message, /installs the linked package "pulumi" from the registry, where anyone can publish that name/);
   });
 
   it('a registry that serves the tarball URL is no finding', async () => {

@@ -50,7 +50,7 @@ function fromRegistry(read: LockfileResult, context: SharedContext, finding: Fin
       if ((entry.resolved !== undefined || entry.fromRegistry === true) && !entry.link)
         report(
           lockfile.locate(fieldWhere(entry, 'resolved'), 'value'),
-          `${name} installs the linked package "${entry.name}" from ${entry.resolved ?? registry}, where anyone can publish that name; it must come ` +
+          `${name} installs the linked package "${entry.name}" from ${entry.resolved ?? 'the registry'}, where anyone can publish that name; it must come ` +
             `only from npm link ${entry.name}: mark it optional in "peerDependenciesMeta" (or install with --legacy-peer-deps), ${thenRunInstall}.`,
           entry.name,
         );
@@ -94,8 +94,9 @@ function inStep(context: RuleContext, finding: FindingMaker): RuleResult[] {
     results.push({ finding: finding(lockfile.file, span, outOfStep, name) });
   };
   const root = lockfile.roots?.get(context.folder);
-  const copied = (section: string): boolean => isInstalledSection(section) && (root?.copied === undefined || root.copied.includes(section));
-  const tracked = context.entries.filter((c) => c.role !== 'other' && copied(c.entry.section));
+  const installed = context.entries.filter((c) => c.role !== 'other' && isInstalledSection(c.entry.section));
+  // A section the format does not copy is not compared (pnpm records peerDependencies only when it installs them).
+  const tracked = installed.filter((c) => root?.copied === undefined || root.copied.some((section) => section === c.entry.section));
   if (lockfile.roots !== undefined && root === undefined) {
     if (tracked.length > 0)
       report(lockfile.locate([], 'key'), `it has no entry for ${context.folder === '' ? 'the program' : `the workspace ${context.folder}`}`);
@@ -115,7 +116,7 @@ function inStep(context: RuleContext, finding: FindingMaker): RuleResult[] {
       checkInstalledVersion(lockfile, context.folder, { name: entry.name, spec: entry.spec, range: spec.range }, report, root === undefined);
   }
   if (root !== undefined) {
-    const listed = new Set(tracked.map((c) => c.entry.name));
+    const listed = new Set(installed.map((c) => c.entry.name));
     for (const [name, recorded] of root.specs)
       if (context.inScope(name) && !listed.has(name) && !context.ignored(name))
         report(lockfile.locate(recorded.where, 'property'), `it lists ${quoteEntry(name, recorded.spec)}, which package.json does not`, name);
