@@ -125,7 +125,8 @@ describe('pnpm-lock.yaml', () => {
   it('a peer pnpm installed (autoInstallPeers) is in step; a linked package from the registry is found on its resolution', async () => {
     const read = readPnpmLockfile(
       lockfile9(
-        "    dependencies:\n      '@pulumi/peer':\n        specifier: ^1.0.0\n        version: 1.0.0\n      pulumi:\n        specifier: latest\n        version: 3.0.0\n",
+        "    dependencies:\n      '@pulumi/peer':\n        specifier: ^1.0.0\n        version: 1.0.0\n" +
+          '      pulumi:\n        specifier: latest\n        version: 3.0.0\n',
         "  '@pulumi/peer@1.0.0':\n    resolution: {integrity: sha512-x}\n\n  pulumi@3.0.0:\n    resolution: {integrity: sha512-y}\n",
       ),
     );
