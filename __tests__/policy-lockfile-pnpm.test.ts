@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readPnpmLockfile } from '../src/package-managers/pnpm/lockfile.js';
+import { checkInstalledTree } from '../src/policy/index.js';
 import { installedFor } from '../src/policy/lockfile.js';
 import { presetConfig } from '../src/policy/presets.js';
 import {
@@ -67,6 +68,16 @@ describe('pnpm-lock.yaml', () => {
       assert.ok([...lockfile.packages.keys()].every((key) => !key.startsWith('node_modules/')));
     });
   }
+
+  it('after the install: a version in node_modules other than the importer records is found on its version', () => {
+    const lockfile = readPnpmLockfile(fixtureFile('pnpm-v9', 'pnpm-lock.yaml'));
+    const findings = checkInstalledTree({ scopePackages: [{ name: '@pulumi/aws', version: '0.10.0' }], lockfile }, currentOptions());
+    assert.deepEqual(
+      findings.map((finding) => [finding.line, finding.column]),
+      [[13, 18]],
+    );
+    assert.match(findings[0]!.message, /is 0\.10\.0 but pnpm-lock\.yaml records 0\.10\.1; run pnpm install --frozen-lockfile so/);
+  });
 
   it('reads a lockfile with CRLF line endings the same, on the same line and column', async () => {
     const crlf = readPnpmLockfile(fixtureFile('pnpm-v9', 'pnpm-lock.yaml', (text) => text.replace(/\n/g, '\r\n')));

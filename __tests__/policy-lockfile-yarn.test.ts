@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readYarnLockfile } from '../src/package-managers/yarn/lockfile.js';
+import { checkInstalledTree } from '../src/policy/index.js';
 import { installedFor } from '../src/policy/lockfile.js';
 import { presetConfig } from '../src/policy/presets.js';
-import { assertUnreadable, fixtureFile, fixtureManifest, HOSTILE_TEXTS, inlineFindings, lockfileFindings, readable } from './support/lockfiles.js';
+import {
+  assertUnreadable,
+  currentOptions,
+  fixtureFile,
+  fixtureManifest,
+  HOSTILE_TEXTS,
+  inlineFindings,
+  lockfileFindings,
+  readable,
+} from './support/lockfiles.js';
 import { policyOptions } from './support/policy.js';
 
 /** A yarn 2+ lockfile of one project: its workspace block lists `dependencies`, then the blocks given. */
@@ -61,6 +71,25 @@ describe('yarn.lock', () => {
     assert.equal(installedFor(lockfile, 'packages/app', '@pulumi/random')?.version, '4.16.0');
     assert.equal(lockfile.roots?.get('')?.specs.get('@pulumi/aws')?.spec, '^0.10.0');
     assert.ok([...lockfile.packages.keys()].every((key) => !key.startsWith('node_modules/')));
+  });
+
+  it('yarn 1 after the install: node_modules holds one of the versions the lockfile records for a name', () => {
+    const lockfile = readYarnLockfile(fixtureFile('yarn-v1', 'yarn.lock'));
+    const installed = (version: string) =>
+      checkInstalledTree(
+        {
+          scopePackages: [
+            { name: '@pulumi/aws', version },
+            { name: '@pulumi/random', version: '4.16.0' },
+          ],
+          lockfile,
+        },
+        currentOptions(),
+      );
+    assert.deepEqual(installed('0.10.1'), []);
+    const [finding] = installed('0.11.0');
+    assert.match(finding?.message ?? '', /node_modules\/@pulumi\/aws is 0\.11\.0 but yarn\.lock records 0\.9\.0; run yarn install --frozen-lockfile/);
+    assert.equal(finding?.line, 6);
   });
 
   it('yarn 1: a spec of package.json that the lockfile lacks is out of step', async () => {
