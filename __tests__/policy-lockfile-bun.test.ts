@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { readBunLockfile } from '../src/package-managers/bun/lockfile.js';
 import { installedFor } from '../src/policy/lockfile.js';
+import { readCacheKeyFiles } from '../src/program-files/read.js';
 import {
   assertUnreadable,
   currentOptions,
@@ -121,6 +122,13 @@ describe('bun.lockb', () => {
     assert.equal(installedFor(lockfile, '', '@pulumi/random')?.version, '4.16.0');
   });
 
+  it('is read a character per byte, so that the cache key tells any two apart', async () => {
+    const dir = join(POLICY_FIXTURES, 'bun-binary');
+    const bytes = await readFile(join(dir, 'bun.lockb'));
+    assert.equal(readCacheKeyFiles(dir)?.lockfile?.text, bytes.toString('latin1'));
+    assert.equal(readCacheKeyFiles(join(POLICY_FIXTURES, 'bun-text'))?.lockfile?.text, fixtureFile('bun-text', 'bun.lock').text);
+  });
+
   it('without bun on the PATH, says in a notice that the rule skipped it, and why', async (t) => {
     const empty = await mkdtemp(join(tmpdir(), 'no-bun-'));
     t.after(() => rm(empty, { recursive: true, force: true }));
@@ -138,7 +146,7 @@ describe('bun.lockb', () => {
     const dir = await mkdtemp(join(tmpdir(), 'bad-lockb-'));
     t.after(() => rm(dir, { recursive: true, force: true }));
     const path = join(dir, 'bun.lockb');
-    await (await import('node:fs/promises')).writeFile(path, 'not a lockfile');
+    await writeFile(path, 'not a lockfile');
     await assertUnreadable(
       readBunLockfile,
       { path, text: '' },

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -161,11 +162,21 @@ async function readLockfile(dir: string): Promise<LockfileResult | undefined> {
   return file && (await manager.readLockfile(file));
 }
 
-/** The first of the manager's lockfiles the folder holds. */
+/**
+ * The first of the manager's lockfiles the folder holds. A binary one (bun.lockb) is read a character per byte, so
+ * that its text (which the cache key hashes) tells every two files apart; UTF-8 would make each invalid byte U+FFFD.
+ */
 function lockfileText(dir: string, manager: PackageManager): SourceFile | undefined {
   for (const name of manager.lockfiles) {
-    const file = readOptional(join(dir, name));
-    if (file !== undefined) return file;
+    const path = join(dir, name);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (error) {
+      if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) continue;
+      throw cannotRead(path, error);
+    }
+    return { path, text: bytes.toString(isUtf8(bytes) ? 'utf8' : 'latin1') };
   }
   return undefined;
 }
