@@ -7,6 +7,7 @@ import { readBunLockfile } from '../src/package-managers/bun/lockfile.js';
 import { installedFor } from '../src/policy/lockfile.js';
 import { readCacheKeyFiles } from '../src/program-files/read.js';
 import {
+  assertLocalLinkFound,
   assertUnreadable,
   currentOptions,
   fixtureFile,
@@ -75,11 +76,7 @@ describe('bun.lock', () => {
         '    "@pulumi/local": ["@pulumi/local@link:@pulumi/local"],\n    "@pulumi/sdk": ["@pulumi/sdk@file:sdks/sdk", {}],\n',
       ),
     );
-    const findings = await inlineFindings({ dependencies: { '@pulumi/local': 'link:@pulumi/local', '@pulumi/sdk': 'file:sdks/sdk' } }, read);
-    assert.deepEqual(
-      findings.map((finding) => [finding.package, finding.line, finding.column]),
-      [['@pulumi/local', 13, 5]],
-    );
+    await assertLocalLinkFound(read, 'link:@pulumi/local', 13);
   });
 
   it('reports a version outside the range on the tuple', async () => {

@@ -5,6 +5,7 @@ import { checkInstalledTree } from '../src/policy/index.js';
 import { installedFor } from '../src/policy/lockfile.js';
 import { presetConfig } from '../src/policy/presets.js';
 import {
+  assertLocalLinkFound,
   assertUnreadable,
   currentOptions,
   fixtureFile,
@@ -96,12 +97,7 @@ describe('pnpm-lock.yaml', () => {
         "  '@pulumi/sdk@file:sdks/sdk':\n    resolution: {directory: sdks/sdk, type: directory}\n",
       ),
     );
-    const findings = await inlineFindings({ dependencies: { '@pulumi/local': 'link:../local', '@pulumi/sdk': 'file:sdks/sdk' } }, read);
-    assert.deepEqual(
-      findings.map((finding) => [finding.package, finding.line]),
-      [['@pulumi/local', 7]],
-    );
-    assert.match(findings[0]!.message, /links "@pulumi\/local" from a local folder/);
+    await assertLocalLinkFound(read, 'link:../local', 7);
   });
 
   it('reports an importer out of step with package.json on its specifier, and a version outside the range', async () => {

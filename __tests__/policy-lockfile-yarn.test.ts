@@ -5,6 +5,7 @@ import { checkInstalledTree } from '../src/policy/index.js';
 import { installedFor } from '../src/policy/lockfile.js';
 import { presetConfig } from '../src/policy/presets.js';
 import {
+  assertLocalLinkFound,
   assertUnreadable,
   currentOptions,
   fixtureFile,
@@ -115,12 +116,7 @@ describe('yarn.lock', () => {
           '  resolution: "@pulumi/sdk@file:sdks/sdk#sdks/sdk::hash=1&locator=program%40workspace%3A."\n  languageName: node\n  linkType: hard\n',
       ),
     );
-    const findings = await inlineFindings({ dependencies: { '@pulumi/local': 'portal:../local', '@pulumi/sdk': 'file:sdks/sdk' } }, read);
-    assert.deepEqual(
-      findings.map((finding) => [finding.package, finding.line]),
-      [['@pulumi/local', 14]],
-    );
-    assert.match(findings[0]!.message, /links "@pulumi\/local" from a local folder/);
+    await assertLocalLinkFound(read, 'portal:../local', 14);
   });
 
   it('yarn 2+: a tarball URL in the resolution is where yarn fetches it', async () => {

@@ -68,6 +68,16 @@ export async function inlineFindings(
     .map(({ line, column, package: pkg, message }) => ({ line, column, package: pkg, message }));
 }
 
+/** Of a local scope package (`localSpec`) and a generated SDK (`file:sdks/sdk`), only the first is found, on `line`. */
+export async function assertLocalLinkFound(read: LockfileResult, localSpec: string, line: number): Promise<void> {
+  const findings = await inlineFindings({ dependencies: { '@pulumi/local': localSpec, '@pulumi/sdk': 'file:sdks/sdk' } }, read);
+  assert.deepEqual(
+    findings.map((finding) => [finding.package, finding.line]),
+    [['@pulumi/local', line]],
+  );
+  assert.match(findings[0]!.message, /links "@pulumi\/local" from a local folder/);
+}
+
 /** Hostile texts every reader turns into a finding on the file, never a throw or a hang. */
 export const HOSTILE_TEXTS: { title: string; text: string; message: RegExp }[] = [
   { title: 'binary', text: 'lockfile\0\x01\x02', message: /cannot be read: it holds binary data/ },
