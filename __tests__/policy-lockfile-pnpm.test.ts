@@ -80,6 +80,22 @@ describe('pnpm-lock.yaml', () => {
     assert.match(findings[0]!.message, /is 0\.10\.0 but pnpm-lock\.yaml records 0\.10\.1; run pnpm install --frozen-lockfile so/);
   });
 
+  it('6.0 of a project without workspaces: its dependencies at the top level', async () => {
+    const text =
+      "lockfileVersion: '6.0'\n\ndependencies:\n  '@pulumi/aws':\n    specifier: ^0.9.0\n    version: 0.9.4\n\n" +
+      `packages:\n\n  /@pulumi/aws@0.9.4:\n    resolution: {tarball: ${EVIL}}\n    dev: false\n`;
+    const read = readPnpmLockfile({ path: '/p/pnpm-lock.yaml', text });
+    assert.equal(installedFor(await readable(readPnpmLockfile, { path: '/p/pnpm-lock.yaml', text }), '', '@pulumi/aws')?.version, '0.9.4');
+    const findings = await inlineFindings(manifest, read);
+    assert.deepEqual(
+      findings.map((finding) => [finding.line, finding.column]),
+      [
+        [11, 27],
+        [5, 5],
+      ],
+    );
+  });
+
   it('reads a lockfile with CRLF line endings the same, on the same line and column', async () => {
     const crlf = readPnpmLockfile(fixtureFile('pnpm-v9', 'pnpm-lock.yaml', (text) => text.replace(/\n/g, '\r\n')));
     const findings = await inlineFindings(fixtureManifest('pnpm-v9'), crlf);

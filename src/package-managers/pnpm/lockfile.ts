@@ -51,16 +51,18 @@ function pnpmTree(data: Yaml, version: number): LockTree {
     const entry = packageEntry(key, value);
     if (entry !== undefined) tree.packages.set(key, entry);
   }
-  // A lockfile of one project (no workspace) written by pnpm before 7 keeps its dependencies at the top level.
-  const importers = isObject(data['importers']) ? data['importers'] : { '.': data };
+  // pnpm 8 (6.0) keeps the dependencies of a project without workspaces at the top level.
+  const workspace = isObject(data['importers']);
+  const importers = workspace ? (data['importers'] as Yaml) : { '.': data };
   for (const [importer, value] of Object.entries(importers)) {
     if (!isObject(value)) continue;
     const folder = importer === '.' ? '' : importer;
+    const base: JSONPath = workspace ? ['importers', importer] : [];
     const root: LockRoot = {
       path: folder,
       link: false,
       optional: false,
-      where: ['importers', importer],
+      where: base,
       specs: new Map(),
       sections: new Map(),
       copied: COPIED,
@@ -71,7 +73,7 @@ function pnpmTree(data: Yaml, version: number): LockTree {
       const inSection = new Map<string, string>();
       for (const [name, dependency] of Object.entries(listed)) {
         if (!isObject(dependency) || typeof dependency['specifier'] !== 'string') continue;
-        const where: JSONPath = ['importers', importer, section, name];
+        const where: JSONPath = [...base, section, name];
         inSection.set(name, dependency['specifier']);
         root.specs.set(name, { spec: dependency['specifier'], where: [...where, 'specifier'] });
         const installed = importedEntry(tree, folder, name, String(dependency['version'] ?? ''), where);
@@ -79,7 +81,7 @@ function pnpmTree(data: Yaml, version: number): LockTree {
       }
       root.sections.set(section, inSection);
     }
-    if (isObject(data['importers'])) tree.roots.set(folder, root);
+    tree.roots.set(folder, root);
   }
   return tree;
 }
@@ -91,7 +93,7 @@ function importedEntry(tree: LockTree, folder: string, name: string, version: st
   if (linked !== undefined) {
     const entry: LockPackage = { path: `${folder}/node_modules/${name}`.replace(/^\//, ''), name, link: true, optional: false, where, fields };
     entry.resolved = posix.join(folder, linked);
-    tree.packages.set(`${posix.join(...where.map(String))}`, entry);
+    tree.packages.set(where.join('/'), entry);
     return entry;
   }
   const exact = version.replace(/\(.*$/, '');
