@@ -122,8 +122,9 @@ describe('bun.lockb', () => {
   it('is read a character per byte, so that the cache key tells any two apart', async () => {
     const dir = join(POLICY_FIXTURES, 'bun-binary');
     const bytes = await readFile(join(dir, 'bun.lockb'));
-    assert.equal(readCacheKeyFiles(dir)?.lockfile?.text, bytes.toString('latin1'));
-    assert.equal(readCacheKeyFiles(join(POLICY_FIXTURES, 'bun-text'))?.lockfile?.text, fixtureFile('bun-text', 'bun.lock').text);
+    assert.equal(readCacheKeyFiles(dir, join(dir, 'bun.lockb'))?.lockfile?.text, bytes.toString('latin1'));
+    const text = fixtureFile('bun-text', 'bun.lock');
+    assert.equal(readCacheKeyFiles(join(POLICY_FIXTURES, 'bun-text'), text.path)?.lockfile?.text, text.text);
   });
 
   it('without bun on the PATH, says in a notice that the rule skipped it, and why', async (t) => {

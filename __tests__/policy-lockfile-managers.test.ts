@@ -6,7 +6,8 @@ import { POLICY_FIXTURES } from './support/policy.js';
 describe('setup-pulumi-npm check, with the lockfile of each manager', () => {
   it("reads each program's lockfile by its manager and reports the tampered entry on its line", async () => {
     let out = '';
-    const programs = ['pnpm-v9', 'pnpm-v6', 'yarn-v1', 'yarn-berry', 'bun-text'];
+    // An npm program first: the registry the check compares with is the first program's manager's.
+    const programs = ['migrated', 'pnpm-v9', 'pnpm-v6', 'yarn-v1', 'yarn-berry', 'bun-text'];
     const code = await runCli(['check', ...programs], { cwd: POLICY_FIXTURES, out: (text) => (out += text), err: () => {}, colour: false });
     assert.equal(code, 1);
     // The default preset routes the scope to npmjs.pulumi.com: yarn 1's registry.yarnpkg.com URLs are elsewhere too.
