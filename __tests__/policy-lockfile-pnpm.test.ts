@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readPnpmLockfile } from '../src/package-managers/pnpm/lockfile.js';
-import { checkInstalledTree } from '../src/policy/index.js';
+import { checkInstalledTree, checkProgram } from '../src/policy/index.js';
 import { installedFor } from '../src/policy/lockfile.js';
 import { presetConfig } from '../src/policy/presets.js';
 import {
@@ -15,7 +15,7 @@ import {
   lockfileFindings,
   readable,
 } from './support/lockfiles.js';
-import { policyOptions } from './support/policy.js';
+import { inlineProgram, policyOptions } from './support/policy.js';
 
 const EVIL = 'https://evil.example.com/@pulumi/random/-/random-4.16.0.tgz';
 const manifest = { dependencies: { '@pulumi/aws': '^0.10.0' } };
@@ -163,6 +163,16 @@ describe('pnpm-lock.yaml', () => {
       [['pulumi', 20, 17]],
     );
     assert.match(findings[0]!.message, /installs the linked package "pulumi" from the registry, where anyone can publish that name/);
+  });
+
+  it("says to add a package with pnpm's own command", async () => {
+    const options = currentOptions();
+    const program = {
+      ...inlineProgram({}, { 'index.ts': 'import "@pulumi/gcp";' }),
+      lockfile: readPnpmLockfile(lockfile9('    dependencies: {}\n', '')),
+    };
+    const report = await checkProgram(program, { ...options, config: { ...options.config, minimumVersions: {} } });
+    assert.match(report.findings.find((finding) => finding.rule === 'undeclared-dependency')?.message ?? '', /with pnpm add @pulumi\/gcp\.$/);
   });
 
   it('a registry that serves the tarball URL is no finding', async () => {

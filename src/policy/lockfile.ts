@@ -73,6 +73,8 @@ export interface LockfileWriter {
   name: string;
   /** The command that brings the lockfile in step with package.json: `npm install`. */
   install: string;
+  /** The command that adds a package to package.json and the lockfile: `npm install` (then the name). */
+  add: string;
   /** The command that installs exactly what the lockfile records: `npm ci`. */
   frozenInstall: string;
   /** Where a scope is pointed at a registry, for messages: `.npmrc`. */

@@ -77,5 +77,6 @@ export function isUrl(text: string): boolean {
 
 /** A manager other than npm, which fetches a lockfile's URLs as written: its install commands and scope config for messages. */
 export function lockfileWriter(install: string, frozenInstall: string, scopeConfig: string): LockfileWriter {
-  return { name: install.split(' ')[0]!, install, frozenInstall, scopeConfig, replacesRegistryHost: false };
+  const name = install.split(' ')[0]!;
+  return { name, install, add: `${name} add`, frozenInstall, scopeConfig, replacesRegistryHost: false };
 }

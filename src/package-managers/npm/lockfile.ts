@@ -9,7 +9,14 @@ import type { SourceFile } from '../../policy/types.js';
 type Json = Record<string, unknown>;
 
 const KNOWN_VERSIONS = [1, 2, 3];
-const NPM: LockfileWriter = { name: 'npm', install: 'npm install', frozenInstall: 'npm ci', scopeConfig: '.npmrc', replacesRegistryHost: true };
+const NPM: LockfileWriter = {
+  name: 'npm',
+  install: 'npm install',
+  add: 'npm install',
+  frozenInstall: 'npm ci',
+  scopeConfig: '.npmrc',
+  replacesRegistryHost: true,
+};
 
 /**
  * Reads package-lock.json (lockfile version 1, 2 or 3) into the policy's model. Lockfiles are large and findings in them rare, so the

@@ -62,6 +62,11 @@ export function suggestedRange(context: RuleContext, name: string): string | und
   return floor === undefined ? undefined : `^${floor}`;
 }
 
+/** The command that adds `name` to the program, in its package manager's words (npm's without a lockfile). */
+export function addCommand(context: RuleContext, name: string): string {
+  return `${context.lockfile?.writer.add ?? 'npm install'} ${name}`;
+}
+
 /** Everything the rules read about one package.json (a program, or one workspace of it). */
 export interface RuleContext extends SharedContext {
   dir: string;
