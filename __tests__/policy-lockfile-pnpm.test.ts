@@ -188,6 +188,9 @@ describe('pnpm-lock.yaml', () => {
       /no lockfileVersion, so it is no pnpm lockfile/,
     );
     await assertUnreadable(readPnpmLockfile, { path: '/p/pnpm-lock.yaml', text: "lockfileVersion: '9.0'\nimporters: [\n" }, /not valid YAML/, 3);
+    const twice =
+      "lockfileVersion: '9.0'\npackages:\n  a@1.0.0:\n    resolution: {tarball: https://evil.example.com/a.tgz}\n  a@1.0.0:\n    resolution: {integrity: x}\n";
+    await assertUnreadable(readPnpmLockfile, { path: '/p/pnpm-lock.yaml', text: twice }, /not valid YAML \(Map keys must be unique/, 5);
   });
 
   for (const { title, text, message } of HOSTILE_TEXTS)

@@ -13,7 +13,8 @@ export interface YamlLockfile {
 
 /** Parses a YAML lockfile, or says where its first syntax error is. */
 export function readYaml(file: SourceFile, remedy: string): YamlLockfile | LockfileResult {
-  const document = parseDocument(file.text, { uniqueKeys: false, strict: false });
+  // A key twice is an error (as pnpm's parser makes it): the entry a reader took could be the other one.
+  const document = parseDocument(file.text);
   const lines = new LineIndex(file.text);
   const error = document.errors[0];
   if (error !== undefined) {
