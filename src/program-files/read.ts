@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -28,7 +29,7 @@ const WORKSPACES_TIME_MS = 10_000;
 export function readCacheKeyFiles(dir: string, lockfilePath: string | undefined): CacheKeyFiles | undefined {
   const root = resolve(dir);
   const packageJson = readOptional(join(root, 'package.json'));
-  const lockfile = lockfilePath && readOptional(lockfilePath);
+  const lockfile = lockfilePath && readLockfileText(lockfilePath);
   return packageJson && { dir: root, packageJson, ...(lockfile && { lockfile }) };
 }
 
@@ -205,8 +206,23 @@ export async function readInstalledTree(dir: string, options: PolicyOptions): Pr
 /** The program's lockfile, read by its manager (the policy engine reads no manager's format). */
 async function readLockfile(dir: string): Promise<LockfileResult | undefined> {
   const found = lockfileIn(dir);
-  const file = found && readOptional(found.file);
+  const file = found && readLockfileText(found.file);
   return file && (await found.manager.readLockfile(file));
+}
+
+/**
+ * A lockfile's text. A binary one (bun.lockb) is read a character per byte, so that its text (which the cache key
+ * hashes) tells every two files apart: as UTF-8, each invalid byte would be U+FFFD.
+ */
+function readLockfileText(path: string): SourceFile | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw cannotRead(path, error);
+  }
+  return { path, text: bytes.toString(isUtf8(bytes) ? 'utf8' : 'latin1') };
 }
 
 /** The sources to scan: those above MAX_SOURCE_BYTES are left out, and named in one notice. */
