@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { CommandRunner } from '../src/package-managers/command.js';
 import { pnpm } from '../src/package-managers/pnpm/index.js';
+import { explainPnpmFailure } from '../src/package-managers/pnpm/pnpm.js';
 import type { InstallRequest, ManagerContext } from '../src/package-managers/types.js';
 import { openProxySession } from '../src/token/credential-proxy-session.js';
 import { createLinkablePackage, defaultFixturePackages, writeProgram } from './support/fixtures.js';
@@ -21,6 +22,7 @@ const registry = await useRegistry({
     ...defaultFixturePackages,
     // A package of the gated scope with an install script that looks everywhere for the token.
     { name: '@pulumi/spy-native', version: '1.0.0', scripts: { install: 'node spy.cjs scope-script' }, files: { 'spy.cjs': spyScript } },
+    { name: 'fixture-failing', version: '1.0.0', scripts: { install: 'node -e "process.exit(5)"' } },
     // A public package that takes `pulumi` as a peer, as the 0.10 packages did.
     { name: 'fixture-peer', version: '1.0.0', peerDependencies: { pulumi: '*' }, files: { 'index.js': "module.exports = require('pulumi');\n" } },
   ],
@@ -91,6 +93,33 @@ async function requireIn(dir: string, name: string, env: Record<string, string>)
   return JSON.parse(result.stdout) as unknown;
 }
 
+describe('explainPnpmFailure', () => {
+  const explain = (stdout: string) => explainPnpmFailure('pnpm install', 'infra', { exitCode: 1, stdout, stderr: '' }, 'http://127.0.0.1:4873/').message;
+
+  it('says which credential problem pnpm hit, as pnpm 10 prints it', () => {
+    assert.match(
+      explain(' ERR_PNPM_FETCH_401  GET http://127.0.0.1:4873/@pulumi%2Faws: Unauthorized - 401'),
+      /^"pnpm install" failed in infra \(exit code 1\): the registry rejected the credentials \(401\)/,
+    );
+    assert.match(explain(' ERR_PNPM_FETCH_403  GET http://127.0.0.1:4873/@pulumi%2Faws: Forbidden - 403'), /: access denied \(403\)/);
+  });
+
+  it('names the package that was not found', () => {
+    assert.match(
+      explain(' ERR_PNPM_FETCH_404  GET http://127.0.0.1:4873/@pulumi%2Fnope: Not Found - 404\n\nnope is not in the npm registry'),
+      /: @pulumi\/nope was not found \(404\)/,
+    );
+    assert.match(
+      explain(' ERR_PNPM_NO_MATCHING_VERSION  No matching version found for fixture-utils@^7.0.0 while fetching it from http://127.0.0.1:4873/'),
+      /: fixture-utils@\^7\.0\.0 was not found \(no such version\)/,
+    );
+  });
+
+  it('says a killed install was killed', () => {
+    assert.match(explainPnpmFailure('pnpm install', 'infra', { exitCode: null, stdout: '', stderr: '' }, 'http://x/').message, /was killed before it finished/);
+  });
+});
+
 describe('pnpm row', () => {
   it('reports the version of the pnpm on the PATH', async () => {
     const { dir, env } = await setUp({});
@@ -152,7 +181,11 @@ describe('pnpm row', () => {
   });
 
   it('installs without a lockfile as not frozen (CI=true would make it frozen), and runs no scripts when told', async () => {
-    const { dir, env } = await setUp({ dependencies: { 'fixture-utils': '1.0.0' }, pnpm: { onlyBuiltDependencies: ['fixture-native'] }, scripts: { postinstall: 'node -e "require(\'fs\').writeFileSync(\'own-script-ran\', \'\')"' } });
+    const { dir, env } = await setUp({
+      dependencies: { 'fixture-utils': '1.0.0' },
+      pnpm: { onlyBuiltDependencies: ['fixture-native'] },
+      scripts: { postinstall: "node -e \"require('fs').writeFileSync('own-script-ran', '')\"" },
+    });
     const { context, commands } = contextFor(env);
     await pnpm.install(context, request(dir, { ignoreScripts: true }));
     assert.deepEqual(commands, ['pnpm install --no-frozen-lockfile --ignore-scripts']);
@@ -170,6 +203,17 @@ describe('pnpm row', () => {
       /^ActionError: "pnpm install --frozen-lockfile" failed in program \(exit code 1\): pnpm-lock.yaml is not up to date with package.json.*Run "pnpm install"/,
     );
     assert.deepEqual(fs.readFileSync(path.join(dir, 'pnpm-lock.yaml')), lockfile);
+  });
+
+  it('names the package whose install script failed', async () => {
+    const { dir, env } = await setUp({ dependencies: { 'fixture-failing': '1.0.0' }, pnpm: { onlyBuiltDependencies: ['fixture-failing'] } });
+    await assert.rejects(pnpm.install(contextFor(env).context, request(dir)), (error: Error) => {
+      assert.match(
+        error.message,
+        /^"pnpm install --no-frozen-lockfile" failed in program \(exit code 5\): an install script failed in fixture-failing \(its "install" script\)/,
+      );
+      return true;
+    });
   });
 
   it('links `pulumi` from the global folder and never fetches the peer from the registry, with or without a lockfile', async () => {
@@ -196,11 +240,11 @@ describe('pnpm row', () => {
 
   it('refuses a lockfile that installs the linked package from a registry', async () => {
     const { dir, env } = await setUp({ dependencies: { 'fixture-utils': '1.0.0' } });
-    fs.writeFileSync(
-      path.join(dir, 'pnpm-lock.yaml'),
-      "lockfileVersion: '9.0'\n\npackages:\n\n  pulumi@3.0.0:\n    resolution: {integrity: sha512-x}\n",
+    fs.writeFileSync(path.join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n\npackages:\n\n  pulumi@3.0.0:\n    resolution: {integrity: sha512-x}\n");
+    await assert.rejects(
+      pnpm.install(contextFor(env).context, request(dir, { links: ['pulumi'] })),
+      /pnpm-lock.yaml of program installs "pulumi" from a registry, but input "link" links it/,
     );
-    await assert.rejects(pnpm.install(contextFor(env).context, request(dir, { links: ['pulumi'] })), /pnpm-lock.yaml of program installs "pulumi" from a registry, but input "link" links it/);
   });
 
   it('installs a token-gated scope through the credential proxy; an install script finds no token anywhere', async () => {
@@ -245,7 +289,10 @@ describe('pnpm row', () => {
       new RegExp(`^ActionError: ${path.join(dir, 'pnpm-workspace.yaml')} \\(line 3\\) sets "httpsProxy": the repository may not choose the install's proxy`),
     );
     fs.writeFileSync(path.join(dir, 'pnpm-workspace.yaml'), 'strictSsl: false\n');
-    await assert.rejects(pnpm.registry.checkProxyRouting(context, [dir], '@pulumi', registry.url), /\(line 1\) sets "strictSsl": the repository may not turn off/);
+    await assert.rejects(
+      pnpm.registry.checkProxyRouting(context, [dir], '@pulumi', registry.url),
+      /\(line 1\) sets "strictSsl": the repository may not turn off/,
+    );
     // .npmrc is read as npm reads it: npm's own check answers.
     fs.rmSync(path.join(dir, 'pnpm-workspace.yaml'));
     fs.writeFileSync(path.join(dir, '.npmrc'), '@pulumi:registry=http://127.0.0.1:9/\n');

@@ -37,11 +37,17 @@ async function mismatch(programDir: string, links: string[]): Promise<TreeCheck 
     read(MODULES_MANIFEST),
     readTextIfExists(path.join(programDir, 'package.json')),
   ]);
-  const missing = [[LOCKFILE, wantedText], [INSTALLED_LOCKFILE, installedText], [MODULES_MANIFEST, modulesText], ['package.json', manifestText]] as const;
+  const missing = [
+    [LOCKFILE, wantedText],
+    [INSTALLED_LOCKFILE, installedText],
+    [MODULES_MANIFEST, modulesText],
+    ['package.json', manifestText],
+  ] as const;
   const absent = missing.find(([, text]) => text === undefined);
   if (absent) return notCurrent(`${absent[0]} is missing`);
   const modules = asObject(parse(modulesText!));
-  if (modules['layoutVersion'] !== LAYOUT_VERSION) return notCurrent(`${MODULES_MANIFEST} records layout ${String(modules['layoutVersion'])}, not ${LAYOUT_VERSION}`);
+  if (modules['layoutVersion'] !== LAYOUT_VERSION)
+    return notCurrent(`${MODULES_MANIFEST} records layout ${String(modules['layoutVersion'])}, not ${LAYOUT_VERSION}`);
   const left = Object.entries(asObject(modules['included'])).find(([, included]) => included !== true);
   if (left) return notCurrent(`${MODULES_MANIFEST} records an install without ${left[0]}`);
   const wanted = asObject(parse(wantedText!));
