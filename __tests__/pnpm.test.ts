@@ -7,6 +7,7 @@ import type { CommandRunner } from '../src/package-managers/command.js';
 import { pnpm } from '../src/package-managers/pnpm/index.js';
 import { explainPnpmFailure } from '../src/package-managers/pnpm/pnpm.js';
 import type { InstallRequest, ManagerContext } from '../src/package-managers/types.js';
+import { issueInterceptionCertificates } from '../src/token/certificate-authority.js';
 import { openProxySession } from '../src/token/credential-proxy-session.js';
 import { createLinkablePackage, defaultFixturePackages, writeProgram } from './support/fixtures.js';
 import { pathWithManager } from './support/managers.js';
@@ -17,7 +18,9 @@ import { useRegistry } from './support/servers.js';
 // pnpm's row against real pnpm 10 and the test registry: lockfiles pnpm itself wrote, its install, its record of the
 // tree, links, and a token-gated scope through the credential proxy.
 const spyScript = fs.readFileSync(new URL('./fixtures/token-spy.cjs', import.meta.url), 'utf8');
+const testAuthority = issueInterceptionCertificates('localhost');
 const registry = await useRegistry({
+  tls: { cert: testAuthority.hostCertificatePem, key: testAuthority.hostKeyPem },
   packages: [
     ...defaultFixturePackages,
     // A package of the gated scope with an install script that looks everywhere for the token.
@@ -247,36 +250,61 @@ describe('pnpm row', () => {
     );
   });
 
-  it('installs a token-gated scope through the credential proxy; an install script finds no token anywhere', async () => {
-    const { dir, env } = await setUp({
-      dependencies: { '@pulumi/aws': '0.10.1', '@pulumi/spy-native': '1.0.0' },
-      pnpm: { onlyBuiltDependencies: ['@pulumi/spy-native'] },
+  const authorityFile = path.join(temp, 'test-authority.pem');
+  fs.writeFileSync(authorityFile, testAuthority.authorityPem);
+  const proxyCases: Array<[string, () => string, Record<string, string>]> = [
+    ['an http registry', () => registry.url, {}],
+    [
+      "an https registry the runner trusts through NODE_EXTRA_CA_CERTS: pnpm trusts the proxy's authority too",
+      () => registry.httpsUrl!,
+      { NODE_EXTRA_CA_CERTS: authorityFile },
+    ],
+    [
+      "an https registry and a runner's cafile, which replaces pnpm's roots",
+      () => registry.httpsUrl!,
+      { NODE_EXTRA_CA_CERTS: authorityFile, NPM_CONFIG_CAFILE: authorityFile },
+    ],
+  ];
+  for (const [name, registryUrl, runnerEnv] of proxyCases) {
+    it(`installs a token-gated scope through the credential proxy, and an install script finds no token anywhere: ${name}`, async () => {
+      const { dir, env: home } = await setUp({
+        dependencies: { '@pulumi/aws': '0.10.1', '@pulumi/spy-native': '1.0.0' },
+        pnpm: { onlyBuiltDependencies: ['@pulumi/spy-native'] },
+      });
+      const env = { ...home, ...runnerEnv };
+      const runnerTemp = path.join(dir, '..', 'runner-temp');
+      const dump = path.join(dir, '..', 'dump');
+      const url = registryUrl();
+      const scoped = await pnpm.registry.writeScoped({ runnerTemp, env, scope: '@pulumi', registryUrl: url, onFolder: () => {} });
+      const network = await pnpm.registry.checkProxyRouting(contextFor(pnpm.environment(env, undefined)).context, [dir], '@pulumi', url);
+      const session = await openProxySession({ registryUrl: url, token: TOKEN, network, env, folder: scoped.dir });
+      try {
+        const jobEnv = { ...env, PULUMI_ACCESS_TOKEN: TOKEN, 'INPUT_PULUMI-ACCESS-TOKEN': TOKEN, SPY_DUMP: dump, RUNNER_TEMP: runnerTemp };
+        const access = { proxyUrl: session.proxyUrl, configFile: scoped.installFile, ...(session.certificates && { certificates: session.certificates }) };
+        const installEnv = pnpm.environment(jobEnv, access);
+        assert.equal(JSON.stringify(installEnv).includes(TOKEN), false);
+        await pnpm.install(contextFor(installEnv).context, request(dir));
+      } finally {
+        await session.close();
+      }
+      assert.deepEqual(await requireIn(dir, '@pulumi/aws', env), { name: '@pulumi/aws', version: '0.10.1' });
+      assert.ok(
+        fs.readdirSync(dump).some((file) => file.startsWith('scope-script-')),
+        'the install script ran',
+      );
+      const hits = await findSecret(TOKEN, { dirs: [dump, dir, runnerTemp] });
+      assert.deepEqual(
+        hits.map((hit) => hit.where),
+        [],
+        'no environment, command line or file the script could read holds the token',
+      );
+      assert.equal(
+        fs.readFileSync(path.join(dir, 'pnpm-lock.yaml'), 'utf8').includes(new URL(session.proxyUrl).host),
+        false,
+        'the lockfile never names the proxy',
+      );
     });
-    const runnerTemp = path.join(dir, '..', 'runner-temp');
-    const dump = path.join(dir, '..', 'dump');
-    const scoped = await pnpm.registry.writeScoped({ runnerTemp, env, scope: '@pulumi', registryUrl: registry.url, onFolder: () => {} });
-    const network = await pnpm.registry.checkProxyRouting(contextFor(pnpm.environment(env, undefined)).context, [dir], '@pulumi', registry.url);
-    const session = await openProxySession({ registryUrl: registry.url, token: TOKEN, network, env, folder: scoped.dir });
-    try {
-      const jobEnv = { ...env, PULUMI_ACCESS_TOKEN: TOKEN, 'INPUT_PULUMI-ACCESS-TOKEN': TOKEN, SPY_DUMP: dump, RUNNER_TEMP: runnerTemp };
-      const installEnv = pnpm.environment(jobEnv, { proxyUrl: session.proxyUrl, configFile: scoped.installFile });
-      assert.equal(JSON.stringify(installEnv).includes(TOKEN), false);
-      await pnpm.install(contextFor(installEnv).context, request(dir));
-    } finally {
-      await session.close();
-    }
-    assert.deepEqual(await requireIn(dir, '@pulumi/aws', env), { name: '@pulumi/aws', version: '0.10.1' });
-    assert.ok(
-      fs.readdirSync(dump).some((name) => name.startsWith('scope-script-')),
-      'the install script ran',
-    );
-    const hits = await findSecret(TOKEN, { dirs: [dump, dir] });
-    assert.deepEqual(
-      hits.map((hit) => hit.where),
-      [],
-      'no environment, command line or file the script could read holds the token',
-    );
-  });
+  }
 
   it("refuses pnpm-workspace.yaml's settings that would route the install around the proxy, naming the file and line", async () => {
     const { dir, env } = await setUp({});
