@@ -151,8 +151,19 @@ describe('pnpm row', () => {
     fs.writeFileSync(modules, modulesText);
     const installed = path.join(dir, 'node_modules/.pnpm/lock.yaml');
     const installedText = fs.readFileSync(installed, 'utf8');
-    fs.writeFileSync(installed, installedText.replace('fixture-utils@1.1.0', 'fixture-utils@1.0.0'));
+    fs.writeFileSync(installed, installedText.replaceAll('fixture-utils@1.1.0', 'fixture-utils@1.0.0'));
+    assert.deepEqual(await pnpm.installedTreeIsCurrent(dir, []), {
+      current: false,
+      reason: 'fixture-utils@1.1.0 is not installed as pnpm-lock.yaml describes',
+    });
+    // A package pnpm skipped (another platform's) is recorded as such, and may be absent.
+    const withoutNative = installedText.replace(/^ {2}fixture-native@1\.0\.0:\n(?: {4}.*\n)*\n/gm, '');
+    assert.notEqual(withoutNative, installedText);
+    fs.writeFileSync(installed, withoutNative);
     assert.equal((await pnpm.installedTreeIsCurrent(dir, [])).current, false);
+    fs.writeFileSync(modules, modulesText.replace('"skipped": []', '"skipped": ["fixture-native@1.0.0"]'));
+    assert.deepEqual(await pnpm.installedTreeIsCurrent(dir, []), { current: true });
+    fs.writeFileSync(modules, modulesText);
     fs.writeFileSync(installed, installedText);
     fs.rmSync(path.join(dir, 'node_modules/fixture-utils'));
     assert.deepEqual(await pnpm.installedTreeIsCurrent(dir, []), {

@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
 import { readTextIfExists } from '../../util/files.js';
 import type { TreeCheck } from '../types.js';
@@ -50,13 +49,12 @@ async function mismatch(programDir: string, links: string[]): Promise<TreeCheck 
     return notCurrent(`${MODULES_MANIFEST} records layout ${String(modules['layoutVersion'])}, not ${LAYOUT_VERSION}`);
   const left = Object.entries(asObject(modules['included'])).find(([, included]) => included !== true);
   if (left) return notCurrent(`${MODULES_MANIFEST} records an install without ${left[0]}`);
-  const wanted = asObject(parse(wantedText!));
   if (wantedText !== installedText) {
-    const reason = lockfileDifference(wanted, asObject(parse(installedText!)), new Set(asStrings(modules['skipped'])));
+    const reason = lockfileDifference(wantedText!, installedText!, new Set(asStrings(modules['skipped'])));
     if (reason) return notCurrent(reason);
   }
   const importerKey = path.relative(root, programDir).split(path.sep).join('/') || '.';
-  const importer = asObject(asObject(wanted['importers'])[importerKey]);
+  const importer = asObject(asObject(asObject(parse(section(wantedText!, 'importers')))['importers'])[importerKey]);
   const manifest = asObject(JSON.parse(manifestText!));
   for (const section of SECTIONS) {
     const specifiers = Object.entries(asObject(importer[section])).map(([name, entry]) => [name, asObject(entry)['specifier']]);
@@ -75,21 +73,48 @@ async function mismatch(programDir: string, links: string[]): Promise<TreeCheck 
   return undefined;
 }
 
-/** How the installed lockfile differs from the wanted one; the packages pnpm skipped (other platforms) may be absent. */
-function lockfileDifference(wanted: Yaml, installed: Yaml, skipped: Set<string>): string | undefined {
-  for (const key of new Set([...Object.keys(wanted), ...Object.keys(installed)])) {
-    if (key === 'packages' || key === 'snapshots') continue;
-    if (!isDeepStrictEqual(wanted[key], installed[key])) return `${INSTALLED_LOCKFILE} differs from ${LOCKFILE} in "${key}"`;
+/**
+ * How the installed lockfile differs from the wanted one, compared as pnpm wrote them (one writer for both): each
+ * top-level section, and each entry of `packages` and `snapshots`, as text. Parsing a lockfile of a few hundred
+ * packages as YAML takes about a second. The packages pnpm skipped (other platforms) may be absent.
+ */
+function lockfileDifference(wantedText: string, installedText: string, skipped: Set<string>): string | undefined {
+  const wanted = blocks(wantedText);
+  const installed = blocks(installedText);
+  for (const [key, text] of wanted) {
+    if (installed.get(key) === text) continue;
+    const entry = key.split('\n')[1];
+    if (!installed.has(key) && entry !== undefined && (skipped.has(entry) || skipped.has(`/${entry}`))) continue;
+    return entry === undefined
+      ? `${INSTALLED_LOCKFILE} differs from ${LOCKFILE} in "${key}"`
+      : `${entry} is ${installed.has(key) ? 'installed other than' : 'not installed as'} ${LOCKFILE} describes`;
   }
-  for (const key of ['packages', 'snapshots']) {
-    const want = asObject(wanted[key]);
-    const have = asObject(installed[key]);
-    const absent = Object.keys(want).find((name) => !(name in have) && !skipped.has(name) && !skipped.has(`/${name}`));
-    if (absent) return `${absent} is in ${LOCKFILE} but not installed`;
-    const other = Object.keys(have).find((name) => !isDeepStrictEqual(want[name], have[name]));
-    if (other) return `${other} is installed ${other in want ? 'other than' : 'but not in'} ${LOCKFILE}${other in want ? ' describes' : ''}`;
+  const extra = [...installed.keys()].find((key) => !wanted.has(key));
+  return extra === undefined ? undefined : `${extra.replace('\n', ' ')} is installed but not in ${LOCKFILE}`;
+}
+
+/** The lockfile's top-level sections by name, `packages` and `snapshots` split into entries (`packages\n<key>`). */
+function blocks(text: string): Map<string, string> {
+  const found = new Map<string, string>();
+  let key = '';
+  let section = '';
+  for (const line of text.split(/\r?\n/)) {
+    const top = /^([^\s#][^:]*):/.exec(line);
+    const entry = (section === 'packages' || section === 'snapshots') && /^ {2}(\S[^\n]*?):(?: |$)/.exec(line);
+    if (top) key = section = top[1]!;
+    else if (entry) key = `${section}\n${entry[1]!.replace(/^(['"])(.*)\1$/, '$2')}`;
+    found.set(key, `${found.get(key) ?? ''}${line}\n`);
   }
-  return undefined;
+  return found;
+}
+
+/** The text of one top-level section of a lockfile (`importers:` and what is indented under it), for YAML. */
+function section(text: string, name: string): string {
+  const start = text.search(new RegExp(`^${name}:`, 'm'));
+  if (start === -1) return '';
+  const body = text.indexOf('\n', start) + 1;
+  const end = body === 0 ? -1 : text.slice(body).search(/^\S/m);
+  return text.slice(start, end === -1 ? undefined : body + end);
 }
 
 function notCurrent(reason: string): TreeCheck {
