@@ -1,4 +1,3 @@
-import { toolVersion } from '../command.js';
 import { npm } from '../npm/index.js';
 import type { PackageManager } from '../types.js';
 import { LOCKFILE, WORKSPACE_MANIFEST } from './files.js';
@@ -19,7 +18,7 @@ export const pnpm: PackageManager = {
   readLockfile: async () => {
     throw new Error('pnpm-lock.yaml reader: merged from the lockfile branch');
   },
-  version: (context, cwd) => toolVersion(context, 'pnpm', cwd),
+  version: async (context, cwd) => (await import('../npm/version.js')).installedVersion(context, 'pnpm', cwd),
   environment: npm.environment,
   install: async (...args) => (await import('./install.js')).installWithPnpm(...args),
   // Loaded with the first restored tree: runs without the cache never need it.
