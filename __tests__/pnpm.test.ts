@@ -208,6 +208,16 @@ describe('pnpm row', () => {
     assert.equal(fs.existsSync(path.join(dir, 'own-script-ran')), false, "the program's own install script did not run");
   });
 
+  it("counts the program's own peers, which pnpm installs among its dependencies, as declared", async () => {
+    const { dir, env } = await setUp({ dependencies: { 'fixture-native': '1.0.0' }, peerDependencies: { 'fixture-utils': '^1.0.0' } });
+    await writeLockfile(dir, env);
+    await pnpm.install(contextFor(env).context, request(dir));
+    assert.deepEqual(await requireIn(dir, 'fixture-utils', env), { name: 'fixture-utils', version: '1.1.0' });
+    assert.deepEqual(await pnpm.installedTreeIsCurrent(dir, []), { current: true });
+    await writeProgram(dir, { dependencies: { 'fixture-native': '1.0.0' }, peerDependencies: { 'fixture-utils': '^1.1.0' } });
+    assert.deepEqual(await pnpm.installedTreeIsCurrent(dir, []), { current: false, reason: 'package.json and pnpm-lock.yaml list different dependencies' });
+  });
+
   it('says what to do when the lockfile is out of date with package.json', async () => {
     const { dir, env } = await setUp({ dependencies: { 'fixture-utils': '^1.0.0' } });
     const lockfile = await writeLockfile(dir, env);

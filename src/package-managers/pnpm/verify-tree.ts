@@ -56,11 +56,16 @@ async function mismatch(programDir: string, links: string[]): Promise<TreeCheck 
   const importerKey = path.relative(root, programDir).split(path.sep).join('/') || '.';
   const importer = asObject(asObject(asObject(parse(section(wantedText!, 'importers')))['importers'])[importerKey]);
   const manifest = asObject(JSON.parse(manifestText!));
+  const peers = asObject(manifest['peerDependencies']);
   for (const section of SECTIONS) {
-    const specifiers = Object.entries(asObject(importer[section])).map(([name, entry]) => [name, asObject(entry)['specifier']]);
-    const declared = Object.entries(asObject(manifest[section]));
-    const outside = (entries: unknown[][]) => JSON.stringify(entries.filter(([name]) => !links.includes(name as string)).sort());
-    if (outside(specifiers) !== outside(declared)) return notCurrent(`package.json and ${LOCKFILE} list different ${section}`);
+    const declared = asObject(manifest[section]);
+    // pnpm's auto-install-peers lists the program's own peers among its dependencies.
+    const installedPeer = (name: string, specifier: unknown) => !(name in declared) && peers[name] === specifier;
+    const specifiers = Object.entries(asObject(importer[section]))
+      .map(([name, entry]) => [name, asObject(entry)['specifier']] as const)
+      .filter(([name, specifier]) => !installedPeer(name, specifier));
+    const listed = (entries: (readonly [string, unknown])[]) => JSON.stringify(entries.filter(([name]) => !links.includes(name)).sort());
+    if (listed(specifiers) !== listed(Object.entries(declared))) return notCurrent(`package.json and ${LOCKFILE} list different ${section}`);
   }
   const direct = SECTIONS.filter((section) => section !== 'optionalDependencies').flatMap((section) => Object.keys(asObject(importer[section])));
   for (const name of direct.filter((name) => !links.includes(name))) {
