@@ -8,8 +8,9 @@ import { explainPnpmFailure } from './pnpm.js';
 
 /**
  * Runs the install in a program, then links. pnpm's own install is frozen when the program has a lockfile (kept
- * byte-identical) and explicitly not frozen otherwise (CI=true would make it frozen, and fail for want of one). Flags
- * go on its command line, because pnpm-workspace.yaml's settings outrank the environment's.
+ * byte-identical) and explicitly not frozen otherwise (CI=true would make it frozen, and fail for want of one). Its
+ * settings go on its command line, which pnpm-workspace.yaml's settings cannot outrank, and into the environment, for
+ * an install command the user gave.
  */
 export async function installWithPnpm(pnpm: ManagerContext, { dir, where, commandLine, links, ignoreScripts }: InstallRequest): Promise<void> {
   const lockfile = path.join(lockfileDirOf(dir), LOCKFILE);

@@ -21,7 +21,7 @@ const LAYOUT_VERSION = 5;
  */
 export async function isPnpmTreeCurrent(programDir: string, links: string[] = []): Promise<TreeCheck> {
   try {
-    return { current: true, ...(await mismatch(programDir, links)) };
+    return (await mismatch(programDir, links)) ?? { current: true };
   } catch {
     return { current: false, reason: `pnpm's record of the installed tree cannot be read` };
   }
@@ -36,13 +36,13 @@ async function mismatch(programDir: string, links: string[]): Promise<TreeCheck 
     read(MODULES_MANIFEST),
     readTextIfExists(path.join(programDir, 'package.json')),
   ]);
-  const missing = [
+  const files = [
     [LOCKFILE, wantedText],
     [INSTALLED_LOCKFILE, installedText],
     [MODULES_MANIFEST, modulesText],
     ['package.json', manifestText],
   ] as const;
-  const absent = missing.find(([, text]) => text === undefined);
+  const absent = files.find(([, text]) => text === undefined);
   if (absent) return notCurrent(`${absent[0]} is missing`);
   const modules = asObject(parse(modulesText!));
   if (modules['layoutVersion'] !== LAYOUT_VERSION)
@@ -55,7 +55,21 @@ async function mismatch(programDir: string, links: string[]): Promise<TreeCheck 
   }
   const importerKey = path.relative(root, programDir).split(path.sep).join('/') || '.';
   const importer = asObject(asObject(asObject(parse(section(wantedText!, 'importers')))['importers'])[importerKey]);
-  const manifest = asObject(JSON.parse(manifestText!));
+  const manifestReason = manifestDifference(asObject(JSON.parse(manifestText!)), importer, links);
+  if (manifestReason) return notCurrent(manifestReason);
+  const direct = SECTIONS.filter((section) => section !== 'optionalDependencies').flatMap((section) => Object.keys(asObject(importer[section])));
+  for (const name of direct.filter((name) => !links.includes(name))) {
+    const present = await stat(path.join(programDir, 'node_modules', name)).then(
+      () => true,
+      () => false,
+    );
+    if (!present) return notCurrent(`node_modules/${name} is in ${LOCKFILE} but missing`);
+  }
+  return undefined;
+}
+
+/** How package.json's dependencies differ from what the lockfile's importer for the program was resolved from. */
+function manifestDifference(manifest: Yaml, importer: Yaml, links: string[]): string | undefined {
   const peers = asObject(manifest['peerDependencies']);
   for (const section of SECTIONS) {
     const declared = asObject(manifest[section]);
@@ -65,15 +79,7 @@ async function mismatch(programDir: string, links: string[]): Promise<TreeCheck 
       .map(([name, entry]) => [name, asObject(entry)['specifier']] as const)
       .filter(([name, specifier]) => !installedPeer(name, specifier));
     const listed = (entries: (readonly [string, unknown])[]) => JSON.stringify(entries.filter(([name]) => !links.includes(name)).sort());
-    if (listed(specifiers) !== listed(Object.entries(declared))) return notCurrent(`package.json and ${LOCKFILE} list different ${section}`);
-  }
-  const direct = SECTIONS.filter((section) => section !== 'optionalDependencies').flatMap((section) => Object.keys(asObject(importer[section])));
-  for (const name of direct.filter((name) => !links.includes(name))) {
-    const present = await stat(path.join(programDir, 'node_modules', name)).then(
-      () => true,
-      () => false,
-    );
-    if (!present) return notCurrent(`node_modules/${name} is in ${LOCKFILE} but missing`);
+    if (listed(specifiers) !== listed(Object.entries(declared))) return `package.json and ${LOCKFILE} list different ${section}`;
   }
   return undefined;
 }
