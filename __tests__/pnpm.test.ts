@@ -342,6 +342,16 @@ describe('pnpm row', () => {
       pnpm.registry.checkProxyRouting(context, [dir], '@pulumi', registry.url),
       /\(line 1\) sets "strictSsl": the repository may not turn off/,
     );
+    // A workspace member: pnpm reads the workspace root's pnpm-workspace.yaml and .npmrc too.
+    const member = path.join(dir, 'infra');
+    await writeProgram(member, {});
+    fs.writeFileSync(path.join(dir, 'pnpm-workspace.yaml'), "packages:\n  - 'infra'\n");
+    fs.writeFileSync(path.join(dir, '.npmrc'), 'https-proxy=http://127.0.0.1:9/\n');
+    await assert.rejects(
+      pnpm.registry.checkProxyRouting(context, [member], '@pulumi', registry.url),
+      new RegExp(`^ActionError: ${path.join(dir, '.npmrc')} sets "https-proxy" to http://127.0.0.1:9/: the repository may not choose`),
+    );
+    fs.rmSync(path.join(dir, '.npmrc'));
     // .npmrc is read as npm reads it: npm's own check answers.
     fs.rmSync(path.join(dir, 'pnpm-workspace.yaml'));
     fs.writeFileSync(path.join(dir, '.npmrc'), '@pulumi:registry=http://127.0.0.1:9/\n');
