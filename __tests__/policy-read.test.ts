@@ -193,6 +193,26 @@ describe('readProgram', () => {
     ]);
   });
 
+  it("reads a pnpm workspace's members from pnpm-workspace.yaml, its ! patterns left out, and says where", async (t) => {
+    const root = await temporaryTree(t, {
+      'package.json': '{ "name": "mono", "workspaces": ["ignored/*"] }',
+      'pnpm-workspace.yaml': "# pnpm's own list\npackages:\n  - 'stacks/*'\n  - '!stacks/scratch'\n  - '../outside'\n",
+      'stacks/a/package.json': '{}',
+      'stacks/b/package.json': '{}',
+      'stacks/scratch/package.json': '{}',
+      'ignored/c/package.json': '{}',
+    });
+    const notices: unknown[] = [];
+    const program = await readProgram(root, config, { workspace: root, notice: (message, where) => notices.push({ message, ...where }) });
+    assert.deepEqual(
+      program.workspaces?.map((member) => relative(root, member.dir)),
+      ['stacks/a', 'stacks/b'],
+    );
+    assert.deepEqual(notices, [
+      { message: 'The workspaces "../outside" leave the program\'s folder: they were not read.', file: join(root, 'pnpm-workspace.yaml'), line: 2 },
+    ]);
+  });
+
   it('leaves sources above 1 MiB out of the scan, naming them in one notice', async (t) => {
     const root = await temporaryTree(t, { 'package.json': MANIFEST, 'index.ts': '', 'dist/bundle.js': 'x'.repeat(1024 * 1024 + 1) });
     const notices: string[] = [];

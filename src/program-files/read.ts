@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { CacheKeyFiles } from '../cache/plan.js';
-import { packageManagerOf, type PackageManager } from '../package-managers/index.js';
+import { lockfileIn } from '../package-managers/index.js';
 import { ActionError } from '../util/errors.js';
 import { parseManifest } from '../policy/manifest.js';
 import type { LockfileResult } from '../policy/lockfile.js';
@@ -21,13 +21,15 @@ const MAX_WORKSPACES = 500;
 const WORKSPACES_TIME_MS = 10_000;
 
 /**
- * What the cache key reads of a program (package.json and its manager's lockfile), so that the restore can start
- * before the policy check reads the rest; undefined without a package.json, which the check reports.
+ * What the cache key reads of a program (package.json and the lockfile its manager installs from, which may be a
+ * workspace root's), so that the restore can start before the policy check reads the rest; undefined without a
+ * package.json, which the check reports.
  */
-export function readCacheKeyFiles(dir: string): CacheKeyFiles | undefined {
+export function readCacheKeyFiles(dir: string, lockfilePath: string | undefined): CacheKeyFiles | undefined {
   const root = resolve(dir);
   const packageJson = readOptional(join(root, 'package.json'));
-  return packageJson && { dir: root, packageJson, lockfile: lockfileText(root, packageManagerOf([root])) };
+  const lockfile = lockfilePath && readOptional(lockfilePath);
+  return packageJson && { dir: root, packageJson, ...(lockfile && { lockfile }) };
 }
 
 /**
@@ -40,10 +42,10 @@ export async function readProgram(dir: string, config: PolicyConfig, options: Wa
   const program = await readPackage(root, config, options);
   const lockfile = await readLockfile(root);
   if (lockfile !== undefined) program.lockfile = lockfile;
-  const workspaces = parseManifest(program.packageJson).manifest?.workspaces ?? [];
-  if (workspaces.length > 0) {
+  const workspaces = await workspaceDeclaration(root, program.packageJson);
+  if (workspaces.patterns.length > 0) {
     const members = [];
-    for (const memberDir of await workspaceFolders(root, program.packageJson, workspaces, options)) {
+    for (const memberDir of await workspaceFolders(root, workspaces, options)) {
       if (readOptional(join(memberDir, 'package.json')) !== undefined) members.push(await readPackage(memberDir, config, options));
     }
     program.workspaces = members;
@@ -51,13 +53,46 @@ export async function readProgram(dir: string, config: PolicyConfig, options: Wa
   return program;
 }
 
+/** Where a workspace root lists its members: pnpm-workspace.yaml's `packages`, else package.json's `workspaces` (npm, yarn, bun). */
+interface WorkspaceDeclaration {
+  file: SourceFile;
+  /** The line that lists them, for notices. */
+  line: number;
+  patterns: string[];
+  /** pnpm's `!pattern` entries: folders left out. */
+  excluded: string[];
+}
+
+async function workspaceDeclaration(root: string, packageJson: SourceFile): Promise<WorkspaceDeclaration> {
+  const pnpmWorkspace = readOptional(join(root, 'pnpm-workspace.yaml'));
+  if (pnpmWorkspace) {
+    const { parse } = await import('yaml');
+    let packages: unknown;
+    try {
+      packages = (parse(pnpmWorkspace.text) as { packages?: unknown } | null)?.packages;
+    } catch {
+      packages = undefined; // pnpm itself reports a malformed file
+    }
+    const listed = Array.isArray(packages) ? packages.filter((entry): entry is string => typeof entry === 'string') : [];
+    return {
+      file: pnpmWorkspace,
+      line: lineOf(pnpmWorkspace.text, 'packages'),
+      patterns: listed.filter((pattern) => !pattern.startsWith('!')),
+      excluded: listed.filter((pattern) => pattern.startsWith('!')).map((pattern) => pattern.slice(1)),
+    };
+  }
+  const patterns = parseManifest(packageJson).manifest?.workspaces ?? [];
+  return { file: packageJson, line: lineOf(packageJson.text, '"workspaces"'), patterns, excluded: [] };
+}
+
 /**
- * The folders the `workspaces` patterns match, kept inside the program (and so the workspace): a pattern that
- * leaves it is dropped, the search is bounded in depth, members and time, and what was cut is said in a notice on
- * package.json's "workspaces" line.
+ * The folders the workspace patterns match, kept inside the program (and so the workspace): a pattern that leaves
+ * it is dropped, the search is bounded in depth, members and time, and what was cut is said in a notice on the line
+ * that lists them.
  */
-async function workspaceFolders(root: string, packageJson: SourceFile, patterns: string[], { notice = () => {} }: WalkOptions): Promise<string[]> {
-  const where = { file: packageJson.path, line: lineOf(packageJson.text, '"workspaces"') };
+async function workspaceFolders(root: string, declaration: WorkspaceDeclaration, { notice = () => {} }: WalkOptions): Promise<string[]> {
+  const { file, patterns, excluded } = declaration;
+  const where = { file: file.path, line: declaration.line };
   const leaves = (pattern: string): boolean => isAbsolute(pattern) || /^[\\/]/.test(pattern) || pattern.split(/[\\/]/).includes('..');
   const outside = patterns.filter(leaves);
   if (outside.length) notice(`The workspaces ${outside.map((p) => `"${p}"`).join(', ')} leave the program's folder: they were not read.`, where);
@@ -69,7 +104,7 @@ async function workspaceFolders(root: string, packageJson: SourceFile, patterns:
       cwd: root,
       onlyDirectories: true,
       absolute: true,
-      ignore: ['**/node_modules/**'],
+      ignore: ['**/node_modules/**', ...excluded],
       deep: WORKSPACES_DEPTH,
       followSymbolicLinks: false,
       signal: AbortSignal.timeout(WORKSPACES_TIME_MS),
@@ -78,9 +113,9 @@ async function workspaceFolders(root: string, packageJson: SourceFile, patterns:
     const name = (error as Error).name;
     throw new ActionError(
       name === 'TimeoutError' || name === 'AbortError'
-        ? `Finding the workspaces of ${packageJson.path} (line ${where.line}) took longer than ${WORKSPACES_TIME_MS / 1000} s: ` +
+        ? `Finding the workspaces of ${file.path} (line ${where.line}) took longer than ${WORKSPACES_TIME_MS / 1000} s: ` +
             'use narrower patterns, such as "packages/*".'
-        : `Cannot search the workspaces of ${packageJson.path} (line ${where.line}): ${(error as Error).message}`,
+        : `Cannot search the workspaces of ${file.path} (line ${where.line}): ${(error as Error).message}`,
     );
   }
   const realRoot = realpathSync(root);
@@ -156,18 +191,9 @@ export async function readInstalledTree(dir: string, options: PolicyOptions): Pr
 
 /** The program's lockfile, read by its manager (the policy engine reads no manager's format). */
 async function readLockfile(dir: string): Promise<LockfileResult | undefined> {
-  const manager = packageManagerOf([dir]);
-  const file = lockfileText(dir, manager);
-  return file && (await manager.readLockfile(file));
-}
-
-/** The first of the manager's lockfiles the folder holds. */
-function lockfileText(dir: string, manager: PackageManager): SourceFile | undefined {
-  for (const name of manager.lockfiles) {
-    const file = readOptional(join(dir, name));
-    if (file !== undefined) return file;
-  }
-  return undefined;
+  const found = lockfileIn(dir);
+  const file = found && readOptional(found.file);
+  return file && (await found.manager.readLockfile(file));
 }
 
 /** The sources to scan: those above MAX_SOURCE_BYTES are left out, and named in one notice. */
