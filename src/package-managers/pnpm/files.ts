@@ -27,3 +27,8 @@ export function workspaceRootOf(dir: string): string | undefined {
 export function lockfileDirOf(dir: string): string {
   return workspaceRootOf(dir) ?? dir;
 }
+
+/** pnpm's own install in a program: frozen where it has a lockfile; explicitly not otherwise (CI=true would make it so). */
+export function pnpmInstall(dir: string): string {
+  return existsSync(path.join(lockfileDirOf(dir), LOCKFILE)) ? 'pnpm install --frozen-lockfile' : 'pnpm install --no-frozen-lockfile';
+}

@@ -1,6 +1,6 @@
 import { npm } from '../npm/index.js';
 import type { PackageManager } from '../types.js';
-import { LOCKFILE, WORKSPACE_MANIFEST } from './files.js';
+import { LOCKFILE, pnpmInstall, WORKSPACE_MANIFEST } from './files.js';
 
 // What only an install needs loads with the first install: the command line and a policy-only run never run pnpm.
 const link = () => import('./link.js');
@@ -20,6 +20,7 @@ export const pnpm: PackageManager = {
   },
   version: async (context, cwd) => (await import('../npm/version.js')).installedVersion(context, 'pnpm', cwd),
   environment: npm.environment,
+  ownInstall: pnpmInstall,
   install: async (...args) => (await import('./install.js')).installWithPnpm(...args),
   // Loaded with the first restored tree: runs without the cache never need it.
   installedTreeIsCurrent: async (programDir, links) => (await import('./verify-tree.js')).isPnpmTreeCurrent(programDir, links),

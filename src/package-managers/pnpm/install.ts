@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { readTextIfExists } from '../../util/files.js';
 import { globalPackagesFolder } from '../npm/link.js';
 import type { InstallRequest, ManagerContext } from '../types.js';
-import { LOCKFILE, lockfileDirOf } from './files.js';
+import { LOCKFILE, lockfileDirOf, pnpmInstall } from './files.js';
 import { linkIntoTree, refuseRegistryCopies } from './link.js';
 import { explainPnpmFailure } from './pnpm.js';
 
@@ -13,11 +13,10 @@ import { explainPnpmFailure } from './pnpm.js';
  * an install command the user gave.
  */
 export async function installWithPnpm(pnpm: ManagerContext, { dir, where, commandLine, links, ignoreScripts }: InstallRequest): Promise<void> {
-  const lockfile = path.join(lockfileDirOf(dir), LOCKFILE);
-  const lockfileText = await readTextIfExists(lockfile).catch(() => undefined);
+  const lockfileText = await readTextIfExists(path.join(lockfileDirOf(dir), LOCKFILE)).catch(() => undefined);
   if (links.length && lockfileText !== undefined) refuseRegistryCopies(lockfileText, `${LOCKFILE} of ${where}`, links);
   const env: NodeJS.ProcessEnv = ignoreScripts ? { ...pnpm.env, npm_config_ignore_scripts: 'true' } : { ...pnpm.env };
-  const flags = [lockfileText === undefined ? '--no-frozen-lockfile' : '--frozen-lockfile', ...(ignoreScripts ? ['--ignore-scripts'] : [])];
+  const flags = ignoreScripts ? ['--ignore-scripts'] : [];
   if (links.length) {
     // A new lockfile must not take a linked peer (`pulumi`) from a registry; a frozen install resolves nothing, and
     // refuses a setting other than the one its lockfile records.
@@ -25,7 +24,7 @@ export async function installWithPnpm(pnpm: ManagerContext, { dir, where, comman
     env['npm_config_auto_install_peers'] = autoInstallPeers;
     flags.push(`--config.auto-install-peers=${autoInstallPeers}`);
   }
-  const command = commandLine ?? ['pnpm install', ...flags].join(' ');
+  const command = commandLine ?? [pnpmInstall(dir), ...flags].join(' ');
   const result = await pnpm.run(command, [], { cwd: dir, env });
   if (result.exitCode !== 0) throw explainPnpmFailure(command, where, result, pnpm.registryUrl);
   if (links.length) await linkIntoTree(dir, links, await globalPackagesFolder(pnpm, dir));
