@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { makeSandbox, runSetup, type Sandbox } from './support/e2e.js';
+import { docsProgram, makeSandbox, runSetup, type Sandbox } from './support/e2e.js';
 import { scopedNpmrc } from './support/fixtures.js';
 import { pathWithManager } from './support/managers.js';
 import { node24 } from './support/node24.js';
@@ -27,7 +27,8 @@ const PATH = pathWithManager('pnpm', machinePath());
  * installed). pnpm reads the token from a HOME outside the sandbox: only the action's runs are scanned for it.
  */
 async function pnpmCheckout(lockfileFrom?: Sandbox): Promise<Sandbox> {
-  const sandbox = await makeSandbox();
+  // pnpm takes a semver range for a peer, not the docs' "latest".
+  const sandbox = await makeSandbox({ '.': { ...docsProgram, peerDependencies: { pulumi: '*' } } });
   sandboxes.push(sandbox);
   const lockfile = path.join(sandbox.workspace, 'pnpm-lock.yaml');
   if (lockfileFrom) {
