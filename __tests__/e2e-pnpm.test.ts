@@ -27,8 +27,14 @@ const PATH = pathWithManager('pnpm', machinePath());
  * installed). pnpm reads the token from a HOME outside the sandbox: only the action's runs are scanned for it.
  */
 async function pnpmCheckout(lockfileFrom?: Sandbox): Promise<Sandbox> {
-  // pnpm takes a semver range for a peer, not the docs' "latest".
-  const sandbox = await makeSandbox({ '.': { ...docsProgram, peerDependencies: { pulumi: '*' } } });
+  // pnpm takes a semver range for a peer, not the docs' "latest"; pnpm 10 runs the install scripts it is told to.
+  const program = {
+    ...docsProgram,
+    dependencies: { ...docsProgram.dependencies, 'fixture-native': '1.0.0' },
+    peerDependencies: { pulumi: '*' },
+    pnpm: { onlyBuiltDependencies: ['fixture-native'] },
+  };
+  const sandbox = await makeSandbox({ '.': program });
   sandboxes.push(sandbox);
   const lockfile = path.join(sandbox.workspace, 'pnpm-lock.yaml');
   if (lockfileFrom) {
@@ -57,6 +63,8 @@ describe('pnpm, end to end', () => {
       assert.doesNotMatch(cold.main.log, /\[command\](?:\S*\/)?npm install/, 'npm did not install');
       assert.deepEqual(fs.readFileSync(path.join(first.workspace, 'pnpm-lock.yaml')), lockfile, 'the lockfile is byte-identical');
       assert.equal(fs.existsSync(path.join(first.workspace, 'package-lock.json')), false, 'no package-lock.json beside it');
+      const script = JSON.parse(fs.readFileSync(path.join(first.workspace, 'node_modules/fixture-native/install-ran.json'), 'utf8'));
+      assert.deepEqual(script, { tokenVisible: false }, 'the install script ran, without the token');
       assert.equal(cold.main.outputs['cache-hit'], 'false');
       assert.match(cold.main.outputs['cache-primary-key'] ?? '', /-pnpm10-/);
       assert.ok(
@@ -73,6 +81,7 @@ describe('pnpm, end to end', () => {
       assert.equal(warm.main.exitCode, 0, warm.main.log);
       assert.equal(warm.main.outputs['cache-hit'], 'true');
       assert.doesNotMatch(warm.main.log, /\[command\]\S*pnpm install/, 'the exact hit runs no install');
+      assert.match(warm.main.log, /skipping "pnpm install --frozen-lockfile"/);
       assert.deepEqual(fs.readFileSync(path.join(second.workspace, 'pnpm-lock.yaml')), lockfile);
       // The restored tree works without pnpm's store (this run's HOME never had one), the link made again.
       const program = execFileSync(node24(), ['-p', 'JSON.stringify(require("./index.js"))'], { cwd: second.workspace, encoding: 'utf8', timeout: 30_000 });
