@@ -1,0 +1,33 @@
+import { access } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { InstallRequest, ManagerContext } from '../types.js';
+import { berryConfig, requireNodeModulesLinker } from './berry-config.js';
+import { explainYarnFailure } from './failure.js';
+import { isBerry, LOCKFILE } from './files.js';
+import { linkIntoProgram } from './link.js';
+import { yarnVersion } from './version.js';
+
+/**
+ * Runs yarn's install in a program, frozen when it has a yarn.lock (which stays byte-identical), then links. Yarn 2+
+ * with Plug'n'Play is refused before anything is installed. With "ignore-scripts", no install script runs.
+ */
+export async function installWithYarn(context: ManagerContext, { dir, where, commandLine, links, ignoreScripts }: InstallRequest): Promise<void> {
+  const berry = isBerry(await yarnVersion(context, dir));
+  if (berry) requireNodeModulesLinker(await berryConfig(context, dir, where), where);
+  const env = ignoreScripts ? { ...context.env, ...(berry ? { YARN_ENABLE_SCRIPTS: 'false' } : { npm_config_ignore_scripts: 'true' }) } : context.env;
+  const command = commandLine ?? (await ownInstall(dir, berry, ignoreScripts));
+  const result = await context.run(command, [], { cwd: dir, env });
+  if (result.exitCode !== 0) throw explainYarnFailure(command, where, result, context.registryUrl);
+  await linkIntoProgram(context, dir, links);
+}
+
+/** Yarn's own install: frozen with a lockfile; without one, yarn 2+ is told it may write one (CI=true forbids it). */
+async function ownInstall(dir: string, berry: boolean, ignoreScripts: boolean): Promise<string> {
+  const locked = await access(path.join(dir, LOCKFILE)).then(
+    () => true,
+    () => false,
+  );
+  if (berry) return locked ? 'yarn install --immutable' : 'yarn install --no-immutable';
+  const args = [...(locked ? ['--frozen-lockfile'] : []), ...(ignoreScripts ? ['--ignore-scripts'] : [])];
+  return ['yarn install', ...args].join(' ');
+}
