@@ -1,0 +1,293 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runCommand, type CommandRunner } from '../src/package-managers/command.js';
+import type { ManagerContext, ProxyAccess, ScopedConfig } from '../src/package-managers/types.js';
+import { yarn } from '../src/package-managers/yarn/index.js';
+import { issueInterceptionCertificates } from '../src/token/certificate-authority.js';
+import { openProxySession, type ProxySession } from '../src/token/credential-proxy-session.js';
+import { createLinkablePackage, defaultFixturePackages } from './support/fixtures.js';
+import { pathWithManager, type TestManager } from './support/managers.js';
+import { machinePath, runProcess } from './support/process.js';
+import { findSecret } from './support/secret-scan.js';
+import { useRegistry } from './support/servers.js';
+
+// The yarn row against real yarn 1 and yarn 4 and the test registry, whose @pulumi scope needs the token: each
+// install goes through the credential proxy, with a dependency's install script looking for the token everywhere.
+const authority = issueInterceptionCertificates('localhost');
+const spy = fs.readFileSync(new URL('./fixtures/token-spy.cjs', import.meta.url), 'utf8');
+const spyDependency = { name: 'spy-dependency', version: '1.0.0', scripts: { postinstall: 'node spy.cjs dependency-postinstall' }, files: { 'spy.cjs': spy } };
+const registry = await useRegistry({
+  packages: [...defaultFixturePackages, spyDependency],
+  tls: { cert: authority.hostCertificatePem, key: authority.hostKeyPem },
+});
+const TOKEN = registry.tokens.ci;
+const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'yarn-row-'));
+const authorityFile = path.join(temp, 'test-authority.pem');
+fs.writeFileSync(authorityFile, authority.authorityPem);
+const originalPath = process.env['PATH'];
+after(() => {
+  process.env['PATH'] = originalPath;
+  fs.rmSync(temp, { recursive: true, force: true });
+});
+
+const dependencies = { '@pulumi/aws': '^0.10.0', 'fixture-utils': '^1.0.0', 'spy-dependency': '1.0.0' };
+/** Yarn 4 keeps newer versions back a day (npmMinimalAgeGate), the registry's were published a moment ago. */
+const NO_AGE_GATE = 'npmMinimalAgeGate: 0\n';
+/** The program's own yarn 2+ config: Pulumi needs node_modules; yarn 4 runs dependencies' scripts only when told. */
+const BERRY_PROJECT_RC = 'nodeLinker: node-modules\nenableScripts: true\n';
+
+type Generation = Extract<TestManager, 'yarn1' | 'yarn4'>;
+/** Yarn 1 reaches the http registry, yarn 4 the https one (it tunnels even http through a proxy, see config-check.ts). */
+const registryFor = (generation: Generation) => (generation === 'yarn1' ? registry.url : registry.httpsUrl!);
+const quietRun: CommandRunner = (command, args, options) => runCommand(command, args, { ...options, quiet: true });
+
+let counter = 0;
+/** A job: its HOME (the user's own yarn config, without the token), RUNNER_TEMP, workspace and environment. */
+function job(generation: Generation) {
+  const root = fs.mkdtempSync(path.join(temp, `${generation}-job-${counter++}-`));
+  const [home, runnerTemp, workspace, dump, prefix] = ['home', 'runner-temp', 'workspace', 'spy', 'npm-prefix'].map((name) => path.join(root, name));
+  for (const dir of [home, runnerTemp, workspace]) fs.mkdirSync(dir);
+  const registryUrl = registryFor(generation);
+  fs.writeFileSync(path.join(home, '.npmrc'), `registry=${registryUrl}\n`);
+  fs.writeFileSync(path.join(home, '.yarnrc.yml'), `npmRegistryServer: "${registryUrl}"\n${NO_AGE_GATE}npmScopes:\n  pulumi:\n    ${NO_AGE_GATE}`);
+  const env: NodeJS.ProcessEnv = {
+    PATH: pathWithManager(generation, machinePath()),
+    HOME: home,
+    TMPDIR: runnerTemp,
+    CI: 'true',
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_WORKSPACE: workspace,
+    SPY_DUMP: dump!,
+    NODE_EXTRA_CA_CERTS: authorityFile,
+    NPM_CONFIG_PREFIX: prefix!,
+    YARN_ENABLE_TELEMETRY: '0',
+    PULUMI_ACCESS_TOKEN: TOKEN,
+    // Yarn 1 run by root keeps its cache in /usr/local/share whatever HOME says (yarn 2+ would read this as its own).
+    ...(generation === 'yarn1' && { YARN_CACHE_FOLDER: path.join(root, 'yarn-cache') }),
+  };
+  // @actions/exec finds the command on this process's PATH: the tests of this file run one at a time.
+  process.env['PATH'] = env['PATH'];
+  const context: ManagerContext = { run: quietRun, env: yarn.environment(env, undefined), registryUrl };
+  return { root, home: home!, runnerTemp: runnerTemp!, workspace: workspace!, dump: dump!, env, context, registryUrl };
+}
+type Job = ReturnType<typeof job>;
+
+/** A program folder in the job's workspace, with its package.json and (yarn 2+) .yarnrc.yml; and the lockfile if given. */
+function program(target: Job, generation: Generation, lockfile?: string, manifest: object = { dependencies }): string {
+  const dir = fs.mkdtempSync(path.join(target.workspace, 'program-'));
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'program', version: '1.0.0', ...manifest }, null, 2)}\n`);
+  if (generation === 'yarn4') fs.writeFileSync(path.join(dir, '.yarnrc.yml'), BERRY_PROJECT_RC);
+  if (lockfile !== undefined) fs.writeFileSync(path.join(dir, 'yarn.lock'), lockfile);
+  fs.writeFileSync(path.join(dir, 'spy.cjs'), spy);
+  return dir;
+}
+
+/** The scoped config and the credential proxy, as the action opens them for the installs. */
+async function routed(target: Job): Promise<{ config: ScopedConfig; session: ProxySession; env: NodeJS.ProcessEnv; context: ManagerContext }> {
+  const config = await yarn.registry.writeScoped({
+    runnerTemp: target.runnerTemp,
+    env: target.env,
+    scope: '@pulumi',
+    registryUrl: target.registryUrl,
+    onFolder: () => {},
+  });
+  const session = await openProxySession({ registryUrl: target.registryUrl, token: TOKEN, network: {}, env: target.env, folder: config.dir });
+  const access: ProxyAccess = {
+    proxyUrl: session.proxyUrl,
+    configFile: config.installFile,
+    ...(session.certificates && { certificates: session.certificates }),
+  };
+  const env = yarn.environment(target.env, access);
+  return { config, session, env, context: { ...target.context, env } };
+}
+
+/** yarn.lock as yarn itself writes it, resolved with the token in a home config of its own (never the action's). */
+async function lockfileMadeBy(generation: Generation): Promise<string> {
+  const maker = job(generation);
+  const dir = program(maker, generation);
+  const registryUrl = maker.registryUrl;
+  const authHost = registryUrl.replace(/^https?:/, '');
+  fs.writeFileSync(path.join(maker.home, '.npmrc'), `registry=${registryUrl}\n@pulumi:registry=${registryUrl}\n${authHost}:_authToken=${TOKEN}\n`);
+  const scope = `npmScopes:\n  pulumi:\n    npmRegistryServer: "${registryUrl}"\n    npmAuthToken: "${TOKEN}"\n    ${NO_AGE_GATE}`;
+  fs.writeFileSync(path.join(maker.home, '.yarnrc.yml'), `npmRegistryServer: "${registryUrl}"\n${NO_AGE_GATE}${scope}`);
+  const env = { ...maker.env, PULUMI_ACCESS_TOKEN: '', YARN_ENABLE_SCRIPTS: 'false' } as Record<string, string>;
+  const result = await runProcess('yarn', generation === 'yarn1' ? ['install', '--ignore-scripts'] : ['install', '--no-immutable'], {
+    cwd: dir,
+    env,
+    timeoutMs: 120_000,
+  });
+  assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
+  const lockfile = fs.readFileSync(path.join(dir, 'yarn.lock'), 'utf8');
+  fs.rmSync(maker.root, { recursive: true, force: true });
+  return lockfile;
+}
+
+const lockfiles: Partial<Record<Generation, string>> = {};
+before(async () => {
+  lockfiles.yarn1 = await lockfileMadeBy('yarn1');
+  lockfiles.yarn4 = await lockfileMadeBy('yarn4');
+});
+
+for (const [generation, version] of [
+  ['yarn1', '1.22.22'],
+  ['yarn4', '4.18.1'],
+] as const) {
+  describe(`yarn ${version}`, () => {
+    it('says which yarn runs in the program', async () => {
+      const target = job(generation);
+      assert.equal(await yarn.version(target.context, program(target, generation)), version);
+    });
+
+    it('installs a token-gated scope from yarn.lock through the credential proxy, frozen: the lockfile is unchanged, no install script finds the token', async () => {
+      const target = job(generation);
+      const dir = program(target, generation, lockfiles[generation]);
+      const { config, session, context } = await routed(target);
+      try {
+        assert.ok(!JSON.stringify(context.env).includes(TOKEN), 'the environment of yarn holds no token');
+        await yarn.install(context, { dir, where: 'program', commandLine: undefined, links: [], ignoreScripts: false });
+      } finally {
+        await session.close();
+      }
+      assert.equal(fs.readFileSync(path.join(dir, 'yarn.lock'), 'utf8'), lockfiles[generation], 'yarn.lock is byte-identical');
+      assert.ok(!fs.existsSync(path.join(dir, 'package-lock.json')), 'no package-lock.json appears');
+      assert.ok(fs.existsSync(path.join(dir, 'node_modules/@pulumi/aws/package.json')), 'the scope was installed');
+      assert.ok(
+        fs.readdirSync(target.dump).some((name) => name.startsWith('dependency-postinstall-')),
+        "the dependency's install script ran",
+      );
+      assert.deepEqual(
+        (await findSecret(TOKEN, { dirs: [target.dump, config.dir] })).map((hit) => hit.where),
+        [],
+        'no environment, command line or file the script could read, nor the action config, holds the token',
+      );
+      assert.deepEqual(await yarn.installedTreeIsCurrent(dir, []), { current: true });
+      fs.rmSync(path.join(dir, 'node_modules/fixture-utils'), { recursive: true });
+      const tampered = await yarn.installedTreeIsCurrent(dir, []);
+      assert.equal(tampered.current, false);
+      assert.match(tampered.reason ?? '', /node_modules\/fixture-utils is recorded as installed but is missing/);
+    });
+
+    it('installs without a lockfile, and writes yarn.lock, not package-lock.json; the tree check then follows the lockfile', async () => {
+      const target = job(generation);
+      const dir = program(target, generation, undefined, { dependencies: { 'fixture-utils': '^1.0.0' } });
+      await yarn.install(target.context, { dir, where: 'program', commandLine: undefined, links: [], ignoreScripts: true });
+      assert.ok(fs.existsSync(path.join(dir, 'yarn.lock')));
+      assert.ok(!fs.existsSync(path.join(dir, 'package-lock.json')));
+      assert.deepEqual(await yarn.installedTreeIsCurrent(dir, []), { current: true });
+      const lockfile = path.join(dir, 'yarn.lock');
+      fs.writeFileSync(lockfile, fs.readFileSync(lockfile, 'utf8').replace(/1\.1\.0/g, '1.0.0'));
+      assert.equal((await yarn.installedTreeIsCurrent(dir, [])).current, false, 'a changed lockfile entry is not the installed tree');
+    });
+
+    it('says the lockfile needs an update when package.json asks for more than it locks', async () => {
+      const target = job(generation);
+      const dir = program(target, generation, lockfiles[generation], { dependencies: { ...dependencies, 'fixture-native': '1.0.0' } });
+      const { session, context } = await routed(target);
+      try {
+        await assert.rejects(yarn.install(context, { dir, where: 'program', commandLine: undefined, links: [], ignoreScripts: true }), {
+          name: 'ActionError',
+          message: new RegExp(
+            `^"yarn install --${generation === 'yarn1' ? 'frozen-lockfile --ignore-scripts' : 'immutable'}" failed in program \\(exit code 1\\): ` +
+              'yarn.lock does not match package.json, and the install may not change it',
+          ),
+        });
+      } finally {
+        await session.close();
+      }
+      assert.equal(fs.readFileSync(path.join(dir, 'yarn.lock'), 'utf8'), lockfiles[generation]);
+    });
+
+    it("links a package from npm's global folder without touching package.json, and verifies it", async () => {
+      const target = job(generation);
+      const dir = program(target, generation, undefined, { dependencies: { 'fixture-utils': '^1.0.0' }, peerDependencies: { pulumi: '*' } });
+      const manifest = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
+      const sdk = await createLinkablePackage(path.join(target.root, 'pulumi-sdk'));
+      const globalFolder = await yarn.links.globalFolder(target.context, dir);
+      await yarn.links.register(sdk, ['pulumi'], globalFolder);
+      await yarn.install(target.context, { dir, where: 'program', commandLine: undefined, links: ['pulumi'], ignoreScripts: true });
+      assert.equal(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'), manifest, 'package.json is unchanged');
+      const [verified] = await yarn.links.verify(dir, 'program', ['pulumi']);
+      assert.equal(verified?.target, fs.realpathSync(sdk));
+      assert.deepEqual(await yarn.installedTreeIsCurrent(dir, ['pulumi']), { current: true });
+    });
+  });
+}
+
+describe("yarn 4's Plug'n'Play", () => {
+  for (const [name, rc, said] of [
+    ['without a .yarnrc.yml', undefined, "no .yarnrc.yml sets \"nodeLinker\", and yarn's default is Plug'n'Play \\(pnp\\)"],
+    ['with nodeLinker: pnp', 'nodeLinker: pnp\n', '\\S+/\\.yarnrc\\.yml sets "nodeLinker: pnp"'],
+  ] as const) {
+    it(`is refused before anything is installed, ${name}`, async () => {
+      const target = job('yarn4');
+      const dir = program(target, 'yarn4', undefined, { dependencies: { 'fixture-utils': '^1.0.0' } });
+      if (rc === undefined) fs.rmSync(path.join(dir, '.yarnrc.yml'));
+      else fs.writeFileSync(path.join(dir, '.yarnrc.yml'), rc);
+      await assert.rejects(yarn.install(target.context, { dir, where: 'program', commandLine: undefined, links: [], ignoreScripts: true }), {
+        name: 'ActionError',
+        message: new RegExp(`^program uses Yarn Plug'n'Play: ${said}\\. .*Add "nodeLinker: node-modules" to the \\.yarnrc\\.yml beside yarn\\.lock`),
+      });
+      assert.deepEqual(fs.readdirSync(dir).sort(), [...(rc ? ['.yarnrc.yml'] : []), 'package.json', 'spy.cjs'].sort(), 'nothing was written');
+    });
+  }
+});
+
+describe('the routing check', () => {
+  const cases: Array<[Generation, string, string, (registryUrl: string) => string, RegExp]> = [
+    [
+      'yarn1',
+      '.npmrc',
+      'https-proxy',
+      () => 'https-proxy=http://127.0.0.1:9/\n',
+      /\.npmrc sets "https-proxy" to "http:\/\/127\.0\.0\.1:9\/": the repository may not choose/,
+    ],
+    [
+      'yarn1',
+      '.yarnrc',
+      'the scope',
+      () => '"@pulumi:registry" "https://elsewhere.invalid/"\n',
+      /\.yarnrc sets "@pulumi:registry" to https:\/\/elsewhere\.invalid\/, not to "registry-url"/,
+    ],
+    ['yarn1', '.npmrc', 'strict-ssl', () => 'strict-ssl=false\n', /\.npmrc sets "strict-ssl" to false/],
+    [
+      'yarn4',
+      '.yarnrc.yml',
+      'httpsProxy',
+      () => `${BERRY_PROJECT_RC}httpsProxy: "http://127.0.0.1:9/"\n`,
+      /\.yarnrc\.yml sets "httpsProxy" to "http:\/\/127\.0\.0\.1:9\/"/,
+    ],
+    ['yarn4', '.yarnrc.yml', 'enableStrictSsl', () => `${BERRY_PROJECT_RC}enableStrictSsl: false\n`, /\.yarnrc\.yml sets "enableStrictSsl" to false/],
+    [
+      'yarn4',
+      '.yarnrc.yml',
+      'npmScopes',
+      () => `${BERRY_PROJECT_RC}npmScopes:\n  pulumi:\n    npmRegistryServer: "https://elsewhere.invalid/"\n`,
+      /\.yarnrc\.yml sets "npmScopes\.pulumi\.npmRegistryServer" to https:\/\/elsewhere\.invalid\/, not to "registry-url"/,
+    ],
+  ];
+  for (const [generation, file, setting, text, message] of cases) {
+    it(`names the file and the setting: ${generation}, ${setting} in ${file}`, async () => {
+      const target = job(generation);
+      const dir = program(target, generation);
+      fs.writeFileSync(path.join(dir, file), text(target.registryUrl));
+      await assert.rejects(yarn.registry.checkProxyRouting(target.context, [dir], '@pulumi', target.registryUrl), { name: 'ActionError', message });
+    });
+  }
+
+  it("passes a clean program, and returns the runner's own proxy from the home config", async () => {
+    const target = job('yarn4');
+    fs.appendFileSync(path.join(target.home, '.yarnrc.yml'), 'httpsProxy: "http://127.0.0.1:9/"\n');
+    const network = await yarn.registry.checkProxyRouting(target.context, [program(target, 'yarn4')], '@pulumi', target.registryUrl);
+    assert.deepEqual(network, { httpsProxy: 'http://127.0.0.1:9/' });
+  });
+
+  it('refuses an http registry for yarn 2+, which the credential proxy could not authorise', async () => {
+    const target = job('yarn4');
+    await assert.rejects(yarn.registry.checkProxyRouting(target.context, [program(target, 'yarn4')], '@pulumi', registry.url), {
+      message: /yarn 4\.18\.1 reaches a registry through a proxy by a CONNECT tunnel.*set "registry-url" to the registry's https:\/\/ address/,
+    });
+  });
+});
