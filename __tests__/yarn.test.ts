@@ -141,7 +141,7 @@ for (const [generation, version] of [
       assert.equal(await yarn.version(target.context, program(target, generation)), version);
     });
 
-    it('installs a token-gated scope from yarn.lock through the credential proxy, frozen: the lockfile is unchanged, no install script finds the token', async () => {
+    it('installs a token-gated scope through the credential proxy, frozen: yarn.lock unchanged, no install script finds the token', async () => {
       const target = job(generation);
       const dir = program(target, generation, lockfiles[generation]);
       const { config, session, context } = await routed(target);
