@@ -145,29 +145,34 @@ for (const [generation, version] of [
       const target = job(generation);
       const dir = program(target, generation, lockfiles[generation]);
       const { config, session, context } = await routed(target);
+      const install = () => yarn.install(context, { dir, where: 'program', commandLine: undefined, links: [], ignoreScripts: false });
       try {
         assert.ok(!JSON.stringify(context.env).includes(TOKEN), 'the environment of yarn holds no token');
-        await yarn.install(context, { dir, where: 'program', commandLine: undefined, links: [], ignoreScripts: false });
+        await install();
+        assert.equal(fs.readFileSync(path.join(dir, 'yarn.lock'), 'utf8'), lockfiles[generation], 'yarn.lock is byte-identical');
+        assert.ok(!fs.existsSync(path.join(dir, 'package-lock.json')), 'no package-lock.json appears');
+        assert.ok(fs.existsSync(path.join(dir, 'node_modules/@pulumi/aws/package.json')), 'the scope was installed');
+        assert.ok(
+          fs.readdirSync(target.dump).some((name) => name.startsWith('dependency-postinstall-')),
+          "the dependency's install script ran",
+        );
+        assert.deepEqual(
+          (await findSecret(TOKEN, { dirs: [target.dump, config.dir] })).map((hit) => hit.where),
+          [],
+          'no environment, command line or file the script could read, nor the action config, holds the token',
+        );
+        assert.deepEqual(await yarn.installedTreeIsCurrent(dir, []), { current: true });
+        // A partial cache hit: a folder of the tree is gone, yarn's record still says it is there.
+        fs.rmSync(path.join(dir, 'node_modules/fixture-utils'), { recursive: true });
+        const tampered = await yarn.installedTreeIsCurrent(dir, []);
+        assert.equal(tampered.current, false);
+        assert.match(tampered.reason ?? '', /node_modules\/fixture-utils is recorded as installed but is missing/);
+        await install();
       } finally {
         await session.close();
       }
-      assert.equal(fs.readFileSync(path.join(dir, 'yarn.lock'), 'utf8'), lockfiles[generation], 'yarn.lock is byte-identical');
-      assert.ok(!fs.existsSync(path.join(dir, 'package-lock.json')), 'no package-lock.json appears');
-      assert.ok(fs.existsSync(path.join(dir, 'node_modules/@pulumi/aws/package.json')), 'the scope was installed');
-      assert.ok(
-        fs.readdirSync(target.dump).some((name) => name.startsWith('dependency-postinstall-')),
-        "the dependency's install script ran",
-      );
-      assert.deepEqual(
-        (await findSecret(TOKEN, { dirs: [target.dump, config.dir] })).map((hit) => hit.where),
-        [],
-        'no environment, command line or file the script could read, nor the action config, holds the token',
-      );
-      assert.deepEqual(await yarn.installedTreeIsCurrent(dir, []), { current: true });
-      fs.rmSync(path.join(dir, 'node_modules/fixture-utils'), { recursive: true });
-      const tampered = await yarn.installedTreeIsCurrent(dir, []);
-      assert.equal(tampered.current, false);
-      assert.match(tampered.reason ?? '', /node_modules\/fixture-utils is recorded as installed but is missing/);
+      assert.deepEqual(await yarn.installedTreeIsCurrent(dir, []), { current: true }, 'the install brought the tree up to date');
+      assert.equal(fs.readFileSync(path.join(dir, 'yarn.lock'), 'utf8'), lockfiles[generation]);
     });
 
     it('installs without a lockfile, and writes yarn.lock, not package-lock.json; the tree check then follows the lockfile', async () => {

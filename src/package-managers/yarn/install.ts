@@ -1,11 +1,12 @@
-import { access } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { InstallRequest, ManagerContext } from '../types.js';
 import { berryConfig, requireNodeModulesLinker } from './berry-config.js';
 import { explainYarnFailure } from './failure.js';
-import { isBerry, LOCKFILE } from './files.js';
+import { CLASSIC_INTEGRITY, isBerry, LOCKFILE } from './files.js';
 import { linkIntoProgram } from './link.js';
 import { yarnVersion } from './version.js';
+import { isInstalledTreeCurrent } from './verify-tree.js';
 
 /**
  * Runs yarn's install in a program, frozen when it has a yarn.lock (which stays byte-identical), then links. Yarn 2+
@@ -14,11 +15,25 @@ import { yarnVersion } from './version.js';
 export async function installWithYarn(context: ManagerContext, { dir, where, commandLine, links, ignoreScripts }: InstallRequest): Promise<void> {
   const berry = isBerry(await yarnVersion(context, dir));
   if (berry) requireNodeModulesLinker(await berryConfig(context, dir, where), where);
+  else await forgetStaleIntegrity(dir, links);
   const env = ignoreScripts ? { ...context.env, ...(berry ? { YARN_ENABLE_SCRIPTS: 'false' } : { npm_config_ignore_scripts: 'true' }) } : context.env;
   const command = commandLine ?? (await ownInstall(dir, berry, ignoreScripts));
   const result = await context.run(command, [], { cwd: dir, env });
   if (result.exitCode !== 0) throw explainYarnFailure(command, where, result, context.registryUrl);
   await linkIntoProgram(context, dir, links);
+}
+
+/**
+ * Yarn 1 trusts its .yarn-integrity and says "Already up-to-date" when it matches the lockfile, even with folders of
+ * node_modules missing (a partial cache hit): without the record, it checks and links the whole tree again.
+ */
+async function forgetStaleIntegrity(dir: string, links: string[]): Promise<void> {
+  const record = path.join(dir, CLASSIC_INTEGRITY);
+  const present = await access(record).then(
+    () => true,
+    () => false,
+  );
+  if (present && !(await isInstalledTreeCurrent(dir, links)).current) await rm(record, { force: true });
 }
 
 /** Yarn's own install: frozen with a lockfile; without one, yarn 2+ is told it may write one (CI=true forbids it). */
