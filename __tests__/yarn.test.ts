@@ -9,7 +9,7 @@ import { yarn } from '../src/package-managers/yarn/index.js';
 import { issueInterceptionCertificates } from '../src/token/certificate-authority.js';
 import { openProxySession, type ProxySession } from '../src/token/credential-proxy-session.js';
 import { createLinkablePackage, defaultFixturePackages } from './support/fixtures.js';
-import { pathWithManager, type TestManager } from './support/managers.js';
+import { managerBinDir, pathWithManager, type TestManager } from './support/managers.js';
 import { machinePath, runProcess } from './support/process.js';
 import { findSecret } from './support/secret-scan.js';
 import { useRegistry } from './support/servers.js';
@@ -220,6 +220,19 @@ for (const [generation, version] of [
     });
   });
 }
+
+describe("a project's yarnPath", () => {
+  const yarn4File = fs.realpathSync(path.join(managerBinDir('yarn4')!, 'yarn'));
+  it("is the yarn that runs, and the one the install follows: yarn 1 handing over to yarn 4 refuses Plug'n'Play", async () => {
+    const target = job('yarn1');
+    const dir = program(target, 'yarn1', undefined, { dependencies: { 'fixture-utils': '^1.0.0' } });
+    fs.writeFileSync(path.join(dir, '.yarnrc'), `yarn-path ${JSON.stringify(yarn4File)}\n`);
+    assert.equal(await yarn.version(target.context, dir), '4.18.1');
+    await assert.rejects(yarn.install(target.context, { dir, where: 'program', commandLine: undefined, links: [], ignoreScripts: true }), {
+      message: /^program uses Yarn Plug'n'Play/,
+    });
+  });
+});
 
 describe("yarn 4's Plug'n'Play", () => {
   for (const [name, rc, said] of [

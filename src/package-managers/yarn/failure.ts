@@ -45,6 +45,6 @@ export function explainYarnFailure(what: string, where: string, result: CommandR
   if (quarantined) {
     return new ActionError(`${lead}: ${quarantined}: yarn's "npmMinimalAgeGate" holds back versions newer than it allows. Wait, or lower it in .yarnrc.yml.`);
   }
-  const first = berry.find((line) => line.code !== 0)?.text ?? classic;
+  const first = (berry.find((line) => line.code !== 0)?.text ?? classic).replace(/\.$/, '');
   return new ActionError(`${lead}${first ? `: ${first}` : ''}. yarn's output is in the log above.`);
 }
