@@ -175,10 +175,12 @@ for (const [generation, version] of [
       assert.equal(fs.readFileSync(path.join(dir, 'yarn.lock'), 'utf8'), lockfiles[generation]);
     });
 
-    it('installs without a lockfile, and writes yarn.lock, not package-lock.json; the tree check then follows the lockfile', async () => {
+    it('installs without a lockfile and without scripts, writing yarn.lock, not package-lock.json; the tree check follows the lockfile', async () => {
       const target = job(generation);
-      const dir = program(target, generation, undefined, { dependencies: { 'fixture-utils': '^1.0.0' } });
+      const scripts = { postinstall: 'node spy.cjs program-postinstall' };
+      const dir = program(target, generation, undefined, { dependencies: { 'fixture-utils': '^1.0.0', 'spy-dependency': '1.0.0' }, scripts });
       await yarn.install(target.context, { dir, where: 'program', commandLine: undefined, links: [], ignoreScripts: true });
+      assert.ok(!fs.existsSync(target.dump), "with ignore-scripts, neither the dependency's install script nor the program's own ran");
       assert.ok(fs.existsSync(path.join(dir, 'yarn.lock')));
       assert.ok(!fs.existsSync(path.join(dir, 'package-lock.json')));
       assert.deepEqual(await yarn.installedTreeIsCurrent(dir, []), { current: true });

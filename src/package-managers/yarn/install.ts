@@ -36,13 +36,17 @@ async function forgetStaleIntegrity(dir: string, links: string[]): Promise<void>
   if (present && !(await isInstalledTreeCurrent(dir, links)).current) await rm(record, { force: true });
 }
 
-/** Yarn's own install: frozen with a lockfile; without one, yarn 2+ is told it may write one (CI=true forbids it). */
+/**
+ * Yarn's own install: frozen with a lockfile; without one, yarn 2+ is told it may write one (CI=true forbids it). With
+ * "ignore-scripts", yarn 2+ skips its build step, the program's own scripts included (enableScripts spares them).
+ */
 async function ownInstall(dir: string, berry: boolean, ignoreScripts: boolean): Promise<string> {
   const locked = await access(path.join(dir, LOCKFILE)).then(
     () => true,
     () => false,
   );
-  if (berry) return locked ? 'yarn install --immutable' : 'yarn install --no-immutable';
-  const args = [...(locked ? ['--frozen-lockfile'] : []), ...(ignoreScripts ? ['--ignore-scripts'] : [])];
+  const args = berry
+    ? [locked ? '--immutable' : '--no-immutable', ...(ignoreScripts ? ['--mode=skip-build'] : [])]
+    : [...(locked ? ['--frozen-lockfile'] : []), ...(ignoreScripts ? ['--ignore-scripts'] : [])];
   return ['yarn install', ...args].join(' ');
 }
