@@ -16,6 +16,7 @@ describe('yarnEnvironment', () => {
         npm_config_userconfig: '/elsewhere',
         NPM_CONFIG_HTTPS_PROXY: 'http://corp:3128/',
         YARN_HTTPS_PROXY: 'http://corp:3128/',
+        YARN_PROXY: 'http://corp:3128/',
         NO_PROXY: '127.0.0.1',
       },
       {
@@ -31,6 +32,7 @@ describe('yarnEnvironment', () => {
       npm_config_https_proxy: 'http://127.0.0.1:4873',
       npm_config_proxy: 'http://127.0.0.1:4873',
       npm_config_noproxy: '',
+      YARN_PROXY: 'http://127.0.0.1:4873',
       YARN_HTTPS_PROXY: 'http://127.0.0.1:4873',
       YARN_HTTP_PROXY: 'http://127.0.0.1:4873',
       YARN_GLOBAL_FOLDER: '/home/u/.yarn/berry',
@@ -38,6 +40,7 @@ describe('yarnEnvironment', () => {
       ...(process.platform === 'linux' && { XDG_CACHE_HOME: '/home/u/.cache' }),
       NODE_EXTRA_CA_CERTS: '/runner/temp/x/extra.pem',
       npm_config_cafile: '/runner/temp/x/cafile.pem',
+      YARN_CAFILE: '/runner/temp/x/cafile.pem',
       YARN_HTTPS_CA_FILE_PATH: '/runner/temp/x/cafile.pem',
       YARN_CA_FILE_PATH: '/runner/temp/x/cafile.pem',
     });

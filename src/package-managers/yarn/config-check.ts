@@ -79,10 +79,11 @@ async function checkClassic(env: NodeJS.ProcessEnv, dir: string, userHome: strin
       if (found) throw new ActionError(`${setting.file} ${found}`);
     }
   }
-  // The runner's own: the job's npm_config_* variables, then the user's home config.
-  const variables: ClassicSetting[] = Object.entries(env).flatMap(([name, value]) =>
-    value && name.toLowerCase().startsWith('npm_config_') ? [{ file: '', key: name.slice('npm_config_'.length), value }] : [],
-  );
+  // The runner's own: the job's YARN_* variables (yarn 1's .yarnrc settings) and npm_config_* ones, then the home config.
+  const variables: ClassicSetting[] = Object.entries(env).flatMap(([name, value]) => {
+    const prefix = /^(yarn|npm_config)_/i.exec(name)?.[0];
+    return value && prefix ? [{ file: '', key: name.slice(prefix.length), value }] : [];
+  });
   const settings = [...variables, ...(await folderSettings(userHome))];
   const first = (key: string) => settings.find((setting) => normalKey(setting.key) === key)?.value || undefined;
   const [httpsProxy, httpProxy, noProxy, caFile] = [first('httpsproxy'), first('proxy'), first('noproxy'), first('cafile')];
