@@ -84,7 +84,8 @@ async function checkClassic(env: NodeJS.ProcessEnv, dir: string, userHome: strin
     const prefix = /^(yarn|npm_config)_/i.exec(name)?.[0];
     return value && prefix ? [{ file: '', key: name.slice(prefix.length), value }] : [];
   });
-  const settings = [...variables, ...(await folderSettings(userHome))];
+  // Yarn 1 prefers .yarnrc to .npmrc, and a later line to an earlier one.
+  const settings = [...variables, ...(await folderSettings(userHome)).reverse()];
   const first = (key: string) => settings.find((setting) => normalKey(setting.key) === key)?.value || undefined;
   const [httpsProxy, httpProxy, noProxy, caFile] = [first('httpsproxy'), first('proxy'), first('noproxy'), first('cafile')];
   return { ...(httpsProxy && { httpsProxy }), ...(httpProxy && { httpProxy }), ...(noProxy && { noProxy }), ...(caFile && { caFile }) };
