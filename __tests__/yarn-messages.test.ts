@@ -32,7 +32,6 @@ describe('yarnEnvironment', () => {
       npm_config_https_proxy: 'http://127.0.0.1:4873',
       npm_config_proxy: 'http://127.0.0.1:4873',
       npm_config_noproxy: '',
-      YARN_PROXY: 'http://127.0.0.1:4873',
       YARN_HTTPS_PROXY: 'http://127.0.0.1:4873',
       YARN_HTTP_PROXY: 'http://127.0.0.1:4873',
       YARN_GLOBAL_FOLDER: '/home/u/.yarn/berry',
@@ -40,9 +39,7 @@ describe('yarnEnvironment', () => {
       ...(process.platform === 'linux' && { XDG_CACHE_HOME: '/home/u/.cache' }),
       NODE_EXTRA_CA_CERTS: '/runner/temp/x/extra.pem',
       npm_config_cafile: '/runner/temp/x/cafile.pem',
-      YARN_CAFILE: '/runner/temp/x/cafile.pem',
       YARN_HTTPS_CA_FILE_PATH: '/runner/temp/x/cafile.pem',
-      YARN_CA_FILE_PATH: '/runner/temp/x/cafile.pem',
     });
   });
 
@@ -70,6 +67,10 @@ describe('explainYarnFailure', () => {
     assert.match(
       explain("➤ YN0009: │ fixture-native@npm:1.0.0 couldn't be built successfully (exit code 1, logs can be found here: /tmp/b.log)"),
       /an install script failed/,
+    );
+    assert.match(
+      explain('Usage Error: Unrecognized or legacy configuration settings found: proxy (in <environment>)'),
+      /: Unrecognized or legacy configuration settings found: proxy \(in <environment>\)\. yarn's output/,
     );
     assert.match(explain('➤ YN0016: │ @pulumi/aws@npm:^0.10.0: All versions satisfying "^0.10.0" are quarantined'), /npmMinimalAgeGate/);
   });

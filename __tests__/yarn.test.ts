@@ -9,10 +9,11 @@ import { yarn } from '../src/package-managers/yarn/index.js';
 import { issueInterceptionCertificates } from '../src/token/certificate-authority.js';
 import { openProxySession, type ProxySession } from '../src/token/credential-proxy-session.js';
 import { createLinkablePackage, defaultFixturePackages } from './support/fixtures.js';
-import { managerBinDir, pathWithManager, type TestManager } from './support/managers.js';
-import { machinePath, runProcess } from './support/process.js';
+import { managerBinDir, pathWithManager } from './support/managers.js';
+import { machinePath } from './support/process.js';
 import { findSecret } from './support/secret-scan.js';
 import { useRegistry } from './support/servers.js';
+import { BERRY_PROJECT_RC, berryHomeRc, yarnLockfile, type YarnGeneration } from './support/yarn.js';
 
 // The yarn row against real yarn 1 and yarn 4 and the test registry, whose @pulumi scope needs the token: each
 // install goes through the credential proxy, with a dependency's install script looking for the token everywhere.
@@ -34,12 +35,8 @@ after(() => {
 });
 
 const dependencies = { '@pulumi/aws': '^0.10.0', 'fixture-utils': '^1.0.0', 'spy-dependency': '1.0.0' };
-/** Yarn 4 keeps newer versions back a day (npmMinimalAgeGate), the registry's were published a moment ago. */
-const NO_AGE_GATE = 'npmMinimalAgeGate: 0\n';
-/** The program's own yarn 2+ config: Pulumi needs node_modules; yarn 4 runs dependencies' scripts only when told. */
-const BERRY_PROJECT_RC = 'nodeLinker: node-modules\nenableScripts: true\n';
 
-type Generation = Extract<TestManager, 'yarn1' | 'yarn4'>;
+type Generation = YarnGeneration;
 /** Yarn 1 reaches the http registry, yarn 4 the https one (it tunnels even http through a proxy, see config-check.ts). */
 const registryFor = (generation: Generation) => (generation === 'yarn1' ? registry.url : registry.httpsUrl!);
 const quietRun: CommandRunner = (command, args, options) => runCommand(command, args, { ...options, quiet: true });
@@ -52,7 +49,7 @@ function job(generation: Generation) {
   for (const dir of [home, runnerTemp, workspace]) fs.mkdirSync(dir);
   const registryUrl = registryFor(generation);
   fs.writeFileSync(path.join(home, '.npmrc'), `registry=${registryUrl}\n`);
-  fs.writeFileSync(path.join(home, '.yarnrc.yml'), `npmRegistryServer: "${registryUrl}"\n${NO_AGE_GATE}npmScopes:\n  pulumi:\n    ${NO_AGE_GATE}`);
+  fs.writeFileSync(path.join(home, '.yarnrc.yml'), berryHomeRc(registryUrl));
   const env: NodeJS.ProcessEnv = {
     PATH: pathWithManager(generation, machinePath()),
     HOME: home,
@@ -104,31 +101,13 @@ async function routed(target: Job): Promise<{ config: ScopedConfig; session: Pro
   return { config, session, env, context: { ...target.context, env } };
 }
 
-/** yarn.lock as yarn itself writes it, resolved with the token in a home config of its own (never the action's). */
-async function lockfileMadeBy(generation: Generation): Promise<string> {
-  const maker = job(generation);
-  const dir = program(maker, generation);
-  const registryUrl = maker.registryUrl;
-  const authHost = registryUrl.replace(/^https?:/, '');
-  fs.writeFileSync(path.join(maker.home, '.npmrc'), `registry=${registryUrl}\n@pulumi:registry=${registryUrl}\n${authHost}:_authToken=${TOKEN}\n`);
-  const scope = `npmScopes:\n  pulumi:\n    npmRegistryServer: "${registryUrl}"\n    npmAuthToken: "${TOKEN}"\n    ${NO_AGE_GATE}`;
-  fs.writeFileSync(path.join(maker.home, '.yarnrc.yml'), `npmRegistryServer: "${registryUrl}"\n${NO_AGE_GATE}${scope}`);
-  const env = { ...maker.env, PULUMI_ACCESS_TOKEN: '', YARN_ENABLE_SCRIPTS: 'false' } as Record<string, string>;
-  const result = await runProcess('yarn', generation === 'yarn1' ? ['install', '--ignore-scripts'] : ['install', '--no-immutable'], {
-    cwd: dir,
-    env,
-    timeoutMs: 120_000,
-  });
-  assert.equal(result.exitCode, 0, `${result.stdout}\n${result.stderr}`);
-  const lockfile = fs.readFileSync(path.join(dir, 'yarn.lock'), 'utf8');
-  fs.rmSync(maker.root, { recursive: true, force: true });
-  return lockfile;
-}
-
 const lockfiles: Partial<Record<Generation, string>> = {};
 before(async () => {
-  lockfiles.yarn1 = await lockfileMadeBy('yarn1');
-  lockfiles.yarn4 = await lockfileMadeBy('yarn4');
+  for (const generation of ['yarn1', 'yarn4'] as const) {
+    lockfiles[generation] = await yarnLockfile(generation, { name: 'program', version: '1.0.0', dependencies }, registryFor(generation), TOKEN, temp, {
+      NODE_EXTRA_CA_CERTS: authorityFile,
+    });
+  }
 });
 
 for (const [generation, version] of [
@@ -144,6 +123,8 @@ for (const [generation, version] of [
     it('installs a token-gated scope through the credential proxy, frozen: yarn.lock unchanged, no install script finds the token', async () => {
       const target = job(generation);
       const dir = program(target, generation, lockfiles[generation]);
+      // The runner's own proxy in ~/.yarnrc, which yarn 1 would prefer to the credential proxy's variables.
+      fs.writeFileSync(path.join(target.home, '.yarnrc'), 'proxy "http://127.0.0.1:9/"\nhttps-proxy "http://127.0.0.1:9/"\n');
       const { config, session, context } = await routed(target);
       const install = () => yarn.install(context, { dir, where: 'program', commandLine: undefined, links: [], ignoreScripts: false });
       try {
@@ -197,7 +178,8 @@ for (const [generation, version] of [
         await assert.rejects(yarn.install(context, { dir, where: 'program', commandLine: undefined, links: [], ignoreScripts: true }), {
           name: 'ActionError',
           message: new RegExp(
-            `^"yarn install --${generation === 'yarn1' ? 'frozen-lockfile --ignore-scripts' : 'immutable'}" failed in program \\(exit code 1\\): ` +
+            `^"yarn install --${generation === 'yarn1' ? 'frozen-lockfile --ignore-scripts' : 'immutable --mode=skip-build'}" ` +
+              'failed in program \\(exit code 1\\): ' +
               'yarn.lock does not match package.json, and the install may not change it',
           ),
         });

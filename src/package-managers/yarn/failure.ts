@@ -15,7 +15,8 @@ export function explainYarnFailure(what: string, where: string, result: CommandR
   const output = `${result.stdout}\n${result.stderr}`;
   const lead = `"${what}" failed in ${where} (exit code ${result.exitCode})`;
   const berry = [...output.matchAll(/YN0*(\d+): (?:│ )?(.*)/g)].map((match) => ({ code: Number(match[1]), text: match[2]!.trim() }));
-  const classic = /^error (.*)$/m.exec(output)?.[1]?.trim() ?? '';
+  // Yarn 1's error lines; yarn 2+'s refusal of its command line or config, which has no code.
+  const classic = (/^error (.*)$/m.exec(output)?.[1] ?? /Usage Error\S*: (.*)/.exec(output)?.[1] ?? '').trim();
   const said = (code: number) => berry.find((line) => line.code === code)?.text;
   const status = /\b(40[134])\b/.exec(said(41) ?? said(35) ?? said(1) ?? classic)?.[1] ?? (said(41) ? '401' : undefined);
   if (said(28) !== undefined || /lockfile needs to be updated/.test(classic)) {

@@ -6,6 +6,7 @@ import { ActionError } from '../../util/errors.js';
 import { readTextIfExists } from '../../util/files.js';
 import { buildScopedNpmrc, userConfigPath } from '../npm/npmrc.js';
 import type { ScopedConfig, ScopedConfigRequest } from '../types.js';
+import { normalKey } from './classic-config.js';
 import { BERRY_RC, CLASSIC_RC } from './files.js';
 
 /** The scope's settings that would compete with the routed registry: the credential proxy authorises its requests. */
@@ -17,7 +18,7 @@ const PATH_KEYS = ['yarnPath', 'cacheFolder', 'globalFolder', 'installStatePath'
  * Writes yarn's scoped configs in a folder of its own under RUNNER_TEMP; the user's files are only read. For later
  * steps, an .npmrc like npm's (npm and yarn 1 read it through NPM_CONFIG_USERCONFIG, the token from its variable).
  * For the action's installs, `home/`, yarn's HOME while it runs: the user's ~/.npmrc, ~/.yarnrc and ~/.yarnrc.yml,
- * each with the scope routed to the registry and no credential for it.
+ * each with the scope routed to the registry and no credential for it (and ~/.yarnrc without its network settings).
  */
 export async function writeScopedYarnConfig({ runnerTemp, env, scope, registryUrl, onFolder }: ScopedConfigRequest): Promise<ScopedConfig> {
   const userHome = env['HOME'] || os.homedir();
@@ -38,7 +39,7 @@ export async function writeScopedYarnConfig({ runnerTemp, env, scope, registryUr
     const write = (target: string, text: string) => fs.writeFile(target, text, { mode: 0o600 });
     await write(file, buildScopedNpmrc(npmrc ?? '', scope, registryUrl, true));
     await write(installFile, buildScopedNpmrc(npmrc ?? '', scope, registryUrl, false));
-    if (yarnrc !== undefined) await write(path.join(home, CLASSIC_RC), classicRcWithoutScope(yarnrc, scope));
+    if (yarnrc !== undefined) await write(path.join(home, CLASSIC_RC), classicRcForInstall(yarnrc, scope));
     await write(path.join(home, BERRY_RC), berryRcWithScope(yarnrcYml ?? '', userHome, scope, registryUrl));
     const kept = [npmrc === undefined ? undefined : npmrcFile, yarnrc === undefined ? undefined : path.join(userHome, CLASSIC_RC)];
     kept.push(yarnrcYml === undefined ? undefined : path.join(userHome, BERRY_RC));
@@ -73,12 +74,18 @@ export function berryRcWithScope(userRc: string, userHome: string, scope: string
   return document.toString();
 }
 
-/** The user's ~/.yarnrc without a registry of its own for the scope (yarn 1 would prefer it to the .npmrc's). */
-function classicRcWithoutScope(userRc: string, scope: string): string {
-  const key = new RegExp(`^\\s*"?${scope.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:registry"?\\s`);
+/**
+ * The user's ~/.yarnrc without a registry of its own for the scope, nor a proxy or CA file: yarn 1 prefers these to
+ * npm's variables, which name the credential proxy (itself going through the runner's proxy, with its roots).
+ */
+function classicRcForInstall(userRc: string, scope: string): string {
+  const replaced = new Set([normalKey(`${scope}:registry`), 'proxy', 'httpsproxy', 'cafile', 'ca']);
   return userRc
     .split(/\r?\n/)
-    .filter((line) => !key.test(line))
+    .filter((line) => {
+      const key = /^\s*"?([^"\s]+)"?\s/.exec(line)?.[1];
+      return key === undefined || !replaced.has(normalKey(key));
+    })
     .join('\n');
 }
 
