@@ -1,6 +1,11 @@
+// The yarn row's parts that run no yarn: its environment, its reading of yarn's failures, lockfile and configs.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { yarnEnvironment } from '../src/package-managers/yarn/environment.js';
+import { yarn } from '../src/package-managers/yarn/index.js';
 import { explainYarnFailure } from '../src/package-managers/yarn/failure.js';
 import { isInstalledTreeCurrent } from '../src/package-managers/yarn/verify-tree.js';
 import { classicLockfileEntries } from '../src/package-managers/yarn/classic-lockfile.js';
@@ -108,5 +113,60 @@ describe('isInstalledTreeCurrent', () => {
     const check = await isInstalledTreeCurrent('/nonexistent/program');
     assert.equal(check.current, false);
     assert.match(check.reason ?? '', /cannot be read/);
+  });
+});
+
+describe('the scoped configs', () => {
+  it("keep the user's home settings, route the scope, and hold no credential for it", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'yarn-scoped-'));
+    try {
+      const home = path.join(root, 'home');
+      fs.mkdirSync(home);
+      fs.writeFileSync(path.join(home, '.npmrc'), '@pulumi:registry=https://old/\n//r.example/:_authToken=old-token\nfund=false\n');
+      fs.writeFileSync(path.join(home, '.yarnrc'), 'proxy "http://corp:3128/"\n"@pulumi:registry" "https://old/"\nnetwork-timeout 60000\n');
+      fs.writeFileSync(
+        path.join(home, '.yarnrc.yml'),
+        'npmScopes:\n  pulumi:\n    npmAuthToken: old-token\n    npmMinimalAgeGate: 0\nenableTelemetry: false\n',
+      );
+      const written = await yarn.registry.writeScoped({
+        runnerTemp: path.join(root, 'temp'),
+        env: { HOME: home },
+        scope: '@pulumi',
+        registryUrl: 'https://r.example/',
+        onFolder: () => {},
+      });
+      const read = (file: string) => fs.readFileSync(file, 'utf8');
+      assert.equal(written.installFile, path.join(written.dir, 'home', '.npmrc'));
+      assert.deepEqual(written.variables, { NPM_CONFIG_USERCONFIG: written.file });
+      assert.match(read(written.file), /^\/\/r\.example\/:_authToken=\$\{PULUMI_ACCESS_TOKEN\}$/m);
+      assert.doesNotMatch(read(written.installFile), /_authToken|old-token/);
+      assert.match(read(written.installFile), /^@pulumi:registry=https:\/\/r\.example\/$/m);
+      assert.equal(read(path.join(written.dir, 'home', '.yarnrc')), 'network-timeout 60000\n');
+      assert.equal(
+        read(path.join(written.dir, 'home', '.yarnrc.yml')),
+        'npmScopes:\n  pulumi:\n    npmMinimalAgeGate: 0\n    npmRegistryServer: https://r.example/\nenableTelemetry: false\n',
+      );
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the configured registry', () => {
+  it("is yarn 2+'s npmScopes entry for a berry program, and .npmrc's for a yarn 1 one", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'yarn-registry-'));
+    try {
+      const [home, berry, classic] = ['home', 'berry', 'classic'].map((name) => path.join(root, name));
+      for (const dir of [home!, berry!, classic!]) fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(berry!, 'yarn.lock'), '__metadata:\n  version: 8\n');
+      fs.writeFileSync(path.join(berry!, '.yarnrc.yml'), 'npmScopes:\n  pulumi:\n    npmRegistryServer: "https://scoped.example"\n');
+      fs.writeFileSync(path.join(classic!, '.npmrc'), '@pulumi:registry=https://classic.example/\n');
+      const env = { HOME: home! };
+      assert.equal((await yarn.registry.configured('@pulumi', berry!, env)).url, 'https://scoped.example/');
+      assert.equal((await yarn.registry.configured('@other', berry!, env)).url, 'https://registry.yarnpkg.com/');
+      assert.equal((await yarn.registry.configured('@pulumi', classic!, env)).url, 'https://classic.example/');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
