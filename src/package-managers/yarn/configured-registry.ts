@@ -4,7 +4,7 @@ import YAML from 'yaml';
 import { readTextIfExists } from '../../util/files.js';
 import { npmRegistryFor } from '../npm/configured-registry.js';
 import type { RegistryHostReplacement } from '../../policy/types.js';
-import { BERRY_RC, LOCKFILE } from './files.js';
+import { BERRY_RC, isBerryLockfile, LOCKFILE } from './files.js';
 import { projectFolders } from './classic-config.js';
 
 /** Yarn 2+'s registry when no config names one. */
@@ -25,7 +25,7 @@ export async function yarnRegistryFor(
   const rcFiles = [...projectFolders(programDir, userHome), userHome].map((folder) => path.join(folder, BERRY_RC));
   const rcs = (await Promise.all(rcFiles.map((file) => readTextIfExists(file).catch(() => undefined)))).map(parsedRc);
   const lockfile = (await readTextIfExists(path.join(programDir, LOCKFILE)).catch(() => undefined)) ?? '';
-  const berry = /^__metadata:/m.test(lockfile) || (!lockfile && rcs.slice(0, -1).some((rc) => rc !== undefined));
+  const berry = isBerryLockfile(lockfile) || (!lockfile && rcs.slice(0, -1).some((rc) => rc !== undefined));
   const found = berry ? berryRegistry(rcs, scope.replace(/^@/, ''), env) : (await npmRegistryFor(scope, programDir, env)).url;
   return { url: found, hostReplacement: { replace: 'never', registry: found } };
 }

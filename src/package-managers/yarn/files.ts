@@ -13,3 +13,20 @@ export const CLASSIC_RC = '.yarnrc';
 export function isBerry(version: string): boolean {
   return !version.startsWith('1.');
 }
+
+/**
+ * Yarn's own install: frozen with a lockfile; without one, yarn 2+ is told it may write one (CI=true forbids it). With
+ * "ignore-scripts", yarn 1 runs none, and yarn 2+ skips its build step, the program's own scripts included
+ * (its enableScripts spares them).
+ */
+export function ownInstallCommand(berry: boolean, locked: boolean, ignoreScripts: boolean): string {
+  const args = berry
+    ? [locked ? '--immutable' : '--no-immutable', ...(ignoreScripts ? ['--mode=skip-build'] : [])]
+    : [...(locked ? ['--frozen-lockfile'] : []), ...(ignoreScripts ? ['--ignore-scripts'] : [])];
+  return ['yarn install', ...args].join(' ');
+}
+
+/** Whether a lockfile's text is yarn 2+'s (yarn 1's has no `__metadata`). */
+export function isBerryLockfile(text: string): boolean {
+  return /^__metadata:/m.test(text);
+}

@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import { ActionError } from '../../util/errors.js';
+import { readTextIfExistsSync } from '../../util/files.js';
 import type { PackageManager } from '../types.js';
 import { yarnEnvironment } from './environment.js';
-import { LOCKFILE } from './files.js';
+import { isBerryLockfile, LOCKFILE, ownInstallCommand } from './files.js';
 
 // What only an install needs loads with the first install: the command line and a policy-only run never run yarn.
 const npmLink = () => import('../npm/link.js');
@@ -12,6 +14,7 @@ export const yarn: PackageManager = {
   distribution: {
     npmPackage: (major) => (major === 1 ? 'yarn' : '@yarnpkg/cli-dist'),
     currentMajor: 4,
+    lockfileMajor: (text) => (isBerryLockfile(text) ? undefined : 1),
     setupStep: '"corepack enable" (Node.js 24 and earlier ship corepack; on 25 and later, "npm install -g corepack" first)',
   },
   lockfiles: [LOCKFILE],
@@ -21,6 +24,11 @@ export const yarn: PackageManager = {
   },
   version: async (...args) => (await import('./version.js')).yarnVersion(...args),
   environment: yarnEnvironment,
+  // For the log of a skipped install: the lockfile's format tells the generation without starting yarn.
+  ownInstall: (programDir) => {
+    const lockfile = readTextIfExistsSync(path.join(programDir, LOCKFILE));
+    return ownInstallCommand(lockfile !== undefined && isBerryLockfile(lockfile), lockfile !== undefined, false);
+  },
   install: async (...args) => (await import('./install.js')).installWithYarn(...args),
   installedTreeIsCurrent: async (programDir, links) => (await import('./verify-tree.js')).isInstalledTreeCurrent(programDir, links),
   links: {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { InstallRequest, ManagerContext } from '../types.js';
 import { berryConfig, requireNodeModulesLinker } from './berry-config.js';
 import { explainYarnFailure } from './failure.js';
-import { CLASSIC_INTEGRITY, isBerry, LOCKFILE } from './files.js';
+import { CLASSIC_INTEGRITY, isBerry, LOCKFILE, ownInstallCommand } from './files.js';
 import { linkIntoProgram } from './link.js';
 import { yarnVersion } from './version.js';
 import { isInstalledTreeCurrent } from './verify-tree.js';
@@ -36,17 +36,10 @@ async function forgetStaleIntegrity(dir: string, links: string[]): Promise<void>
   if (present && !(await isInstalledTreeCurrent(dir, links)).current) await rm(record, { force: true });
 }
 
-/**
- * Yarn's own install: frozen with a lockfile; without one, yarn 2+ is told it may write one (CI=true forbids it). With
- * "ignore-scripts", yarn 2+ skips its build step, the program's own scripts included (enableScripts spares them).
- */
 async function ownInstall(dir: string, berry: boolean, ignoreScripts: boolean): Promise<string> {
   const locked = await access(path.join(dir, LOCKFILE)).then(
     () => true,
     () => false,
   );
-  const args = berry
-    ? [locked ? '--immutable' : '--no-immutable', ...(ignoreScripts ? ['--mode=skip-build'] : [])]
-    : [...(locked ? ['--frozen-lockfile'] : []), ...(ignoreScripts ? ['--ignore-scripts'] : [])];
-  return ['yarn install', ...args].join(' ');
+  return ownInstallCommand(berry, locked, ignoreScripts);
 }

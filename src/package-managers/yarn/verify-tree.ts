@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import type { TreeCheck } from '../types.js';
 import { classicLockfileEntries } from './classic-lockfile.js';
-import { BERRY_STATE, CLASSIC_INTEGRITY, LOCKFILE } from './files.js';
+import { BERRY_STATE, CLASSIC_INTEGRITY, isBerryLockfile, LOCKFILE } from './files.js';
 
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
 
@@ -18,7 +18,7 @@ export async function isInstalledTreeCurrent(programDir: string, links: string[]
   try {
     const lockfile = await read(LOCKFILE);
     const dependencies = declaredDependencies(JSON.parse(await read('package.json')) as Record<string, unknown>, links);
-    const berry = /^__metadata:/m.test(lockfile);
+    const berry = isBerryLockfile(lockfile);
     const recordFile = berry ? BERRY_STATE : CLASSIC_INTEGRITY;
     const record = await read(recordFile).catch(() => undefined);
     if (record === undefined) return { current: false, reason: `${recordFile} is missing` };
