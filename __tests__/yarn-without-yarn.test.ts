@@ -39,7 +39,6 @@ describe('yarnEnvironment', () => {
       npm_config_noproxy: '',
       YARN_HTTPS_PROXY: 'http://127.0.0.1:4873',
       YARN_HTTP_PROXY: 'http://127.0.0.1:4873',
-      YARN_GLOBAL_FOLDER: '/home/u/.yarn/berry',
       GIT_CONFIG_GLOBAL: '/home/u/.gitconfig',
       ...(process.platform === 'linux' && { XDG_CACHE_HOME: '/home/u/.cache' }),
       NODE_EXTRA_CA_CERTS: '/runner/temp/x/extra.pem',
@@ -144,7 +143,8 @@ describe('the scoped configs', () => {
       assert.equal(read(path.join(written.dir, 'home', '.yarnrc')), 'network-timeout 60000\n');
       assert.equal(
         read(path.join(written.dir, 'home', '.yarnrc.yml')),
-        'npmScopes:\n  pulumi:\n    npmMinimalAgeGate: 0\n    npmRegistryServer: https://r.example/\nenableTelemetry: false\n',
+        'npmScopes:\n  pulumi:\n    npmMinimalAgeGate: 0\n    npmRegistryServer: https://r.example/\nenableTelemetry: false\n' +
+          (process.platform === 'win32' ? '' : `globalFolder: ${path.join(home, '.yarn', 'berry')}\n`),
       );
     } finally {
       fs.rmSync(root, { recursive: true, force: true });

@@ -153,6 +153,10 @@ for (const [generation, version] of [
         await session.close();
       }
       assert.deepEqual(await yarn.installedTreeIsCurrent(dir, []), { current: true }, 'the install brought the tree up to date');
+      if (generation === 'yarn4') {
+        assert.ok(fs.existsSync(path.join(target.home, '.yarn/berry/cache')), "yarn 4's cache stays in the user's global folder");
+        assert.ok(!fs.existsSync(path.join(config.dir, 'home/.yarn')), 'not in the action home');
+      }
       assert.equal(fs.readFileSync(path.join(dir, 'yarn.lock'), 'utf8'), lockfiles[generation]);
     });
 

@@ -17,7 +17,7 @@ const YARN_NETWORK = ['YARN_PROXY', 'YARN_HTTPS_PROXY', 'YARN_HTTP_PROXY', 'YARN
  * outrank a project's .yarnrc.yml), and HOME is the action's install folder, whose .npmrc/.yarnrc (yarn 1) and
  * .yarnrc.yml (yarn 2+) route the scope and keep the user's own home settings: yarn 2+ reads a map such as
  * `npmScopes` from no variable, only from .yarnrc.yml files. What else lives in the user's home stays where it was:
- * yarn's caches and global folder, git's config.
+ * yarn 1's cache and git's config here, yarn 2+'s global folder (its cache) in that .yarnrc.yml.
  */
 export function yarnEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | undefined): NodeJS.ProcessEnv {
   if (access === undefined) return npmEnvironment(base, undefined);
@@ -30,7 +30,6 @@ export function yarnEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | u
     ...(process.platform === 'win32' && { USERPROFILE: installHome }),
     YARN_HTTPS_PROXY: access.proxyUrl,
     YARN_HTTP_PROXY: access.proxyUrl,
-    YARN_GLOBAL_FOLDER: base['YARN_GLOBAL_FOLDER'] || path.join(userHome, '.yarn', 'berry'),
     GIT_CONFIG_GLOBAL: base['GIT_CONFIG_GLOBAL'] || path.join(userHome, '.gitconfig'),
   });
   // Yarn 1's cache, ~/.cache/yarn on Linux (other systems keep it where HOME does not move it).

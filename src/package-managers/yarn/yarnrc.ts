@@ -66,6 +66,8 @@ export function berryRcWithScope(userRc: string, userHome: string, scope: string
     const value = document.get(key);
     if (typeof value === 'string' && !path.isAbsolute(value)) document.set(key, path.resolve(userHome, value));
   }
+  // Yarn 2+ keeps its global folder, and its cache, under the home folder (but on Windows): the user's stays in use.
+  if (!document.has('globalFolder') && process.platform !== 'win32') document.set('globalFolder', path.join(userHome, '.yarn', 'berry'));
   const name = scope.replace(/^@/, '');
   const kept = document.getIn(['npmScopes', name]);
   const settings = YAML.isMap(kept) ? (kept.toJSON() as Record<string, unknown>) : {};
