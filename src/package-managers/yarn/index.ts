@@ -7,8 +7,6 @@ import { isBerryLockfile, LOCKFILE, ownInstallCommand } from './files.js';
 // What only an install needs loads with the first install: the command line and a policy-only run never run yarn.
 const npmLink = () => import('../npm/link.js');
 
-const FIRST_LINE = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
-
 /** Yarn: 1 (classic) and 2+ (berry, with the node-modules linker); each method asks yarn which one runs. */
 export const yarn: PackageManager = {
   name: 'yarn',
@@ -21,7 +19,9 @@ export const yarn: PackageManager = {
   lockfiles: [LOCKFILE],
   writes: ['package.json', LOCKFILE],
   // Until lockfile.ts (another part of issue 19) reads it: a message on its first line, as for an unreadable lockfile.
-  readLockfile: async (file) => ({ error: { file: file.path, span: FIRST_LINE, message: 'yarn.lock is not read yet.' } }),
+  readLockfile: async ({ path: file }) => ({
+    error: { file, span: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }, message: 'yarn.lock is not read yet.' },
+  }),
   version: async (...args) => (await import('./version.js')).yarnVersion(...args),
   environment: yarnEnvironment,
   // For the log of a skipped install: the lockfile's format tells the generation without starting yarn.

@@ -29,17 +29,16 @@ export async function installWithYarn(context: ManagerContext, { dir, where, com
  */
 async function forgetStaleIntegrity(dir: string, links: string[]): Promise<void> {
   const record = path.join(dir, CLASSIC_INTEGRITY);
-  const present = await access(record).then(
-    () => true,
-    () => false,
-  );
-  if (present && !(await isInstalledTreeCurrent(dir, links)).current) await rm(record, { force: true });
+  if ((await exists(record)) && !(await isInstalledTreeCurrent(dir, links)).current) await rm(record, { force: true });
 }
 
 async function ownInstall(dir: string, berry: boolean, ignoreScripts: boolean): Promise<string> {
-  const locked = await access(path.join(dir, LOCKFILE)).then(
+  return ownInstallCommand(berry, await exists(path.join(dir, LOCKFILE)), ignoreScripts);
+}
+
+function exists(file: string): Promise<boolean> {
+  return access(file).then(
     () => true,
     () => false,
   );
-  return ownInstallCommand(berry, locked, ignoreScripts);
 }
