@@ -58,7 +58,7 @@ export function explainBunFailure(what: string, where: string, result: CommandRe
       );
     case '403':
       return new ActionError(
-        `${lead}: access denied (403) to ${http[1]}. The token has no access to a package it needs; use a token of an account that may read the scope.`,
+        `${lead}: access denied (403) to ${http[1]}. The token has no access to a package it needs; ` + 'use a token of an account that may read the scope.',
       );
     case '404':
       return new ActionError(

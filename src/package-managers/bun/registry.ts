@@ -59,7 +59,8 @@ function checkProjectSettings(file: string, scoped: string | undefined, certific
   if (certificates) {
     throw new ActionError(
       `${file} sets "${certificates}": bun would trust those certificates alone, and refuse the action's proxy. ` +
-        "Remove it: the action installs through a proxy of its own, which adds the token for registry-url alone. A runner's own roots go in NODE_EXTRA_CA_CERTS.",
+        'Remove it: the action installs through a proxy of its own, which adds the token for registry-url alone. ' +
+        "A runner's own roots go in NODE_EXTRA_CA_CERTS.",
     );
   }
 }
