@@ -8,6 +8,7 @@ import { bun } from '../src/package-managers/bun/index.js';
 import { explainBunFailure } from '../src/package-managers/bun/bun.js';
 import type { CommandRunner } from '../src/package-managers/command.js';
 import type { ManagerContext, ProxyAccess } from '../src/package-managers/types.js';
+import { issueInterceptionCertificates } from '../src/token/certificate-authority.js';
 import { openProxySession } from '../src/token/credential-proxy-session.js';
 import { createLinkablePackage, defaultFixturePackages } from './support/fixtures.js';
 import { pathWithManager } from './support/managers.js';
@@ -17,7 +18,9 @@ import { useRegistry } from './support/servers.js';
 
 // bun 1.4 (the devDependency) against the test registry: its install, its lockfile and its config, for real.
 const spyScript = fs.readFileSync(new URL('./fixtures/token-spy.cjs', import.meta.url), 'utf8');
+const testAuthority = issueInterceptionCertificates('localhost');
 const registry = await useRegistry({
+  tls: { cert: testAuthority.hostCertificatePem, key: testAuthority.hostKeyPem },
   packages: [
     ...defaultFixturePackages,
     // npmjs has an unrelated `pulumi`: a 0.10 program's peer would be fetched from the registry but for --omit=peer.
@@ -295,6 +298,30 @@ describe('a token-gated scope through the credential proxy', () => {
       [],
       'no environment, command line or file the script could read holds the token',
     );
+  });
+});
+
+describe('an https registry through the credential proxy', () => {
+  it("trusts the proxy's authority through NODE_EXTRA_CA_CERTS, beside the roots the runner trusts, and locks the registry's URLs", async () => {
+    const httpsUrl = registry.httpsUrl!;
+    const authorityFile = path.join(temp, 'test-authority.pem');
+    fs.writeFileSync(authorityFile, testAuthority.authorityPem);
+    // The runner trusts its registry's certificate through NODE_EXTRA_CA_CERTS; bun's default registry is the same one.
+    const { env } = machine({ NODE_EXTRA_CA_CERTS: authorityFile, NPM_CONFIG_REGISTRY: httpsUrl });
+    const dir = program('https', { dependencies: { '@pulumi/aws': '0.10.1', 'fixture-utils': '1.0.0' } });
+    const runnerTemp = path.join(temp, 'runner-temp-https');
+    const config = await bun.registry.writeScoped({ runnerTemp, env, scope: '@pulumi', registryUrl: httpsUrl, onFolder: () => {} });
+    const session = await openProxySession({ registryUrl: httpsUrl, token: TOKEN, network: {}, env, folder: config.dir });
+    try {
+      assert.ok(session.certificates);
+      await install(context(env, { proxyUrl: session.proxyUrl, configFile: config.installFile, certificates: session.certificates }), dir);
+    } finally {
+      await session.close();
+    }
+    const lockfile = fs.readFileSync(path.join(dir, 'bun.lock'), 'utf8');
+    const urls = [...lockfile.matchAll(/"(https?:\/\/[^"]+\.tgz)"/g)].map((match) => match[1]);
+    assert.deepEqual(urls, [`${httpsUrl}@pulumi/aws/-/aws-0.10.1.tgz`, `${httpsUrl}fixture-utils/-/fixture-utils-1.0.0.tgz`]);
+    assert.equal(installedVersion(dir, '@pulumi/aws'), '0.10.1');
   });
 });
 
