@@ -104,6 +104,18 @@ describe('bun install', () => {
     assert.deepEqual(await bun.installedTreeIsCurrent(dir, []), { current: true });
   });
 
+  it('leaves a bun.lock of bun 1.2 (lockfileVersion 1), which a plain `bun install` would rewrite, byte-identical', async () => {
+    const { env } = machine();
+    const dir = program('bun-1.2', manifest);
+    const made = (await lockWithBun(dir, env)).toString('utf8');
+    const older = made.replace('"lockfileVersion": 2,\n  "configVersion": 1,', '"lockfileVersion": 1,');
+    assert.notEqual(older, made);
+    fs.writeFileSync(path.join(dir, 'bun.lock'), older);
+    await install(context(env), dir);
+    assert.equal(fs.readFileSync(path.join(dir, 'bun.lock'), 'utf8'), older);
+    assert.equal(installedVersion(dir, 'fixture-utils'), '1.1.0');
+  });
+
   it('without a lockfile runs plain `bun install`, which writes bun.lock and no package-lock.json', async () => {
     const { env } = machine();
     const dir = program('unlocked', manifest);
