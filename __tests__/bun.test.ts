@@ -239,6 +239,23 @@ describe('the installed tree, restored from a cache', () => {
   });
 });
 
+describe('a workspaces root, installed by the isolated linker (bun 1.3+ default for workspaces)', () => {
+  it("is current with its members' links and the store in place, and not once a member's node_modules is gone", async () => {
+    const { env } = machine();
+    const dir = program('workspaces', { private: true, workspaces: ['packages/*'] });
+    program(path.join('workspaces', 'packages', 'member'), { name: 'member', dependencies: { 'fixture-utils': '1.0.0' } });
+    await install(context(env), dir);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'node_modules')).sort(), ['.bun', '.setup-pulumi-npm-bun.json']);
+    assert.ok(fs.lstatSync(path.join(dir, 'packages/member/node_modules/fixture-utils')).isSymbolicLink());
+    assert.deepEqual(await bun.installedTreeIsCurrent(dir, []), { current: true });
+    fs.rmSync(path.join(dir, 'packages/member/node_modules'), { recursive: true });
+    assert.deepEqual(await bun.installedTreeIsCurrent(dir, []), {
+      current: false,
+      reason: 'packages/member/node_modules/fixture-utils is recorded as installed but is missing',
+    });
+  });
+});
+
 describe('linked packages', () => {
   it("are linked from npm's global folder after a frozen install that leaves out the peer the registry has, the lockfile unchanged", async () => {
     const { home, env } = machine();

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { parse } from 'jsonc-parser';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { TreeCheck } from '../types.js';
+import { firstMissing } from '../npm/verify-tree.js';
 import { BINARY_LOCKFILE, INSTALL_RECORD, LOCKFILE } from './files.js';
 
 /** What the action records of a tree bun installed: the files it was installed from, and its top-level packages. */
@@ -9,7 +11,11 @@ interface InstallRecord {
   lockfile: string;
   lockfileSha256: string;
   packageJsonSha256: string;
-  /** node_modules' entries (scoped ones as `@scope/name`), the linked packages left out. */
+  /**
+   * The packages bun put in place, as paths relative to the program: node_modules' entries (scoped ones as
+   * `node_modules/@scope/name`, the linked packages left out), the isolated linker's store (node_modules/.bun), and
+   * each workspace member's node_modules (where the isolated linker puts its dependencies' links).
+   */
   packages: string[];
 }
 
@@ -20,8 +26,12 @@ interface InstallRecord {
 export async function writeInstallRecord(programDir: string, links: string[]): Promise<void> {
   const sources = await installSources(programDir);
   if (!sources) return;
-  const packages = (await topLevelPackages(programDir)).filter((name) => !links.includes(name));
+  const linked = linkedEntries(links);
+  const folders = ['node_modules', 'node_modules/.bun', ...(await workspaceMembers(programDir)).map((member) => `${member}/node_modules`)];
+  const packages = (await Promise.all(folders.map((folder) => packagesIn(programDir, folder)))).flat().filter((entry) => !linked.has(entry));
   const record: InstallRecord = { ...sources, packages };
+  // A program without dependencies gets no node_modules from bun.
+  await mkdir(path.join(programDir, 'node_modules'), { recursive: true });
   await writeFile(path.join(programDir, INSTALL_RECORD), `${JSON.stringify(record, null, 2)}\n`);
 }
 
@@ -37,9 +47,12 @@ export async function isInstalledTreeCurrent(programDir: string, links: string[]
     return { current: false, reason: `it was installed from another ${sources.lockfile}` };
   }
   if (record.packageJsonSha256 !== sources.packageJsonSha256) return { current: false, reason: 'it was installed from another package.json' };
-  const present = new Set(await topLevelPackages(programDir));
-  const missing = record.packages.find((name) => !links.includes(name) && !present.has(name));
-  return missing === undefined ? { current: true } : { current: false, reason: `node_modules/${missing} is recorded as installed but is missing` };
+  const linked = linkedEntries(links);
+  const missing = await firstMissing(
+    programDir,
+    record.packages.filter((entry) => !linked.has(entry)),
+  );
+  return missing === undefined ? { current: true } : { current: false, reason: `${missing} is recorded as installed but is missing` };
 }
 
 async function installSources(programDir: string): Promise<Omit<InstallRecord, 'packages'> | undefined> {
@@ -62,18 +75,29 @@ async function readRecord(programDir: string): Promise<InstallRecord | undefined
   }
 }
 
-/** node_modules' packages, scoped ones as `@scope/name`; hidden entries (.bin, .bun, .cache, the record) left out. */
-async function topLevelPackages(programDir: string): Promise<string[]> {
-  const nodeModules = path.join(programDir, 'node_modules');
-  const entries = await readdir(nodeModules).catch(() => [] as string[]);
-  const names = await Promise.all(
-    entries
-      .filter((entry) => !entry.startsWith('.'))
-      .map(async (entry) =>
-        entry.startsWith('@') ? (await readdir(path.join(nodeModules, entry)).catch(() => [] as string[])).map((name) => `${entry}/${name}`) : [entry],
-      ),
+/** The packages in a node_modules folder (relative to the program), scoped ones as `@scope/name`; hidden entries left out. */
+async function packagesIn(programDir: string, folder: string): Promise<string[]> {
+  const names = async (relative: string) =>
+    (await readdir(path.join(programDir, relative)).catch(() => [] as string[])).filter((name) => !name.startsWith('.'));
+  const entries = await Promise.all(
+    (await names(folder)).map(async (entry) =>
+      entry.startsWith('@') ? (await names(`${folder}/${entry}`)).map((name) => `${folder}/${entry}/${name}`) : [`${folder}/${entry}`],
+    ),
   );
-  return names.flat().sort();
+  return entries.flat();
+}
+
+/** The workspace members bun.lock lists (their folders, relative to the program); none for bun.lockb, which is binary. */
+async function workspaceMembers(programDir: string): Promise<string[]> {
+  const text = await readFile(path.join(programDir, LOCKFILE), 'utf8').catch(() => '');
+  const workspaces = (parse(text, [], { allowTrailingComma: true }) as { workspaces?: unknown } | undefined)?.workspaces;
+  if (typeof workspaces !== 'object' || workspaces === null) return [];
+  return Object.keys(workspaces).filter((member) => member !== '' && !member.split('/').includes('..'));
+}
+
+/** The linked packages' entries: re-linked on every run, never part of what bun installed. */
+function linkedEntries(links: string[]): Set<string> {
+  return new Set(links.map((name) => `node_modules/${name}`));
 }
 
 function sha256(bytes: Buffer): string {
