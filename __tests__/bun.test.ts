@@ -289,10 +289,13 @@ describe('a token-gated scope through the credential proxy', () => {
     const runnerTemp = path.join(temp, 'runner-temp');
     const dump = path.join(temp, 'spy-dump');
     const { home, env: machineEnv } = machine({ RUNNER_TEMP: runnerTemp, SPY_DUMP: dump });
-    const dir = program('proxied', {
-      dependencies: { '@pulumi/aws': '0.10.1', '@pulumi/spy-native': '1.0.0' },
-      trustedDependencies: ['@pulumi/spy-native'],
-    });
+    // bun install loads the program's .env: one that would send bun around the proxy (then without the token) changes nothing.
+    const dotenv = 'NO_PROXY=127.0.0.1\nno_proxy=127.0.0.1\nhttp_proxy=http://127.0.0.1:9/\nnpm_config_userconfig=/dev/null\n';
+    const dir = program(
+      'proxied',
+      { dependencies: { '@pulumi/aws': '0.10.1', '@pulumi/spy-native': '1.0.0' }, trustedDependencies: ['@pulumi/spy-native'] },
+      { '.env': dotenv },
+    );
     // The job's environment as the action sees it: the token as an input and a variable, neither of which bun gets.
     const jobEnv = { ...machineEnv, GITHUB_WORKSPACE: dir, PULUMI_ACCESS_TOKEN: TOKEN, 'INPUT_PULUMI-ACCESS-TOKEN': TOKEN };
     const config = await bun.registry.writeScoped({ runnerTemp, env: jobEnv, scope: '@pulumi', registryUrl: registry.url, onFolder: () => {} });
@@ -417,8 +420,13 @@ describe('bunEnvironment', () => {
       HOME: '/home/u',
       BUN_CONFIG_REGISTRY: 'http://mirror/',
       NPM_CONFIG_USERCONFIG: '/t/install.npmrc',
+      npm_config_userconfig: '/t/install.npmrc',
       HTTP_PROXY: 'http://127.0.0.1:4873',
+      http_proxy: 'http://127.0.0.1:4873',
       HTTPS_PROXY: 'http://127.0.0.1:4873',
+      https_proxy: 'http://127.0.0.1:4873',
+      NO_PROXY: '',
+      no_proxy: '',
       NODE_EXTRA_CA_CERTS: '/t/extra.pem',
     });
     assert.deepEqual(bun.environment({ PATH: '/bin', PULUMI_ACCESS_TOKEN: 'backend-token', INPUT_LINK: 'pulumi', NO_PROXY: 'x' }, undefined), {

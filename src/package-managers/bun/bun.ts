@@ -9,10 +9,11 @@ const REPLACED_BY_ACCESS = new Set(['http_proxy', 'https_proxy', 'no_proxy', 'np
 /**
  * The environment of the bun processes the action starts: never the inputs or the token. With `access`, bun reaches
  * the routed registry through the credential proxy. Measured with bun 1.4: bun takes its proxy from HTTP_PROXY and
- * HTTPS_PROXY alone (it ignores an .npmrc's proxy settings) and honours NO_PROXY, so without NO_PROXY every request
- * goes through the proxy (which honours the runner's NO_PROXY itself); it reads its user .npmrc from
+ * HTTPS_PROXY alone (in either case; it ignores an .npmrc's proxy settings) and honours NO_PROXY, so an empty NO_PROXY
+ * sends every request through the proxy (which honours the runner's NO_PROXY itself); it reads its user .npmrc from
  * NPM_CONFIG_USERCONFIG, which the action's install config (the scope routed, no auth line) replaces; it trusts
- * NODE_EXTRA_CA_CERTS beside its own roots.
+ * NODE_EXTRA_CA_CERTS beside its own roots. `bun install` also loads the program's .env files, whose variables count
+ * only where the environment has none of that name (in that case): so each is set here, in both cases, even empty.
  */
 export function bunEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -22,7 +23,13 @@ export function bunEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | un
     env[name] = value;
   }
   if (access === undefined) return env;
-  Object.assign(env, { NPM_CONFIG_USERCONFIG: access.configFile, HTTP_PROXY: access.proxyUrl, HTTPS_PROXY: access.proxyUrl });
+  const settings: Record<string, string> = {
+    NPM_CONFIG_USERCONFIG: access.configFile,
+    HTTP_PROXY: access.proxyUrl,
+    HTTPS_PROXY: access.proxyUrl,
+    NO_PROXY: '',
+  };
+  for (const [name, value] of Object.entries(settings)) env[name] = env[name.toLowerCase()] = value;
   if (access.certificates) env['NODE_EXTRA_CA_CERTS'] = access.certificates.extraCaFile;
   return env;
 }
