@@ -11,14 +11,14 @@ const base: CacheKeyInput = {
   platform: 'linux',
   arch: 'x64',
   nodeVersion: 'v20.11.1',
-  manager: { name: 'npm', version: '10.2.4\n' },
   programs: [
     {
       dir: '.',
+      manager: { name: 'npm', version: '10.2.4\n' },
       lockfile: { name: 'package-lock.json', text: '{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"1.0.0"}}}' },
       packageJson: '{"name":"root"}',
     },
-    { dir: 'infra', packageJson: '{"name":"infra","dependencies":{"@pulumi/aws":"^0.10.0"}}' },
+    { dir: 'infra', manager: { name: 'npm', version: '10.2.4' }, packageJson: '{"name":"infra","dependencies":{"@pulumi/aws":"^0.10.0"}}' },
   ],
   installCommand: 'npm install',
   registryUrl: 'https://registry.npmjs.org/',
@@ -26,6 +26,9 @@ const base: CacheKeyInput = {
 };
 
 const keyOf = (change: Partial<CacheKeyInput>) => computeCacheKeys({ ...base, ...change }).primaryKey;
+/** The key with every program's manager replaced. */
+const keyWithManager = (manager: { name: string; version: string }, change: Partial<CacheKeyInput> = {}) =>
+  keyOf({ ...change, programs: base.programs.map((program) => ({ ...program, manager })) });
 
 test('builds <prefix->setup-pulumi-npm-<os>-<arch>-node<major>-npm<major>-<hash>, restore key without the hash', () => {
   const plain = computeCacheKeys(base);
@@ -60,9 +63,17 @@ test('a package.json next to a lockfile does not change the key; order of progra
 });
 
 test('only the major versions of Node.js and npm and the platform are in the key', () => {
-  assert.equal(keyOf({ nodeVersion: 'v20.18.0', manager: { name: 'npm', version: '10.9.1' } }), keyOf({}));
+  assert.equal(keyWithManager({ name: 'npm', version: '10.9.1' }, { nodeVersion: 'v20.18.0' }), keyOf({}));
   assert.match(keyOf({ nodeVersion: 'v22.1.0' }), /-node22-npm10-/);
-  assert.match(keyOf({ manager: { name: 'npm', version: '11.0.0' } }), /-node20-npm11-/);
+  assert.match(keyWithManager({ name: 'npm', version: '11.0.0' }), /-node20-npm11-/);
+});
+
+test("each program's manager and its major are in the key: the first program's names the restore key", () => {
+  assert.match(keyWithManager({ name: 'pnpm', version: '10.34.9' }), /-node20-pnpm10-[0-9a-f]{64}$/);
+  const mixed = keyOf({ programs: [base.programs[0]!, { ...base.programs[1]!, manager: { name: 'yarn', version: '1.22.22' } }] });
+  assert.match(mixed, /-npm10-/);
+  assert.notEqual(mixed, keyOf({}), "the second program's manager changes the hash");
+  assert.notEqual(keyWithManager({ name: 'yarn', version: '1.22.22' }), keyWithManager({ name: 'yarn', version: '4.18.1' }));
   assert.match(keyOf({ platform: 'darwin', arch: 'arm64' }), /^setup-pulumi-npm-darwin-arm64-/);
 });
 
@@ -72,7 +83,7 @@ test('a prefix of the longest length the settings accept keeps the key within 51
     platform: 'android',
     arch: 'riscv64',
     nodeVersion: 'v999.0.0',
-    manager: { name: 'pnpm', version: '999.0.0' },
+    programs: [{ ...base.programs[0]!, manager: { name: 'pnpm', version: '999.0.0' } }],
   });
   assert.equal(longest.length, MAX_KEY_LENGTH, 'the bound is exact');
   for (const { name } of PACKAGE_MANAGERS) assert.ok(name.length <= MAX_MANAGER_NAME_LENGTH, `${name} fits the bound`);
@@ -82,7 +93,7 @@ test('a prefix of the longest length the settings accept keeps the key within 51
 
 test('an unreadable npm version is an ActionError naming it', () => {
   assert.throws(
-    () => keyOf({ manager: { name: 'npm', version: 'not-a-version' } }),
+    () => keyWithManager({ name: 'npm', version: 'not-a-version' }),
     (error: unknown) => error instanceof ActionError && /npm version "not-a-version"/.test(error.message),
   );
 });

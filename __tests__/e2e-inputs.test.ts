@@ -36,7 +36,8 @@ describe('inputs the runner does not pass at all (act, Gitea/Forgejo Actions, @g
           scope: defaults['scope'],
           workingDirectories: [defaults['working-directory']],
           install: defaults['install'] === 'true',
-          installCommand: defaults['install-command'],
+          packageManager: defaults['package-manager'],
+          // Empty: each manager's own install (the report leaves it out).
           links: ['pulumi'],
           cache: defaults['cache'],
           policy: defaults['policy'],

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkProgram } from '../src/policy/index.js';
 import { presetConfig } from '../src/policy/presets.js';
-import { packageManagerFinding, readPulumiProject } from '../src/policy/pulumi-project.js';
 import { checkFixture, inlineProgram, located, policyOptions } from './support/policy.js';
 
 const MIGRATED = {
@@ -228,19 +227,5 @@ describe('@pulumi/pulumi, used by the run time', () => {
       (await checkProgram(python, current())).findings.map((f) => f.package),
       ['@pulumi/pulumi', '@pulumi/random'],
     );
-  });
-});
-
-describe('packageManagerFinding', () => {
-  const text = 'name: p\nruntime:\n  name: nodejs\n  options:\n    packagemanager: yarn\n';
-  it('warns on the line of a package manager other than npm when npm installs, and says what to do', async () => {
-    const project = await readPulumiProject([{ path: '/p/Pulumi.yaml', text }]);
-    assert.deepEqual(project, { file: '/p/Pulumi.yaml', runtime: 'nodejs', packageManager: 'yarn' });
-    const finding = packageManagerFinding(project, 'npm install', text);
-    assert.deepEqual([finding?.rule, finding?.severity, finding?.line, finding?.column], ['package-manager', 'warning', 5, 5]);
-    assert.match(finding!.message, /installs with npm \("npm install"\): set "install-command" to yarn's install command .* or "install: false"/);
-    assert.equal(packageManagerFinding(project, 'yarn install --frozen-lockfile', text), undefined);
-    const npm = await readPulumiProject([{ path: '/p/Pulumi.yaml', text: text.replace('yarn', 'npm') }]);
-    assert.equal(packageManagerFinding(npm, 'npm ci', text), undefined);
   });
 });

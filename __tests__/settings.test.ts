@@ -52,7 +52,9 @@ describe('readSettings', () => {
     assert.deepEqual(settings.workingDirectories, [{ path: path.resolve(workspace, defaults['working-directory']!), input: defaults['working-directory'] }]);
     assert.equal(settings.links, undefined);
     assert.equal(settings.install, defaults['install'] === 'true');
-    assert.equal(settings.installCommand, defaults['install-command']);
+    assert.equal(defaults['install-command'], '');
+    assert.equal(settings.installCommand, undefined, "empty: each manager's own install");
+    assert.equal(settings.packageManager, defaults['package-manager']);
     assert.equal(settings.cache, defaults['cache']);
     assert.equal(settings.ignoreScripts, defaults['ignore-scripts'] === 'true');
     assert.equal(settings.allowUntrusted, defaults['allow-untrusted'] === 'true');
@@ -82,6 +84,7 @@ describe('readSettings', () => {
       scope: '@acme',
       'working-directory': 'infra/app',
       install: 'false',
+      'package-manager': 'pnpm',
       'install-command': 'npm ci',
       link: 'pulumi other',
       'link-path': 'infra/db',
@@ -201,7 +204,7 @@ describe('readSettings', () => {
     ['a folder listed twice', { 'working-directory': 'infra/app\n./infra/app' }, /lists the same folder twice \("infra\/app" and "\.\/infra\/app"\)/],
     ['an unknown preset', { preset: 'pulumi-0.11' }, /^Input "preset" is "pulumi-0\.11": use "pulumi-0\.10" or "current"/],
     ['a link that is not a package name', { link: 'Pulumi!' }, /^Input "link" lists "Pulumi!", which is not an npm package name/],
-    ['an empty install command', { 'install-command': '  ' }, /^Input "install-command" is empty/],
+    ['an unknown package manager', { 'package-manager': 'deno' }, /^Input "package-manager" is "deno": use one of "auto", "npm", "pnpm", "yarn", "bun"/],
     ['a cache key prefix with a comma', { 'cache-key-prefix': 'a,b' }, /^cache-key-prefix "a,b" contains a comma/],
     ['a cache key prefix too long for any key', { 'cache-key-prefix': 'x'.repeat(MAX_PREFIX_LENGTH + 1) }, /^cache-key-prefix is too long/],
     // Checked before anything runs: with the cache off, and with no token.
@@ -213,7 +216,8 @@ describe('readSettings', () => {
     });
   }
 
-  it('accepts an empty install command when install is false', async () => {
-    assert.equal((await settingsWith({ install: 'false', 'install-command': '' })).install, false);
+  it("reads an empty install command as each manager's own install", async () => {
+    assert.equal((await settingsWith({ 'install-command': '  ' })).installCommand, undefined);
+    assert.equal((await settingsWith({ 'install-command': 'npm ci' })).installCommand, 'npm ci');
   });
 });

@@ -38,6 +38,7 @@ function record(name: string): RunRecord {
       scope: name,
       workingDirectories: [name],
       install: true,
+      packageManager: 'auto',
       installCommand: name,
       links: [name],
       cache: 'true',

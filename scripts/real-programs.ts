@@ -25,7 +25,7 @@ async function nodePrograms(dir: string, depth = 0): Promise<string[]> {
   if (names.has('Pulumi.yaml') && names.has('package.json')) {
     const file = join(dir, 'Pulumi.yaml');
     const project = await readPulumiProject([{ path: file, text: readFileSync(file, 'utf8') }]);
-    if (project?.runtime === 'nodejs') found.push(dir);
+    if (project?.runtime === 'nodejs' || project?.runtime === 'bun') found.push(dir);
   }
   if (depth >= MAX_DEPTH) return found;
   for (const entry of entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules').sort((a, b) => (a.name < b.name ? -1 : 1)))

@@ -11,6 +11,8 @@ export interface FixturePackage {
   peerDependencies?: Record<string, string>;
   /** package.json scripts (install scripts run by npm install). */
   scripts?: Record<string, string>;
+  /** package.json bin: command names and the files (among `files`) they run. */
+  bin?: Record<string, string>;
   /** Extra or replacement files by relative path; index.js defaults to exporting { name, version }. */
   files?: Record<string, string>;
 }
@@ -55,6 +57,7 @@ export function fixtureManifest(pkg: FixturePackage): Record<string, unknown> {
     ...(pkg.dependencies ? { dependencies: pkg.dependencies } : {}),
     ...(pkg.peerDependencies ? { peerDependencies: pkg.peerDependencies } : {}),
     ...(pkg.scripts ? { scripts: pkg.scripts } : {}),
+    ...(pkg.bin ? { bin: pkg.bin } : {}),
   };
 }
 

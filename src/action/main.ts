@@ -3,7 +3,19 @@ import * as core from '@actions/core';
 import { ActionError } from '../util/errors.js';
 import { ACTION_YML, environmentInputs } from './inputs.js';
 import { runCommand } from '../package-managers/command.js';
-import type { ManagerContext, PackageManager, ProxyAccess, RunnerNetwork, ScopedConfig } from '../package-managers/index.js';
+import {
+  managerNamed,
+  type ManagerContext,
+  type ManagerName,
+  type PackageManager,
+  type ProxyAccess,
+  type RunnerNetwork,
+  type ScopedConfig,
+} from '../package-managers/index.js';
+import type { ManagerChoice } from '../package-managers/detect.js';
+import type { CachedProgram } from '../cache/index.js';
+import { managerReason, managerRecord } from '../report/package-manager.js';
+import { managersOf, readyManagers, type ReadyManagers } from './steps/managers.js';
 import { totals, type PolicyOptions } from '../policy/index.js';
 import { readEventPayload, untrustedRun, untrustedRunMessage, type UntrustedRun } from '../token/trust.js';
 import { allFindings, type ProgramRecord, type RunRecord } from '../report/run-report.js';
@@ -22,7 +34,7 @@ import { restoreStep, saveStep, type RestoredCache } from './steps/cache.js';
 import { readCacheKeyFiles } from '../program-files/read.js';
 import { holdStdout, type HeldOutput } from '../util/stdout-routing.js';
 import { fixSummary } from '../report/fix-summary.js';
-import { installProgram, prepareLinks, type InstallRequest } from './steps/install.js';
+import { installProgram, prepareLinks, type InstallRequest, type Linking } from './steps/install.js';
 import { checkInstalledProgram, checkPrograms, readPolicy, type CheckedInput } from './steps/policy.js';
 import { checkRouting, configureManager, verifyToken } from './steps/routing.js';
 
@@ -99,23 +111,31 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
   for (const warning of settings.warnings) core.warning(warning);
   const time = phaseTimer(record.phases);
   const untrusted = settings.install ? untrustedRun(env['GITHUB_EVENT_NAME'], await readEventPayload(env['GITHUB_EVENT_PATH'])) : undefined;
-  const { options, programs, routedRegistry, blocker, manager } = await time('Dependency policy', () =>
+  const { options, programs, routedRegistry, blocker, choices, ready } = await time('Dependency policy', () =>
     core.group('Dependency policy', async () => {
       const policy = await readPolicy(settings, env);
       const { config, links, registryUrl } = policy.options;
       const preset = { name: config.preset, origin: config.presetOrigin };
       const registry = { url: registryUrl, routed: policy.routedRegistry !== undefined };
       record.settings = { ...record.settings, policyFile: policy.file?.path, preset, registry, links };
-      // The restore needs the policy's options and each program's package.json and lockfile, nothing the check
-      // finds: it downloads and extracts while the programs are checked.
       const blocker = installBlocker(settings, policy.routedRegistry, untrusted);
-      if (settings.install && !blocker) background.restore = restoreInBackground(settings, policy.manager, policy.options, env, time);
-      const programs = (await checkPrograms(settings, policy)).map(({ input, policy: report }): Program => {
-        const program = programRecord(settings, input.dir);
+      // A manager the runner lacks is installed into the tool cache, and the restore (which needs only the policy's
+      // options, each program's package.json and lockfile, and the managers' versions) downloads and extracts, while
+      // the programs are checked.
+      const ready =
+        settings.install && !blocker
+          ? readyManagers(settings, policy.choices, env, (manager, runEnv) => managerContext(manager, runEnv, registryUrl))
+          : undefined;
+      ready?.catch(() => {}); // awaited before any install
+      if (ready) background.restore = restoreInBackground(settings, policy.choices, ready, policy.options, time);
+      const programs = (await checkPrograms(settings, policy)).map(({ input, policy: report }, index): Program => {
+        const program = { ...programRecord(settings, input.dir), packageManager: managerRecord(policy.choices[index]!, settings.workspace) };
         return { input, record: report ? { ...program, policy: report } : program };
       });
       record.programs = programs.map((program) => program.record);
-      return { options: policy.options, programs, routedRegistry: policy.routedRegistry, blocker, manager: policy.manager };
+      for (const { record: program } of programs)
+        core.info(logLine(`${program.name}: ${program.packageManager!.name}, from ${managerReason(program.packageManager!)}.`));
+      return { options: policy.options, programs, routedRegistry: policy.routedRegistry, blocker, choices: policy.choices, ready };
     }),
   );
   const { errors } = totals(allFindings(record));
@@ -128,48 +148,98 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
   }
   // The token goes only to a registry the scope is routed to: with nothing routed, the manager installs a fork's code
   // without a secret (and an untrusted run still never saves the cache).
-  if (blocker) throw blocker;
+  if (blocker || !ready) throw blocker;
   if (routedRegistry && untrusted) core.warning(`"allow-untrusted" is true: the token goes to an install of ${untrusted.head}'s code.`);
 
-  const config = routedRegistry ? await time(`${manager.name} config`, () => configureManager(settings, manager, routedRegistry, env)) : undefined;
+  const { versions, env: runEnv, addedPaths, notes } = await ready;
+  for (const folder of addedPaths) core.addPath(folder);
+  for (const note of notes) core.info(logLine(note));
+  record.programs = record.programs.map((program) =>
+    program.packageManager
+      ? { ...program, packageManager: { ...program.packageManager, version: versions.get(program.packageManager.name as ManagerName) ?? '' } }
+      : program,
+  );
+  const managers = managersOf(choices);
+  const managerNames = managers.map((manager) => manager.name).join(', ');
+  const configs = new Map<ManagerName, ScopedConfig>();
+  for (const manager of routedRegistry ? managers : []) {
+    configs.set(manager.name, await time(`${manager.name} config`, () => configureManager(settings, manager, routedRegistry!, env)));
+  }
+  const config = configs.get(managers[0]!.name);
   if (config) record.npmrc = { file: config.file, mergedFrom: config.mergedFrom };
-  else core.info(`Nothing routes ${settings.scope}: ${manager.name} installs it from ${options.registryUrl}, with no token and no scoped .npmrc.`);
+  else
+    core.info(
+      `Nothing routes ${settings.scope}: ${managerNames} install${managers.length > 1 ? '' : 's'} it from ${options.registryUrl}, ` +
+        'with no token and no scoped config.',
+    );
 
   // No process the action starts holds the token: the installs reach the registry through the credential proxy below.
-  const context: ManagerContext = { run: runCommand, env: manager.environment(env, undefined), registryUrl: options.registryUrl };
-  const inputs = programs.map((program) => program.input);
+  const contexts = new Map(managers.map((manager) => [manager.name, managerContext(manager, runEnv, options.registryUrl)]));
+  const contextOf = (manager: PackageManager) => contexts.get(manager.name)!;
   const links = options.links;
-  // Asking the manager for its global folder takes a quarter of a second: let it run during the token check and the restore.
-  const globalFolder = links.length ? manager.links.globalFolder(context, settings.workspace) : Promise.resolve('');
-  globalFolder.catch(() => {}); // awaited in prepareLinks; a failed token check comes first
-  // The manager's answer about its config takes about 0.3 s a program: it comes while the token check and the restore
-  // run, and is awaited before any install.
-  const routing = routedRegistry ? time('Token routing', () => checkRouting(settings, manager, context, routedRegistry, inputs)) : Promise.resolve(undefined);
+  // Asking a manager for its global folder takes a quarter of a second: let it run during the token check and the restore.
+  const globalFolders = new Map(
+    managers.map((manager) => [manager.name, links.length ? manager.links.globalFolder(contextOf(manager), settings.workspace) : Promise.resolve('')]),
+  );
+  for (const folder of globalFolders.values()) folder.catch(() => {}); // awaited in prepareLinks; a failed token check comes first
+  // The managers' answers about their config take about 0.3 s a program: they come while the token check and the
+  // restore run, and are awaited before any install.
+  const routing = routedRegistry
+    ? time('Token routing', () =>
+        Promise.all(
+          managers.map((manager) =>
+            checkRouting(
+              settings,
+              manager,
+              contextOf(manager),
+              routedRegistry,
+              programs.filter((_, index) => choices[index]!.name === manager.name).map((program) => program.input),
+            ),
+          ),
+        ),
+      )
+    : Promise.resolve(undefined);
   routing.catch(() => {}); // awaited below; a failed token check comes first
-  if (routedRegistry) record.registry = await time('Token check', () => verifyToken(settings, routedRegistry, inputs));
+  if (routedRegistry)
+    record.registry = await time('Token check', () =>
+      verifyToken(
+        settings,
+        routedRegistry,
+        programs.map((program) => program.input),
+      ),
+    );
 
-  // The restore does not need the links, so the manager's answer about its global folder arrives while it runs.
+  // The restore does not need the links, so the managers' answers about their global folders arrive while it runs.
   const restore = background.restore;
   // Taken: its log is printed now, and a failure from here on has no download left to stop.
   background.restore = undefined;
   const cache = restore ? (await restore.held).release() : undefined;
   if (cache) record.cache = cache.record;
   const routed = await routing;
-  if (routed) await core.group('Token routing', async () => core.info(routed.line));
-  const linking = await time('Link setup', () => prepareLinks(settings, manager, links, globalFolder));
+  if (routed) await core.group('Token routing', async () => routed.forEach((check) => core.info(check.line)));
+  const linkings = new Map<ManagerName, Linking>();
+  for (const manager of managers) {
+    linkings.set(manager.name, await time('Link setup', () => prepareLinks(settings, manager, links, globalFolders.get(manager.name)!)));
+  }
   const userFiles = await snapshotUserFiles(
     programs.map((program) => program.record.dir),
     settings.workspace,
     settings.runnerTemp,
   );
   saveSnapshotDir(userFiles.folder);
-  if (settings.ignoreScripts) core.info('Input "ignore-scripts" is true: npm runs no install scripts, the programs\' own included.');
+  if (settings.ignoreScripts) core.info('Input "ignore-scripts" is true: the package manager runs no install scripts, the programs\' own included.');
   // A few milliseconds (an https registry's certificates included): not a phase of its own.
-  const proxy = config && routed && routedRegistry ? await openProxy(settings, routedRegistry, routed.network, config, env) : undefined;
-  const installContext = proxy ? { ...context, env: manager.environment(env, proxy.access) } : context;
-  const install = { settings, manager, context: installContext, linking, cacheHit: cache?.record.hit ?? false };
+  const proxy = config && routed && routedRegistry ? await openProxy(settings, routedRegistry, routed[0]!.network, config.dir, env) : undefined;
+  const installContext = (manager: PackageManager): ManagerContext => {
+    const installFile = configs.get(manager.name)?.installFile;
+    if (!proxy || !installFile) return contextOf(manager);
+    return { ...contextOf(manager), env: manager.environment(runEnv, { ...proxy.access, configFile: installFile }) };
+  };
+  const cacheHit = cache?.record.hit ?? false;
   try {
     for (const [index, { record: program }] of programs.entries()) {
+      const manager = managerNamed(choices[index]!.name);
+      const install = { settings, manager, context: installContext(manager), linking: linkings.get(manager.name)!, cacheHit };
       const recordAs = (after: ProgramRecord) => (record.programs = record.programs.map((other, at) => (at === index ? after : other)));
       await time(`Install ${program.name}`, () => core.group(`Install ${program.name}`, () => installAndCheck({ ...install, program }, options, recordAs)));
     }
@@ -187,37 +257,50 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
   }
 }
 
-/** The credential proxy, loaded only on a run that routes the scope, and what the manager needs to reach it. */
+/** What every command of a manager needs: its own environment (never the token), without proxy settings yet. */
+function managerContext(manager: PackageManager, env: NodeJS.ProcessEnv, registryUrl: string): ManagerContext {
+  return { run: runCommand, env: manager.environment(env, undefined), registryUrl };
+}
+
+/** The credential proxy, loaded only on a run that routes the scope, and what a manager needs to reach it (its config file aside). */
 async function openProxy(
   settings: Settings,
   registryUrl: string,
   network: RunnerNetwork,
-  config: ScopedConfig,
+  folder: string,
   env: NodeJS.ProcessEnv,
-): Promise<{ access: ProxyAccess; close: () => Promise<void> }> {
+): Promise<{ access: Omit<ProxyAccess, 'configFile'>; close: () => Promise<void> }> {
   const { openProxySession } = await import('../token/credential-proxy-session.js');
-  const session = await openProxySession({ registryUrl, token: settings.token, network, env, folder: config.dir });
+  const session = await openProxySession({ registryUrl, token: settings.token, network, env, folder });
   core.info(`The credential proxy listens on ${session.proxyUrl}: it adds the token to requests for ${registryUrl} alone.`);
-  const access: ProxyAccess = {
-    proxyUrl: session.proxyUrl,
-    configFile: config.installFile,
-    ...(session.certificates && { certificates: session.certificates }),
-  };
-  return { access, close: session.close };
+  return { access: { proxyUrl: session.proxyUrl, ...(session.certificates && { certificates: session.certificates }) }, close: session.close };
 }
 
 /**
- * Starts the restore with its log held back. It runs the manager for nothing but versions, so its environment never
- * holds the token; a program without package.json has no cache key (the policy check reports it).
+ * Starts the restore with its log held back, once the managers are ready (their versions are part of the key). It
+ * runs the managers for nothing but versions, so its environment never holds the token; a program without
+ * package.json has no cache key (the policy check reports it).
  */
-function restoreInBackground(settings: Settings, manager: PackageManager, options: PolicyOptions, env: NodeJS.ProcessEnv, time: PhaseTimer): BackgroundRestore {
+function restoreInBackground(
+  settings: Settings,
+  choices: ManagerChoice[],
+  ready: Promise<ReadyManagers>,
+  options: PolicyOptions,
+  time: PhaseTimer,
+): BackgroundRestore {
   const stop = new AbortController();
-  const context: ManagerContext = { run: runCommand, env: manager.environment(env, undefined), registryUrl: options.registryUrl };
   const held = holdStdout(() =>
     time('Restore node_modules', async () => {
-      const files = settings.workingDirectories.map((dir) => readCacheKeyFiles(dir.path));
-      if (!files.every((file) => file !== undefined)) return undefined;
-      return restoreStep(settings, manager, context, files, options.links, stop.signal);
+      const { versions, env } = await ready;
+      const programs: CachedProgram[] = [];
+      for (const [index, dir] of settings.workingDirectories.entries()) {
+        const choice = choices[index]!;
+        const files = readCacheKeyFiles(dir.path, choice.lockfile);
+        if (!files) return undefined;
+        programs.push({ ...files, manager: { name: choice.name, version: versions.get(choice.name) ?? '' } });
+      }
+      const context = managerContext(managerNamed(choices[0]!.name), env, options.registryUrl);
+      return restoreStep(settings, context, programs, options.links, stop.signal);
     }),
   );
   return { held, stop };
@@ -288,6 +371,7 @@ function newRecord(settings: Settings): RunRecord {
       scope: settings.scope,
       workingDirectories: settings.workingDirectories.map((dir) => dir.input),
       install: settings.install,
+      packageManager: settings.packageManager,
       installCommand: settings.installCommand,
       links: settings.links ?? [],
       cache: settings.cache,

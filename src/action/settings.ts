@@ -9,6 +9,7 @@ import { isScope, parsePackageList } from '../util/package-name.js';
 import { TOKEN_ENV_VARIABLE, tokenOf, type Token } from '../token/handoff.js';
 import { PRESET_NAMES } from '../policy/presets.js';
 import type { PresetName } from '../policy/types.js';
+import type { ManagerName } from '../package-managers/types.js';
 
 export type PolicyMode = 'error' | 'warn' | 'off';
 
@@ -30,7 +31,10 @@ export interface Settings {
   scope: string;
   workingDirectories: WorkingDirectory[];
   install: boolean;
-  installCommand: string;
+  /** The `package-manager` input: `auto` decides per program, as Pulumi does. */
+  packageManager: 'auto' | ManagerName;
+  /** The `install-command` input; undefined: each program's manager's own install. */
+  installCommand: string | undefined;
   /** The `link` input; undefined: the preset's; `none` links nothing. */
   links: string[] | undefined;
   linkPath: string | undefined;
@@ -60,7 +64,8 @@ const INPUTS = {
   scope: 'default',
   'working-directory': 'default',
   install: 'default',
-  'install-command': 'itself', // rejected when installing
+  'package-manager': 'default',
+  'install-command': 'itself', // the manager's own install
   link: 'itself', // the preset's
   'link-path': 'itself',
   'ignore-scripts': 'default',
@@ -86,10 +91,7 @@ export async function readSettings(read: InputReader, env: NodeJS.ProcessEnv, ac
   const workspace = path.resolve(env['GITHUB_WORKSPACE'] || process.cwd());
   const token = handed ?? tokenOf(input['pulumi-access-token'], env[TOKEN_ENV_VARIABLE]);
   const install = parseBoolean(input, 'install');
-  const installCommand = input['install-command'].trim();
-  if (install && !installCommand) {
-    throw new ActionError('Input "install-command" is empty: give the command that installs the program (for example "npm ci"), or set "install: false".');
-  }
+  const installCommand = input['install-command'].trim() || undefined;
   if (install) checkTokenCharacters(token);
   return {
     token: token.value,
@@ -99,6 +101,7 @@ export async function readSettings(read: InputReader, env: NodeJS.ProcessEnv, ac
     scope: parseScope(input.scope),
     workingDirectories: parseWorkingDirectories(input['working-directory'], workspace),
     install,
+    packageManager: parseChoice(input, 'package-manager', ['auto', 'npm', 'pnpm', 'yarn', 'bun'] as const),
     installCommand,
     links: parseLinks(input.link),
     linkPath: parseLinkPath(input['link-path'], workspace),

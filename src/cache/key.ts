@@ -11,11 +11,12 @@ export interface CacheKeyInput {
   arch: string;
   /** The runner's `node --version`, which installs (not process.version: the action runs on a Node.js of its own). */
   nodeVersion: string;
-  /** The package manager that installs, and its version on the runner. */
-  manager: { name: string; version: string };
+  /** At least one: the first program's manager names the restore key (a run's programs mostly share one). */
   programs: {
     /** Relative to the workspace, posix. */
     dir: string;
+    /** The package manager that installs it, and its version on the runner. */
+    manager: { name: string; version: string };
     /** The lockfile's name and text, when the program has one. */
     lockfile?: { name: string; text: string };
     packageJson: string;
@@ -44,7 +45,7 @@ export const MAX_PREFIX_LENGTH = MAX_KEY_LENGTH - LONGEST_AFTER_PREFIX;
  * the hash, so a changed lockfile still starts from the newest tree of the same platform and toolchain.
  */
 export function computeCacheKeys(input: CacheKeyInput): { primaryKey: string; restoreKeys: string[] } {
-  const { name, version } = input.manager;
+  const { name, version } = input.programs[0]!.manager;
   const restoreKey = restoreKeyOf(input.prefix, input.platform, input.arch, majorOf('Node.js', input.nodeVersion), { name, major: majorOf(name, version) });
   return { primaryKey: restoreKey + treeHash(input), restoreKeys: [restoreKey] };
 }
@@ -65,6 +66,7 @@ function treeHash(input: CacheKeyInput): string {
     .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0))
     .map((program) => ({
       dir: program.dir,
+      manager: `${program.manager.name}${majorOf(program.manager.name, program.manager.version)}`,
       // The lockfile pins the tree; without one, package.json is the best description there is.
       source: program.lockfile?.name ?? 'package.json',
       sha256: sha256(program.lockfile?.text ?? program.packageJson),

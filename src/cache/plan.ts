@@ -21,16 +21,22 @@ export interface CacheKeyFiles {
   lockfile?: { path: string; text: string } | undefined;
 }
 
+/** A program of the plan: its files, and the package manager that installs it, with its version on the runner. */
+export interface CachedProgram extends CacheKeyFiles {
+  manager: { name: string; version: string };
+}
+
 export interface CachePlanInput {
   workspace: string;
-  programs: CacheKeyFiles[];
+  /** At least one. */
+  programs: CachedProgram[];
   prefix: string;
+  /** The `install-command` input; '' for each manager's own install. */
   installCommand: string;
   registryUrl: string;
   links: string[];
-  /** The Node.js and the package manager that install (the runner's, not the Node.js running the action). */
+  /** The Node.js that installs (the runner's, not the Node.js running the action). */
   nodeVersion: string;
-  manager: { name: string; version: string };
 }
 
 export async function planNodeModulesCache(input: CachePlanInput): Promise<NodeModulesCachePlan> {
@@ -39,9 +45,9 @@ export async function planNodeModulesCache(input: CachePlanInput): Promise<NodeM
     platform: process.platform,
     arch: process.arch,
     nodeVersion: input.nodeVersion,
-    manager: input.manager,
     programs: input.programs.map((program) => ({
       dir: relativePosix(input.workspace, program.dir) || '.',
+      manager: program.manager,
       packageJson: program.packageJson.text,
       ...(program.lockfile ? { lockfile: { name: basename(program.lockfile.path), text: program.lockfile.text } } : {}),
     })),

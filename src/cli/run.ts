@@ -4,10 +4,13 @@ import { join, resolve } from 'node:path';
 import { ActionError } from '../util/errors.js';
 import { fixProgram, unifiedDiff } from '../fix/program.js';
 import { checkProgram, countLine, totals, type Finding, type PolicyOptions, type ProgramInput, type ProgramReport } from '../policy/index.js';
-import { packageManagerOf } from '../package-managers/index.js';
+import { managerNamed } from '../package-managers/index.js';
+import { choosePackageManager } from '../package-managers/detect.js';
 import { policyOptions } from '../program-files/policy-options.js';
 import { readPolicyFile, readProgram } from '../program-files/read.js';
 import { jsonReport } from '../report/json-report.js';
+import { managerReason, managerRecord } from '../report/package-manager.js';
+import type { PackageManagerRecord } from '../report/run-report.js';
 import { relativePosix } from '../util/text.js';
 import { ACTION_DEFAULTS, parseCommandLine, UsageError, type CommandLine } from './args.js';
 import { textLines } from './format.js';
@@ -49,7 +52,8 @@ async function readOptions(line: CommandLine, cwd: string): Promise<{ options: P
   // The registry the lockfile rule compares with: the preset's route, else the package manager's own configuration,
   // as in the action.
   const scope = ACTION_DEFAULTS.scope;
-  const configuredRegistry = () => packageManagerOf([cwd]).registry.configured(scope, cwd, process.env);
+  const first = resolve(cwd, line.dirs[0] ?? '.');
+  const configuredRegistry = async () => managerNamed((await choosePackageManager(first, cwd, 'auto')).name).registry.configured(scope, first, process.env);
   return await policyOptions({ file, preset: line.preset, registryUrl: undefined, scope, links: line.links, configuredRegistry });
 }
 
@@ -61,18 +65,30 @@ async function readProgramIn(cwd: string, dir: string, options: PolicyOptions): 
 }
 
 async function check(line: CommandLine, options: PolicyOptions | undefined, policyFindings: Finding[], context: CliContext): Promise<number> {
-  const reports: ProgramReport[] = [];
-  for (const dir of options ? line.dirs : []) reports.push(await checkProgram(await readProgramIn(context.cwd, dir, options!), options!));
-  const findings = [...policyFindings, ...reports.flatMap((report) => report.findings)];
+  const reports: (ProgramReport & { packageManager: PackageManagerRecord })[] = [];
+  const managerFindings: Finding[] = [];
+  for (const dir of options ? line.dirs : []) {
+    // The package manager as the action would choose it: its warning (a declaration the lockfile contradicts) is the check's too.
+    const choice = await choosePackageManager(resolve(context.cwd, dir), context.cwd, 'auto');
+    if (choice.warning) managerFindings.push(choice.warning);
+    const report = await checkProgram(await readProgramIn(context.cwd, dir, options!), options!);
+    reports.push({ ...report, packageManager: managerRecord(choice, context.cwd) });
+  }
+  const findings = [...policyFindings, ...managerFindings, ...reports.flatMap((report) => report.findings)];
   switch (line.format) {
-    case 'text':
-      context.out([...textLines(findings, context.cwd, context.colour), countLine(findings), ''].join('\n'));
+    case 'text': {
+      // After the findings, a line a program, so that every line before them is a finding (as eslint prints them).
+      const managers = reports.map(
+        ({ dir, packageManager }) => `${relativePosix(context.cwd, dir) || '.'} installs with ${packageManager.name} (${managerReason(packageManager)}).`,
+      );
+      context.out([...textLines(findings, context.cwd, context.colour), ...managers, countLine(findings), ''].join('\n'));
       break;
+    }
     case 'json':
       context.out(
         jsonReport(
           context.cwd,
-          reports.map(({ dir, packages }) => ({ dir, packages })),
+          reports.map(({ dir, packageManager, packages }) => ({ dir, packageManager, packages })),
           findings,
         ),
       );

@@ -25,7 +25,9 @@ export const runCommand: CommandRunner = async (commandLine, args, { cwd, env, q
     // @actions/exec rejects when the program cannot be started at all (not found on PATH, folder missing).
     const program = commandLine.split(' ')[0];
     if (/Unable to locate executable file/.test((error as Error).message)) {
-      throw new ActionError(`Cannot run "${program}": it is not on the PATH. Set up Node.js and npm in an earlier step (actions/setup-node).`);
+      const setup =
+        program === 'npm' || program === 'node' ? 'Set up Node.js and npm in an earlier step (actions/setup-node).' : 'Set it up in an earlier step.';
+      throw new ActionError(`Cannot run "${program}": it is not on the PATH. ${setup}`);
     }
     throw new ActionError(`Cannot run "${[commandLine, ...args].join(' ')}" in ${cwd}: ${(error as Error).message}`);
   } finally {
@@ -33,8 +35,8 @@ export const runCommand: CommandRunner = async (commandLine, args, { cwd, env, q
   }
 };
 
-/** What `<tool> --version` prints on the runner (the action itself runs on a Node.js of its own); '' when it fails. */
+/** What `<tool> --version` prints on the runner (the action itself runs on a Node.js of its own); '' when it fails or is not on the PATH. */
 export async function toolVersion(context: { run: CommandRunner; env: NodeJS.ProcessEnv }, tool: string, cwd: string): Promise<string> {
-  const result = await context.run(tool, ['--version'], { cwd, env: context.env, quiet: true });
-  return result.exitCode === 0 ? result.stdout.trim() : '';
+  const result = await context.run(tool, ['--version'], { cwd, env: context.env, quiet: true }).catch(() => undefined);
+  return result?.exitCode === 0 ? result.stdout.trim() : '';
 }

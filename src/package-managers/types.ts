@@ -30,6 +30,8 @@ export interface PackageManager {
    * install config (the scope routed, no auth line).
    */
   environment(base: NodeJS.ProcessEnv, access: ProxyAccess | undefined): NodeJS.ProcessEnv;
+  /** The command line its own install runs in a program (frozen where the program has a lockfile), for the log. */
+  ownInstall(programDir: string): string;
   /** Runs the install command in a program (its install scripts included, unless `ignoreScripts`), then links. */
   install(context: ManagerContext, request: InstallRequest): Promise<void>;
   /**
@@ -48,8 +50,10 @@ export type ManagerName = 'npm' | 'pnpm' | 'yarn' | 'bun';
 export interface Distribution {
   /** The npm package that holds its command line at `major` (yarn 1 is `yarn`, yarn 2+ is `@yarnpkg/cli-dist`). */
   npmPackage(major: number): string;
-  /** The major installed when nothing names a version (the `packageManager` field). */
+  /** The major installed when nothing names a version (the `packageManager` field) and the lockfile does not tell. */
   currentMajor: number;
+  /** The major that wrote a lockfile of its own, where the format tells (yarn 1's yarn.lock has no `__metadata`). */
+  lockfileMajor?(lockfileText: string): number | undefined;
   /** The step a workflow adds to set it up itself (pnpm/action-setup, oven-sh/setup-bun, `corepack enable`). */
   setupStep: string;
 }

@@ -1,5 +1,6 @@
 // TEMPORARY scaffold while pnpm, yarn and bun are built (issue 19): removed before it lands.
 import { ActionError } from '../util/errors.js';
+import { toolVersion } from './command.js';
 import type { Distribution, ManagerName, PackageManager } from './types.js';
 
 export function unimplementedManager(name: ManagerName, lockfiles: readonly [string, ...string[]], distribution: Distribution): PackageManager {
@@ -12,8 +13,9 @@ export function unimplementedManager(name: ManagerName, lockfiles: readonly [str
     lockfiles,
     writes: ['package.json', ...lockfiles],
     readLockfile: fail,
-    version: fail,
+    version: (context, cwd) => toolVersion(context, name, cwd),
     environment: (base) => base,
+    ownInstall: () => `${name} install`,
     install: fail,
     installedTreeIsCurrent: fail,
     links: { globalFolder: fail, register: fail, requireGlobal: fail, intoRestoredTree: fail, verify: fail },

@@ -24,14 +24,14 @@ export const PRESET_CHECK = {
   },
 } as const;
 
-/** Pulumi.yaml asks for another package manager than npm. */
+/** What a program declares as its package manager disagrees with its lockfile, or with the `package-manager` input. */
 export const PACKAGE_MANAGER_CHECK = {
   id: 'package-manager',
   description: {
-    short: "Pulumi.yaml's package manager is npm.",
+    short: "The program's package manager is declared once.",
     help:
-      'Pulumi.yaml asks for yarn, pnpm or bun, and this action installs with npm: give the install command in "install-command", ' +
-      'or set "install: false" to run the policy check alone.',
+      'Pulumi.yaml (runtime, runtime.options.packagemanager) or package.json ("packageManager") names one package manager and the ' +
+      'lockfile present is another\'s, or the "package-manager" input overrides what the program declares: make them agree.',
   },
 } as const;
 

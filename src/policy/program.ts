@@ -43,9 +43,10 @@ export async function checkPackage(
 /** The SDK: Pulumi's Node.js language host starts every program through its run entry point in node_modules. */
 const SDK_PACKAGE = '@pulumi/pulumi';
 
-/** @pulumi/pulumi is used by the run time in a Pulumi program: Pulumi.yaml says runtime nodejs, or a source loads a scope package. */
+/** @pulumi/pulumi is used by the run time in a Pulumi program: Pulumi.yaml says runtime nodejs or bun, or a source loads a scope package. */
 function runtimeUse(project: PulumiProject | undefined, usage: Usage, shared: SharedContext): Implication | undefined {
-  if (project?.runtime === 'nodejs') return { by: 'Pulumi.yaml', reason: 'used by the Pulumi run time: Pulumi.yaml runtime nodejs' };
+  const runtime = project?.runtime;
+  if (runtime === 'nodejs' || runtime === 'bun') return { by: 'Pulumi.yaml', reason: `used by the Pulumi run time: Pulumi.yaml runtime ${runtime}` };
   const scopeUser = [...usage.byPackage.keys()].find((name) => name !== SDK_PACKAGE && shared.inScope(name));
   return scopeUser === undefined ? undefined : { by: scopeUser, reason: `used by the Pulumi run time: the program uses ${scopeUser}` };
 }

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { CacheKeyFiles } from '../cache/plan.js';
-import { packageManagerOf, type PackageManager } from '../package-managers/index.js';
+import { lockfileIn } from '../package-managers/index.js';
 import { ActionError } from '../util/errors.js';
 import { parseManifest } from '../policy/manifest.js';
 import type { LockfileResult } from '../policy/lockfile.js';
@@ -21,13 +21,15 @@ const MAX_WORKSPACES = 500;
 const WORKSPACES_TIME_MS = 10_000;
 
 /**
- * What the cache key reads of a program (package.json and its manager's lockfile), so that the restore can start
- * before the policy check reads the rest; undefined without a package.json, which the check reports.
+ * What the cache key reads of a program (package.json and the lockfile its manager installs from, which may be a
+ * workspace root's), so that the restore can start before the policy check reads the rest; undefined without a
+ * package.json, which the check reports.
  */
-export function readCacheKeyFiles(dir: string): CacheKeyFiles | undefined {
+export function readCacheKeyFiles(dir: string, lockfilePath: string | undefined): CacheKeyFiles | undefined {
   const root = resolve(dir);
   const packageJson = readOptional(join(root, 'package.json'));
-  return packageJson && { dir: root, packageJson, lockfile: lockfileText(root, packageManagerOf([root])) };
+  const lockfile = lockfilePath && readOptional(lockfilePath);
+  return packageJson && { dir: root, packageJson, ...(lockfile && { lockfile }) };
 }
 
 /**
@@ -156,18 +158,9 @@ export async function readInstalledTree(dir: string, options: PolicyOptions): Pr
 
 /** The program's lockfile, read by its manager (the policy engine reads no manager's format). */
 async function readLockfile(dir: string): Promise<LockfileResult | undefined> {
-  const manager = packageManagerOf([dir]);
-  const file = lockfileText(dir, manager);
-  return file && (await manager.readLockfile(file));
-}
-
-/** The first of the manager's lockfiles the folder holds. */
-function lockfileText(dir: string, manager: PackageManager): SourceFile | undefined {
-  for (const name of manager.lockfiles) {
-    const file = readOptional(join(dir, name));
-    if (file !== undefined) return file;
-  }
-  return undefined;
+  const found = lockfileIn(dir);
+  const file = found && readOptional(found.file);
+  return file && (await found.manager.readLockfile(file));
 }
 
 /** The sources to scan: those above MAX_SOURCE_BYTES are left out, and named in one notice. */

@@ -13,7 +13,10 @@ export interface RunRecord {
     scope: string;
     workingDirectories: string[];
     install: boolean;
-    installCommand: string;
+    /** The `package-manager` input. */
+    packageManager: string;
+    /** The `install-command` input; undefined: each manager's own install. */
+    installCommand: string | undefined;
     links: string[];
     cache: string;
     policy: string;
@@ -42,10 +45,21 @@ export interface ProgramRecord {
   dir: string;
   /** The folder relative to the workspace, as messages name it. */
   name: string;
+  /** The package manager that installs it, and why. */
+  packageManager?: PackageManagerRecord;
   policy?: ProgramReport;
   installed?: 'ran' | 'skipped (cache hit)';
   installSeconds?: number;
   links?: VerifiedLink[];
+}
+
+/** A program's package manager in the report: which, its version on the runner, and what decided it (file relative to the workspace). */
+export interface PackageManagerRecord {
+  name: string;
+  version?: string;
+  source: 'input' | 'runtime' | 'packagemanager' | 'packageManager' | 'lockfile' | 'default';
+  file?: string;
+  line?: number;
 }
 
 export function allFindings(record: RunRecord): Finding[] {

@@ -1,7 +1,8 @@
 import { countLine, summaryRows } from '../policy/index.js';
 import { markdownCode, markdownText } from '../util/log-text.js';
 import { relativePosix, toPosix } from '../util/text.js';
-import { allFindings, type Phase, type RunRecord } from './run-report.js';
+import { managerReason } from './package-manager.js';
+import { allFindings, type PackageManagerRecord, type Phase, type RunRecord } from './run-report.js';
 
 /** The job summary: what was configured, installed, linked and found. Pure, so it can be tested as text. */
 export function summaryMarkdown(record: RunRecord): string {
@@ -16,7 +17,7 @@ export function summaryMarkdown(record: RunRecord): string {
     `| Scope | ${scopeLine(record)} |`,
     `| Token | ${tokenLine(record)} |`,
     `| npm config | ${npmrcLine(record)} |`,
-    `| Install | ${s.install ? markdownCode(s.installCommand) : 'off (policy check only)'} |`,
+    `| Install | ${installLine(record)} |`,
     `| Links | ${s.links.length ? s.links.map((link) => markdownCode(link)).join(', ') : 'none'} |`,
     `| Cache | ${cacheLine(record)} |`,
     `| Policy | ${markdownText(s.policy)}${s.policyFile ? ` (${markdownCode(relativePosix(workspace, s.policyFile))})` : ''} |`,
@@ -25,6 +26,7 @@ export function summaryMarkdown(record: RunRecord): string {
   for (const program of record.programs) {
     lines.push(`### Program ${markdownCode(toPosix(program.name), 'text')}`, '');
     const facts = [
+      program.packageManager ? managerFact(program.packageManager) : undefined,
       program.installed ? `install ${program.installed}${program.installSeconds !== undefined ? ` in ${program.installSeconds.toFixed(1)} s` : ''}` : undefined,
       ...(program.links ?? []).map(
         (link) => `${markdownCode(link.name, 'text')} linked to ${markdownCode(link.target, 'text')}${link.version ? ` (${markdownText(link.version)})` : ''}`,
@@ -38,12 +40,23 @@ export function summaryMarkdown(record: RunRecord): string {
   return lines.join('\n');
 }
 
+/** Which package manager installs a program, and what decided it. */
+function managerFact(manager: PackageManagerRecord): string {
+  const version = manager.version ? ` ${markdownText(manager.version)}` : '';
+  return `package manager ${markdownCode(manager.name, 'text')}${version}, from ${managerReason(manager, (text) => markdownCode(text, 'text'))}`;
+}
+
 /** Where the step's time went, in the order the phases started (overlapping phases ran side by side). */
 function timingLines(phases: Phase[]): string[] {
   const rows = [...phases]
     .sort((a, b) => a.startSeconds - b.startSeconds)
     .map((phase) => [phase.name, `${phase.startSeconds.toFixed(2)} s`, `${phase.seconds.toFixed(2)} s`]);
   return ['### Timings', '', ...markdownTable([['Phase', 'Started at', 'Took'], ...rows])];
+}
+
+function installLine({ settings: { install, installCommand } }: RunRecord): string {
+  if (!install) return 'off (policy check only)';
+  return installCommand ? markdownCode(installCommand) : "each program's package manager's own install";
 }
 
 function presetLine({ settings: { preset } }: RunRecord): string {

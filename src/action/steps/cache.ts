@@ -1,9 +1,9 @@
 import { lstat, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import type { CacheKeyFiles, CacheMessage, NodeModulesCachePlan } from '../../cache/index.js';
+import type { CachedProgram, CacheMessage, NodeModulesCachePlan } from '../../cache/index.js';
 import { toolVersion } from '../../package-managers/command.js';
-import type { ManagerContext, PackageManager } from '../../package-managers/index.js';
+import type { ManagerContext } from '../../package-managers/index.js';
 import type { CacheRecord } from '../../report/run-report.js';
 import type { Settings } from '../settings.js';
 import { logLine } from '../../util/log-text.js';
@@ -24,16 +24,15 @@ const cacheModule = () => import('../../cache/index.js');
  */
 export async function restoreStep(
   settings: Settings,
-  manager: PackageManager,
   context: ManagerContext,
-  programs: CacheKeyFiles[],
+  programs: CachedProgram[],
   links: string[],
   signal?: AbortSignal,
 ): Promise<RestoredCache | undefined> {
   if (settings.cache === 'false') return undefined;
-  // The versions are part of the key: the runner's node starts on the other core while the cache client loads.
-  const versions = Promise.all([toolVersion(context, 'node', settings.workspace), manager.version(context, settings.workspace)]);
-  versions.catch(() => {}); // awaited below, unless the cache is unavailable
+  // Node's version is part of the key: the runner's node starts on the other core while the cache client loads.
+  const nodeVersion = toolVersion(context, 'node', settings.workspace);
+  nodeVersion.catch(() => {}); // awaited below, unless the cache is unavailable
   const { cacheServiceUnavailable, planNodeModulesCache, restoreNodeModules } = await cacheModule();
   const unavailable = cacheServiceUnavailable();
   if (unavailable) {
@@ -46,16 +45,14 @@ export async function restoreStep(
     return undefined;
   }
   return core.group('Restore node_modules', async () => {
-    const [nodeVersion, managerVersion] = await versions;
     const plan = await planNodeModulesCache({
       workspace: settings.workspace,
       programs,
       prefix: settings.cacheKeyPrefix,
-      installCommand: settings.installCommand,
+      installCommand: settings.installCommand ?? '',
       registryUrl: context.registryUrl,
       links,
-      nodeVersion,
-      manager: { name: manager.name, version: managerVersion },
+      nodeVersion: await nodeVersion,
     });
     const restored = say(await restoreNodeModules(plan.paths, plan, signal));
     const note = restored.message?.level === 'info' ? undefined : restored.message?.text;

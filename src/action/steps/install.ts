@@ -44,15 +44,16 @@ export async function prepareLinks(settings: Settings, manager: PackageManager, 
 /** Installs (or keeps a verified restored tree), and links. */
 export async function installProgram({ settings, manager, context, program, linking, cacheHit }: InstallRequest): Promise<InstallRecord> {
   const { links, globalFolder } = linking;
-  const lockfile = manager.lockfiles[0];
   const tree = cacheHit ? await manager.installedTreeIsCurrent(program.dir, links) : undefined;
   if (tree?.current) {
-    core.info(`The restored node_modules is the tree ${lockfile} describes: skipping "${settings.installCommand}".`);
+    core.info(
+      `The restored node_modules is the tree ${manager.name} last installed from this lockfile: skipping ${installName(settings, manager, program.dir)}.`,
+    );
     // The manager would re-read the whole restored tree only to put the same links back.
     await manager.links.intoRestoredTree(context, program.dir, program.name, links, globalFolder);
     return { installed: 'skipped (cache hit)' };
   }
-  if (tree?.reason) core.info(logLine(`The restored node_modules is not the tree ${lockfile} describes (${tree.reason}): installing.`));
+  if (tree?.reason) core.info(logLine(`The restored node_modules is not the tree ${manager.name} would install now (${tree.reason}): installing.`));
   const started = performance.now();
   await manager.install(context, {
     dir: program.dir,
@@ -62,4 +63,9 @@ export async function installProgram({ settings, manager, context, program, link
     ignoreScripts: settings.ignoreScripts,
   });
   return { installed: 'ran', installSeconds: (performance.now() - started) / 1000 };
+}
+
+/** The install as the log names it: the input's command, else the manager's own in `dir`. */
+function installName(settings: Settings, manager: PackageManager, dir: string): string {
+  return `"${settings.installCommand ?? manager.ownInstall(dir)}"`;
 }

@@ -12,8 +12,9 @@ import {
   type SourceFile,
 } from '../../policy/index.js';
 import type { Notice } from '../../program-files/notice.js';
-import { packageManagerFinding, readPulumiProject } from '../../policy/pulumi-project.js';
-import { packageManagerOf, type PackageManager } from '../../package-managers/index.js';
+import { managerNamed } from '../../package-managers/index.js';
+import type { ManagerChoice } from '../../package-managers/detect.js';
+import { choosePackageManagers } from './managers.js';
 import { RULES } from '../../policy/rules/index.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../../program-files/read.js';
 import { policyOptions } from '../../program-files/policy-options.js';
@@ -30,8 +31,8 @@ export interface Policy {
   routedRegistry: string | undefined;
   /** The job's environment, for the manager's own config when nothing is routed. */
   env: NodeJS.ProcessEnv;
-  /** The package manager of the programs: it decides where the scope resolves unrouted, and installs. */
-  manager: PackageManager;
+  /** Each working directory's package manager (in the input's order): it decides where the scope resolves unrouted, and installs. */
+  choices: ManagerChoice[];
 }
 
 /**
@@ -57,10 +58,10 @@ export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Pr
   // Read even with the policy off: its preset decides the registry and the links.
   const file = await readPolicyFile(settings.policyFile);
   const { preset, registryUrl, scope, links } = settings;
-  const programDirs = settings.workingDirectories.map((dir) => dir.path);
-  const manager = packageManagerOf(programDirs);
+  const choices = await choosePackageManagers(settings);
   // Unrouted, the manager resolves the scope from its own config (read in the first program; checkPrograms reads each one's).
-  const configuredRegistry = () => manager.registry.configured(scope, programDirs[0] ?? settings.workspace, env);
+  const first = settings.workingDirectories[0]?.path ?? settings.workspace;
+  const configuredRegistry = () => managerNamed(choices[0]?.name ?? 'npm').registry.configured(scope, first, env);
   const outcome = await policyOptions({ file, preset, registryUrl, scope, links, configuredRegistry });
   if (outcome.options === undefined) {
     const { findings } = outcome;
@@ -74,7 +75,7 @@ export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Pr
   const origin =
     config.presetOrigin === 'default' ? 'the default: neither the "preset" input nor the policy file names one' : `from the ${config.presetOrigin}`;
   core.info(`Preset: ${config.preset} (${origin}).`);
-  return { options: outcome.options, file, routedRegistry: outcome.routedRegistry, env, manager };
+  return { options: outcome.options, file, routedRegistry: outcome.routedRegistry, env, choices };
 }
 
 /** Reads every program and, unless the policy is off, checks it before anything is installed (no token needed). */
@@ -82,13 +83,15 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
   const programs: CheckedProgram[] = [];
   const notice: Notice = (message, where) =>
     core.notice(message, where && { file: relativePosix(settings.workspace, where.file), ...(where.line ? { startLine: where.line } : {}) });
-  for (const { path } of settings.workingDirectories) {
+  for (const [index, { path }] of settings.workingDirectories.entries()) {
+    const choice = policy.choices[index]!;
     const input = await readProgram(path, policy.options.config, { workspace: settings.workspace, notice });
-    const { url, hostReplacement } = await policy.manager.registry.configured(settings.scope, path, policy.env);
+    const { url, hostReplacement } = await managerNamed(choice.name).registry.configured(settings.scope, path, policy.env);
     const registryUrl = policy.routedRegistry ?? url;
     const report = settings.policy === 'off' ? undefined : await checkProgram(input, { ...policy.options, registryUrl, hostReplacement });
     if (report) noticeUnscanned(input, notice);
-    const otherManager = settings.install ? await packageManagerWarning(settings, policy.manager, input) : undefined;
+    // Whatever the policy mode: the declaration and the lockfile disagree, or the input overrides what the program declares.
+    const otherManager = choice.warning;
     if (otherManager && !report) annotate(printableFindings([otherManager]), settings.workspace);
     const findings = report && printableFindings([...(otherManager ? [otherManager] : []), ...applyPolicyMode(report.findings, settings.policy)]);
     programs.push({ input: checkedInput(input), policy: report && findings && { ...report, findings } });
@@ -118,13 +121,6 @@ function noticeUnscanned(program: ProgramInput, notice: Notice): void {
       { file: packageJson.path },
     );
   }
-}
-
-/** Pulumi.yaml's package manager, when it is not the one that installs (whatever the policy mode: it is about the install). */
-async function packageManagerWarning(settings: Settings, manager: PackageManager, input: ProgramInput): Promise<Finding | undefined> {
-  const project = await readPulumiProject(input.stackConfigs ?? []);
-  const file = input.stackConfigs?.find((stackFile) => stackFile.path === project?.file);
-  return file && packageManagerFinding(project, settings.installCommand, file.text, manager.name);
 }
 
 /** After install and links: each scope package in node_modules is the version the lockfile records. */

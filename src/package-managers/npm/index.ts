@@ -17,6 +17,7 @@ export const npm: PackageManager = {
   readLockfile: async (file) => readNpmLockfile(file),
   version: async (...args) => (await import('./version.js')).npmVersion(...args),
   environment: npmEnvironment,
+  ownInstall: () => 'npm install',
   install: async (...args) => (await import('./install.js')).installWithNpm(...args),
   // Loaded with the first restored tree: runs without the cache never need it.
   installedTreeIsCurrent: async (programDir, links) => (await import('./verify-tree.js')).isInstalledTreeCurrent(programDir, links),
