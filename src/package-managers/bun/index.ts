@@ -2,6 +2,7 @@ import type { ManagerContext, PackageManager } from '../types.js';
 import { userConfigPath, writeScopedNpmrc } from '../npm/npmrc.js';
 import { bunEnvironment } from './bun.js';
 import { BINARY_LOCKFILE, LOCKFILE } from './files.js';
+import { ownBunInstall } from './own-install.js';
 import { ActionError } from '../../util/errors.js';
 
 // What only an install needs loads with the first install: the command line and a policy-only run never run bun.
@@ -17,6 +18,7 @@ export const bun: PackageManager = {
   readLockfile: async () => Promise.reject(new ActionError('Reading bun.lock is not built yet.')),
   version: async (context, cwd) => (await import('../command.js')).toolVersion(context, 'bun', cwd),
   environment: bunEnvironment,
+  ownInstall: ownBunInstall,
   install: async (...args) => (await import('./install.js')).installWithBun(...args),
   installedTreeIsCurrent: async (programDir, links) => (await import('./install-record.js')).isInstalledTreeCurrent(programDir, links),
   links: {
