@@ -19,6 +19,8 @@ const [registry, server] = await Promise.all([
   useCacheServer(),
 ]);
 const PATH = pathWithManager('bun', machinePath());
+// The policy reads bun.lock through its own reader (another part of issue 19): until it lands, these runs leave it off.
+const POLICY = { policy: 'off' };
 
 const sandboxes: Sandbox[] = [];
 after(async () => {
@@ -52,7 +54,7 @@ async function lockWithBun(dir: string): Promise<Buffer> {
 async function bunRun(sandbox: Sandbox, inputs: Record<string, string> = {}): Promise<ActionRun> {
   const run = await runSetup(registry, sandbox, {
     home: path.join(sandbox.root, 'home'),
-    inputs: { cache: 'true', 'cache-key-prefix': 'bun', ...inputs },
+    inputs: { cache: 'true', 'cache-key-prefix': 'bun', ...POLICY, ...inputs },
     env: { PATH, ...server.env('v2') },
   });
   assert.equal(run.main.exitCode, 0, run.main.log);
@@ -76,6 +78,7 @@ describe('bun, end to end', () => {
     assert.equal(fs.existsSync(path.join(sandbox.workspace, 'package-lock.json')), false);
     assert.equal(cold.main.outputs['cache-hit'], 'false');
     const key = cold.main.outputs['cache-primary-key']!;
+    assert.match(key, /^bun-setup-pulumi-npm-linux-x64-node\d+-bun1-[0-9a-f]{64}$/);
     assert.ok(
       server.entries().some((entry) => entry.key === key),
       'the tree was saved under the primary key',
@@ -91,6 +94,7 @@ describe('bun, end to end', () => {
     assert.equal(warm.main.outputs['cache-hit'], 'true');
     assert.equal(warm.main.outputs['cache-primary-key'], key);
     assert.doesNotMatch(warm.main.log, /\[command\]\S*bun install/);
+    assert.match(warm.main.log, /The restored node_modules is the tree bun last installed from this lockfile: skipping "bun install --frozen-lockfile"\./);
     assert.deepEqual(fs.readFileSync(path.join(fresh.workspace, 'bun.lock')), lockfile);
     const report = JSON.parse(fs.readFileSync(warm.main.outputs['report']!, 'utf8'));
     assert.equal(report.programs[0].installed, 'skipped (cache hit)');
@@ -109,7 +113,7 @@ describe('bun, end to end', () => {
       const sandbox = await makeSandbox({ '.': { ...docsProgram, name: 'infra-bun' } });
       sandboxes.push(sandbox);
       fs.writeFileSync(path.join(sandbox.workspace, 'Pulumi.yaml'), `name: infra-bun\n${runtime}`);
-      const run = await runSetup(registry, sandbox, { env: { PATH } });
+      const run = await runSetup(registry, sandbox, { inputs: POLICY, env: { PATH } });
       assert.equal(run.main.exitCode, 0, run.main.log);
       assert.match(run.main.log, /^\[command\]\S*bun install --omit=peer$/m);
       assert.deepEqual(fs.readdirSync(sandbox.workspace).sort(), ['Pulumi.yaml', 'bun.lock', 'index.js', 'node_modules', 'package.json']);

