@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { docsProgram, makeSandbox, runSetup, type Sandbox } from './support/e2e.js';
+import { docsProgram, failureOf, makeSandbox, runSetup, type Sandbox } from './support/e2e.js';
 import { defaultFixturePackages } from './support/fixtures.js';
 import { pathWithManager } from './support/managers.js';
 import { node24 } from './support/node24.js';
@@ -103,6 +103,26 @@ describe('bun, end to end', () => {
     assert.equal(fs.realpathSync(path.join(fresh.workspace, 'node_modules/pulumi')), fs.realpathSync(fresh.pulumiPackage));
     assert.deepEqual(loaded(fresh.workspace), modules);
     await warm.cleanup();
+  });
+
+  it('refuses a committed bunfig.toml that routes the scope elsewhere, naming file and setting, before any install', async () => {
+    const { sandbox, lockfile } = await checkout();
+    const bunfig = '[install.scopes]\n"@pulumi" = "http://127.0.0.1:9/"\n';
+    fs.writeFileSync(path.join(sandbox.workspace, 'bunfig.toml'), bunfig);
+    const run = await runSetup(registry, sandbox, { inputs: POLICY, env: { PATH } });
+    try {
+      assert.equal(run.main.exitCode, 1, run.main.log);
+      assert.equal(
+        failureOf(run.main),
+        `${path.join(sandbox.workspace, 'bunfig.toml')} routes @pulumi to http://127.0.0.1:9/, not to "registry-url" (${registry.url}), so the install ` +
+          'would not get the scope from the registry the token is for. Remove that setting, or set "registry-url" to it if you trust it.',
+      );
+      assert.doesNotMatch(run.main.log, /\[command\]\S*bun install/, 'no install ran');
+      assert.equal(fs.readFileSync(path.join(sandbox.workspace, 'bunfig.toml'), 'utf8'), bunfig);
+      assert.deepEqual(fs.readFileSync(path.join(sandbox.workspace, 'bun.lock')), lockfile);
+    } finally {
+      await run.cleanup();
+    }
   });
 
   for (const [name, runtime] of [
