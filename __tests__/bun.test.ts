@@ -138,6 +138,10 @@ describe('bun install', () => {
     await bun.install(context(env), { dir: quiet, where: 'q', commandLine: undefined, links: [], ignoreScripts: true });
     assert.deepEqual(commands, ['bun install --ignore-scripts']);
     assert.equal(fs.existsSync(path.join(quiet, ran)), false);
+    // A command line of the user's gets none either: bun reads NPM_CONFIG_IGNORE_SCRIPTS.
+    const custom = program('ignore-scripts-custom', trusted);
+    await bun.install(context(env), { dir: custom, where: 'c', commandLine: 'bun install', links: [], ignoreScripts: true });
+    assert.equal(fs.existsSync(path.join(custom, ran)), false);
   });
 
   it('runs a given command line as written', async () => {
