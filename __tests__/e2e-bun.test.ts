@@ -105,6 +105,28 @@ describe('bun, end to end', () => {
     await warm.cleanup();
   });
 
+  it('brings a tree restored under another lockfile up to date with a frozen install (a partial hit)', async () => {
+    const prefix = { 'cache-key-prefix': 'bun-partial' };
+    const { sandbox } = await checkout();
+    fs.mkdirSync(path.join(sandbox.root, 'home'));
+    const cold = await bunRun(sandbox, prefix);
+    const saved = cold.main.outputs['cache-primary-key']!;
+    await cold.cleanup();
+
+    const changed = { ...docsProgram, dependencies: { ...docsProgram.dependencies, 'fixture-native': '1.0.0' } };
+    const { sandbox: next, lockfile } = await checkout({ 'package.json': `${JSON.stringify(changed, null, 2)}\n` });
+    fs.mkdirSync(path.join(next.root, 'home'));
+    const partial = await bunRun(next, prefix);
+    assert.equal(partial.main.outputs['cache-hit'], 'false');
+    assert.equal(partial.main.outputs['cache-matched-key'], saved);
+    assert.match(partial.main.log, /^\[command\]\S*bun install --frozen-lockfile --omit=peer$/m);
+    assert.match(partial.main.log, /^\+ fixture-native@1\.0\.0$/m);
+    assert.doesNotMatch(partial.main.log, /^\+ @pulumi\/aws/m, 'the restored packages stayed');
+    assert.deepEqual(fs.readFileSync(path.join(next.workspace, 'bun.lock')), lockfile);
+    assert.equal(loaded(next.workspace)['pulumi']!.linked, true);
+    await partial.cleanup();
+  });
+
   it('refuses a committed bunfig.toml that routes the scope elsewhere, naming file and setting, before any install', async () => {
     const { sandbox, lockfile } = await checkout();
     const bunfig = '[install.scopes]\n"@pulumi" = "http://127.0.0.1:9/"\n';
