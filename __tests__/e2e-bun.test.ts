@@ -19,8 +19,6 @@ const [registry, server] = await Promise.all([
   useCacheServer(),
 ]);
 const PATH = pathWithManager('bun', machinePath());
-// The policy reads bun.lock through its own reader (another part of issue 19): until it lands, these runs leave it off.
-const POLICY = { policy: 'off' };
 
 const sandboxes: Sandbox[] = [];
 after(async () => {
@@ -54,7 +52,7 @@ async function lockWithBun(dir: string): Promise<Buffer> {
 async function bunRun(sandbox: Sandbox, inputs: Record<string, string> = {}): Promise<ActionRun> {
   const run = await runSetup(registry, sandbox, {
     home: path.join(sandbox.root, 'home'),
-    inputs: { cache: 'true', 'cache-key-prefix': 'bun', ...POLICY, ...inputs },
+    inputs: { cache: 'true', 'cache-key-prefix': 'bun', ...inputs },
     env: { PATH, ...server.env('v2') },
   });
   assert.equal(run.main.exitCode, 0, run.main.log);
@@ -131,7 +129,7 @@ describe('bun, end to end', () => {
     const { sandbox, lockfile } = await checkout();
     const bunfig = '[install.scopes]\n"@pulumi" = "http://127.0.0.1:9/"\n';
     fs.writeFileSync(path.join(sandbox.workspace, 'bunfig.toml'), bunfig);
-    const run = await runSetup(registry, sandbox, { inputs: POLICY, env: { PATH } });
+    const run = await runSetup(registry, sandbox, { inputs: {}, env: { PATH } });
     try {
       assert.equal(run.main.exitCode, 1, run.main.log);
       assert.equal(
@@ -155,7 +153,7 @@ describe('bun, end to end', () => {
       const sandbox = await makeSandbox({ '.': { ...docsProgram, name: 'infra-bun' } });
       sandboxes.push(sandbox);
       fs.writeFileSync(path.join(sandbox.workspace, 'Pulumi.yaml'), `name: infra-bun\n${runtime}`);
-      const run = await runSetup(registry, sandbox, { inputs: POLICY, env: { PATH } });
+      const run = await runSetup(registry, sandbox, { inputs: {}, env: { PATH } });
       assert.equal(run.main.exitCode, 0, run.main.log);
       assert.match(run.main.log, /^\[command\]\S*bun install --omit=peer$/m);
       assert.deepEqual(fs.readdirSync(sandbox.workspace).sort(), ['Pulumi.yaml', 'bun.lock', 'index.js', 'node_modules', 'package.json']);
