@@ -235,7 +235,7 @@ printTable(results, [
   'Ratios (goals: warm <= 1.3 x tar and <= 0.3 x own warm install; cold <= 1.15 x own install):',
   ...ratios,
 ]);
-for (const { manager } of fixtures) {
+for (const { manager } of fixtures.filter((fixture) => results.some((result) => result.name === fixture.manager.title))) {
   const commandLine = (args: string[]) => `"${manager.command} ${args.join(' ')}"`;
   console.log(`${manager.title}: own install ${commandLine(manager.install)}, own warm install ${commandLine(manager.warmInstall ?? manager.install)}.`);
 }
