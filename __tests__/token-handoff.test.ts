@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +100,22 @@ describe('token-handoff', () => {
       assert.deepEqual(left, [], 'the keeper removes its socket folder');
     });
   }
+
+  it('hands the token over under a temp folder too deep for a socket path, and leaves nothing there', { timeout: 60_000 }, async () => {
+    const deep = join(tmpdir(), `handoff-deep-${'x'.repeat(120)}`);
+    mkdirSync(deep);
+    try {
+      const token = `pul-${randomBytes(20).toString('hex')}`;
+      const { seen } = await probeRun({ PULUMI_ACCESS_TOKEN: token, TMPDIR: deep });
+      assert.equal(seen.token, token);
+      assert.deepEqual(
+        readdirSync(deep).filter((name) => name.startsWith('setup-pulumi-npm-handoff-')),
+        [],
+      );
+    } finally {
+      rmSync(deep, { recursive: true, force: true });
+    }
+  });
 
   it("with no token, restarts without the runner credentials and keeps the cache client's for its process.env alone", { timeout: 60_000 }, async () => {
     const secret = (name: string) => `${name}-${randomBytes(16).toString('hex')}`;

@@ -28,6 +28,8 @@ import {
 export const HANDOFF_VARIABLE = 'SETUP_PULUMI_NPM_TOKEN_HANDOFF';
 /** The variables the runner or the workflow may hold the token in. */
 const TOKEN_INPUT_VARIABLE = 'INPUT_PULUMI-ACCESS-TOKEN';
+/** The longest socket path every platform the action runs on accepts, in bytes. */
+const MAX_SOCKET_PATH = 100;
 export const TOKEN_ENV_VARIABLE = 'PULUMI_ACCESS_TOKEN';
 
 const HANDOFF_TIMEOUT_MS = 10_000;
@@ -111,13 +113,24 @@ process.stdin.on('end', () => {
  * `collectHandedSecrets`.
  */
 async function replaceProcessWithoutSecrets(secrets: HandedSecrets, env: NodeJS.ProcessEnv): Promise<never> {
-  // A folder of its own (0700) for the socket; the keeper removes it when it exits.
-  const socket = join(mkdtempSync(join(tmpdir(), 'setup-pulumi-npm-handoff-')), 's');
+  // A folder of its own (0700) for the socket; the keeper removes it when it exits. A socket's path holds at most
+  // about 100 bytes (104 on macOS, 108 on Linux): under a deep temp folder, /tmp serves.
+  const prefix = 'setup-pulumi-npm-handoff-';
+  const base = Buffer.byteLength(join(tmpdir(), `${prefix}XXXXXX`, 's')) <= MAX_SOCKET_PATH ? tmpdir() : '/tmp';
+  const socket = join(mkdtempSync(join(base, prefix)), 's');
   const keeper = spawn(process.execPath, ['-e', KEEPER, socket, String(KEEPER_LIFETIME_MS)], { env: {}, stdio: ['pipe', 'pipe', 'ignore'] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new ActionError('The token keeper did not start within 10 s.')), HANDOFF_TIMEOUT_MS);
     keeper.once('error', (error) => reject(new ActionError(`Cannot start the token keeper: ${error.message}.`)));
-    keeper.once('exit', (code) => reject(new ActionError(`The token keeper stopped early (exit code ${code}).`)));
+    keeper.once('exit', (code) =>
+      reject(
+        new ActionError(
+          code === 3
+            ? `The token keeper could not listen on its socket ${socket}: check that the temp folder is writable and on a local file system.`
+            : `The token keeper stopped early (exit code ${code}).`,
+        ),
+      ),
+    );
     keeper.stdout.once('data', () => {
       clearTimeout(timer);
       resolve();
