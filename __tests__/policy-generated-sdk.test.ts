@@ -100,16 +100,20 @@ describe('SDKs that pulumi package add generated (Pulumi.yaml "packages", file:s
     );
   });
 
-  it('keeps its spec when fix moves it out of devDependencies, whatever the floor', async () => {
+  it('keeps its spec when fix moves it out of devDependencies under pulumi-0.10; under current, a notice that fix leaves alone', async () => {
     const input = sdkProgram({});
     input.packageJson.text = JSON.stringify(
       { name: 'network', dependencies: { '@pulumi/pulumi': '^3.113.0' }, devDependencies: { '@pulumi/vpc': 'file:sdks/vpc' } },
       null,
       2,
     );
-    for (const preset of ['current', 'pulumi-0.10'] as const) {
-      const after = (await fixProgram(input, options(preset))).fixes.find((fix) => fix.file === '/p/package.json')!.after;
-      assert.deepEqual(JSON.parse(after).dependencies['@pulumi/vpc'], 'file:sdks/vpc', preset);
-    }
+    const after = (await fixProgram(input, options('pulumi-0.10'))).fixes.find((fix) => fix.file === '/p/package.json')!.after;
+    assert.deepEqual(JSON.parse(after).dependencies['@pulumi/vpc'], 'file:sdks/vpc');
+    const current = await fixProgram(input, options('current'));
+    assert.equal(current.fixes.length, 0);
+    assert.deepEqual(
+      current.left.filter((finding) => finding.rule === 'scoped-in-dependencies').map((finding) => [finding.severity, finding.package]),
+      [['notice', '@pulumi/vpc']],
+    );
   });
 });

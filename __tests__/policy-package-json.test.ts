@@ -57,6 +57,34 @@ describe('scoped-in-dependencies', () => {
     assert.match(report.findings[2]!.message, /bundleDependencies, which packs it into the program's tarball/);
   });
 
+  it('under current, a devDependency or a peer is a notice that says what the installs do, not an error; fix leaves it', async () => {
+    const manifest = {
+      dependencies: { '@pulumi/pulumi': '^3.0.0' },
+      devDependencies: { '@pulumi/aws': '^7.0.0' },
+      peerDependencies: { '@pulumi/random': '^4.0.0' },
+      optionalDependencies: { '@pulumi/gcp': '^8.0.0' },
+    };
+    const source = { 'index.ts': 'import "@pulumi/aws";\nimport "@pulumi/random";\nimport "@pulumi/gcp";\n' };
+    const current = await checkProgram(inline(manifest, source), policyOptions(presetConfig('current')));
+    const placement = current.findings.filter((f) => f.rule === 'scoped-in-dependencies');
+    assert.deepEqual(
+      placement.map((f) => [f.severity, f.package]),
+      [
+        ['notice', '@pulumi/aws'],
+        ['notice', '@pulumi/random'],
+        ['error', '@pulumi/gcp'],
+      ],
+    );
+    assert.match(placement[0]!.message, /^"@pulumi\/aws" is listed in devDependencies: every install .* a production install \(npm install --omit=dev/);
+    assert.match(placement[1]!.message, /^"@pulumi\/random" is listed in peerDependencies: npm 7 and later, pnpm and bun install it .* yarn does not/);
+    const strict = await checkProgram(inline(manifest, source), policyOptions(presetConfig('pulumi-0.10')));
+    assert.deepEqual(
+      strict.findings.filter((f) => f.rule === 'scoped-in-dependencies').map((f) => f.severity),
+      ['error', 'error', 'error'],
+      "the 0.10 preset keeps the documents' rule",
+    );
+  });
+
   it('flags a scope package the policy does not allow', async () => {
     const options = policyOptions();
     options.config.allowedPackages = ['@pulumi/aws'];

@@ -42,7 +42,8 @@ export function planFix({ packageJson, findings, options, resolved }: FixRequest
   for (const finding of findings) {
     const name = finding.package;
     const fix = FIXES.get(finding.rule);
-    if (name === undefined || fix === undefined) continue;
+    // A notice points the way and asks for no change: fix writes only what a rule requires.
+    if (name === undefined || fix === undefined || finding.severity === 'notice') continue;
     const context: FixContext = {
       finding,
       name,

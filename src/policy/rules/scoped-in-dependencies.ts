@@ -37,6 +37,10 @@ function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
         `program's tarball; remove it from there and keep it in "dependencies" only.`;
     } else if (inDependencies.has(entry.name)) {
       message = `"${entry.name}" is also listed in ${entry.section}; remove it from there, it belongs in "dependencies" only.`;
+    } else if (config.preset === 'current' && TODAYS_PLACES.has(entry.section)) {
+      // Today a dev tool's or a library's place: the managers install it, so the program runs; say what to expect.
+      results.push({ finding: { ...finding(manifest.file, entry.span, placementNotice(entry), entry.name), severity: 'notice' }, entry });
+      continue;
     } else {
       message =
         `"${entry.name}" is listed in ${entry.section}; move it to "dependencies" as ` +
@@ -45,6 +49,23 @@ function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
     results.push({ finding: finding(manifest.file, entry.span, message, entry.name), entry });
   }
   return results;
+}
+
+/**
+ * Where programs of today keep scope packages on purpose: devDependencies (an infrastructure folder that is a dev
+ * tool of an application) and peerDependencies (examples a provider repository links against its own build).
+ */
+const TODAYS_PLACES: ReadonlySet<string> = new Set(['devDependencies', 'peerDependencies']);
+
+/** What the install does with a scope package in devDependencies or peerDependencies, for a notice. */
+function placementNotice(entry: ManifestEntry): string {
+  const what =
+    entry.section === 'devDependencies'
+      ? 'every install of the program puts it in node_modules, but a production install (npm install --omit=dev, pnpm install --prod, ' +
+        "yarn's and bun's --production) leaves it out, and the program then fails to load it"
+      : 'npm 7 and later, pnpm and bun install it with the program, but yarn does not (nor npm with --legacy-peer-deps), and the program ' +
+        'then fails to load it unless something else installs it';
+  return `"${entry.name}" is listed in ${entry.section}: ${what}. Move it to "dependencies" if the program needs it at run time.`;
 }
 
 /** The spec to suggest for a scope package: its own when acceptable, else one from the lockfile or the floor. */
