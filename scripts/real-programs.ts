@@ -10,7 +10,7 @@
 // $REAL_PROGRAMS_GIT (`{owner}` and `{name}` in it), and checks out the commit.
 // Verdicts per corpus: <corpus>.expected.json (pulumi-examples: expected.json) holds the findings judged true,
 // <corpus>.false.json those judged false, with why. Exit 1 on any difference; --write records the findings not judged
-// false as the new true ones (judge each by hand first); --messages prints each finding whole, to judge it.
+// false as the new true ones (judge each by hand first; then npm run format); --messages prints each finding whole.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -106,8 +106,18 @@ function mirrorEnvironment(): { env: NodeJS.ProcessEnv; remove: () => void } {
 async function checkFolder(dir: string, root: string, env: NodeJS.ProcessEnv): Promise<Finding[]> {
   const choice = await choosePackageManager(dir, root, 'auto');
   // A manager whose row is not built yet resolves its registry as npm does.
-  const configuredRegistry = () => managerNamed(choice.name).registry.configured(SCOPE, dir, env).catch(() => managerNamed('npm').registry.configured(SCOPE, dir, env));
-  const { options, findings } = await policyOptions({ file: undefined, preset: 'current', registryUrl: undefined, scope: SCOPE, links: undefined, configuredRegistry });
+  const configuredRegistry = () =>
+    managerNamed(choice.name)
+      .registry.configured(SCOPE, dir, env)
+      .catch(() => managerNamed('npm').registry.configured(SCOPE, dir, env));
+  const { options, findings } = await policyOptions({
+    file: undefined,
+    preset: 'current',
+    registryUrl: undefined,
+    scope: SCOPE,
+    links: undefined,
+    configuredRegistry,
+  });
   if (options === undefined) throw new Error(`The current preset has no options: ${findings.map((f) => f.message).join(' ')}`);
   const report = await checkProgram(await readProgram(dir, options.config), options);
   return [...(choice.warning ? [choice.warning] : []), ...findings, ...report.findings];
@@ -146,7 +156,7 @@ function readJson<T>(file: URL): T {
 /** Counts by rule, from `<rule> <package>` lines. */
 function countByRule(findings: Findings): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const line of Object.values(findings).flat()) counts.set(line.split(' ')[0]!, (counts.get(line.split(' ')[0]!) ?? 0) + 1);
+  for (const [rule = ''] of Object.values(findings).flatMap((lines) => lines.map((line) => line.split(' ')))) counts.set(rule, (counts.get(rule) ?? 0) + 1);
   return counts;
 }
 
