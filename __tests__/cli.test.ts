@@ -104,7 +104,7 @@ describe('setup-pulumi-npm check', () => {
     const cases: [string[], RegExp][] = [
       [['lint'], /^setup-pulumi-npm: unknown command "lint": use check or fix/],
       [['check', '--format', 'xml'], /^setup-pulumi-npm: --format is "xml": use one of text, json, sarif, github\.$/],
-      [['check', '--preset', '0.9'], /^setup-pulumi-npm: --preset is "0\.9": use one of pulumi-0\.10, current\.$/],
+      [['check', '--preset', '0.9'], /^setup-pulumi-npm: --preset is "0\.9": use one of pulumi-0\.10, current, auto\.$/],
       [['check', '--link', 'Not A Name'], /^setup-pulumi-npm: --link lists "Not", which is not a package name/],
       [['check', '--dry-run'], /^setup-pulumi-npm: Unknown option '--dry-run'.* \(see setup-pulumi-npm check --help\)\.$/],
       [['check', 'missing'], /^setup-pulumi-npm: "missing" has no package\.json: give the folder of a Pulumi program\.$/],

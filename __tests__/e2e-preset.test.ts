@@ -122,16 +122,20 @@ describe('preset current, end to end: a program of today from a public registry,
     }
   });
 
-  it('under the default preset, a program of today gets a notice naming preset: current before the 0.10 findings', async () => {
+  it('under the default preset (auto), a program of today is checked as current, and the log, summary and report say why', async () => {
     const sandbox = await todaySandbox();
     const run = await runPolicyCheck(sandbox);
     try {
-      const annotated = run.main.commands.filter((command) => command.properties['file']);
-      assert.equal(annotated[0]?.command, 'notice');
-      assert.equal(annotated[0]?.properties['title'], 'preset');
-      assert.match(annotated[0]!.message, /set "preset: current"/);
-      assert.ok(annotated.slice(1).some((command) => command.properties['title'] === 'linked-peer'));
-      assert.match(run.main.summary, /\| Preset \| `pulumi-0\.10` \(the default\) \|/);
+      assert.equal(run.main.exitCode, 0, run.main.log);
+      assert.deepEqual(
+        run.main.commands.filter((command) => command.properties['file']),
+        [],
+      );
+      const evidence = `@pulumi/pulumi ${todayProgram.dependencies['@pulumi/pulumi']} in dependencies, no "pulumi" dependency or peer`;
+      assert.ok(run.main.log.includes(`Preset: current (auto, the default: ${evidence}).`), run.main.log);
+      assert.ok(run.main.summary.includes('| Preset | `current` (auto, the default: @pulumi/pulumi'), run.main.summary);
+      const report = JSON.parse(fs.readFileSync(run.main.outputs['report']!, 'utf8')) as { programs: { preset: unknown }[] };
+      assert.deepEqual(report.programs[0]!.preset, { name: 'current', source: 'auto', evidence });
     } finally {
       await run.cleanup();
     }

@@ -51,7 +51,7 @@ describe('parsePolicyConfig', () => {
     assert.deepEqual(
       findings.map((f) => [f.line, f.column, f.message]),
       [
-        [1, 9, '"preset" must be one of "pulumi-0.10", "current".'],
+        [1, 9, '"preset" must be one of "pulumi-0.10", "current", "auto".'],
         [3, 3, 'Unknown key "consistent-version" in "rules"; remove it or fix the spelling.'],
         [4, 16, '"rules.linked-peer" must be one of "error", "warn", "off".'],
         [5, 18, '"minimum-version": Expected a version such as "0.10.0".'],

@@ -202,7 +202,7 @@ describe('readSettings', () => {
     ['a missing folder', { 'working-directory': 'infra/nope' }, /^Input "working-directory" lists "infra\/nope", which does not exist/],
     ['a file', { 'working-directory': 'README.md' }, /^Input "working-directory" lists "README\.md", which is a file/],
     ['a folder listed twice', { 'working-directory': 'infra/app\n./infra/app' }, /lists the same folder twice \("infra\/app" and "\.\/infra\/app"\)/],
-    ['an unknown preset', { preset: 'pulumi-0.11' }, /^Input "preset" is "pulumi-0\.11": use "pulumi-0\.10" or "current"/],
+    ['an unknown preset', { preset: 'pulumi-0.11' }, /^Input "preset" is "pulumi-0\.11": use "pulumi-0\.10", "current", "auto"/],
     ['a link that is not a package name', { link: 'Pulumi!' }, /^Input "link" lists "Pulumi!", which is not an npm package name/],
     ['an unknown package manager', { 'package-manager': 'deno' }, /^Input "package-manager" is "deno": use one of "auto", "npm", "pnpm", "yarn", "bun"/],
     ['a cache key prefix with a comma', { 'cache-key-prefix': 'a,b' }, /^cache-key-prefix "a,b" contains a comma/],

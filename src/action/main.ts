@@ -16,6 +16,7 @@ import type { ManagerChoice } from '../package-managers/detect.js';
 import type { CachedProgram } from '../cache/index.js';
 import { managerReason, managerRecord } from '../report/package-manager.js';
 import { managersOf, readyManagers, type ReadyManagers } from './steps/managers.js';
+import { programPresetRecord } from './steps/preset.js';
 import { totals, type PolicyOptions } from '../policy/index.js';
 import { readEventPayload, untrustedRun, untrustedRunMessage, type UntrustedRun } from '../token/trust.js';
 import { allFindings, type ProgramRecord, type RunRecord } from '../report/run-report.js';
@@ -115,7 +116,7 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
     core.group('Dependency policy', async () => {
       const policy = await readPolicy(settings, env);
       const { config, links, registryUrl } = policy.options;
-      const preset = { name: config.preset, origin: config.presetOrigin };
+      const preset = { name: config.preset, origin: config.presetOrigin, ...(config.presetEvidence !== undefined && { evidence: config.presetEvidence }) };
       const registry = { url: registryUrl, routed: policy.routedRegistry !== undefined };
       record.settings = { ...record.settings, policyFile: policy.file?.path, preset, registry, links };
       const blocker = installBlocker(settings, policy.routedRegistry, untrusted);
@@ -129,7 +130,11 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
       ready?.catch(() => {}); // awaited before any install
       if (ready) background.restore = restoreInBackground(settings, policy.choices, ready, policy.options, time);
       const programs = (await checkPrograms(settings, policy)).map(({ input, policy: report }, index): Program => {
-        const program = { ...programRecord(settings, input.dir), packageManager: managerRecord(policy.choices[index]!, settings.workspace) };
+        const program = {
+          ...programRecord(settings, input.dir),
+          preset: programPresetRecord(config),
+          packageManager: managerRecord(policy.choices[index]!, settings.workspace),
+        };
         return { input, record: report ? { ...program, policy: report } : program };
       });
       record.programs = programs.map((program) => program.record);

@@ -7,8 +7,8 @@ import { ActionError } from '../util/errors.js';
 import { ACTION_YML, actionDefaults, type InputReader } from './inputs.js';
 import { isScope, parsePackageList } from '../util/package-name.js';
 import { TOKEN_ENV_VARIABLE, tokenOf, type Token } from '../token/handoff.js';
-import { PRESET_NAMES } from '../policy/presets.js';
-import type { PresetName } from '../policy/types.js';
+import { PRESET_REQUESTS } from '../policy/preset-names.js';
+import type { PresetRequest } from '../policy/types.js';
 import type { ManagerName } from '../package-managers/types.js';
 
 export type PolicyMode = 'error' | 'warn' | 'off';
@@ -24,8 +24,8 @@ export interface Settings {
   /** Never logged, never written: handed only to the npm processes the action starts. */
   token: string;
   tokenSource: Token['source'];
-  /** The `preset` input; undefined: the policy file's, else the default. */
-  preset: PresetName | undefined;
+  /** The `preset` input; undefined: the policy file's, else `auto`. */
+  preset: PresetRequest | undefined;
   /** The `registry-url` input; undefined: the preset's (which may route nothing). */
   registryUrl: string | undefined;
   scope: string;
@@ -241,15 +241,15 @@ function checkFolder({ path: folder, input }: WorkingDirectory, workspace: strin
   }
 }
 
-function parsePreset(raw: string): PresetName | undefined {
+function parsePreset(raw: string): PresetRequest | undefined {
   const value = raw.trim();
   if (value === '') return undefined;
-  if (!(PRESET_NAMES as readonly string[]).includes(value)) {
+  if (!(PRESET_REQUESTS as readonly string[]).includes(value)) {
     throw new ActionError(
-      `Input "preset" is "${value}": use ${PRESET_NAMES.map((name) => `"${name}"`).join(' or ')}, or leave it empty for the policy file's.`,
+      `Input "preset" is "${value}": use ${PRESET_REQUESTS.map((name) => `"${name}"`).join(', ')}, or leave it empty for the policy file's, else auto.`,
     );
   }
-  return value as PresetName;
+  return value as PresetRequest;
 }
 
 function parseLinks(raw: string): string[] | undefined {

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { parsePackageList } from '../util/package-name.js';
-import { PRESET_NAMES } from '../policy/presets.js';
+import { PRESET_REQUESTS } from '../policy/preset-names.js';
 import { RULES } from '../policy/rules/index.js';
-import type { PresetName } from '../policy/types.js';
+import type { PresetRequest } from '../policy/types.js';
 import type { InputName } from '../action/settings.js';
 
 /**
@@ -17,7 +17,7 @@ type Format = (typeof FORMATS)[number];
 export interface CommandLine {
   command: 'check' | 'fix';
   dirs: string[];
-  preset: PresetName | undefined;
+  preset: PresetRequest | undefined;
   /** The packages installed with npm link (--link); undefined: the preset's, as the action's empty `link` input. */
   links: string[] | undefined;
   /** Given with --policy-file: it must exist. Else action.yml's default path, used when it exists. */
@@ -30,7 +30,7 @@ export interface CommandLine {
 export class UsageError extends Error {}
 
 const COMMON_OPTIONS = `Options:
-  --preset pulumi-0.10|current   the policy preset (default: the policy file's, else pulumi-0.10)
+  --preset auto|current|pulumi-0.10  the policy preset (default: the policy file's, else auto: each program's layout decides)
   --link NAMES|none              packages installed with npm link, comma-separated (default: the preset's)
   --policy-file FILE             the policy file (default: ${ACTION_DEFAULTS['policy-file']}, when it exists)
   -h, --help                     this help`;
@@ -117,7 +117,7 @@ export function parseCommandLine(argv: string[]): CommandLine | { help: string }
   return {
     command,
     dirs: positionals.length > 0 ? positionals : ['.'],
-    preset: oneOf('--preset', values.preset, PRESET_NAMES),
+    preset: oneOf('--preset', values.preset, PRESET_REQUESTS),
     links: parseLinks(values.link),
     policyFile:
       values['policy-file'] === undefined ? { path: ACTION_DEFAULTS['policy-file'], required: false } : { path: values['policy-file'], required: true },

@@ -6,6 +6,8 @@ import { fixProgram, unifiedDiff } from '../fix/program.js';
 import { checkProgram, countLine, totals, type Finding, type PolicyOptions, type ProgramInput, type ProgramReport } from '../policy/index.js';
 import { managerNamed } from '../package-managers/index.js';
 import { choosePackageManager } from '../package-managers/detect.js';
+import { programPreset } from '../policy/preset-detect.js';
+import { readTextIfExistsSync } from '../util/files.js';
 import { policyOptions } from '../program-files/policy-options.js';
 import { readPolicyFile, readProgram } from '../program-files/read.js';
 import { jsonReport } from '../report/json-report.js';
@@ -31,10 +33,12 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
       context.out(`${parsed.help}\n`);
       return 0;
     }
-    const { options, findings } = await readOptions(parsed, context.cwd);
+    const { options, findings } = await readOptions(parsed, context.cwd, parsed.dirs[0] ?? '.');
     // An invalid policy file: its errors are the result, and no program is checked with a preset not asked for.
     if (options === undefined) return await check({ ...parsed, dirs: [] }, undefined, findings, context);
-    return parsed.command === 'check' ? await check(parsed, options, findings, context) : await fix(parsed, options, findings, context);
+    // Each program gets its own options: with `auto`, its own layout decides its preset (nothing is routed here).
+    const optionsFor = async (dir: string) => (await readOptions(parsed, context.cwd, dir)).options ?? options;
+    return parsed.command === 'check' ? await check(parsed, optionsFor, findings, context) : await fix(parsed, optionsFor, findings, context);
   } catch (error) {
     // Bad usage, or input that cannot be read (a file system error carries a code such as EACCES): one line.
     const unreadable = error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
@@ -44,17 +48,18 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
   }
 }
 
-/** The policy options, as the action builds them from its inputs, and the policy file's own findings. */
-async function readOptions(line: CommandLine, cwd: string): Promise<{ options: PolicyOptions | undefined; findings: Finding[] }> {
+/** The policy options for the program in `dir`, as the action builds them from its inputs, and the policy file's own findings. */
+async function readOptions(line: CommandLine, cwd: string, dir: string): Promise<{ options: PolicyOptions | undefined; findings: Finding[] }> {
   const path = resolve(cwd, line.policyFile.path);
   const file = await readPolicyFile(path);
   if (file === undefined && line.policyFile.required) throw new UsageError(`the policy file ${path} does not exist: check --policy-file.`);
   // The registry the lockfile rule compares with: the preset's route, else the package manager's own configuration,
   // as in the action.
   const scope = ACTION_DEFAULTS.scope;
-  const first = resolve(cwd, line.dirs[0] ?? '.');
-  const configuredRegistry = async () => managerNamed((await choosePackageManager(first, cwd, 'auto')).name).registry.configured(scope, first, process.env);
-  return await policyOptions({ file, preset: line.preset, registryUrl: undefined, scope, links: line.links, configuredRegistry });
+  const program = resolve(cwd, dir);
+  const configuredRegistry = async () => managerNamed((await choosePackageManager(program, cwd, 'auto')).name).registry.configured(scope, program, process.env);
+  const detectPreset = () => programPreset({ path: join(program, 'package.json'), text: readTextIfExistsSync(join(program, 'package.json')) ?? '' }, scope);
+  return await policyOptions({ file, preset: line.preset, registryUrl: undefined, scope, links: line.links, configuredRegistry, detectPreset });
 }
 
 /** Reads the program in `dir` (as given on the command line, relative to `cwd`). */
@@ -64,14 +69,20 @@ async function readProgramIn(cwd: string, dir: string, options: PolicyOptions): 
   return await readProgram(path, options.config);
 }
 
-async function check(line: CommandLine, options: PolicyOptions | undefined, policyFindings: Finding[], context: CliContext): Promise<number> {
+async function check(
+  line: CommandLine,
+  optionsFor: ((dir: string) => Promise<PolicyOptions>) | undefined,
+  policyFindings: Finding[],
+  context: CliContext,
+): Promise<number> {
   const reports: (ProgramReport & { packageManager: PackageManagerRecord })[] = [];
   const managerFindings: Finding[] = [];
-  for (const dir of options ? line.dirs : []) {
+  for (const dir of optionsFor ? line.dirs : []) {
+    const options = await optionsFor!(dir);
     // The package manager as the action would choose it: its warning (a declaration the lockfile contradicts) is the check's too.
     const choice = await choosePackageManager(resolve(context.cwd, dir), context.cwd, 'auto');
     if (choice.warning) managerFindings.push(choice.warning);
-    const report = await checkProgram(await readProgramIn(context.cwd, dir, options!), options!);
+    const report = await checkProgram(await readProgramIn(context.cwd, dir, options), options);
     reports.push({ ...report, packageManager: managerRecord(choice, context.cwd) });
   }
   const findings = [...policyFindings, ...managerFindings, ...reports.flatMap((report) => report.findings)];
@@ -108,10 +119,11 @@ async function check(line: CommandLine, options: PolicyOptions | undefined, poli
   return totals(findings).errors > 0 ? 1 : 0;
 }
 
-async function fix(line: CommandLine, options: PolicyOptions, policyFindings: Finding[], context: CliContext): Promise<number> {
+async function fix(line: CommandLine, optionsFor: (dir: string) => Promise<PolicyOptions>, policyFindings: Finding[], context: CliContext): Promise<number> {
   const left: Finding[] = [...policyFindings];
   let changed = 0;
   for (const dir of line.dirs) {
+    const options = await optionsFor(dir);
     const input = await readProgramIn(context.cwd, dir, options);
     const result = await fixProgram(input, options);
     for (const { file, note } of result.notes) context.out(`${relativePosix(context.cwd, file)}: not fixed: ${note}\n`);

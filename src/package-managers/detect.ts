@@ -143,7 +143,7 @@ function corepackDeclaration(folders: string[]): Declaration | undefined {
     const file = path.join(folder, 'package.json');
     const text = readSmall(file);
     if (text === undefined) continue;
-    const node = findNodeAtLocation(parseTree(text) ?? { type: 'null', offset: 0, length: 0 }, ['packageManager']);
+    const node = packageManagerField(text);
     const match = typeof node?.value === 'string' ? /^(npm|pnpm|yarn|bun)@([^+\s]*)/.exec(node.value) : null;
     if (!node || !match) continue;
     const [, name, version] = match;
@@ -157,6 +157,16 @@ function corepackDeclaration(folders: string[]): Declaration | undefined {
     };
   }
   return undefined;
+}
+
+/** package.json's top-level `packageManager` node; undefined for a file that does not parse (hostile nesting included). */
+function packageManagerField(text: string): ReturnType<typeof findNodeAtLocation> {
+  try {
+    const tree = parseTree(text);
+    return tree && findNodeAtLocation(tree, ['packageManager']);
+  } catch {
+    return undefined; // nested too deep for the parser's recursion: the policy check reports the file
+  }
 }
 
 /** The first lockfile in the program's folder, else in the nearest ancestor that holds one. */

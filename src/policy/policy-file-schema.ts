@@ -2,7 +2,7 @@ import semver from 'semver';
 import { z } from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { isPackagePattern } from './package-pattern.js';
-import { PRESET_NAMES } from './preset-names.js';
+import { PRESET_REQUESTS } from './preset-names.js';
 import { minimumVersion, RULES } from './rules/index.js';
 import type { ConfigurableRuleId } from './types.js';
 
@@ -17,7 +17,7 @@ const ruleLevels = Object.fromEntries(RULES.map((rule) => [rule.id, level])) as 
 
 /** The policy file (`.github/pulumi-npm-policy.yml`). Every key is optional; unknown keys are errors. */
 export const policyFileSchema = z.strictObject({
-  preset: z.optional(z.enum(PRESET_NAMES)),
+  preset: z.optional(z.enum(PRESET_REQUESTS)),
   rules: z.optional(z.partial(z.strictObject(ruleLevels))),
   // The floors, under the name of the rule that checks them: one version for the whole scope, or a floor per package name or scope glob.
   [minimumVersion.id]: z.optional(z.union([version, z.record(packageName, version)])),

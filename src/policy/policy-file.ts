@@ -4,9 +4,9 @@ import { findingAt } from './finding.js';
 import { POLICY_FILE_CHECK } from './input-checks.js';
 import { policyFileSchema, type PolicyFile } from './policy-file-schema.js';
 import { WHOLE_SCOPE } from './package-pattern.js';
-import { DEFAULT_PRESET, presetConfig } from './presets.js';
+import { requestedPreset, type PresetDetector } from './presets.js';
 import { minimumVersion } from './rules/index.js';
-import type { Finding, ParsedPolicy, PolicyConfig, PresetName, SourceFile } from './types.js';
+import type { Finding, ParsedPolicy, PolicyConfig, PresetRequest, SourceFile } from './types.js';
 
 /** A policy file is a few dozen lines: a document whose aliases expand further is an attack on memory. */
 const MAX_ALIAS_COUNT = 100;
@@ -17,7 +17,7 @@ const MAX_REPORTED_ERRORS = 10;
  * error or a schema violation is an error finding (a policy-file check's) on its line, and there is no config: the run fails
  * rather than check with another preset than the one asked for. Loaded only when there is a policy file (see config.ts).
  */
-export function parsePolicyFile(file: SourceFile, presetInput: PresetName | undefined): ParsedPolicy {
+export function parsePolicyFile(file: SourceFile, presetInput: PresetRequest | undefined, detect?: PresetDetector): ParsedPolicy {
   const lines = new LineCounter();
   const document = parseDocument(file.text, { lineCounter: lines, prettyErrors: false });
   const at = (range: readonly [number, number], message: string): Finding => {
@@ -48,11 +48,13 @@ export function parsePolicyFile(file: SourceFile, presetInput: PresetName | unde
       .sort((a, b) => a.line - b.line || a.column - b.column);
     return { config: undefined, findings };
   }
-  return { config: toConfig(parsed.data, file.path, presetInput), findings: [] };
+  return { config: toConfig(parsed.data, file.path, presetInput, detect), findings: [] };
 }
 
-function toConfig(policy: PolicyFile, path: string, presetInput: PresetName | undefined): PolicyConfig {
-  const config = presetInput ? presetConfig(presetInput, 'input') : policy.preset ? presetConfig(policy.preset, 'policy file') : presetConfig(DEFAULT_PRESET);
+function toConfig(policy: PolicyFile, path: string, presetInput: PresetRequest | undefined, detect: PresetDetector | undefined): PolicyConfig {
+  const config = presetInput
+    ? requestedPreset(presetInput, 'input', detect)
+    : requestedPreset(policy.preset ?? 'auto', policy.preset ? 'policy file' : 'default', detect);
   config.file = path;
   Object.assign(config.rules, policy.rules);
   const minimum = policy[minimumVersion.id];

@@ -1,6 +1,7 @@
 import { WHOLE_SCOPE } from './package-pattern.js';
 import { RULES } from './rules/index.js';
-import type { ConfigurableRuleId, PolicyConfig, PresetName, PresetOrigin, RuleLevel } from './types.js';
+import type { PresetChoice } from './preset-detect.js';
+import type { ConfigurableRuleId, PolicyConfig, PresetName, PresetOrigin, PresetRequest, RuleLevel } from './types.js';
 
 export { PRESET_NAMES } from './preset-names.js';
 export const DEFAULT_PRESET: PresetName = 'pulumi-0.10';
@@ -46,4 +47,15 @@ export function presetConfig(name: PresetName, origin: PresetOrigin = 'default')
         ignorePaths: [],
       };
   }
+}
+
+/** Decides `auto` from the programs' layout; without one, `auto` means DEFAULT_PRESET. */
+export type PresetDetector = () => PresetChoice;
+
+/** The config of a requested preset, `auto` decided by `detect`. */
+export function requestedPreset(request: PresetRequest, origin: PresetOrigin, detect: PresetDetector | undefined): PolicyConfig {
+  if (request !== 'auto') return presetConfig(request, origin);
+  if (detect === undefined) return presetConfig(DEFAULT_PRESET, origin);
+  const { name, evidence } = detect();
+  return { ...presetConfig(name, origin), presetEvidence: evidence };
 }

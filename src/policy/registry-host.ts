@@ -51,3 +51,18 @@ function replacedPrefix(replace: string): { hosts: string[] | 'any'; path: strin
 function hasPathPrefix(pathname: string, prefix: string): boolean {
   return pathname === prefix || pathname.startsWith(`${prefix}/`);
 }
+
+/**
+ * True when the registry at `registry` serves `url`: the same protocol, host and path prefix, where yarn's
+ * registry.yarnpkg.com is npm's registry.npmjs.org.
+ */
+export function isServedBy(url: string, registry: string): boolean {
+  try {
+    const fetched = new URL(url);
+    const base = new URL(registry.endsWith('/') ? registry : `${registry}/`);
+    const sameHost = fetched.host === base.host || (PUBLIC_REGISTRY_HOSTS.includes(fetched.host) && PUBLIC_REGISTRY_HOSTS.includes(base.host));
+    return fetched.protocol === base.protocol && sameHost && fetched.pathname.startsWith(base.pathname);
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,6 @@
 import type { InputCheckId } from './input-checks.js';
 import type { LockfileResult } from './lockfile.js';
-import type { PRESET_NAMES } from './preset-names.js';
+import type { PRESET_NAMES, PRESET_REQUESTS } from './preset-names.js';
 
 /**
  * The rules a policy file may set to error, warn or off, by id. The list of rules (rules/index.ts) fills this in
@@ -21,6 +21,8 @@ export type Severity = 'error' | 'warning' | 'notice';
 export type RuleLevel = 'error' | 'warn' | 'off';
 export type PolicyMode = 'error' | 'warn' | 'off';
 export type PresetName = (typeof PRESET_NAMES)[number];
+/** A preset, or `auto`: each program's layout decides (see preset-detect.ts). */
+export type PresetRequest = (typeof PRESET_REQUESTS)[number];
 /** Where the preset came from: the `preset` input, the policy file's `preset`, or neither. */
 export type PresetOrigin = 'input' | 'policy file' | 'default';
 
@@ -66,6 +68,8 @@ export interface ImpliedUse {
 export interface PolicyConfig {
   preset: PresetName;
   presetOrigin: PresetOrigin;
+  /** Set when `auto` chose the preset: the program's layout that decided it. */
+  presetEvidence?: string;
   rules: Record<ConfigurableRuleId, RuleLevel>;
   /** The lowest supported version per package name or scope glob; WHOLE_SCOPE ('*') holds for every scope package. */
   minimumVersions: Record<string, string>;

@@ -1,13 +1,16 @@
 import { effectiveLinks } from '../policy/links.js';
 import { parsePolicyConfig } from '../policy/config.js';
-import type { Finding, PolicyOptions, PresetName, RegistryHostReplacement, SourceFile } from '../policy/types.js';
+import type { PresetDetector } from '../policy/presets.js';
+import type { Finding, PolicyOptions, PresetRequest, RegistryHostReplacement, SourceFile } from '../policy/types.js';
 
 /** What the action's inputs or the command line's options say about the policy options. */
 export interface PolicyRequest {
   /** The policy file as read; undefined when there is none (the default preset). */
   file: SourceFile | undefined;
-  /** Undefined: the policy file's preset, else the default. */
-  preset: PresetName | undefined;
+  /** Undefined: the policy file's preset, else `auto`. */
+  preset: PresetRequest | undefined;
+  /** Decides `auto` from the programs' layout. */
+  detectPreset: PresetDetector;
   /** A registry to route the scope to, given outright (the action's `registry-url`); undefined: the preset's. */
   registryUrl: string | undefined;
   scope: string;
@@ -28,7 +31,7 @@ export type PolicyOptionsOutcome =
  * resolves from the package manager's own config, as the manager would resolve it.
  */
 export async function policyOptions(request: PolicyRequest): Promise<PolicyOptionsOutcome> {
-  const { config, findings } = await parsePolicyConfig(request.file, request.preset);
+  const { config, findings } = await parsePolicyConfig(request.file, request.preset, request.detectPreset);
   if (config === undefined) return { options: undefined, findings };
   const routedRegistry = request.registryUrl ?? config.registryUrl;
   // Routed or not, npm rewrites the lockfile's hosts as its own config says.

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -28,7 +29,7 @@ const WORKSPACES_TIME_MS = 10_000;
 export function readCacheKeyFiles(dir: string, lockfilePath: string | undefined): CacheKeyFiles | undefined {
   const root = resolve(dir);
   const packageJson = readOptional(join(root, 'package.json'));
-  const lockfile = lockfilePath && readOptional(lockfilePath);
+  const lockfile = lockfilePath && readLockfileText(lockfilePath);
   return packageJson && { dir: root, packageJson, ...(lockfile && { lockfile }) };
 }
 
@@ -51,6 +52,19 @@ export async function readProgram(dir: string, config: PolicyConfig, options: Wa
     program.workspaces = members;
   }
   return program;
+}
+
+/**
+ * The package.json files of a workspace root's members (bounded as the check's search is), for `preset: auto`,
+ * which reads the members' layout too: a root often lists no @pulumi package of its own.
+ */
+export async function workspaceManifests(root: string): Promise<SourceFile[]> {
+  const packageJson = readOptional(join(root, 'package.json'));
+  if (packageJson === undefined) return [];
+  const declaration = await workspaceDeclaration(root, packageJson);
+  if (declaration.patterns.length === 0) return [];
+  const folders = await workspaceFolders(root, declaration, {}).catch(() => []);
+  return folders.flatMap((folder) => readOptional(join(folder, 'package.json')) ?? []);
 }
 
 /** Where a workspace root lists its members: pnpm-workspace.yaml's `packages`, else package.json's `workspaces` (npm, yarn, bun). */
@@ -192,8 +206,23 @@ export async function readInstalledTree(dir: string, options: PolicyOptions): Pr
 /** The program's lockfile, read by its manager (the policy engine reads no manager's format). */
 async function readLockfile(dir: string): Promise<LockfileResult | undefined> {
   const found = lockfileIn(dir);
-  const file = found && readOptional(found.file);
+  const file = found && readLockfileText(found.file);
   return file && (await found.manager.readLockfile(file));
+}
+
+/**
+ * A lockfile's text. A binary one (bun.lockb) is read a character per byte, so that its text (which the cache key
+ * hashes) tells every two files apart: as UTF-8, each invalid byte would be U+FFFD.
+ */
+function readLockfileText(path: string): SourceFile | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw cannotRead(path, error);
+  }
+  return { path, text: bytes.toString(isUtf8(bytes) ? 'utf8' : 'latin1') };
 }
 
 /** The sources to scan: those above MAX_SOURCE_BYTES are left out, and named in one notice. */

@@ -1,4 +1,5 @@
 import type { Finding, ProgramReport } from '../policy/index.js';
+import type { PresetOrigin } from '../policy/types.js';
 import type { VerifiedLink } from '../package-managers/types.js';
 
 /** Everything a run found and did: the JSON report, the job summary and the outputs are all made from this. */
@@ -7,7 +8,7 @@ export interface RunRecord {
   workspace: string;
   settings: {
     /** The preset that ran and where it came from; undefined when the run stopped before the policy file was read. */
-    preset: { name: string; origin: string } | undefined;
+    preset: { name: string; origin: PresetOrigin; evidence?: string } | undefined;
     /** Where npm resolves the scope: a routed registry (scoped .npmrc, token), or npm's own. */
     registry: { url: string; routed: boolean } | undefined;
     scope: string;
@@ -45,12 +46,21 @@ export interface ProgramRecord {
   dir: string;
   /** The folder relative to the workspace, as messages name it. */
   name: string;
+  /** The preset it was checked with, and why. */
+  preset?: ProgramPreset;
   /** The package manager that installs it, and why. */
   packageManager?: PackageManagerRecord;
   policy?: ProgramReport;
   installed?: 'ran' | 'skipped (cache hit)';
   installSeconds?: number;
   links?: VerifiedLink[];
+}
+
+/** A program's preset in the report: `auto` gives the layout that decided it. */
+export interface ProgramPreset {
+  name: string;
+  source: 'input' | 'policy file' | 'default' | 'auto';
+  evidence?: string;
 }
 
 /** A program's package manager in the report: which, its version on the runner, and what decided it (file relative to the workspace). */

@@ -2,6 +2,7 @@ import { countLine, summaryRows } from '../policy/index.js';
 import { markdownCode, markdownText } from '../util/log-text.js';
 import { relativePosix, toPosix } from '../util/text.js';
 import { managerReason } from './package-manager.js';
+import { presetReason } from './preset-reason.js';
 import { allFindings, type PackageManagerRecord, type Phase, type RunRecord } from './run-report.js';
 
 /** The job summary: what was configured, installed, linked and found. Pure, so it can be tested as text. */
@@ -61,7 +62,7 @@ function installLine({ settings: { install, installCommand } }: RunRecord): stri
 
 function presetLine({ settings: { preset } }: RunRecord): string {
   if (!preset) return 'not read';
-  return `${markdownCode(preset.name)} (${preset.origin === 'default' ? 'the default' : `from the ${preset.origin}`})`;
+  return `${markdownCode(preset.name)} (${markdownText(presetReason({ presetOrigin: preset.origin, presetEvidence: preset.evidence }))})`;
 }
 
 function scopeLine({ settings: { scope, registry } }: RunRecord): string {

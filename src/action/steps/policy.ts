@@ -15,6 +15,9 @@ import type { Notice } from '../../program-files/notice.js';
 import { managerNamed } from '../../package-managers/index.js';
 import type { ManagerChoice } from '../../package-managers/detect.js';
 import { choosePackageManagers } from './managers.js';
+import { runPreset } from './preset.js';
+import { presetReason } from '../../report/preset-reason.js';
+import { logLine } from '../../util/log-text.js';
 import { RULES } from '../../policy/rules/index.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../../program-files/read.js';
 import { policyOptions } from '../../program-files/policy-options.js';
@@ -62,7 +65,14 @@ export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Pr
   // Unrouted, the manager resolves the scope from its own config (read in the first program; checkPrograms reads each one's).
   const first = settings.workingDirectories[0]?.path ?? settings.workspace;
   const configuredRegistry = () => managerNamed(choices[0]?.name ?? 'npm').registry.configured(scope, first, env);
-  const outcome = await policyOptions({ file, preset, registryUrl, scope, links, configuredRegistry });
+  // Read before the policy file decides whether `auto` is asked for; its error counts only if it is.
+  const auto = preset === undefined || preset === 'auto' ? await settled(runPreset(settings)) : undefined;
+  // Called only when `auto` is asked for (the input, else the policy file, else the default), which is when it was read.
+  const detectPreset = () => {
+    if ('error' in auto!) throw auto.error;
+    return auto!.value;
+  };
+  const outcome = await policyOptions({ file, preset, registryUrl, scope, links, configuredRegistry, detectPreset });
   if (outcome.options === undefined) {
     const { findings } = outcome;
     annotate(printableFindings(findings), settings.workspace);
@@ -72,9 +82,7 @@ export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Pr
     );
   }
   const { config } = outcome.options;
-  const origin =
-    config.presetOrigin === 'default' ? 'the default: neither the "preset" input nor the policy file names one' : `from the ${config.presetOrigin}`;
-  core.info(`Preset: ${config.preset} (${origin}).`);
+  core.info(logLine(`Preset: ${config.preset} (${presetReason(config)}).`));
   return { options: outcome.options, file, routedRegistry: outcome.routedRegistry, env, choices };
 }
 
@@ -129,4 +137,12 @@ export async function checkInstalledProgram(settings: Settings, programDir: stri
   const findings = printableFindings(applyPolicyMode(checkInstalledTree(await readInstalledTree(programDir, options), options), settings.policy));
   annotate(findings, settings.workspace);
   return findings;
+}
+
+/** A promise's value or its error, to be thrown only where it matters. */
+async function settled<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 }

@@ -50,7 +50,7 @@ function configName(variable: string): string {
  * them: a lone `\r` ends a line too, and a double-quoted key or value is JSON (`"\u0024{X}"` is `${X}`). Only says
  * where an unrouted scope comes from: no token depends on it.
  */
-function parseNpmrc(text: string, env: NodeJS.ProcessEnv): Map<string, string> {
+export function parseNpmrc(text: string, env: NodeJS.ProcessEnv): Map<string, string> {
   const layer = new Map<string, string>();
   for (const line of text.split(/[\r\n]+/)) {
     const match = /^\s*([^#;=\s][^=]*?)\s*=\s*(.*?)\s*$/.exec(line);

@@ -89,18 +89,22 @@ export async function linkRestoredTree(npm: ManagerContext, programDir: string, 
       withExecutables.push(name);
       continue;
     }
-    const entry = path.join(programDir, 'node_modules', name);
-    await fs.mkdir(path.dirname(entry), { recursive: true });
-    await fs.rm(entry, { recursive: true, force: true });
-    // Relative, as npm makes it; Windows junctions take absolute targets only.
-    if (process.platform === 'win32') await fs.symlink(target, entry, 'junction');
-    else await fs.symlink(path.relative(path.dirname(entry), target), entry);
+    await symlinkPackage(path.join(programDir, 'node_modules', name), target);
   }
   await linkIntoProgram(npm, programDir, where, withExecutables);
 }
 
+/** Makes `entry` (a folder in node_modules) a link to `target`, replacing whatever was there. */
+export async function symlinkPackage(entry: string, target: string): Promise<void> {
+  await fs.mkdir(path.dirname(entry), { recursive: true });
+  await fs.rm(entry, { recursive: true, force: true });
+  // Relative, as npm makes it; Windows junctions take absolute targets only.
+  if (process.platform === 'win32') await fs.symlink(target, entry, 'junction');
+  else await fs.symlink(path.relative(path.dirname(entry), target), entry);
+}
+
 /** Each linked package must be a symlink whose target is that package, not a copy fetched from a registry. */
-export async function verifyLinks(programDir: string, where: string, links: string[]): Promise<VerifiedLink[]> {
+export async function verifyLinks(programDir: string, where: string, links: string[], linkedBy = 'npm link'): Promise<VerifiedLink[]> {
   const verified: VerifiedLink[] = [];
   for (const name of links) {
     const entry = path.join(programDir, 'node_modules', name);
@@ -108,7 +112,7 @@ export async function verifyLinks(programDir: string, where: string, links: stri
     if (!stat?.isSymbolicLink()) {
       const what = stat ? 'a folder installed from a registry, not a link' : 'missing';
       throw new ActionError(
-        `After npm link, node_modules/${name} in ${where} is ${what}. Remove "${name}" ` +
+        `After ${linkedBy}, node_modules/${name} in ${where} is ${what}. Remove "${name}" ` +
           `from dependencies/devDependencies (it belongs in peerDependencies) and run again.`,
       );
     }

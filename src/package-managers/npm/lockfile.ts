@@ -1,6 +1,6 @@
 import { findNodeAtLocation, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 import { jsonTree, TOO_DEEP } from '../../policy/json-tree.js';
-import type { LockEntry, Lockfile, LockfileResult, LockPackage, LockRoot, LockTree } from '../../policy/lockfile.js';
+import type { LockEntry, Lockfile, LockfileResult, LockfileWriter, LockPackage, LockRoot, LockTree } from '../../policy/lockfile.js';
 import { describeParseError } from '../../policy/manifest.js';
 import { LineIndex } from '../../policy/positions.js';
 import { INSTALLED_SECTIONS } from '../../policy/sections.js';
@@ -9,6 +9,14 @@ import type { SourceFile } from '../../policy/types.js';
 type Json = Record<string, unknown>;
 
 const KNOWN_VERSIONS = [1, 2, 3];
+const NPM: LockfileWriter = {
+  name: 'npm',
+  install: 'npm install',
+  add: 'npm install',
+  frozenInstall: 'npm ci',
+  scopeConfig: '.npmrc',
+  replacesRegistryHost: true,
+};
 
 /**
  * Reads package-lock.json (lockfile version 1, 2 or 3) into the policy's model. Lockfiles are large and findings in them rare, so the
@@ -42,7 +50,7 @@ export function readNpmLockfile(file: SourceFile): LockfileResult {
       },
     };
   }
-  return { lockfile: { file: file.path, ...lockTree(data), locate: locator(file.text) } };
+  return { lockfile: { file: file.path, writer: NPM, ...lockTree(data), locate: locator(file.text) } };
 }
 
 /** The tree a lockfile's parsed JSON describes; anything but an object describes an empty version 1 tree. */
@@ -95,7 +103,8 @@ function readVersion1(node: unknown, prefix: string, where: JSONPath, out: Map<s
   }
 }
 
-function rootSpecs(value: Json, where: JSONPath): Pick<LockRoot, 'specs' | 'sections'> {
+/** A package folder's copy of its package.json's sections (npm's and bun's lockfiles copy them alike). */
+export function rootSpecs(value: Json, where: JSONPath): Pick<LockRoot, 'specs' | 'sections'> {
   const specs: LockRoot['specs'] = new Map();
   const sections: LockRoot['sections'] = new Map();
   for (const section of INSTALLED_SECTIONS) {

@@ -1,5 +1,6 @@
 import { ActionError } from '../../util/errors.js';
 import type { CommandResult } from '../command.js';
+import { failures } from '../failures.js';
 import type { ProxyAccess } from '../types.js';
 import { TOKEN_VARIABLE } from './npmrc.js';
 
@@ -60,33 +61,21 @@ export function explainNpmFailure(what: string, where: string, result: CommandRe
   const notFound =
     /npm (?:error|ERR!) 404 .*?'([^'\s]+)' (?:could not be found|is not in this registry)/.exec(output)?.[1] ??
     /npm (?:error|ERR!) 404 Not Found - GET (\S+)/.exec(output)?.[1];
-  if (result.exitCode === null) {
-    return new ActionError(
-      `"${what}" in ${where} was killed before it finished (by a signal: out of memory, or the ` +
-        `job was cancelled). Run the job again; if it recurs, look for memory use in the log above.`,
-    );
-  }
+  if (result.exitCode === null) return failures.killed(what, where);
   const lead = `"${what}" failed in ${where} (exit code ${result.exitCode})`;
   // An install script that fails: npm names the package's folder and the script's command line.
   const script = /npm (?:error|ERR!) command failed\r?\n(?:npm (?:error|ERR!) )?command (.+)/.exec(output)?.[1];
   if (script) {
     const folder = /npm (?:error|ERR!) path (.+)/.exec(output)?.[1];
-    return new ActionError(
-      `${lead}: an install script failed${folder ? ` in ${folder}` : ''} (${script.trim()}). Its output is in the log above; "ignore-scripts: true" runs none.`,
-    );
+    return failures.scriptFailed(lead, folder, ` (${script.trim()})`);
   }
   switch (code) {
     case 'E401':
-      return new ActionError(
-        `${lead}: the registry rejected the credentials (401). Check the "pulumi-access-token" secret and "registry-url" (${registryUrl}).`,
-      );
+      return failures.unauthorized(lead, registryUrl);
     case 'E403':
-      return new ActionError(`${lead}: access denied (403). The token has no access to a package it needs; use a token of an account that may read the scope.`);
+      return failures.forbidden(lead);
     case 'E404':
-      return new ActionError(
-        `${lead}: ${notFound ?? 'a package'} was not found (404). Check the name and version ` +
-          `in package.json, and that its scope is served by the registry it is routed to.`,
-      );
+      return failures.notFound(lead, notFound, '404');
     case 'ERESOLVE':
       return new ActionError(
         `${lead}: npm could not resolve the dependency tree (ERESOLVE). Align the conflicting versions in package.json; npm's explanation is in the log above.`,

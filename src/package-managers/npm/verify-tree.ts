@@ -42,7 +42,7 @@ async function readJson(dir: string, file: string): Promise<unknown> {
  * The first of `folders` (relative to `dir`, in order) that is not there. Each parent folder is listed once, all at
  * once: a tree of a few hundred packages has a few dozen parents, and one lstat per package costs ten times more.
  */
-async function firstMissing(dir: string, folders: string[]): Promise<string | undefined> {
+export async function firstMissing(dir: string, folders: string[]): Promise<string | undefined> {
   const listings = new Map<string, Promise<Set<string>>>();
   const namesIn = (parent: string): Promise<Set<string>> => {
     let names = listings.get(parent);

@@ -5,16 +5,21 @@ import { toolVersion } from '../command.js';
 import type { ManagerContext } from '../types.js';
 import { readPackageManifest } from '../../util/files.js';
 
+/** The runner's npm version; '' when unknown. */
+export function npmVersion(npm: ManagerContext, cwd: string): Promise<string> {
+  return installedVersion(npm, 'npm', cwd);
+}
+
 /**
- * The runner's npm version, from npm's own package.json beside the `npm` on the PATH: starting npm only to ask takes
- * a quarter of a second, as long as the rest of a warm-cache run's own work. Asks npm when the layout is not the usual
- * one; '' when unknown.
+ * The version of the `tool` on the PATH, from the package.json of the npm package of that name it runs from: starting
+ * npm only to ask takes a quarter of a second, as long as the rest of a warm-cache run's own work. Asks the tool when
+ * the layout is not the usual one (a corepack shim, a standalone binary); '' when unknown.
  */
-export async function npmVersion(npm: ManagerContext, cwd: string): Promise<string> {
-  const cli = await which('npm', true)
+export async function installedVersion(context: ManagerContext, tool: string, cwd: string): Promise<string> {
+  const cli = await which(tool, true)
     .then((found) => realpath(found))
     .catch(() => undefined);
   const manifest = cli === undefined ? undefined : await readPackageManifest(path.join(path.dirname(cli), '..'));
-  if (manifest?.name === 'npm' && manifest.version !== undefined) return manifest.version;
-  return toolVersion(npm, 'npm', cwd);
+  if (manifest?.name === tool && manifest.version !== undefined) return manifest.version;
+  return toolVersion(context, tool, cwd);
 }

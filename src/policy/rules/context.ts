@@ -55,10 +55,16 @@ export function minimumFor(config: PolicyConfig, name: string): string | undefin
  */
 export function suggestedRange(context: RuleContext, name: string): string | undefined {
   const floor = minimumFor(context.config, name);
-  const installed = context.lockfile === undefined ? undefined : installedFor(context.lockfile, context.folder, name);
+  const spec = context.entries.find((classified) => classified.entry.name === name)?.entry.spec;
+  const installed = context.lockfile === undefined ? undefined : installedFor(context.lockfile, context.folder, name, spec);
   const version = installed?.link ? undefined : semver.valid(installed?.version ?? '');
   if (version && (floor === undefined || semver.gte(version, floor))) return `^${version}`;
   return floor === undefined ? undefined : `^${floor}`;
+}
+
+/** The command that adds `name` to the program, in its package manager's words (npm's without a lockfile). */
+export function addCommand(context: RuleContext, name: string): string {
+  return `${context.lockfile?.writer.add ?? 'npm install'} ${name}`;
 }
 
 /** Everything the rules read about one package.json (a program, or one workspace of it). */

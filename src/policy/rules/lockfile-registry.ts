@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import semver from 'semver';
 import { isGeneratedSdkLink } from '../generated-sdk.js';
-import { installedFor, type Lockfile, type LockfileResult } from '../lockfile.js';
+import { fieldWhere, installedFor, type Lockfile, type LockfileResult } from '../lockfile.js';
 import type { Span } from '../positions.js';
-import { DEFAULT_HOST_REPLACEMENT, fetchedFrom } from '../registry-host.js';
+import { DEFAULT_HOST_REPLACEMENT, fetchedFrom, isServedBy } from '../registry-host.js';
 import { isInstalledSection } from '../sections.js';
 import type { Finding } from '../types.js';
 import { quoteEntry, type FindingMaker, type RuleContext, type RuleResult, type SharedContext } from './context.js';
@@ -12,10 +12,12 @@ import { ERROR_IN_EVERY_PRESET, staticRule } from './rule.js';
 /** The lockfile installs each scope package from the registry npm resolves the scope from, and is in step with package.json. */
 export const lockfileRegistry = staticRule('lockfile-registry', ERROR_IN_EVERY_PRESET, {
   short: 'The lockfile installs scope packages from the registry, in step with package.json.',
-  help: "The lockfile resolves each scope package from the scope's registry and matches package.json. Run npm install and commit the lockfile.",
+  help: "The lockfile resolves each scope package from the scope's registry and matches package.json. Run the manager's install and commit the lockfile.",
   check: inStep,
   checkLockfile: fromRegistry,
 });
+
+const START: Span = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
 /** The lockfile's own name, as messages give it. */
 function lockfileName(lockfile: Lockfile): string {
@@ -23,7 +25,7 @@ function lockfileName(lockfile: Lockfile): string {
 }
 
 function runInstall(lockfile: Lockfile): string {
-  return `run npm install and commit the updated ${lockfileName(lockfile)}`;
+  return `run ${lockfile.writer.install} and commit the updated ${lockfileName(lockfile)}`;
 }
 
 /**
@@ -32,6 +34,7 @@ function runInstall(lockfile: Lockfile): string {
  */
 function fromRegistry(read: LockfileResult, context: SharedContext, finding: FindingMaker): Finding[] {
   if ('error' in read) return [finding(read.error.file, read.error.span, read.error.message)];
+  if ('skipped' in read) return [{ ...finding(read.skipped.file, START, read.skipped.message), severity: 'notice' }];
   const { lockfile } = read;
   const registry = context.options.registryUrl;
   const replacement = context.options.hostReplacement ?? DEFAULT_HOST_REPLACEMENT;
@@ -44,10 +47,10 @@ function fromRegistry(read: LockfileResult, context: SharedContext, finding: Fin
   for (const entry of lockfile.packages.values()) {
     if (context.ignored(entry.name)) continue;
     if (context.links.includes(entry.name)) {
-      if (entry.resolved !== undefined && !entry.link)
+      if ((entry.resolved !== undefined || entry.fromRegistry === true) && !entry.link)
         report(
-          lockfile.locate([...entry.where, 'resolved'], 'value'),
-          `${name} installs the linked package "${entry.name}" from ${entry.resolved}, where anyone can publish that name; it must come ` +
+          lockfile.locate(fieldWhere(entry, 'resolved'), 'value'),
+          `${name} installs the linked package "${entry.name}" from ${entry.resolved ?? 'the registry'}, where anyone can publish that name; it must come ` +
             `only from npm link ${entry.name}: mark it optional in "peerDependenciesMeta" (or install with --legacy-peer-deps), ${thenRunInstall}.`,
           entry.name,
         );
@@ -64,13 +67,16 @@ function fromRegistry(read: LockfileResult, context: SharedContext, finding: Fin
       );
     else if (entry.resolved !== undefined) {
       // npm fetches a lockfile's URL after replace-registry-host rewrote it (a mirror serves registry.npmjs.org's entries).
-      const fetched = fetchedFrom(entry.resolved, replacement);
+      const { writer } = lockfile;
+      const fetched = writer.replacesRegistryHost ? fetchedFrom(entry.resolved, replacement) : entry.resolved;
       if (isServedBy(fetched, registry)) continue;
+      const fetchedHow = writer.replacesRegistryHost
+        ? `, which ${writer.name} fetches from ${hostOf(fetched)} (replace-registry-host=${replacement.replace || 'npmjs'}),`
+        : ',';
       report(
-        lockfile.locate([...entry.where, 'resolved'], 'value'),
-        `${name} resolves "${entry.name}" from ${entry.resolved}, which npm fetches from ${hostOf(fetched)} ` +
-          `(replace-registry-host=${replacement.replace || 'npmjs'}), not from ${registry}; ` +
-          `point the ${context.options.scope} scope at ${registry} in .npmrc, ${thenRunInstall}.`,
+        lockfile.locate(fieldWhere(entry, 'resolved'), 'value'),
+        `${name} resolves "${entry.name}" from ${entry.resolved}${fetchedHow} not from ${registry}; ` +
+          `point the ${context.options.scope} scope at ${registry} in ${writer.scopeConfig}, ${thenRunInstall}.`,
         entry.name,
       );
     }
@@ -87,8 +93,10 @@ function inStep(context: RuleContext, finding: FindingMaker): RuleResult[] {
     const outOfStep = `${lockfileName(lockfile)} is out of step with ${packageJsonName(context)}: ${message}; ${runInstall(lockfile)}.`;
     results.push({ finding: finding(lockfile.file, span, outOfStep, name) });
   };
-  const tracked = context.entries.filter((c) => c.role !== 'other' && isInstalledSection(c.entry.section));
   const root = lockfile.roots?.get(context.folder);
+  const installed = context.entries.filter((c) => c.role !== 'other' && isInstalledSection(c.entry.section));
+  // A section the format does not copy is not compared (pnpm records peerDependencies only when it installs them).
+  const tracked = installed.filter((c) => root?.copied === undefined || root.copied.some((section) => section === c.entry.section));
   if (lockfile.roots !== undefined && root === undefined) {
     if (tracked.length > 0)
       report(lockfile.locate([], 'key'), `it has no entry for ${context.folder === '' ? 'the program' : `the workspace ${context.folder}`}`);
@@ -104,10 +112,11 @@ function inStep(context: RuleContext, finding: FindingMaker): RuleResult[] {
         `it records ${quoteEntry(entry.name, recorded.spec)} where package.json has "${entry.spec}"`,
         entry.name,
       );
-    else if (role === 'scope' && spec.kind === 'range') checkInstalledVersion(lockfile, context.folder, entry.name, spec.range, report, root === undefined);
+    else if (role === 'scope' && spec.kind === 'range')
+      checkInstalledVersion(lockfile, context.folder, { name: entry.name, spec: entry.spec, range: spec.range }, report, root === undefined);
   }
   if (root !== undefined) {
-    const listed = new Set(tracked.map((c) => c.entry.name));
+    const listed = new Set(installed.map((c) => c.entry.name));
     for (const [name, recorded] of root.specs)
       if (context.inScope(name) && !listed.has(name) && !context.ignored(name))
         report(lockfile.locate(recorded.where, 'property'), `it lists ${quoteEntry(name, recorded.spec)}, which package.json does not`, name);
@@ -119,12 +128,11 @@ function inStep(context: RuleContext, finding: FindingMaker): RuleResult[] {
 function checkInstalledVersion(
   lockfile: Lockfile,
   folder: string,
-  name: string,
-  range: string,
+  { name, spec, range }: { name: string; spec: string; range: string },
   report: (span: Span, message: string, name?: string) => void,
   mustExist: boolean,
 ): void {
-  const installed = installedFor(lockfile, folder, name);
+  const installed = installedFor(lockfile, folder, name, spec);
   if (installed === undefined) {
     if (mustExist) report(lockfile.locate([], 'key'), `it does not install "${name}"`, name);
     return;
@@ -132,20 +140,10 @@ function checkInstalledVersion(
   if (installed.link || installed.version === undefined || semver.validRange(range) === null) return;
   if (!semver.satisfies(installed.version, range, { includePrerelease: true }))
     report(
-      lockfile.locate([...installed.where, 'version'], 'value'),
+      lockfile.locate(fieldWhere(installed, 'version'), 'value'),
       `it installs "${name}" ${installed.version}, outside package.json's range "${range}"`,
       name,
     );
-}
-
-function isServedBy(resolved: string, registry: string): boolean {
-  try {
-    const url = new URL(resolved);
-    const base = new URL(registry.endsWith('/') ? registry : `${registry}/`);
-    return url.protocol === base.protocol && url.host === base.host && url.pathname.startsWith(base.pathname);
-  } catch {
-    return false;
-  }
 }
 
 function hostOf(url: string): string {

@@ -1,6 +1,6 @@
 import { isInstalledSection } from '../sections.js';
 import { classifySpec } from '../specs.js';
-import { minimumFor, quoteEntry, suggestedRange, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
+import { addCommand, minimumFor, quoteEntry, suggestedRange, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
 import { ERROR_IN_EVERY_PRESET, type FixContext, staticRule } from './rule.js';
 import { specProblem } from './spec-problem.js';
 
@@ -26,7 +26,7 @@ function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
     const problem = specProblem(classified, floor, context.options.scope);
     if (problem === undefined) continue;
     const range = suggestedRange(context, entry.name);
-    const remedy = range === undefined ? `list a registry range (npm install ${entry.name} writes one)` : `use ${quoteEntry(entry.name, range)}`;
+    const remedy = range === undefined ? `list a registry range (${addCommand(context, entry.name)} writes one)` : `use ${quoteEntry(entry.name, range)}`;
     const key = minimumVersion.id;
     const why = floor === undefined ? '' : `; the ${context.config.preset} preset supports ${entry.name} from ${floor} ("${key}" in the policy file)`;
     results.push({ finding: finding(context.manifest.file, entry.valueSpan, `${problem}${why}, so ${remedy}.`, entry.name), entry });

@@ -2,7 +2,7 @@ import semver from 'semver';
 import { LineIndex } from '../positions.js';
 import { isInstalledSection } from '../sections.js';
 import { plural } from '../../util/text.js';
-import { minimumFor, quoteEntry, suggestedRange, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
+import { addCommand, minimumFor, quoteEntry, suggestedRange, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
 import { ERROR_IN_EVERY_PRESET, type FixContext, staticRule } from './rule.js';
 
 /** Every scope package (or linked package) the sources load is listed in package.json. */
@@ -29,7 +29,7 @@ function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
     const remedy = isLink
       ? `add ${quoteEntry(name, context.config.linkedPeerRange)} to "peerDependencies" and install it with npm link ${name}`
       : range === undefined
-        ? `add it to "dependencies" with npm install ${name}`
+        ? `add it to "dependencies" with ${addCommand(context, name)}`
         : `add ${quoteEntry(name, range)} to "dependencies"`;
     const message = `"${name}" is ${how} here${where} but package.json does not list it; ${remedy}.`;
     const { file, use } = uses[0]!;

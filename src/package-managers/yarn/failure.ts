@@ -1,0 +1,51 @@
+import { ActionError } from '../../util/errors.js';
+import type { CommandResult } from '../command.js';
+
+/**
+ * Turns yarn's failure into a sentence the user can act on: yarn 2+'s YN0xxx codes (`➤ YN0028: …`) and yarn 1's
+ * `error …` lines, each of which names the package or the registry's answer.
+ */
+export function explainYarnFailure(what: string, where: string, result: CommandResult, registryUrl: string): ActionError {
+  if (result.exitCode === null) {
+    return new ActionError(
+      `"${what}" in ${where} was killed before it finished (by a signal: out of memory, or the ` +
+        `job was cancelled). Run the job again; if it recurs, look for memory use in the log above.`,
+    );
+  }
+  const output = `${result.stdout}\n${result.stderr}`;
+  const lead = `"${what}" failed in ${where} (exit code ${result.exitCode})`;
+  const berry = [...output.matchAll(/YN0*(\d+): (?:│ )?(.*)/g)].map((match) => ({ code: Number(match[1]), text: match[2]!.trim() }));
+  // Yarn 1's error lines; yarn 2+'s refusal of its command line or config, which has no code.
+  const classic = (/^error (.*)$/m.exec(output)?.[1] ?? /Usage Error\S*: (.*)/.exec(output)?.[1] ?? '').trim();
+  const said = (code: number) => berry.find((line) => line.code === code)?.text;
+  const status = /\b(40[134])\b/.exec(said(41) ?? said(35) ?? said(1) ?? classic)?.[1] ?? (said(41) ? '401' : undefined);
+  if (said(28) !== undefined || /lockfile needs to be updated/.test(classic)) {
+    return new ActionError(
+      `${lead}: yarn.lock does not match package.json, and the install may not change it. Run "yarn install" ` +
+        `locally with the same yarn and commit the updated yarn.lock.`,
+    );
+  }
+  const script = said(9) ?? (/Command failed/.test(classic) ? classic : undefined);
+  if (script) {
+    return new ActionError(`${lead}: an install script failed (${script}). Its output is in the log above; "ignore-scripts: true" runs none.`);
+  }
+  if (status === '401') {
+    return new ActionError(`${lead}: the registry rejected the credentials (401). Check the "pulumi-access-token" secret and "registry-url" (${registryUrl}).`);
+  }
+  if (status === '403') {
+    return new ActionError(`${lead}: access denied (403). The token has no access to a package it needs; use a token of an account that may read the scope.`);
+  }
+  const missing = said(35) ?? (/Couldn't find package|404/.test(classic) ? classic : undefined);
+  if (status === '404' || missing) {
+    return new ActionError(
+      `${lead}: a package was not found (404: ${missing ?? 'see the log above'}). Check the name and version ` +
+        `in package.json, and that its scope is served by the registry it is routed to.`,
+    );
+  }
+  const quarantined = said(16);
+  if (quarantined) {
+    return new ActionError(`${lead}: ${quarantined}: yarn's "npmMinimalAgeGate" holds back versions newer than it allows. Wait, or lower it in .yarnrc.yml.`);
+  }
+  const first = (berry.find((line) => line.code !== 0)?.text ?? classic).replace(/\.$/, '');
+  return new ActionError(`${lead}${first ? `: ${first}` : ''}. yarn's output is in the log above.`);
+}

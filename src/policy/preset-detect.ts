@@ -1,0 +1,48 @@
+import semver from 'semver';
+import { parseManifest } from './manifest.js';
+import { lowestAdmitted } from './specs.js';
+import type { PresetName, SourceFile } from './types.js';
+
+/** The preset a program's layout calls for, and the evidence, in words for the log, the summary and the report. */
+export interface PresetChoice {
+  name: PresetName;
+  evidence: string;
+}
+
+/** The name the 0.10 layout links and lists as a peer (today's `pulumi` on npm is the Pulumi CLI). */
+const LINKED_SDK = 'pulumi';
+const SDK = '@pulumi/pulumi';
+
+/**
+ * The preset of `preset: auto` for a program and its workspace members: the 0.10 layout in any of them is the
+ * program's (the first one found gives the evidence, naming its file when it is a member's).
+ */
+export function programPresetOf(packageJson: SourceFile, members: SourceFile[], scope = '@pulumi'): PresetChoice {
+  const own = programPreset(packageJson, scope);
+  if (own.name === 'pulumi-0.10') return own;
+  for (const member of members) {
+    const choice = programPreset(member, scope);
+    if (choice.name === 'pulumi-0.10') return { ...choice, evidence: `${choice.evidence} of the workspace ${member.path}` };
+  }
+  return own;
+}
+
+/**
+ * The preset of `preset: auto` for one package.json: Pulumi's 0.10 layout (a `pulumi` dependency or peer, or `@pulumi`
+ * ranges that admit only 0.x releases) is `pulumi-0.10`; anything else is `current`.
+ */
+export function programPreset(packageJson: SourceFile, scope = '@pulumi'): PresetChoice {
+  const entries = parseManifest(packageJson).manifest?.entries ?? [];
+  const linked = entries.find((entry) => entry.name === LINKED_SDK && (entry.section === 'dependencies' || entry.section === 'peerDependencies'));
+  if (linked) return { name: 'pulumi-0.10', evidence: `"${LINKED_SDK}" in ${linked.section}` };
+  const scoped = entries.filter((entry) => entry.name.startsWith(`${scope}/`));
+  const zeroOnly = scoped.find((entry) => {
+    const range = semver.validRange(entry.spec);
+    const lowest = range === null ? undefined : lowestAdmitted(range);
+    return lowest !== undefined && semver.major(lowest) === 0 && !semver.intersects(range!, '>=1.0.0');
+  });
+  if (zeroOnly) return { name: 'pulumi-0.10', evidence: `${zeroOnly.name} ${zeroOnly.spec} in ${zeroOnly.section} admits only 0.x releases` };
+  const sdk = scoped.find((entry) => entry.name === SDK) ?? scoped[0];
+  const what = sdk ? `${sdk.name} ${sdk.spec} in ${sdk.section}` : `no ${scope} package`;
+  return { name: 'current', evidence: `${what}, no "${LINKED_SDK}" dependency or peer` };
+}
