@@ -105,14 +105,11 @@ function mirrorEnvironment(): { env: NodeJS.ProcessEnv; remove: () => void } {
 /** The findings of one program, as `check` reports them: the package-manager warning, then the policy's. */
 async function checkFolder(dir: string, root: string, env: NodeJS.ProcessEnv): Promise<Finding[]> {
   const choice = await choosePackageManager(dir, root, 'auto');
-  // A manager whose row is not built yet resolves its registry as npm does.
-  const configuredRegistry = () =>
-    managerNamed(choice.name)
-      .registry.configured(SCOPE, dir, env)
-      .catch(() => managerNamed('npm').registry.configured(SCOPE, dir, env));
+  const configuredRegistry = () => managerNamed(choice.name).registry.configured(SCOPE, dir, env);
   const { options, findings } = await policyOptions({
     file: undefined,
     preset: 'current',
+    detectPreset: () => ({ name: 'current', evidence: 'the preset the check asks for' }),
     registryUrl: undefined,
     scope: SCOPE,
     links: undefined,
