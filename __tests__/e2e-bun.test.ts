@@ -71,6 +71,8 @@ describe('bun, end to end', () => {
     fs.mkdirSync(path.join(sandbox.root, 'home'));
     const cold = await bunRun(sandbox);
     assert.match(cold.main.log, /^\[command\]\S*bun install --frozen-lockfile --omit=peer$/m);
+    // bun records the peers of @pulumi/cloud, pulumi among them, from the registry: a notice, since no edit clears it.
+    assert.match(cold.main.log, /::notice title=lockfile-registry,file=bun\.lock,.*records the linked package "pulumi" .* use bun install --omit=peer/);
     assert.doesNotMatch(cold.main.log, /\[command\]\S*npm (install|ci|link)/);
     assert.deepEqual(fs.readFileSync(path.join(sandbox.workspace, 'bun.lock')), lockfile);
     assert.equal(fs.existsSync(path.join(sandbox.workspace, 'package-lock.json')), false);

@@ -81,6 +81,11 @@ export interface LockfileWriter {
   scopeConfig: string;
   /** It moves a lockfile URL's host to the configured registry before fetching it (npm's replace-registry-host). */
   replacesRegistryHost: boolean;
+  /**
+   * It records every peer in the lockfile, optional or not, and leaves one out only when told at install time
+   * (bun: `--omit=peer`, `peer = false` in bunfig.toml): the command that keeps a linked peer out.
+   */
+  omitsPeersWith?: string;
 }
 
 /** A lockfile read from its text, which can point at places in that text. */

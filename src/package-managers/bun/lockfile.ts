@@ -14,7 +14,10 @@ import { readYarnClassic } from '../yarn/lockfile-v1.js';
 
 type Json = Record<string, unknown>;
 
-const BUN = lockfileWriter('bun install', 'bun install --frozen-lockfile', 'bunfig.toml ([install.scopes]) or .npmrc');
+const BUN = {
+  ...lockfileWriter('bun install', 'bun install --frozen-lockfile', 'bunfig.toml ([install.scopes]) or .npmrc'),
+  omitsPeersWith: 'bun install --omit=peer (or peer = false under [install] in bunfig.toml)',
+};
 const REMEDY = 'delete it and run bun install to write a new one';
 const PRINT_TIMEOUT_MS = 30_000;
 

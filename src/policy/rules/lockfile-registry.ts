@@ -47,7 +47,22 @@ function fromRegistry(read: LockfileResult, context: SharedContext, finding: Fin
   for (const entry of lockfile.packages.values()) {
     if (context.ignored(entry.name)) continue;
     if (context.links.includes(entry.name)) {
-      if ((entry.resolved !== undefined || entry.fromRegistry === true) && !entry.link)
+      const fetched = (entry.resolved !== undefined || entry.fromRegistry === true) && !entry.link;
+      const omitted = lockfile.writer.omitsPeersWith;
+      // bun keeps every peer in its lockfile: no edit clears it, so say how the install leaves it out (the action's does).
+      if (fetched && omitted !== undefined)
+        findings.push({
+          ...finding(
+            lockfile.file,
+            lockfile.locate(fieldWhere(entry, 'resolved'), 'value'),
+            `${name} records the linked package "${entry.name}" from ${entry.resolved ?? 'the registry'} (${lockfile.writer.name} records every peer); ` +
+              `this action installs with the peers left out and links it, but a plain ${lockfile.writer.install} would install that registry package: ` +
+              `use ${omitted}.`,
+            entry.name,
+          ),
+          severity: 'notice',
+        });
+      else if (fetched)
         report(
           lockfile.locate(fieldWhere(entry, 'resolved'), 'value'),
           `${name} installs the linked package "${entry.name}" from ${entry.resolved ?? 'the registry'}, where anyone can publish that name; it must come ` +
