@@ -169,7 +169,7 @@ function differences(actual: Findings, wanted: Findings): string[] {
   return lines;
 }
 
-const checkoutGiven = named.length === 1 && !(named[0]! in CORPORA) ? resolve(named[0]!) : undefined;
+const checkoutGiven = named.length === 1 && !(named[0]! in CORPORA) && existsSync(named[0]!) ? resolve(named[0]!) : undefined;
 const names = args.includes('--all') ? Object.keys(CORPORA) : checkoutGiven ? ['pulumi-examples'] : named;
 const unknown = names.filter((name) => !(name in CORPORA));
 if (unknown.length > 0) {
