@@ -447,7 +447,7 @@ describe('explainBunFailure', () => {
   it("turns bun's error lines into what to do", () => {
     assert.match(
       explain('error: GET https://npmjs.pulumi.com/@pulumi%2faws - 403\nerror: @pulumi/aws@7.0.0 failed to resolve'),
-      /: access denied \(403\) to https:/,
+      /, fetching https:\/\/npmjs\.pulumi\.com\/@pulumi%2faws: access denied \(403\)/,
     );
     assert.match(
       explain('error: GET http://127.0.0.1:1/nope - 404\nerror: nope@^1.0.0 failed to resolve'),

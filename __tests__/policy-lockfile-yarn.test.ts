@@ -93,6 +93,31 @@ describe('yarn.lock', () => {
     assert.equal(finding?.line, 6);
   });
 
+  // @pulumi/awsx 3 depends on @pulumi/docker, which yarn 4 hoists: no lockfile records where a package is installed.
+  it("yarn 2+ after the install: a scope package hoisted from a dependency's dependencies is one the lockfile records", () => {
+    const lockfile = readYarnLockfile(
+      berry(
+        '    "@pulumi/awsx": "npm:^3.0.0"\n',
+        '"@pulumi/awsx@npm:^3.0.0":\n  version: 3.1.0\n  resolution: "@pulumi/awsx@npm:3.1.0"\n  dependencies:\n    "@pulumi/docker": "npm:^4.6.0"\n' +
+          '  languageName: node\n  linkType: hard\n\n' +
+          '"@pulumi/docker@npm:^4.6.0":\n  version: 4.11.2\n  resolution: "@pulumi/docker@npm:4.11.2"\n  languageName: node\n  linkType: hard\n',
+      ),
+    );
+    const installed = (version: string) =>
+      checkInstalledTree(
+        {
+          scopePackages: [
+            { name: '@pulumi/awsx', version: '3.1.0' },
+            { name: '@pulumi/docker', version },
+          ],
+          lockfile,
+        },
+        currentOptions(),
+      );
+    assert.deepEqual(installed('4.11.2'), []);
+    assert.match(installed('4.12.0')[0]?.message ?? '', /node_modules\/@pulumi\/docker is 4\.12\.0 but yarn\.lock records 4\.11\.2/);
+  });
+
   it('yarn 1: a spec of package.json that the lockfile lacks is out of step', async () => {
     const read = readYarnLockfile(fixtureFile('yarn-v1', 'yarn.lock'));
     const findings = await inlineFindings({ dependencies: { '@pulumi/aws': '^0.11.0', '@pulumi/random': '^4.16.0' } }, read);

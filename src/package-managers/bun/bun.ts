@@ -1,4 +1,5 @@
 import { ActionError } from '../../util/errors.js';
+import { failures } from '../failures.js';
 import type { CommandResult } from '../command.js';
 import type { ProxyAccess } from '../types.js';
 import { TOKEN_VARIABLE } from '../npm/npmrc.js';
@@ -36,12 +37,7 @@ export function bunEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | un
 
 /** Turns bun's error lines into a sentence the user can act on. */
 export function explainBunFailure(what: string, where: string, result: CommandResult, registryUrl: string): ActionError {
-  if (result.exitCode === null) {
-    return new ActionError(
-      `"${what}" in ${where} was killed before it finished (by a signal: out of memory, or the ` +
-        `job was cancelled). Run the job again; if it recurs, look for memory use in the log above.`,
-    );
-  }
+  if (result.exitCode === null) return failures.killed(what, where);
   const output = `${result.stderr}\n${result.stdout}`;
   const lead = `"${what}" failed in ${where} (exit code ${result.exitCode})`;
   if (/^error: lockfile had changes, but lockfile is frozen/m.test(output)) {
@@ -60,18 +56,11 @@ export function explainBunFailure(what: string, where: string, result: CommandRe
   const failed = /^error: (\S+) failed to resolve$/m.exec(output)?.[1];
   switch (http?.[2]) {
     case '401':
-      return new ActionError(
-        `${lead}: the registry rejected the credentials (401) for ${http[1]}. Check the "pulumi-access-token" secret and "registry-url" (${registryUrl}).`,
-      );
+      return failures.unauthorized(`${lead}, fetching ${http[1]}`, registryUrl);
     case '403':
-      return new ActionError(
-        `${lead}: access denied (403) to ${http[1]}. The token has no access to a package it needs; ` + 'use a token of an account that may read the scope.',
-      );
+      return failures.forbidden(`${lead}, fetching ${http[1]}`);
     case '404':
-      return new ActionError(
-        `${lead}: ${failed ?? http[1]} was not found (404 for ${http[1]}). Check the name and version in package.json, ` +
-          `and that its scope is served by the registry it is routed to.`,
-      );
+      return failures.notFound(lead, failed ?? http[1], `404 for ${http[1]}`);
   }
   const unreachable = /^error: (\w+) downloading (?:package manifest|tarball) (\S+)/m.exec(output);
   if (unreachable) {

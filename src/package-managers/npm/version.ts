@@ -1,7 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import * as path from 'node:path';
-import { which } from '@actions/io';
-import { toolVersion } from '../command.js';
+import { findOnPath, toolVersion } from '../command.js';
 import type { ManagerContext } from '../types.js';
 import { readPackageManifest } from '../../util/files.js';
 
@@ -16,9 +15,8 @@ export function npmVersion(npm: ManagerContext, cwd: string): Promise<string> {
  * the layout is not the usual one (a corepack shim, a standalone binary); '' when unknown.
  */
 export async function installedVersion(context: ManagerContext, tool: string, cwd: string): Promise<string> {
-  const cli = await which(tool, true)
-    .then((found) => realpath(found))
-    .catch(() => undefined);
+  const found = findOnPath(tool, context.env);
+  const cli = found === undefined ? undefined : await realpath(found).catch(() => undefined);
   const manifest = cli === undefined ? undefined : await readPackageManifest(path.join(path.dirname(cli), '..'));
   if (manifest?.name === tool && manifest.version !== undefined) return manifest.version;
   return toolVersion(context, tool, cwd);

@@ -1,4 +1,5 @@
 import { ActionError } from '../../util/errors.js';
+import { failures } from '../failures.js';
 import type { CommandResult } from '../command.js';
 
 /**
@@ -6,12 +7,7 @@ import type { CommandResult } from '../command.js';
  * `error …` lines, each of which names the package or the registry's answer.
  */
 export function explainYarnFailure(what: string, where: string, result: CommandResult, registryUrl: string): ActionError {
-  if (result.exitCode === null) {
-    return new ActionError(
-      `"${what}" in ${where} was killed before it finished (by a signal: out of memory, or the ` +
-        `job was cancelled). Run the job again; if it recurs, look for memory use in the log above.`,
-    );
-  }
+  if (result.exitCode === null) return failures.killed(what, where);
   const output = `${result.stdout}\n${result.stderr}`;
   const lead = `"${what}" failed in ${where} (exit code ${result.exitCode})`;
   const berry = [...output.matchAll(/YN0*(\d+): (?:│ )?(.*)/g)].map((match) => ({ code: Number(match[1]), text: match[2]!.trim() }));
@@ -29,19 +25,10 @@ export function explainYarnFailure(what: string, where: string, result: CommandR
   if (script) {
     return new ActionError(`${lead}: an install script failed (${script}). Its output is in the log above; "ignore-scripts: true" runs none.`);
   }
-  if (status === '401') {
-    return new ActionError(`${lead}: the registry rejected the credentials (401). Check the "pulumi-access-token" secret and "registry-url" (${registryUrl}).`);
-  }
-  if (status === '403') {
-    return new ActionError(`${lead}: access denied (403). The token has no access to a package it needs; use a token of an account that may read the scope.`);
-  }
+  if (status === '401') return failures.unauthorized(lead, registryUrl);
+  if (status === '403') return failures.forbidden(lead);
   const missing = said(35) ?? (/Couldn't find package|404/.test(classic) ? classic : undefined);
-  if (status === '404' || missing) {
-    return new ActionError(
-      `${lead}: a package was not found (404: ${missing ?? 'see the log above'}). Check the name and version ` +
-        `in package.json, and that its scope is served by the registry it is routed to.`,
-    );
-  }
+  if (status === '404' || missing) return failures.notFound(lead, undefined, `404: ${missing ?? 'see the log above'}`);
   const quarantined = said(16);
   if (quarantined) {
     return new ActionError(`${lead}: ${quarantined}: yarn's "npmMinimalAgeGate" holds back versions newer than it allows. Wait, or lower it in .yarnrc.yml.`);

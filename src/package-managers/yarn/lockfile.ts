@@ -32,11 +32,13 @@ function readBerry(file: SourceFile): LockfileResult {
   const metadata = isObject(data['__metadata']) ? data['__metadata'] : {};
   const version = Number(metadata['version']);
   if (!Number.isInteger(version)) return cannotRead(file, yaml.locate(['__metadata'], 'key'), 'its __metadata has no version', REMEDY);
-  const tree: LockTree & { roots: Map<string, LockRoot>; installed: Map<string, LockPackage> } = {
+  const tree: LockTree & { roots: Map<string, LockRoot>; installed: Map<string, LockPackage>; bySpec: Map<string, LockPackage> } = {
     version,
     packages: new Map(),
     roots: new Map(),
     installed: new Map(),
+    // Keyed by what package.json asks for: the hoisting yarn chose is in no lockfile, so a package found deeper is looked up by name.
+    bySpec: new Map(),
   };
   const byDescriptor = new Map<string, LockPackage>();
   const workspaces: [string, string, Yaml][] = [];
@@ -48,7 +50,11 @@ function readBerry(file: SourceFile): LockfileResult {
     // The project's own block is its root, not a package installed in it.
     if (entry === undefined || workspace?.[1] === '.') continue;
     tree.packages.set(key, entry);
-    for (const descriptor of key.split(',')) byDescriptor.set(descriptor.trim(), entry);
+    for (const descriptor of key.split(',')) {
+      byDescriptor.set(descriptor.trim(), entry);
+      const parts = splitAtName(descriptor.trim());
+      if (parts) tree.bySpec.set(`${parts.name}@${packageJsonSpec(parts.rest)}`, entry);
+    }
   }
   for (const [key, folder, value] of workspaces) {
     const root: LockRoot = { path: folder, link: false, optional: false, where: [key], specs: new Map(), sections: new Map() };
