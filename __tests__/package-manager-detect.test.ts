@@ -86,13 +86,34 @@ describe("choosePackageManager: Pulumi's order, with corepack's field", () => {
     }
     const both = await tree('both', { 'yarn.lock': '', 'package-lock.json': '{}', 'package.json': '{}' });
     assert.equal((await choosePackageManager(both, both, 'auto')).name, 'yarn', 'yarn.lock before package-lock.json, as Pulumi looks');
-    const nested = await tree('nested', { 'bun.lock': '{}', 'package.json': '{}', 'stacks/a/package.json': '{}' });
-    assert.equal((await choosePackageManager(path.join(nested, 'stacks/a'), nested, 'auto')).name, 'bun');
+    const nested = await tree('nested', { 'bun.lock': '{}', 'package.json': '{ "workspaces": ["stacks/*"] }', 'stacks/a/package.json': '{}' });
+    assert.equal((await choosePackageManager(path.join(nested, 'stacks/a'), nested, 'auto')).name, 'bun', "the workspace root's lockfile");
+    // A repository's root lockfile of its own tooling (no workspaces) does not install a program below it.
+    const tooling = await tree('tooling', { 'package-lock.json': '{}', 'package.json': '{ "devDependencies": {} }', 'infra/package.json': '{}' });
+    assert.deepEqual(await choosePackageManager(path.join(tooling, 'infra'), tooling, 'auto'), { name: 'npm', source: 'default' });
+    const pnpmRoot = await tree('pnpm-root', {
+      'pnpm-workspace.yaml': 'packages: [infra]\n',
+      'pnpm-lock.yaml': '',
+      'package.json': '{}',
+      'infra/package.json': '{}',
+    });
+    assert.equal((await choosePackageManager(path.join(pnpmRoot, 'infra'), pnpmRoot, 'auto')).name, 'pnpm');
     assert.equal(
       (await choosePackageManager(path.join(nested, 'stacks/a'), path.join(nested, 'stacks/a'), 'auto')).source,
       'default',
       'never above the workspace',
     );
+  });
+
+  it("the declared manager's own lockfile comes first: bun's yarn.lock copy (print = yarn) beside bun.lock is no contradiction", async () => {
+    const dir = await tree('bun-print-yarn', {
+      'package.json': '{ "packageManager": "bun@1.4.5" }',
+      'bun.lock': '{}',
+      'yarn.lock': '',
+      'bunfig.toml': '[install.lockfile]\nprint = "yarn"\n',
+    });
+    const choice = await choosePackageManager(dir, dir, 'auto');
+    assert.deepEqual([choice.name, choice.lockfile, choice.warning], ['bun', path.join(dir, 'bun.lock'), undefined]);
   });
 
   it('npm by default; the input outranks everything, with a warning where the program declares another', async () => {

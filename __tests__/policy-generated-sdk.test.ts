@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fixProgram } from '../src/fix/program.js';
 import { readNpmLockfile } from '../src/package-managers/npm/lockfile.js';
-import { isGeneratedSdkSpec } from '../src/policy/generated-sdk.js';
+import { isGeneratedSdkSpec, isWorkspaceLink } from '../src/policy/generated-sdk.js';
 import { checkProgram } from '../src/policy/index.js';
 import { presetConfig } from '../src/policy/presets.js';
 import type { PresetName, ProgramInput } from '../src/policy/types.js';
@@ -115,5 +115,16 @@ describe('SDKs that pulumi package add generated (Pulumi.yaml "packages", file:s
       current.left.filter((finding) => finding.rule === 'scoped-in-dependencies').map((finding) => [finding.severity, finding.package]),
       [['notice', '@pulumi/vpc']],
     );
+  });
+});
+
+describe('isWorkspaceLink: a package of the workspace, local by design', () => {
+  const link = (resolved: string) => ({ path: 'node_modules/@pulumi/crds', resolved, link: true, optional: false, where: [] });
+  it('is a link to a package folder the lockfile records inside the project, with or without the protocol', () => {
+    assert.equal(isWorkspaceLink(link('workspace:packages/crds'), ['', 'packages/crds']), true);
+    assert.equal(isWorkspaceLink(link('packages/crds'), ['', 'packages/crds']), true);
+    assert.equal(isWorkspaceLink(link('packages/other'), ['', 'packages/crds']), false, 'a folder the lockfile does not record');
+    assert.equal(isWorkspaceLink(link('../vendor/crds'), ['', '../vendor/crds']), false, 'a folder outside the project');
+    assert.equal(isWorkspaceLink({ ...link('packages/crds'), link: false }, ['', 'packages/crds']), false);
   });
 });

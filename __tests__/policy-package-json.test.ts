@@ -160,6 +160,18 @@ describe('minimum-version', () => {
     assert.match(messages[6]!, /admits versions from 0\.10\.0-rc\.1/);
   });
 
+  it("takes the other managers' workspace: and catalog: specs as valid, asking no registry range of them", async () => {
+    const program = inline(
+      { dependencies: { '@pulumi/pulumi': 'catalog:', '@pulumi/crds': 'workspace:*', '@pulumi/aws': 'catalog:aws' } },
+      { 'index.ts': 'import "@pulumi/crds";\nimport "@pulumi/aws";\n' },
+    );
+    const findings = (await checkProgram(program, policyOptions(presetConfig('current')))).findings;
+    assert.deepEqual(
+      findings.filter((f) => f.rule === 'minimum-version'),
+      [],
+    );
+  });
+
   it('passes exact versions, bounded ranges and tags at or above the minimum', async () => {
     const report = await checkProgram(
       inline({

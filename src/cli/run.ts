@@ -63,10 +63,10 @@ async function readOptions(line: CommandLine, cwd: string, dir: string): Promise
 }
 
 /** Reads the program in `dir` (as given on the command line, relative to `cwd`). */
-async function readProgramIn(cwd: string, dir: string, options: PolicyOptions): Promise<ProgramInput> {
+async function readProgramIn(cwd: string, dir: string, options: PolicyOptions, lockfile?: string): Promise<ProgramInput> {
   const path = resolve(cwd, dir);
   if (!existsSync(join(path, 'package.json'))) throw new UsageError(`"${dir}" has no package.json: give the folder of a Pulumi program.`);
-  return await readProgram(path, options.config);
+  return await readProgram(path, options.config, { lockfile });
 }
 
 async function check(
@@ -82,7 +82,7 @@ async function check(
     // The package manager as the action would choose it: its warning (a declaration the lockfile contradicts) is the check's too.
     const choice = await choosePackageManager(resolve(context.cwd, dir), context.cwd, 'auto');
     if (choice.warning) managerFindings.push(choice.warning);
-    const report = await checkProgram(await readProgramIn(context.cwd, dir, options), options);
+    const report = await checkProgram(await readProgramIn(context.cwd, dir, options, choice.lockfile), options);
     reports.push({ ...report, packageManager: managerRecord(choice, context.cwd) });
   }
   const findings = [...policyFindings, ...managerFindings, ...reports.flatMap((report) => report.findings)];

@@ -6,7 +6,7 @@ import { findingAt } from '../policy/finding.js';
 import { PACKAGE_MANAGER_CHECK } from '../policy/input-checks.js';
 import { LineIndex, type Span } from '../policy/positions.js';
 import type { Finding } from '../policy/types.js';
-import { lockfileIn } from './index.js';
+import { lockfileIn, managerNamed } from './index.js';
 import type { ManagerName } from './types.js';
 
 /** What decided a program's manager, in the order the decision looks: Pulumi's own order, corepack's field added. */
@@ -54,7 +54,7 @@ let yamlModule: Promise<typeof Yaml> | undefined;
 export async function choosePackageManager(programDir: string, workspace: string, requested: 'auto' | ManagerName): Promise<ManagerChoice> {
   const folders = foldersUp(path.resolve(programDir), path.resolve(workspace));
   const declared = (await pulumiDeclaration(folders[0]!)) ?? corepackDeclaration(folders);
-  const lockfile = lockfileOf(folders);
+  const lockfile = lockfileOf(folders, declared);
   const found = lockfile && { name: lockfile[1], lockfile: lockfile[0] };
   if (requested !== 'auto') {
     const own = declared ?? found;
@@ -170,12 +170,30 @@ function packageManagerField(text: string): ReturnType<typeof findNodeAtLocation
 }
 
 /** The first lockfile in the program's folder, else in the nearest ancestor that holds one. */
-function lockfileOf(folders: string[]): readonly [string, ManagerName] | undefined {
-  for (const folder of folders) {
-    const found = lockfileIn(folder);
+function lockfileOf(folders: string[], declared: Declaration | undefined): readonly [string, ManagerName] | undefined {
+  for (const [index, folder] of folders.entries()) {
+    // Above the program, only a lockfile that installs it: a workspace root's, or the declaring package.json's.
+    const governs = index === 0 || isWorkspaceRoot(folder) || declared?.file === path.join(folder, 'package.json');
+    // bun may keep a yarn.lock copy of bun.lock (print = "yarn"): the declared manager's own lockfile comes first.
+    const own = declared && managerNamed(declared.name).lockfiles.find((name) => existsSync(path.join(folder, name)));
+    if (governs && own) return [path.join(folder, own), declared.name];
+    const found = governs ? lockfileIn(folder) : undefined;
     if (found) return [found.file, found.manager.name];
   }
   return undefined;
+}
+
+/** A folder whose package.json lists `workspaces` (npm, yarn, bun) or that holds pnpm-workspace.yaml. */
+function isWorkspaceRoot(folder: string): boolean {
+  if (existsSync(path.join(folder, 'pnpm-workspace.yaml'))) return true;
+  const text = readSmall(path.join(folder, 'package.json'));
+  if (text === undefined) return false;
+  try {
+    const tree = parseTree(text);
+    return tree !== undefined && findNodeAtLocation(tree, ['workspaces']) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 function warnAt(declaration: Declaration, message: string): Finding {

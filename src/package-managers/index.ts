@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { bun } from './bun/index.js';
 import { npm } from './npm/index.js';
 import { pnpm } from './pnpm/index.js';
@@ -23,6 +23,12 @@ export function lockfileIn(dir: string): { manager: PackageManager; file: string
     if (name) return { manager, file: join(dir, name) };
   }
   return undefined;
+}
+
+/** The manager whose lockfile `file` is, by its name. */
+export function lockfileManager(file: string): PackageManager | undefined {
+  const name = basename(file);
+  return PACKAGE_MANAGERS.find((manager) => manager.lockfiles.includes(name));
 }
 
 /** Every file a manager's install may write in a program, for the user-files snapshot. */

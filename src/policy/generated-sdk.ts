@@ -19,6 +19,18 @@ export function isGeneratedSdkLink(entry: LockEntry, packageFolders: Iterable<st
   return entry.link && target !== undefined && inSdksFolder(target, [...packageFolders]);
 }
 
+/**
+ * True when a lockfile's link points at a package folder it records inside the project (a workspace member, such as
+ * a crd2pulumi SDK): local by design, which no registry serves. A folder outside the project (`../`) is not.
+ */
+export function isWorkspaceLink(entry: LockEntry, packageFolders: Iterable<string>): boolean {
+  const target = entry.resolved?.replace(/^(?:workspace|link|portal|file):/, '');
+  if (!entry.link || target === undefined) return false;
+  const normal = posix.normalize(target.replace(/\\/g, '/')).replace(/\/$/, '');
+  const inside = normal !== '.' && normal !== '' && normal !== '..' && !normal.startsWith('../') && !posix.isAbsolute(normal);
+  return inside && [...packageFolders].includes(normal);
+}
+
 function inSdksFolder(path: string, packageFolders: string[]): boolean {
   const normal = posix.normalize(path.replace(/\\/g, '/')).replace(/\/$/, '');
   if (posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../')) return false;

@@ -8,6 +8,8 @@ export type SpecKind =
   | { kind: 'tag'; tag: string; target: string }
   | { kind: 'elsewhere'; type: string } /* git, file, directory or remote tarball */
   | { kind: 'generated-sdk' } /* a local SDK that `pulumi package add` generated in sdks/ */
+  /* pnpm, yarn 2+ and bun: `workspace:` (a package of this workspace) or pnpm's `catalog:` (a range in pnpm-workspace.yaml) */
+  | { kind: 'manager-protocol'; protocol: 'workspace' | 'catalog' }
   | { kind: 'invalid'; reason: string };
 
 /** Classifies `spec` as npm would for `name` (resolving `npm:` aliases to their target). */
@@ -15,6 +17,9 @@ export function classifySpec(name: string, spec: string, dir: string): SpecKind 
   // Most specs are plain ranges: semver says so far faster than npm-package-arg, which handles every other kind.
   if (semver.validRange(spec) !== null) return { kind: 'range', range: spec, target: name };
   if (isGeneratedSdkSpec(spec)) return { kind: 'generated-sdk' };
+  // npm-package-arg knows neither: they are the other managers' own, and valid there.
+  const protocol = /^(workspace|catalog):/.exec(spec)?.[1] as 'workspace' | 'catalog' | undefined;
+  if (protocol) return { kind: 'manager-protocol', protocol };
   let parsed: npa.Result;
   try {
     parsed = npa.resolve(name, spec, dir);

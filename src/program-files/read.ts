@@ -1,10 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import type { CacheKeyFiles } from '../cache/plan.js';
-import { lockfileIn } from '../package-managers/index.js';
+import { lockfileIn, lockfileManager } from '../package-managers/index.js';
 import { ActionError } from '../util/errors.js';
 import { parseManifest } from '../policy/manifest.js';
 import type { LockfileResult } from '../policy/lockfile.js';
@@ -41,7 +41,7 @@ export function readCacheKeyFiles(dir: string, lockfilePath: string | undefined)
 export async function readProgram(dir: string, config: PolicyConfig, options: WalkOptions = {}): Promise<ProgramInput> {
   const root = resolve(dir);
   const program = await readPackage(root, config, options);
-  const lockfile = await readLockfile(root);
+  const lockfile = await readLockfile(root, options.lockfile);
   if (lockfile !== undefined) program.lockfile = lockfile;
   const workspaces = await workspaceDeclaration(root, program.packageJson);
   if (workspaces.patterns.length > 0) {
@@ -204,8 +204,10 @@ export async function readInstalledTree(dir: string, options: PolicyOptions): Pr
 }
 
 /** The program's lockfile, read by its manager (the policy engine reads no manager's format). */
-async function readLockfile(dir: string): Promise<LockfileResult | undefined> {
-  const found = lockfileIn(dir);
+async function readLockfile(dir: string, chosen?: string): Promise<LockfileResult | undefined> {
+  // The manager's own, where the folder holds another's too (bun's yarn.lock copy beside bun.lock, say).
+  const own = chosen !== undefined && dirname(chosen) === dir ? lockfileManager(chosen) : undefined;
+  const found = own ? { manager: own, file: chosen! } : lockfileIn(dir);
   const file = found && readLockfileText(found.file);
   return file && (await found.manager.readLockfile(file));
 }

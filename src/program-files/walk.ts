@@ -31,6 +31,8 @@ const SKIPPED_FOLDERS = new Set(['node_modules', 'bower_components', 'jspm_packa
 export interface WalkOptions {
   workspace?: string;
   notice?: Notice;
+  /** The lockfile the program's manager installs from, when the detection found one (see package-managers/detect.ts). */
+  lockfile?: string | undefined;
 }
 
 /**

@@ -93,7 +93,7 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
     core.notice(message, where && { file: relativePosix(settings.workspace, where.file), ...(where.line ? { startLine: where.line } : {}) });
   for (const [index, { path }] of settings.workingDirectories.entries()) {
     const choice = policy.choices[index]!;
-    const input = await readProgram(path, policy.options.config, { workspace: settings.workspace, notice });
+    const input = await readProgram(path, policy.options.config, { workspace: settings.workspace, notice, lockfile: choice.lockfile });
     const { url, hostReplacement } = await managerNamed(choice.name).registry.configured(settings.scope, path, policy.env);
     const registryUrl = policy.routedRegistry ?? url;
     const report = settings.policy === 'off' ? undefined : await checkProgram(input, { ...policy.options, registryUrl, hostReplacement });

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import semver from 'semver';
-import { isGeneratedSdkLink } from '../generated-sdk.js';
+import { isGeneratedSdkLink, isWorkspaceLink } from '../generated-sdk.js';
 import { fieldWhere, installedFor, type Lockfile, type LockfileResult } from '../lockfile.js';
 import type { Span } from '../positions.js';
 import { DEFAULT_HOST_REPLACEMENT, fetchedFrom, isServedBy } from '../registry-host.js';
@@ -72,7 +72,8 @@ function fromRegistry(read: LockfileResult, context: SharedContext, finding: Fin
       continue;
     }
     if (!context.inScope(entry.name)) continue;
-    if (entry.link && isGeneratedSdkLink(entry, lockfile.roots?.keys() ?? [''])) continue;
+    const folders = [...(lockfile.roots?.keys() ?? [''])];
+    if (entry.link && (isGeneratedSdkLink(entry, folders) || isWorkspaceLink(entry, folders))) continue;
     if (entry.link)
       report(
         lockfile.locate(entry.where, 'key'),

@@ -17,6 +17,9 @@ export function specProblem({ entry, spec, target }: ClassifiedEntry, minimum: s
     case 'generated-sdk':
       // Pulumi generated it from Pulumi.yaml's `packages:`: no registry serves it.
       return undefined;
+    case 'manager-protocol':
+      // A package of the workspace (a generated SDK, often) is linked; a catalog's range is in pnpm-workspace.yaml.
+      return undefined;
     case 'elsewhere':
       return `${listed} installs from ${SOURCE_NAMES[spec.type] ?? spec.type} instead of the registry`;
     case 'tag':
