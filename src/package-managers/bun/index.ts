@@ -1,3 +1,4 @@
+import { npmGlobalFolderLinker } from '../global-linker.js';
 import type { ManagerContext, PackageManager } from '../types.js';
 import { userConfigPath, writeScopedNpmrc } from '../npm/npmrc.js';
 import { bunEnvironment } from './bun.js';
@@ -5,7 +6,6 @@ import { BINARY_LOCKFILE, LOCKFILE } from './files.js';
 import { ownBunInstall } from './own-install.js';
 
 // What only an install needs loads with the first install: the command line and a policy-only run never run bun.
-const npmLink = () => import('../npm/link.js');
 const registry = () => import('./registry.js');
 
 /** bun 1.x: its install, its lockfiles, its config (bunfig.toml and .npmrc); linked packages from npm's global folder. */
@@ -20,15 +20,7 @@ export const bun: PackageManager = {
   ownInstall: ownBunInstall,
   install: async (...args) => (await import('./install.js')).installWithBun(...args),
   installedTreeIsCurrent: async (programDir, links) => (await import('./install-record.js')).isInstalledTreeCurrent(programDir, links),
-  links: {
-    // The same global links as npm's (see link.ts): "link-path" registers there, `npm link` in a folder too.
-    globalFolder: async (...args) => (await npmLink()).globalPackagesFolder(...args),
-    register: async (...args) => (await npmLink()).registerLinkPath(...args),
-    requireGlobal: async (...args) => (await npmLink()).requireGlobalLinks(...args),
-    intoRestoredTree: async (context, programDir, _where, links, globalFolder) =>
-      (await import('./link.js')).linkIntoProgram(context, programDir, links, globalFolder),
-    verify: async (...args) => (await npmLink()).verifyLinks(...args),
-  },
+  links: npmGlobalFolderLinker('npm link'),
   registry: {
     async configured(scope, programDir, env) {
       const { runCommand } = await import('../command.js');

@@ -1,7 +1,7 @@
 import type { InstallRequest, ManagerContext } from '../types.js';
 import { explainBunFailure } from './bun.js';
 import { writeInstallRecord } from './install-record.js';
-import { linkIntoProgram } from './link.js';
+import { linkFromGlobalFolder } from '../global-links.js';
 import { ownBunInstall } from './own-install.js';
 
 /**
@@ -17,5 +17,5 @@ export async function installWithBun(bun: ManagerContext, { dir, where, commandL
   const result = await bun.run(command, [], { cwd: dir, env });
   if (result.exitCode !== 0) throw explainBunFailure(command, where, result, bun.registryUrl);
   await writeInstallRecord(dir, links);
-  await linkIntoProgram(bun, dir, links);
+  await linkFromGlobalFolder(bun, dir, links);
 }

@@ -26,7 +26,8 @@ export const pnpm: PackageManager = {
     globalFolder: npm.links.globalFolder,
     register: npm.links.register,
     requireGlobal: npm.links.requireGlobal,
-    intoRestoredTree: async (_context, programDir, _where, links, globalFolder) => (await link()).linkIntoTree(programDir, links, globalFolder),
+    intoRestoredTree: async (context, programDir, _where, links, globalFolder) =>
+      (await import('../global-links.js')).linkFromGlobalFolder(context, programDir, links, globalFolder),
     verify: async (...args) => (await link()).verifyPnpmLinks(...args),
   },
   registry: {

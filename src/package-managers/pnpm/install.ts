@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { readTextIfExists } from '../../util/files.js';
-import { globalPackagesFolder } from '../npm/link.js';
 import type { InstallRequest, ManagerContext } from '../types.js';
 import { LOCKFILE, lockfileDirOf, pnpmInstall } from './files.js';
-import { linkIntoTree, refuseRegistryCopies } from './link.js';
+import { linkFromGlobalFolder } from '../global-links.js';
+import { refuseRegistryCopies } from './link.js';
 import { explainPnpmFailure } from './pnpm.js';
 
 /**
@@ -27,5 +27,5 @@ export async function installWithPnpm(pnpm: ManagerContext, { dir, where, comman
   const command = commandLine ?? [pnpmInstall(dir), ...flags].join(' ');
   const result = await pnpm.run(command, [], { cwd: dir, env });
   if (result.exitCode !== 0) throw explainPnpmFailure(command, where, result, pnpm.registryUrl);
-  if (links.length) await linkIntoTree(dir, links, await globalPackagesFolder(pnpm, dir));
+  await linkFromGlobalFolder(pnpm, dir, links);
 }

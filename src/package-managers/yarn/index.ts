@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { readTextIfExistsSync } from '../../util/files.js';
+import { npmGlobalFolderLinker } from '../global-linker.js';
 import type { PackageManager } from '../types.js';
 import { yarnEnvironment } from './environment.js';
 import { isBerryLockfile, LOCKFILE, ownInstallCommand } from './files.js';
 
 // What only an install needs loads with the first install: the command line and a policy-only run never run yarn.
-const npmLink = () => import('../npm/link.js');
 
 /** Yarn: 1 (classic) and 2+ (berry, with the node-modules linker); each method asks yarn which one runs. */
 export const yarn: PackageManager = {
@@ -29,15 +29,7 @@ export const yarn: PackageManager = {
   },
   install: async (...args) => (await import('./install.js')).installWithYarn(...args),
   installedTreeIsCurrent: async (programDir, links) => (await import('./verify-tree.js')).isInstalledTreeCurrent(programDir, links),
-  links: {
-    // npm's global folder holds the links ("link-path", or `npm link` in an earlier step); yarn's own link would edit package.json.
-    globalFolder: async (...args) => (await npmLink()).globalPackagesFolder(...args),
-    register: async (...args) => (await npmLink()).registerLinkPath(...args),
-    requireGlobal: async (...args) => (await npmLink()).requireGlobalLinks(...args),
-    intoRestoredTree: async (context, programDir, _where, links, globalFolder) =>
-      (await import('./link.js')).linkIntoProgram(context, programDir, links, globalFolder),
-    verify: async (...args) => (await npmLink()).verifyLinks(...args),
-  },
+  links: npmGlobalFolderLinker('npm link'),
   registry: {
     configured: async (...args) => (await import('./configured-registry.js')).yarnRegistryFor(...args),
     writeScoped: async (...args) => (await import('./yarnrc.js')).writeScopedYarnConfig(...args),

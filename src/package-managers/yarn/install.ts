@@ -4,7 +4,7 @@ import type { InstallRequest, ManagerContext } from '../types.js';
 import { berryConfig, requireNodeModulesLinker } from './berry-config.js';
 import { explainYarnFailure } from './failure.js';
 import { CLASSIC_INTEGRITY, isBerry, LOCKFILE, ownInstallCommand } from './files.js';
-import { linkIntoProgram } from './link.js';
+import { linkFromGlobalFolder } from '../global-links.js';
 import { yarnVersion } from './version.js';
 import { isInstalledTreeCurrent } from './verify-tree.js';
 
@@ -20,7 +20,7 @@ export async function installWithYarn(context: ManagerContext, { dir, where, com
   const command = commandLine ?? (await ownInstall(dir, berry, ignoreScripts));
   const result = await context.run(command, [], { cwd: dir, env });
   if (result.exitCode !== 0) throw explainYarnFailure(command, where, result, context.registryUrl);
-  await linkIntoProgram(context, dir, links);
+  await linkFromGlobalFolder(context, dir, links);
 }
 
 /**
