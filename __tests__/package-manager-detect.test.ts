@@ -58,6 +58,11 @@ describe("choosePackageManager: Pulumi's order, with corepack's field", () => {
     assert.deepEqual([choice.name, choice.source, choice.version, choice.line], ['pnpm', 'packageManager', '10.2.0', 3]);
     assert.equal(choice.file, path.join(repo, 'package.json'));
     assert.equal(choice.lockfile, path.join(repo, 'pnpm-lock.yaml'), "the workspace root's lockfile");
+    for (const hostile of ['pnpm@../../evil', 'pnpm@https://evil.example/pnpm.tgz', 'pnpm@latest']) {
+      const dir = await tree(`version-${hostile.length}`, { 'package.json': JSON.stringify({ packageManager: hostile }) });
+      const named = await choosePackageManager(dir, dir, 'auto');
+      assert.deepEqual([named.name, named.version], ['pnpm', undefined], `${hostile}: only an exact version is installed`);
+    }
   });
 
   it('a declaration the lockfile contradicts is a package-manager warning naming both, on the declaring line', async () => {

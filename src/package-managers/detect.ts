@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import semver from 'semver';
 import type * as Yaml from 'yaml';
 import { findingAt } from '../policy/finding.js';
 import { PACKAGE_MANAGER_CHECK } from '../policy/input-checks.js';
@@ -146,7 +147,10 @@ function corepackDeclaration(folders: string[]): Declaration | undefined {
     const node = packageManagerField(text);
     const match = typeof node?.value === 'string' ? /^(npm|pnpm|yarn|bun)@([^+\s]*)/.exec(node.value) : null;
     if (!node || !match) continue;
-    const [, name, version] = match;
+    const [, name, named] = match;
+    // Only an exact version goes on to `npm install <manager>@<version>`: a folder, URL or tag from a pull request's
+    // package.json would put code of its choosing on the PATH of the job's later steps.
+    const version = named && semver.valid(named) ? named : undefined;
     return {
       name: name as ManagerName,
       source: 'packageManager',
