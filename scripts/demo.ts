@@ -1,21 +1,31 @@
-// `npm start`: the whole job, locally, in three runs of the bundled dist/ on Node.js 24 as the Actions runner runs it
-// (inputs, file commands, main then post), against a Verdaccio registry on 127.0.0.1 that serves the @pulumi packages
-// only with a token, and this repository's test cache service:
-//   1. a first run installs the example programs and saves node_modules to the cache;
+// `npm start`: the whole job, locally, in four runs of the bundled dist/ on Node.js 24 as the Actions runner runs it
+// (inputs, file commands, main then post), against Verdaccio registries on 127.0.0.1 and this repository's test
+// cache service. First a program of today (examples/today-program), with the step as most users write it, no inputs:
+//   1. a first run detects npm and the `current` preset, installs, and saves node_modules to the cache;
 //   2. a run on a fresh checkout restores it, and skips the install;
-//   3. a program that breaks the dependency policy fails the job, with an annotation on the offending line.
+//   3. a commit that imports a package it does not list fails the job, with an annotation on the offending line.
+// Then the layout of Pulumi's 0.10 docs (examples/aws-program and cloud-program), with the token and the SDK to link:
+//   4. the @pulumi scope is routed to a registry that serves it only with a token, through the credential proxy, and
+//      `pulumi` is linked from examples/pulumi-sdk.
 // Everything it made stays under .tmp/demo/ until the next `npm start`.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCacheServer, type CacheServer } from '../__tests__/support/cache-server.js';
-import { startRegistry, type TestRegistry } from '../__tests__/support/registry.js';
+import { startRegistry, type FixturePackage, type TestRegistry } from '../__tests__/support/registry.js';
 import { readStdoutLines, runAction, type ActionRun, type WorkflowCommand } from '../__tests__/support/runner.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const demoDir = path.join(root, '.tmp', 'demo');
-const programs = ['examples/aws-program', 'examples/cloud-program'];
+const todayProgram = 'examples/today-program';
+const layout010Programs = ['examples/aws-program', 'examples/cloud-program'];
+/** What today's public registry serves the program of today (a mirror, as many organisations configure npm with). */
+const TODAY_PACKAGES: FixturePackage[] = [
+  { name: '@pulumi/pulumi', version: '3.228.0' },
+  { name: '@pulumi/random', version: '4.18.0', dependencies: { '@pulumi/pulumi': '^3.0.0' } },
+];
 
 interface Run {
   title: string;
@@ -26,47 +36,77 @@ interface Run {
 
 await fs.rm(demoDir, { recursive: true, force: true });
 await fs.mkdir(demoDir, { recursive: true });
-const [registry, cacheServer] = await Promise.all([startRegistry(), startCacheServer()]);
+const [mirror, proxy, cacheServer] = await Promise.all([startRegistry({ packages: TODAY_PACKAGES, publicScope: true }), startRegistry(), startCacheServer()]);
 try {
-  console.log(`Registry: ${registry.url} (the @pulumi scope needs a token; it has no "pulumi" package, which is linked from examples/pulumi-sdk)`);
+  console.log(`Registry of today: ${mirror.url} (anyone reads @pulumi, as on registry.npmjs.org; npm is configured to use it, as with a mirror)`);
+  console.log(`Registry of the 0.10 layout: ${proxy.url} (the @pulumi scope needs a token, as the Pulumi npm proxy did; no "pulumi" package)`);
   console.log(`Cache service: ${cacheServer.url} (the Actions cache, as @actions/cache speaks to it)\n`);
 
-  // The repository a user would have: the examples with the lockfiles npm wrote for them, committed.
-  const committed = path.join(demoDir, '0-commit', 'repo');
-  await fs.cp(path.join(root, 'examples'), path.join(committed, 'examples'), { recursive: true });
-  const prepared = await runJob(registry, cacheServer, '0-commit', committed, { cache: 'false' });
-  if (prepared.run.main.exitCode !== 0) throw new Error(`writing the lockfiles failed:\n${prepared.run.main.log}`);
-  for (const program of programs) await fs.rm(path.join(committed, program, 'node_modules'), { recursive: true });
-  console.log(`A repository with two programs and their lockfiles: ${path.relative(root, committed)}\n`);
+  // The repositories users would have: a program of today at the root, with the lockfile npm wrote for it,
+  // committed; and the programs of the 0.10 layout with the SDK they link.
+  const today = path.join(demoDir, '0-commit', 'today');
+  await fs.cp(path.join(root, todayProgram), today, { recursive: true });
+  writeLockfile(today, mirror.url);
+  const layout010 = path.join(demoDir, '0-commit', 'layout-0.10');
+  for (const program of [...layout010Programs, 'examples/pulumi-sdk'])
+    await fs.cp(path.join(root, program), path.join(layout010, program), { recursive: true });
+  console.log(`The repositories: ${path.relative(root, today)} (${todayProgram} and its package-lock.json), ${path.relative(root, layout010)}\n`);
 
-  const first = await runJob(registry, cacheServer, '1-first-run', await checkout(committed, '1-first-run'));
-  show('1. First run: nothing cached yet, so it installs, then saves node_modules to the cache', first);
-  const second = await runJob(registry, cacheServer, '2-fresh-runner', await checkout(committed, '2-fresh-runner'));
+  const todayJob = { registry: mirror, inputs: {} };
+  const first = await runJob(todayJob, cacheServer, '1-first-run', await checkout(today, '1-first-run'));
+  show('1. A program of today, no inputs: nothing cached yet, so it installs with npm, then saves node_modules', first);
+  const second = await runJob(todayJob, cacheServer, '2-fresh-runner', await checkout(today, '2-fresh-runner'));
   show('2. The same commit on a fresh runner: the cache has the tree, so it restores it and skips the install', second);
-  const broken = await checkout(committed, '3-violation');
-  await breakPolicy(path.join(broken, 'examples/aws-program/package.json'));
-  const violation = await runJob(registry, cacheServer, '3-violation', broken);
-  show('3. A commit that lists @pulumi/aws in devDependencies: the policy fails the job before anything is installed', violation);
+  const broken = await checkout(today, '3-violation');
+  await fs.appendFile(path.join(broken, 'index.js'), "exports.region = require('@pulumi/aws').config.region;\n");
+  const violation = await runJob(todayJob, cacheServer, '3-violation', broken);
+  show('3. A commit that imports @pulumi/aws without listing it: the policy fails the job before anything is installed', violation);
+  const layout010Job = {
+    registry: proxy,
+    inputs: {
+      'pulumi-access-token': proxy.tokens.ci,
+      'registry-url': proxy.url,
+      'working-directory': layout010Programs.join('\n'),
+      'link-path': 'examples/pulumi-sdk',
+    },
+  };
+  const routed = await runJob(layout010Job, cacheServer, '4-layout-0.10', await checkout(layout010, '4-layout-0.10'));
+  show("4. The layout of Pulumi's 0.10 docs: the token, the scope routed through the credential proxy, pulumi linked", routed);
 
-  const configs = [first, second, violation].flatMap((job) => job.run.main.outputs['npmrc'] || []);
-  const configsRemoved = configs.every((npmrc) => !existsSync(path.dirname(npmrc)));
+  const jobs = [first, second, violation, routed];
+  const configs = jobs.flatMap((job) => job.run.main.outputs['npmrc'] || []);
+  const configsRemoved = configs.length > 0 && configs.every((npmrc) => !existsSync(path.dirname(npmrc)));
   console.log(
     [
       '── What this showed ──',
-      `The first run installed both programs and saved their node_modules (${seconds(first)}, cache-hit ${first.run.main.outputs['cache-hit']});`,
-      `the second, on a fresh checkout, restored them and skipped npm install (${seconds(second)}, cache-hit ${second.run.main.outputs['cache-hit']}).`,
-      `The third failed (exit ${violation.run.main.exitCode}) with an annotation on the line that breaks the policy; on GitHub it shows on that line`,
-      `in the pull request's changed files. ${configsRemoved ? "Each run's post step removed the npm config it wrote." : 'A post step left its npm config!'}`,
+      `The program of today needed no input: npm and the current preset were detected, it installed and saved its node_modules`,
+      `(${seconds(first)}, cache-hit ${first.run.main.outputs['cache-hit']}); on a fresh checkout it restored them and skipped npm install`,
+      `(${seconds(second)}, cache-hit ${second.run.main.outputs['cache-hit']}).`,
+      `The broken commit failed (exit ${violation.run.main.exitCode}) with an annotation on the offending line; on GitHub it shows on that line in the`,
+      `pull request's changed files. The 0.10 layout installed through the credential proxy, which alone held the token (exit`,
+      `${routed.run.main.exitCode}); ${configsRemoved ? 'its post step removed the npm config it wrote.' : 'a post step left its npm config!'}`,
       '',
-      `Everything is kept under ${path.relative(root, demoDir)}/ until the next npm start. 0-commit/repo is the repository (examples/ and the`,
-      'lockfiles a first install wrote); each run has its own folder with repo/ (its checkout, with node_modules), log.txt (the',
-      'log as printed here), summary.md (the job summary), report.json (the JSON report) and action-run-*/ (RUNNER_TEMP, HOME).',
+      `Everything is kept under ${path.relative(root, demoDir)}/ until the next npm start. 0-commit/ holds the repositories; each run has`,
+      'its own folder with repo/ (its checkout, with node_modules), log.txt (the log as printed here), summary.md (the job',
+      'summary), report.json (the JSON report) and action-run-*/ (RUNNER_TEMP, HOME).',
     ].join('\n'),
   );
-  const expected = first.run.main.exitCode === 0 && second.run.main.outputs['cache-hit'] === 'true' && violation.run.main.exitCode === 1;
+  const expected =
+    first.run.main.exitCode === 0 && second.run.main.outputs['cache-hit'] === 'true' && violation.run.main.exitCode === 1 && routed.run.main.exitCode === 0;
   process.exitCode = expected && configsRemoved ? 0 : 1;
 } finally {
-  await Promise.all([registry.stop(), cacheServer.stop()]);
+  await Promise.all([mirror.stop(), proxy.stop(), cacheServer.stop()]);
+}
+
+/** The lockfile a user would have committed: npm's own, resolved from the registry npm is configured for. */
+function writeLockfile(dir: string, registryUrl: string): void {
+  const npm = spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, NPM_CONFIG_REGISTRY: registryUrl, NPM_CONFIG_CACHE: path.join(demoDir, 'npm-cache'), NPM_CONFIG_UPDATE_NOTIFIER: 'false' },
+  });
+  if (npm.status !== 0) throw new Error(`writing the lockfile of ${dir} failed:\n${npm.stderr}`);
 }
 
 /** A fresh checkout of the commit: the programs and their lockfiles, no node_modules. */
@@ -76,29 +116,17 @@ async function checkout(commit: string, name: string): Promise<string> {
   return workspace;
 }
 
-async function breakPolicy(packageJson: string): Promise<void> {
-  const manifest = JSON.parse(await fs.readFile(packageJson, 'utf8')) as Record<string, unknown>;
-  const { dependencies, ...rest } = manifest;
-  await fs.writeFile(packageJson, `${JSON.stringify({ ...rest, devDependencies: dependencies }, null, 2)}\n`);
-}
-
 /** One job on a fresh runner: its own HOME, RUNNER_TEMP, npm cache and global folder; the cache service is shared. */
-async function runJob(registry: TestRegistry, cache: CacheServer, name: string, workspace: string, inputs: Record<string, string> = {}): Promise<Run> {
+async function runJob(job: { registry: TestRegistry; inputs: Record<string, string> }, cache: CacheServer, name: string, workspace: string): Promise<Run> {
   const dir = path.join(demoDir, name);
   const started = performance.now();
   const run = await runAction({
     workspace,
     tempParent: dir,
-    inputs: {
-      'pulumi-access-token': registry.tokens.ci,
-      'registry-url': registry.url,
-      'working-directory': programs.join('\n'),
-      'link-path': 'examples/pulumi-sdk',
-      ...inputs,
-    },
+    inputs: job.inputs,
     env: {
       ...cache.env('v2'),
-      NPM_CONFIG_REGISTRY: registry.url,
+      NPM_CONFIG_REGISTRY: job.registry.url,
       NPM_CONFIG_CACHE: path.join(dir, 'npm-cache'),
       NPM_CONFIG_PREFIX: path.join(dir, 'npm-prefix'),
       NPM_CONFIG_UPDATE_NOTIFIER: 'false',
