@@ -54,7 +54,8 @@ export async function installRootsOf(programDirs: string[], choices: ManagerChoi
       const first = programDirs[root.programs[0]!]!;
       throw new ActionError(
         `${relativeName(workspace, first)} and ${relativeName(workspace, programDir)} are installed together at ${relativeName(workspace, dir)}, ` +
-          `but use different package managers (${root.manager}, ${manager}): make them agree (runtime.options.packagemanager, "packageManager", or the lockfile).`,
+          `but use different package managers (${root.manager}, ${manager}): ` +
+          'make them agree (runtime.options.packagemanager, "packageManager", or the lockfile).',
       );
     }
     root.programs.push(index);
