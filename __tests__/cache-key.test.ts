@@ -97,3 +97,18 @@ test('an unreadable npm version is an ActionError naming it', () => {
     (error: unknown) => error instanceof ActionError && /npm version "not-a-version"/.test(error.message),
   );
 });
+
+test("a workspace root's key follows its members' package.json (by folder, in any order); a program without members keeps its key", () => {
+  const root = base.programs[0]!;
+  const members = [
+    { dir: 'packages/a', packageJson: '{"name":"a"}' },
+    { dir: 'packages/b', packageJson: '{"name":"b"}' },
+  ];
+  const withMembers = (list: { dir: string; packageJson: string }[]) => keyOf({ programs: [{ ...root, members: list }] });
+  const original = withMembers(members);
+  assert.equal(withMembers([...members].reverse()), original);
+  assert.notEqual(withMembers([members[0]!, { ...members[1]!, packageJson: '{"name":"b","dependencies":{"x":"1"}}' }]), original);
+  assert.notEqual(withMembers([members[0]!]), original);
+  assert.notEqual(withMembers([members[0]!, { ...members[1]!, dir: 'packages/c' }]), original);
+  assert.equal(withMembers([]), keyOf({ programs: [root] }));
+});

@@ -129,6 +129,40 @@ describe('isInstalledTreeCurrent', () => {
   }
 });
 
+describe('isInstalledTreeCurrent, npm workspaces', () => {
+  test("a package npm nested in a member's own node_modules must be there", async (t) => {
+    const root = await mkdtemp(join(tmpdir(), 'cache-verify-workspace-'));
+    t.after(() => rm(root, { recursive: true, force: true }));
+    const npm = (cwd: string, ...args: string[]) =>
+      run('npm', [...args, '--offline', '--no-audit', '--no-fund'], {
+        cwd,
+        timeout: 120_000,
+        env: { ...process.env, npm_config_cache: join(root, 'npm-cache'), npm_config_update_notifier: 'false' },
+      });
+    const write = async (path: string, content: unknown) => {
+      await mkdir(join(path, '..'), { recursive: true });
+      await writeFile(path, JSON.stringify(content, null, 2));
+    };
+    // Two members on two majors of one package: one of them cannot share the root's copy.
+    for (const version of ['1.0.0', '2.0.0']) {
+      await write(join(root, `shared-${version}/package.json`), { name: 'shared', version });
+      await npm(join(root, `shared-${version}`), 'pack', '--pack-destination', root);
+    }
+    const workspace = join(root, 'workspace');
+    await write(join(workspace, 'package.json'), { name: 'mono', private: true, workspaces: ['packages/*'] });
+    await write(join(workspace, 'packages/a/package.json'), { name: 'a', dependencies: { shared: 'file:../../../shared-1.0.0.tgz' } });
+    await write(join(workspace, 'packages/b/package.json'), { name: 'b', dependencies: { shared: 'file:../../../shared-2.0.0.tgz' } });
+    await npm(workspace, 'install');
+    assert.deepEqual(await isInstalledTreeCurrent(workspace), { current: true });
+    const nested = ['a', 'b'].map((member) => `packages/${member}/node_modules/shared`);
+    const present = [];
+    for (const folder of nested) if (await readFile(join(workspace, folder, 'package.json')).catch(() => undefined)) present.push(folder);
+    assert.equal(present.length, 1, 'npm nested one copy in a member');
+    await rm(join(workspace, present[0]!), { recursive: true });
+    assert.deepEqual(await isInstalledTreeCurrent(workspace), { current: false, reason: `${present[0]} is recorded as installed but is missing` });
+  });
+});
+
 describe('describeMismatch', () => {
   const lockfile = (packages: Record<string, unknown>) => ({ lockfileVersion: 3, packages: { '': { dependencies: { a: '^1.0.0' } }, ...packages } });
 

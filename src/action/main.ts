@@ -12,8 +12,7 @@ import {
   type RunnerNetwork,
   type ScopedConfig,
 } from '../package-managers/index.js';
-import type { ManagerChoice } from '../package-managers/detect.js';
-import type { CachedProgram } from '../cache/index.js';
+import type { CachedInstall } from '../cache/index.js';
 import { managerReason, managerRecord } from '../report/package-manager.js';
 import { managersOf, readyManagers, type ReadyManagers } from './steps/managers.js';
 import { programPresetRecord } from './steps/preset.js';
@@ -29,13 +28,13 @@ import { markMainStarted, markMainSucceeded, saveSnapshotDir } from './state.js'
 import { takeToken, type Token } from '../token/handoff.js';
 import { snapshotUserFiles } from './user-files.js';
 import { logLine, redactUrlCredentials } from '../util/log-text.js';
-import { plural } from '../util/text.js';
+import { plural, relativePosix } from '../util/text.js';
 import { writeSarifLog } from '../report/sarif.js';
 import { restoreStep, saveStep, type RestoredCache } from './steps/cache.js';
-import { readCacheKeyFiles } from '../program-files/read.js';
 import { holdStdout, type HeldOutput } from '../util/stdout-routing.js';
 import { fixSummary } from '../report/fix-summary.js';
-import { installProgram, prepareLinks, type InstallRequest, type Linking } from './steps/install.js';
+import { installAt, prepareLinks, type InstallRequest, type Linking } from './steps/install.js';
+import { installFiles, installRootsOf, type InstallRoot } from './steps/install-roots.js';
 import { checkInstalledProgram, checkPrograms, readPolicy, type CheckedInput } from './steps/policy.js';
 import { checkRouting, configureManager, verifyToken } from './steps/routing.js';
 
@@ -112,7 +111,7 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
   for (const warning of settings.warnings) core.warning(warning);
   const time = phaseTimer(record.phases);
   const untrusted = settings.install ? untrustedRun(env['GITHUB_EVENT_NAME'], await readEventPayload(env['GITHUB_EVENT_PATH'])) : undefined;
-  const { options, programs, routedRegistry, blocker, choices, ready } = await time('Dependency policy', () =>
+  const { options, programs, routedRegistry, blocker, choices, ready, installRoots } = await time('Dependency policy', () =>
     core.group('Dependency policy', async () => {
       const policy = await readPolicy(settings, env);
       const { config, links, registryUrl } = policy.options;
@@ -128,7 +127,17 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
           ? readyManagers(settings, policy.choices, env, (manager, runEnv) => managerContext(manager, runEnv, registryUrl))
           : undefined;
       ready?.catch(() => {}); // awaited before any install
-      if (ready) background.restore = restoreInBackground(settings, policy.choices, ready, policy.options, time);
+      // Where each program is installed (its workspace root's, or its own folder), from files alone: the restore plans
+      // its paths and key from it, and the installs follow it.
+      const installRoots =
+        ready &&
+        installRootsOf(
+          settings.workingDirectories.map((dir) => dir.path),
+          policy.choices,
+          settings.workspace,
+        );
+      installRoots?.catch(() => {}); // awaited before any install
+      if (ready && installRoots) background.restore = restoreInBackground(settings, installRoots, ready, policy.options, time);
       const programs = (await checkPrograms(settings, policy)).map(({ input, policy: report }, index): Program => {
         const program = {
           ...programRecord(settings, input.dir),
@@ -140,7 +149,7 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
       record.programs = programs.map((program) => program.record);
       for (const { record: program } of programs)
         core.info(logLine(`${program.name}: ${program.packageManager!.name}, from ${managerReason(program.packageManager!)}.`));
-      return { options: policy.options, programs, routedRegistry: policy.routedRegistry, blocker, choices: policy.choices, ready };
+      return { options: policy.options, programs, routedRegistry: policy.routedRegistry, blocker, choices: policy.choices, ready, installRoots };
     }),
   );
   const { errors } = totals(allFindings(record));
@@ -153,7 +162,7 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
   }
   // The token goes only to a registry the scope is routed to: with nothing routed, the manager installs a fork's code
   // without a secret (and an untrusted run still never saves the cache).
-  if (blocker || !ready) throw blocker;
+  if (blocker || !ready || !installRoots) throw blocker;
   if (routedRegistry && untrusted) core.warning(`"allow-untrusted" is true: the token goes to an install of ${untrusted.head}'s code.`);
 
   const { versions, env: runEnv, addedPaths, notes } = await ready;
@@ -226,8 +235,9 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
   for (const manager of managers) {
     linkings.set(manager.name, await time('Link setup', () => prepareLinks(settings, manager, links, globalFolders.get(manager.name)!)));
   }
+  const roots = await installRoots;
   const userFiles = await snapshotUserFiles(
-    programs.map((program) => program.record.dir),
+    [...new Set([...programs.map((program) => program.record.dir), ...roots.map((root) => root.dir)])],
     settings.workspace,
     settings.runnerTemp,
   );
@@ -242,11 +252,15 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
   };
   const cacheHit = cache?.record.hit ?? false;
   try {
-    for (const [index, { record: program }] of programs.entries()) {
-      const manager = managerNamed(choices[index]!.name);
-      const install = { settings, manager, context: installContext(manager), linking: linkings.get(manager.name)!, cacheHit };
-      const recordAs = (after: ProgramRecord) => (record.programs = record.programs.map((other, at) => (at === index ? after : other)));
-      await time(`Install ${program.name}`, () => core.group(`Install ${program.name}`, () => installAndCheck({ ...install, program }, options, recordAs)));
+    // Programs of one workspace are installed once, at its root.
+    for (const root of roots) {
+      const manager = managerNamed(root.manager);
+      const folder = { dir: root.dir, name: relativePosix(settings.workspace, root.dir) || '.' };
+      const install = { settings, manager, context: installContext(manager), linking: linkings.get(manager.name)!, cacheHit, folder };
+      const recordAs = (index: number, after: ProgramRecord) => (record.programs = record.programs.map((other, at) => (at === index ? after : other)));
+      await time(`Install ${folder.name}`, () =>
+        core.group(`Install ${folder.name}`, () => installAndCheck(install, root, record.programs, options, recordAs)),
+      );
     }
   } catch (error) {
     const restored = await userFiles.restore();
@@ -288,7 +302,7 @@ async function openProxy(
  */
 function restoreInBackground(
   settings: Settings,
-  choices: ManagerChoice[],
+  installRoots: Promise<InstallRoot[]>,
   ready: Promise<ReadyManagers>,
   options: PolicyOptions,
   time: PhaseTimer,
@@ -296,16 +310,15 @@ function restoreInBackground(
   const stop = new AbortController();
   const held = holdStdout(() =>
     time('Restore node_modules', async () => {
-      const { versions, env } = await ready;
-      const programs: CachedProgram[] = [];
-      for (const [index, dir] of settings.workingDirectories.entries()) {
-        const choice = choices[index]!;
-        const files = readCacheKeyFiles(dir.path, choice.lockfile);
+      const [{ versions, env }, roots] = await Promise.all([ready, installRoots]);
+      const installs: CachedInstall[] = [];
+      for (const root of roots) {
+        const files = installFiles(root);
         if (!files) return undefined;
-        programs.push({ ...files, manager: { name: choice.name, version: versions.get(choice.name) ?? '' } });
+        installs.push({ ...files, manager: { name: root.manager, version: versions.get(root.manager) ?? '' } });
       }
-      const context = managerContext(managerNamed(choices[0]!.name), env, options.registryUrl);
-      return restoreStep(settings, context, programs, options.links, stop.signal);
+      const context = managerContext(managerNamed(roots[0]!.manager), env, options.registryUrl);
+      return restoreStep(settings, context, installs, options.links, stop.signal);
     }),
   );
   return { held, stop };
@@ -326,24 +339,32 @@ function installBlocker(settings: Settings, routedRegistry: string | undefined, 
 }
 
 /**
- * Install (or keep a verified restored tree), link, verify the links, check the installed tree. `recordAs` hears the
- * program's record after each step, so that a failure keeps what came before it.
+ * Install at the root (or keep a verified restored tree), link, verify the links, then check each program's installed
+ * tree. `recordAs` hears a program's record after each step, so that a failure keeps what came before it.
  */
 async function installAndCheck(
-  request: InstallRequest & { program: ProgramRecord },
+  request: InstallRequest,
+  root: InstallRoot,
+  records: ProgramRecord[],
   options: PolicyOptions,
-  recordAs: (program: ProgramRecord) => void,
+  recordAs: (index: number, program: ProgramRecord) => void,
 ): Promise<void> {
-  const { settings, manager, linking } = request;
-  let program: ProgramRecord = { ...request.program, ...(await installProgram(request)) };
-  recordAs(program);
-  program = { ...program, links: await manager.links.verify(program.dir, program.name, linking.links) };
-  recordAs(program);
-  const treeFindings = await checkInstalledProgram(settings, program.dir, options);
-  if (program.policy) recordAs({ ...program, policy: { ...program.policy, findings: [...program.policy.findings, ...treeFindings] } });
-  const treeErrors = totals(treeFindings).errors;
-  if (treeErrors > 0 && settings.policy === 'error') {
-    throw new ActionError(`The installed tree of ${program.name} breaks the dependency policy (${plural(treeErrors, 'error')}): see the annotations.`);
+  const { settings, manager, linking, folder } = request;
+  const served = root.programs.map((index) => records[index]!.name);
+  if (served.length > 1 || served[0] !== folder.name) core.info(logLine(`One install at ${folder.name} serves ${served.join(', ')}.`));
+  const installed = await installAt(request);
+  for (const index of root.programs) recordAs(index, { ...records[index]!, ...installed });
+  // The links go where the install ran: every program of the root resolves them from there.
+  const links = await manager.links.verify(folder.dir, folder.name, linking.links);
+  for (const index of root.programs) {
+    const program: ProgramRecord = { ...records[index]!, ...installed, links };
+    recordAs(index, program);
+    const treeFindings = await checkInstalledProgram(settings, program.dir, options);
+    if (program.policy) recordAs(index, { ...program, policy: { ...program.policy, findings: [...program.policy.findings, ...treeFindings] } });
+    const treeErrors = totals(treeFindings).errors;
+    if (treeErrors > 0 && settings.policy === 'error') {
+      throw new ActionError(`The installed tree of ${program.name} breaks the dependency policy (${plural(treeErrors, 'error')}): see the annotations.`);
+    }
   }
 }
 

@@ -2,4 +2,4 @@
 // of the bundle, and a policy-only run should not pay for it at start-up.
 export { restoreNodeModules, type CacheMessage } from './restore.js';
 export { saveNodeModules } from './save.js';
-export { cacheServiceUnavailable, planNodeModulesCache, reasonNotToSave, type CachedProgram, type CacheKeyFiles, type NodeModulesCachePlan } from './plan.js';
+export { cacheServiceUnavailable, planNodeModulesCache, reasonNotToSave, type CachedInstall, type CacheKeyFiles, type NodeModulesCachePlan } from './plan.js';

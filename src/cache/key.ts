@@ -20,6 +20,8 @@ export interface CacheKeyInput {
     /** The lockfile's name and text, when the program has one. */
     lockfile?: { name: string; text: string };
     packageJson: string;
+    /** A workspace root's members (relative to the workspace, posix), each with its package.json: what they declare shapes the tree. */
+    members?: { dir: string; packageJson: string }[];
   }[];
   installCommand: string;
   registryUrl: string;
@@ -70,9 +72,17 @@ function treeHash(input: CacheKeyInput): string {
       // The lockfile pins the tree; without one, package.json is the best description there is.
       source: program.lockfile?.name ?? 'package.json',
       sha256: sha256(program.lockfile?.text ?? program.packageJson),
+      // Only a workspace root has members: a lone program's key stays what it was.
+      ...(program.members?.length && { members: membersHash(program.members) }),
     }));
   const links = [...new Set(input.links)].sort();
   return sha256(JSON.stringify({ programs, installCommand: input.installCommand, registryUrl: input.registryUrl, links }));
+}
+
+/** One hash of the members' package.json files, by folder, in folder order. */
+function membersHash(members: { dir: string; packageJson: string }[]): string {
+  const sorted = [...members].sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  return sha256(JSON.stringify(sorted.map((member) => [member.dir, sha256(member.packageJson)])));
 }
 
 function sha256(text: string): string {

@@ -21,15 +21,20 @@ export interface CacheKeyFiles {
   lockfile?: { path: string; text: string } | undefined;
 }
 
-/** A program of the plan: its files, and the package manager that installs it, with its version on the runner. */
-export interface CachedProgram extends CacheKeyFiles {
+/**
+ * An install of the plan (a program, or a workspace root serving its programs): its files, the package manager that
+ * installs it, with its version on the runner, and for a workspace root every member it lists (their node_modules
+ * belong to the tree: npm nests there what cannot share the root's, pnpm links each member's dependencies there).
+ */
+export interface CachedInstall extends CacheKeyFiles {
   manager: { name: string; version: string };
+  members: CacheKeyFiles[];
 }
 
 export interface CachePlanInput {
   workspace: string;
   /** At least one. */
-  programs: CachedProgram[];
+  installs: CachedInstall[];
   prefix: string;
   /** The `install-command` input; '' for each manager's own install. */
   installCommand: string;
@@ -45,11 +50,12 @@ export async function planNodeModulesCache(input: CachePlanInput): Promise<NodeM
     platform: process.platform,
     arch: process.arch,
     nodeVersion: input.nodeVersion,
-    programs: input.programs.map((program) => ({
+    programs: input.installs.map((program) => ({
       dir: relativePosix(input.workspace, program.dir) || '.',
       manager: program.manager,
       packageJson: program.packageJson.text,
       ...(program.lockfile ? { lockfile: { name: basename(program.lockfile.path), text: program.lockfile.text } } : {}),
+      members: program.members.map((member) => ({ dir: relativePosix(input.workspace, member.dir), packageJson: member.packageJson.text })),
     })),
     installCommand: input.installCommand,
     registryUrl: input.registryUrl,
@@ -57,7 +63,7 @@ export async function planNodeModulesCache(input: CachePlanInput): Promise<NodeM
   });
   const paths = await cachePaths(
     input.workspace,
-    input.programs.map((program) => program.dir),
+    input.installs.flatMap((install) => [install.dir, ...install.members.map((member) => member.dir)]),
     input.links,
   );
   return { paths, ...keys };

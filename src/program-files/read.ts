@@ -59,12 +59,22 @@ export async function readProgram(dir: string, config: PolicyConfig, options: Wa
  * which reads the members' layout too: a root often lists no @pulumi package of its own.
  */
 export async function workspaceManifests(root: string): Promise<SourceFile[]> {
-  const packageJson = readOptional(join(root, 'package.json'));
-  if (packageJson === undefined) return [];
-  const declaration = await workspaceDeclaration(root, packageJson);
-  if (declaration.patterns.length === 0) return [];
-  const folders = await workspaceFolders(root, declaration, {}).catch(() => []);
+  const folders = (await workspaceMemberFolders(root).catch(() => undefined)) ?? [];
   return folders.flatMap((folder) => readOptional(join(folder, 'package.json')) ?? []);
+}
+
+/**
+ * The member folders a workspace root lists (pnpm-workspace.yaml's `packages`, else package.json's `workspaces`),
+ * absolute and sorted, each with a package.json, found as the check's search finds them (same bounds); undefined when
+ * `root` is no workspace root. Throws ActionError when the search runs out of time.
+ */
+export async function workspaceMemberFolders(root: string): Promise<string[] | undefined> {
+  const packageJson = readOptional(join(root, 'package.json'));
+  if (packageJson === undefined) return undefined;
+  const declaration = await workspaceDeclaration(root, packageJson);
+  if (declaration.patterns.length === 0) return undefined;
+  const folders = await workspaceFolders(root, declaration, {});
+  return folders.filter((folder) => statSync(join(folder, 'package.json'), { throwIfNoEntry: false })?.isFile());
 }
 
 /** Where a workspace root lists its members: pnpm-workspace.yaml's `packages`, else package.json's `workspaces` (npm, yarn, bun). */

@@ -1,7 +1,7 @@
 import { lstat, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import type { CachedProgram, CacheMessage, NodeModulesCachePlan } from '../../cache/index.js';
+import type { CachedInstall, CacheMessage, NodeModulesCachePlan } from '../../cache/index.js';
 import { toolVersion } from '../../package-managers/command.js';
 import type { ManagerContext } from '../../package-managers/index.js';
 import type { CacheRecord } from '../../report/run-report.js';
@@ -10,6 +10,8 @@ import { logLine } from '../../util/log-text.js';
 
 export interface RestoredCache {
   plan: NodeModulesCachePlan;
+  /** The folders whose node_modules the plan caches: the installs' and their workspace members'. */
+  cachedDirs: string[];
   /** What the restore did, for the report; `saved` is filled in by the save. */
   record: CacheRecord;
 }
@@ -19,13 +21,13 @@ const cacheModule = () => import('../../cache/index.js');
 
 /**
  * Restores node_modules, or says in one line why not; undefined when the cache is off or unavailable. It needs only
- * each program's package.json and lockfile, so it runs while the policy check reads the rest; `signal` stops it when
- * the run fails meanwhile.
+ * each install's package.json files and lockfile, so it runs while the policy check reads the rest; `signal` stops it
+ * when the run fails meanwhile.
  */
 export async function restoreStep(
   settings: Settings,
   context: ManagerContext,
-  programs: CachedProgram[],
+  installs: CachedInstall[],
   links: string[],
   signal?: AbortSignal,
 ): Promise<RestoredCache | undefined> {
@@ -39,7 +41,8 @@ export async function restoreStep(
     core.notice(unavailable);
     return undefined;
   }
-  const linked = await symlinkedNodeModules(settings);
+  const cachedDirs = installs.flatMap((install) => [install.dir, ...install.members.map((member) => member.dir)]);
+  const linked = await symlinkedNodeModules(settings.workspace, cachedDirs);
   if (linked) {
     core.warning(`${linked}: the node_modules cache is off for this run, because a restore would write through the link. Remove the link.`);
     return undefined;
@@ -47,7 +50,7 @@ export async function restoreStep(
   return core.group('Restore node_modules', async () => {
     const plan = await planNodeModulesCache({
       workspace: settings.workspace,
-      programs,
+      installs,
       prefix: settings.cacheKeyPrefix,
       installCommand: settings.installCommand ?? '',
       registryUrl: context.registryUrl,
@@ -56,7 +59,11 @@ export async function restoreStep(
     });
     const restored = say(await restoreNodeModules(plan.paths, plan, signal));
     const note = restored.message?.level === 'info' ? undefined : restored.message?.text;
-    return { plan, record: { hit: restored.hit, primaryKey: plan.primaryKey, matchedKey: restored.matchedKey, saved: false, note } };
+    return {
+      plan,
+      cachedDirs,
+      record: { hit: restored.hit, primaryKey: plan.primaryKey, matchedKey: restored.matchedKey, saved: false, note },
+    };
   });
 }
 
@@ -64,7 +71,7 @@ export async function restoreStep(
 export async function saveStep(settings: Settings, cache: RestoredCache, eventName: string | undefined, untrusted: boolean): Promise<boolean> {
   const { reasonNotToSave, saveNodeModules } = await cacheModule();
   // The install (or a script it ran) may have made the link since the restore.
-  const linked = await symlinkedNodeModules(settings);
+  const linked = await symlinkedNodeModules(settings.workspace, cache.cachedDirs);
   if (linked) {
     core.warning(`${linked}: node_modules was not saved, because the archive would take what the link points to. Remove the link.`);
     return false;
@@ -78,9 +85,9 @@ export async function saveStep(settings: Settings, cache: RestoredCache, eventNa
   return saved.saved;
 }
 
-/** The first program whose node_modules is a symbolic link, described for a warning; undefined when none is. */
-async function symlinkedNodeModules({ workspace, workingDirectories }: Settings): Promise<string | undefined> {
-  for (const { path: dir } of workingDirectories) {
+/** The first of `dirs` whose node_modules is a symbolic link, described for a warning; undefined when none is. */
+async function symlinkedNodeModules(workspace: string, dirs: string[]): Promise<string | undefined> {
+  for (const dir of dirs) {
     const nodeModules = path.join(dir, 'node_modules');
     const stat = await lstat(nodeModules).catch(() => undefined);
     if (stat?.isSymbolicLink()) {

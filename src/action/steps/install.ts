@@ -14,8 +14,8 @@ export interface InstallRequest {
   settings: Settings;
   manager: PackageManager;
   context: ManagerContext;
-  /** The program's folder, and its name in messages. */
-  program: { dir: string; name: string };
+  /** Where the install runs (a program's folder, or the workspace root serving programs), and its name in messages. */
+  folder: { dir: string; name: string };
   linking: Linking;
   /** The restore matched the primary key: the restored tree may be the one the lockfile describes. */
   cacheHit: boolean;
@@ -41,23 +41,23 @@ export async function prepareLinks(settings: Settings, manager: PackageManager, 
   });
 }
 
-/** Installs (or keeps a verified restored tree), and links. */
-export async function installProgram({ settings, manager, context, program, linking, cacheHit }: InstallRequest): Promise<InstallRecord> {
+/** Installs in one folder (or keeps a verified restored tree), and links. */
+export async function installAt({ settings, manager, context, folder, linking, cacheHit }: InstallRequest): Promise<InstallRecord> {
   const { links, globalFolder } = linking;
-  const tree = cacheHit ? await manager.installedTreeIsCurrent(program.dir, links) : undefined;
+  const tree = cacheHit ? await manager.installedTreeIsCurrent(folder.dir, links) : undefined;
   if (tree?.current) {
     core.info(
-      `The restored node_modules is the tree ${manager.name} last installed from this lockfile: skipping ${installName(settings, manager, program.dir)}.`,
+      `The restored node_modules is the tree ${manager.name} last installed from this lockfile: skipping ${installName(settings, manager, folder.dir)}.`,
     );
     // The manager would re-read the whole restored tree only to put the same links back.
-    await manager.links.intoRestoredTree(context, program.dir, program.name, links, globalFolder);
+    await manager.links.intoRestoredTree(context, folder.dir, folder.name, links, globalFolder);
     return { installed: 'skipped (cache hit)' };
   }
   if (tree?.reason) core.info(logLine(`The restored node_modules is not the tree ${manager.name} would install now (${tree.reason}): installing.`));
   const started = performance.now();
   await manager.install(context, {
-    dir: program.dir,
-    where: program.name,
+    dir: folder.dir,
+    where: folder.name,
     commandLine: settings.installCommand,
     links,
     ignoreScripts: settings.ignoreScripts,

@@ -38,11 +38,15 @@ export function describeMismatch(packageJson: unknown, lockfile: unknown, instal
   return extraneous ? `${extraneous} is installed but not in package-lock.json` : undefined;
 }
 
-/** The node_modules folders the installed lockfile records (links left out), for checking that they exist. */
+/**
+ * The node_modules folders the installed lockfile records (links left out), for checking that they exist: the root's,
+ * and those npm nested in a workspace member's own node_modules.
+ */
 export function recordedFolders(installedLockfile: unknown, links: string[]): string[] {
   const installed = lockTree(installedLockfile);
   const ignored = ignoredKeys(installed, links);
-  return [...installed.packages.keys()].filter((key) => key.startsWith('node_modules/') && !ignored(key));
+  const inTree = (key: string) => (key.startsWith('node_modules/') || key.includes('/node_modules/')) && !key.split('/').includes('..');
+  return [...installed.packages.keys()].filter((key) => inTree(key) && !ignored(key));
 }
 
 /** Every entry of the `packages` map by its key: package folders and installed packages. */

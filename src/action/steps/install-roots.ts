@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { ManagerChoice } from '../../package-managers/detect.js';
+import type { CachedInstall } from '../../cache/index.js';
+import { managerNamed, type ManagerName } from '../../package-managers/index.js';
+import { packageFolderOf } from '../../program-files/program-folder.js';
+import { readCacheKeyFiles, workspaceMemberFolders } from '../../program-files/read.js';
+import { ActionError } from '../../util/errors.js';
+import { relativePosix } from '../../util/text.js';
+
+/** Bounds the walk up from a program to its workspace root (a path has far fewer levels). */
+const MAX_LEVELS_UP = 64;
+
+/** Where one install runs, and the programs it serves. */
+export interface InstallRoot {
+  /** Absolute: the workspace root that lists the programs as members, else the program's own package folder. */
+  dir: string;
+  /** The manager that installs there: the one its programs' choices agree on. */
+  manager: ManagerName;
+  /** The lockfile it installs from: the manager's own in `dir`, else the one its first program's choice found. */
+  lockfile: string | undefined;
+  /** Indexes into the working directories (and their choices), in the input's order. */
+  programs: number[];
+  /** Every member folder the workspace lists (absolute, sorted): their node_modules are part of the tree. [] for a lone program. */
+  members: string[];
+}
+
+/**
+ * Groups the programs by install root, in the order of each root's first program. A program's install root is the
+ * nearest workspace root above (or at) its package folder whose patterns list it, as npm, yarn, bun and pnpm find
+ * theirs; else its own package folder. Programs of one root must agree on the manager: one install serves them all.
+ */
+export async function installRootsOf(programDirs: string[], choices: ManagerChoice[], workspace: string): Promise<InstallRoot[]> {
+  const members = new Map<string, Promise<string[] | undefined>>();
+  const membersOf = (folder: string) => {
+    let found = members.get(folder);
+    if (!found) members.set(folder, (found = workspaceMemberFolders(folder)));
+    return found;
+  };
+  const roots = new Map<string, InstallRoot>();
+  for (const [index, programDir] of programDirs.entries()) {
+    const { dir, listed } = await rootOf(programDir, workspace, membersOf);
+    const manager = choices[index]!.name;
+    const root = roots.get(dir);
+    if (!root) {
+      const lockfile =
+        managerNamed(manager)
+          .lockfiles.map((name) => path.join(dir, name))
+          .find((file) => existsSync(file)) ?? choices[index]!.lockfile;
+      roots.set(dir, { dir, manager, lockfile, programs: [index], members: listed });
+      continue;
+    }
+    if (root.manager !== manager) {
+      const first = programDirs[root.programs[0]!]!;
+      throw new ActionError(
+        `${relativeName(workspace, first)} and ${relativeName(workspace, programDir)} are installed together at ${relativeName(workspace, dir)}, ` +
+          `but use different package managers (${root.manager}, ${manager}): ` +
+          'make them agree (runtime.options.packagemanager, "packageManager", or the lockfile).',
+      );
+    }
+    root.programs.push(index);
+  }
+  return [...roots.values()];
+}
+
+async function rootOf(
+  programDir: string,
+  workspace: string,
+  membersOf: (folder: string) => Promise<string[] | undefined>,
+): Promise<{ dir: string; listed: string[] }> {
+  const top = path.resolve(workspace);
+  const own = packageFolderOf(programDir, top) ?? path.resolve(programDir);
+  let folder = own;
+  for (let level = 0; level < MAX_LEVELS_UP; level++) {
+    const listed = await membersOf(folder);
+    if (listed && (folder === own || listed.includes(own))) return { dir: folder, listed };
+    const parent = path.dirname(folder);
+    if (folder === top || parent === folder || !(parent === top || parent.startsWith(top + path.sep))) break;
+    folder = parent;
+  }
+  return { dir: own, listed: [] };
+}
+
+/** What the cache key reads of an install: the root's package.json and lockfile, each member's package.json. */
+export function installFiles(root: InstallRoot): Omit<CachedInstall, 'manager'> | undefined {
+  const files = readCacheKeyFiles(root.dir, root.lockfile);
+  return files && { ...files, members: root.members.flatMap((member) => readCacheKeyFiles(member, undefined) ?? []) };
+}
+
+/** A folder as messages name it: relative to the workspace, "." for the workspace itself. */
+function relativeName(workspace: string, dir: string): string {
+  return relativePosix(workspace, dir) || '.';
+}
