@@ -26,7 +26,7 @@ import { OUTPUTS } from './names.js';
 import { readSettings, type Settings } from './settings.js';
 import { phaseTimer, type PhaseTimer } from './phases.js';
 import { markMainStarted, markMainSucceeded, saveSnapshotDir } from './state.js';
-import { takeToken, type Token } from '../token/handoff.js';
+import { takeToken, takeTokenInProcess, type Token } from '../token/handoff.js';
 import { snapshotUserFiles } from './user-files.js';
 import { logLine, redactUrlCredentials } from '../util/log-text.js';
 import { plural } from '../util/text.js';
@@ -43,6 +43,14 @@ import { checkRouting, configureManager, verifyToken } from './steps/routing.js'
 interface Program {
   input: CheckedInput;
   record: ProgramRecord;
+}
+
+/**
+ * The main step for a host that imports the action and calls `run()`, as @github/local-action does
+ * (`npx @github/local-action run . src/action/main.ts .env --post src/action/post.ts`); the runner starts index.ts.
+ */
+export async function run(): Promise<void> {
+  await runMain(process.env, Promise.resolve(takeTokenInProcess(process.env)));
 }
 
 /** The main step: settings, policy, package manager config, token check, cache, install and link, report. Fails the job once. */
@@ -358,8 +366,11 @@ async function finish(settings: Settings, record: RunRecord, env: NodeJS.Process
   try {
     core.setOutput(OUTPUTS.report, await writeJsonReport(record, settings.runnerTemp));
     core.setOutput(OUTPUTS.sarif, await writeSarifLog(findings, record.workspace, settings.runnerTemp));
-    const fixes = await fixSummary(record.workspace, record.programs, async () => (await readPolicy(settings, env)).options);
-    await core.summary.addRaw(summaryMarkdown(record) + fixes).write();
+    // act, Gitea's and Forgejo's runners and local-action may give no summary file: the JSON report holds it all.
+    if (env['GITHUB_STEP_SUMMARY']) {
+      const fixes = await fixSummary(record.workspace, record.programs, async () => (await readPolicy(settings, env)).options);
+      await core.summary.addRaw(summaryMarkdown(record) + fixes).write();
+    } else core.info('No job summary: GITHUB_STEP_SUMMARY is not set on this runner; the report output has everything the run found and did.');
   } catch (error) {
     core.warning(`Could not write the run's report or job summary: ${(error as Error).message}`);
   }
