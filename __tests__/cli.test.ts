@@ -97,7 +97,11 @@ describe('setup-pulumi-npm check', () => {
     assert.doesNotMatch((await cli(root, 'check', '--preset', 'pulumi-0.10', '--link', 'none', 'app')).out, /linked-peer/);
     // As the action's input takes them: separated by spaces or newlines (or commas).
     for (const links of ['pulumi @pulumi/aws', 'pulumi\n@pulumi/aws', 'pulumi,@pulumi/aws']) {
-      assert.match((await cli(root, 'check', '--preset', 'pulumi-0.10', '--link', links, 'app')).out, /"@pulumi\/aws" is listed in dependencies, so npm would install it from the registry instead of the link/, links);
+      assert.match(
+        (await cli(root, 'check', '--preset', 'pulumi-0.10', '--link', links, 'app')).out,
+        /"@pulumi\/aws" is listed in dependencies, so npm would install it from the registry instead of the link/,
+        links,
+      );
     }
     const noPolicy = await cli(root, 'check', '--policy-file', 'strict.yml', '--link', 'none', 'app');
     assert.doesNotMatch(noPolicy.out, /strict-dependencies/);

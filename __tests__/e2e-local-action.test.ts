@@ -61,7 +61,12 @@ describe('@github/local-action', () => {
       NPM_CONFIG_AUDIT: 'false',
       NPM_CONFIG_FUND: 'false',
     };
-    await fs.writeFile(envFile, Object.entries(variables).map(([name, value]) => `${name}=${value}\n`).join(''));
+    await fs.writeFile(
+      envFile,
+      Object.entries(variables)
+        .map(([name, value]) => `${name}=${value}\n`)
+        .join(''),
+    );
 
     // A committed lockfile, so that both runs compute one key.
     const lock = await runProcess('npm', ['install', '--package-lock-only', '--ignore-scripts'], {
