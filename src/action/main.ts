@@ -256,7 +256,10 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
       const recordAs = (after: ProgramRecord) => (record.programs = record.programs.map((other, at) => (at === index ? after : other)));
       await time(`Install ${program.name}`, () => core.group(`Install ${program.name}`, () => installAndCheck({ ...install, program }, options, recordAs)));
     }
-  } catch (error) {
+  } catch (failure) {
+    // The proxy saw what the manager could only report as its answer (a 502 for a reset or an untrusted certificate).
+    const trouble = failure instanceof ActionError ? proxy?.trouble() : undefined;
+    const error = trouble ? new ActionError(`${(failure as ActionError).message} ${trouble}`) : failure;
     const restored = await userFiles.restore();
     if (restored.length)
       core.info(logLine(`The run failed: put back ${restored.map((file) => path.relative(settings.workspace, file)).join(', ')} as the run found them.`));
@@ -282,11 +285,15 @@ async function openProxy(
   network: RunnerNetwork,
   folder: string,
   env: NodeJS.ProcessEnv,
-): Promise<{ access: Omit<ProxyAccess, 'configFile'>; close: () => Promise<void> }> {
+): Promise<{ access: Omit<ProxyAccess, 'configFile'>; trouble: () => string | undefined; close: () => Promise<void> }> {
   const { openProxySession } = await import('../token/credential-proxy-session.js');
   const session = await openProxySession({ registryUrl, token: settings.token, network, env, folder });
   core.info(`The credential proxy listens on ${session.proxyUrl}: it adds the token to requests for ${registryUrl} alone.`);
-  return { access: { proxyUrl: session.proxyUrl, ...(session.certificates && { certificates: session.certificates }) }, close: session.close };
+  return {
+    access: { proxyUrl: session.proxyUrl, ...(session.certificates && { certificates: session.certificates }) },
+    trouble: session.trouble,
+    close: session.close,
+  };
 }
 
 /**

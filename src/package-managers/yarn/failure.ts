@@ -1,6 +1,7 @@
 import { ActionError } from '../../util/errors.js';
 import { failures } from '../failures.js';
 import type { CommandResult } from '../command.js';
+import { networkFailureError } from '../network-failures.js';
 
 /**
  * Turns yarn's failure into a sentence the user can act on: yarn 2+'s YN0xxx codes (`➤ YN0028: …`) and yarn 1's
@@ -33,6 +34,8 @@ export function explainYarnFailure(what: string, where: string, result: CommandR
   if (quarantined) {
     return new ActionError(`${lead}: ${quarantined}: yarn's "npmMinimalAgeGate" holds back versions newer than it allows. Wait, or lower it in .yarnrc.yml.`);
   }
+  const network = networkFailureError(lead, output, 'yarn');
+  if (network) return network;
   const first = (berry.find((line) => line.code !== 0)?.text ?? classic).replace(/\.$/, '');
   return new ActionError(`${lead}${first ? `: ${first}` : ''}. yarn's output is in the log above.`);
 }
