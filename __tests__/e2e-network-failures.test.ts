@@ -98,7 +98,10 @@ describe('a registry that fails', () => {
       try {
         reportTime(t, front, Date.now());
         assert.equal(run.main.exitCode, 1);
-        assert.match(failureOf(run.main) ?? '', /127\.0\.0\.1:\d+ answered 500 \(a server error\) and npm gave up after its retries\. Check the registry's status/);
+        assert.match(
+          failureOf(run.main) ?? '',
+          /127\.0\.0\.1:\d+ answered 500 \(a server error\) and npm gave up after its retries\. Check the registry's status/,
+        );
         assertBounded(front);
       } finally {
         await run.cleanup();
@@ -120,7 +123,10 @@ describe('a registry that fails', () => {
         try {
           assert.equal(run.main.exitCode, 1);
           const failure = failureOf(run.main) ?? '';
-          assert.match(failure, /the TLS certificate of localhost:\d+ is not trusted \((?:UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/);
+          assert.match(
+            failure,
+            /the TLS certificate of localhost:\d+ is not trusted \((?:UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/,
+          );
           assert.match(failure, /set NODE_EXTRA_CA_CERTS in the job's env .* or npm's "cafile" in the runner's user config/);
           assert.ok(handshakes > 0 && handshakes <= ATTEMPTS_PER_REQUEST, `${handshakes} handshakes`);
         } finally {
@@ -135,7 +141,10 @@ describe('a registry that fails', () => {
         const run = await runSetup(registry, sandbox, { inputs: { 'registry-url': await url } });
         try {
           assert.equal(run.main.exitCode, 1);
-          assert.match(failureOf(run.main) ?? '', /^Token check: the TLS certificate of https:\/\/localhost:\d+\/ is not trusted \(\w+\)\. .*NODE_EXTRA_CA_CERTS/);
+          assert.match(
+            failureOf(run.main) ?? '',
+            /^Token check: the TLS certificate of https:\/\/localhost:\d+\/ is not trusted \(\w+\)\. .*NODE_EXTRA_CA_CERTS/,
+          );
           assert.equal(handshakes, 1, 'a certificate is not asked for again');
         } finally {
           await run.cleanup();

@@ -13,7 +13,8 @@ export type NetworkFailure =
 
 /** OpenSSL's verification errors as Node.js names them, and Node's own for a name the certificate does not cover. */
 const CERTIFICATE_CODES =
-  /\b(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|ERR_TLS_CERT_ALTNAME_INVALID)\b/;
+  // No \b before: pnpm prefixes them (ERR_PNPM_DEPTH_ZERO_SELF_SIGNED_CERT).
+  /(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|ERR_TLS_CERT_ALTNAME_INVALID)\b/;
 /** The texts OpenSSL gives them, for a manager that prints the text alone (yarn 1, bun). */
 const CERTIFICATE_TEXTS: Array<[RegExp, string]> = [
   [/self[- ]signed certificate in certificate chain/i, 'SELF_SIGNED_CERT_IN_CHAIN'],
@@ -25,9 +26,16 @@ const CERTIFICATE_TEXTS: Array<[RegExp, string]> = [
 const CONNECTION_CODES = /\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|ESOCKETTIMEDOUT|EAI_AGAIN|ENOTFOUND|EPIPE|ECONNABORTED|EHOSTUNREACH|ENETUNREACH)\b/;
 /**
  * A 5xx as each manager prints it: npm ("code E500", "500 Internal Server Error - GET"), pnpm ("ERR_PNPM_FETCH_500"),
- * yarn ("Request failed \"500 …\""), bun ("GET … - 500").
+ * yarn 1 ("Request failed \"500 …\""), yarn 2+ ("Response Code: 500"), bun ("GET … - 500").
  */
-const SERVER_ERRORS = [/\bE(5\d\d)\b/, /\b(5\d\d) [A-Z][\w ]* - (?:GET|HEAD)\b/, /ERR_PNPM_FETCH_(5\d\d)\b/, /Request failed \\?"(5\d\d)\b/, /\bGET \S+ - (5\d\d)\b/];
+const SERVER_ERRORS = [
+  /\bE(5\d\d)\b/,
+  /\b(5\d\d) [A-Z][\w ]* - (?:GET|HEAD)\b/,
+  /ERR_PNPM_FETCH_(5\d\d)\b/,
+  /Request failed \\?"(5\d\d)\b/,
+  /Response Code: (5\d\d)\b/,
+  /\bGET \S+ - (5\d\d)\b/,
+];
 
 /** The network failure an install's output tells of, if any: a certificate first, then a 5xx, then a connection. */
 export function networkFailureIn(output: string): NetworkFailure | undefined {

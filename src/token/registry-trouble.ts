@@ -60,7 +60,8 @@ export function troubleSentence(report: TroubleReport): string {
     );
   }
   if (CERTIFICATE_CODE.test(report.first.code)) {
-    return `The credential proxy could not trust the TLS certificate of ${report.host} (${report.first.code}, ${times}${gaveUp}). ${certificateAdvice(undefined)}`;
+    const what = `${report.first.code}, ${times}${gaveUp}`;
+    return `The credential proxy could not trust the TLS certificate of ${report.host} (${what}). ${certificateAdvice(undefined)}`;
   }
   return (
     `The credential proxy's connections to ${report.host} failed ${times} (${report.first.code})${gaveUp}: check that the runner reaches it: ` +

@@ -28,14 +28,15 @@ export function explainYarnFailure(what: string, where: string, result: CommandR
   }
   if (status === '401') return failures.unauthorized(lead, registryUrl);
   if (status === '403') return failures.forbidden(lead);
+  // Yarn 2+ says YN0035 for a registry that is down as for a package that is not there.
+  const network = networkFailureError(lead, output, 'yarn');
+  if (network) return network;
   const missing = said(35) ?? (/Couldn't find package|404/.test(classic) ? classic : undefined);
   if (status === '404' || missing) return failures.notFound(lead, undefined, `404: ${missing ?? 'see the log above'}`);
   const quarantined = said(16);
   if (quarantined) {
     return new ActionError(`${lead}: ${quarantined}: yarn's "npmMinimalAgeGate" holds back versions newer than it allows. Wait, or lower it in .yarnrc.yml.`);
   }
-  const network = networkFailureError(lead, output, 'yarn');
-  if (network) return network;
   const first = (berry.find((line) => line.code !== 0)?.text ?? classic).replace(/\.$/, '');
   return new ActionError(`${lead}${first ? `: ${first}` : ''}. yarn's output is in the log above.`);
 }
