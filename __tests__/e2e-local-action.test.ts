@@ -5,6 +5,7 @@
  * stub reaches.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,6 +18,18 @@ import { useRegistry } from './support/servers.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const localAction = path.join(root, 'node_modules/@github/local-action/bin/local-action.js');
 const registry = await useRegistry();
+
+const TOKEN = `pul-${randomBytes(12).toString('hex')}`;
+/** The program's postinstall: whether the token is in its environment, or in the initial environment of a process above it. */
+const PROBE = `const fs = require('fs');
+const token = ${JSON.stringify(TOKEN)};
+const ancestors = [];
+for (let pid = process.ppid, steps = 0; pid > 1 && steps < 50; steps++) {
+  try { if (fs.readFileSync('/proc/' + pid + '/environ', 'latin1').includes(token)) ancestors.push(pid); } catch {}
+  try { pid = Number(fs.readFileSync('/proc/' + pid + '/stat', 'utf8').split(') ')[1].split(' ')[1]); } catch { break; }
+}
+fs.writeFileSync('probe.json', JSON.stringify({ env: JSON.stringify(process.env).includes(token), ancestors }));
+`;
 
 let sandbox: string;
 before(async () => {
@@ -45,8 +58,10 @@ describe('@github/local-action', () => {
     for (const dir of [workspace, cacheDir, path.join(sandbox, 'home'), path.join(sandbox, 'tmp'), path.join(sandbox, 'temp')]) {
       await fs.mkdir(dir, { recursive: true });
     }
-    await fs.writeFile(path.join(workspace, 'package.json'), JSON.stringify({ name: 'infra', version: '1.0.0', dependencies: { 'fixture-utils': '^1.0.0' } }));
+    const manifest = { name: 'infra', version: '1.0.0', dependencies: { 'fixture-utils': '^1.0.0' }, scripts: { postinstall: 'node probe.js' } };
+    await fs.writeFile(path.join(workspace, 'package.json'), JSON.stringify(manifest));
     await fs.writeFile(path.join(workspace, 'index.js'), 'module.exports = require("fixture-utils");\n');
+    await fs.writeFile(path.join(workspace, 'probe.js'), PROBE);
     const envFile = path.join(sandbox, '.env');
     // What a developer's .env holds: no GITHUB_OUTPUT, GITHUB_STATE or GITHUB_STEP_SUMMARY (local-action keeps those).
     const variables = {
@@ -55,6 +70,9 @@ describe('@github/local-action', () => {
       LOCAL_ACTION_WORKSPACE: workspace,
       LOCAL_ACTION_CACHE_PATH: cacheDir,
       INPUT_PRESET: 'current',
+      // The token as the README says to give it, and a copy under another name: neither may reach the install.
+      'INPUT_PULUMI-ACCESS-TOKEN': TOKEN,
+      ANOTHER_NAME: TOKEN,
       NPM_CONFIG_REGISTRY: registry.url,
       NPM_CONFIG_CACHE: path.join(sandbox, 'npm-cache'),
       NPM_CONFIG_UPDATE_NOTIFIER: 'false',
@@ -85,6 +103,9 @@ describe('@github/local-action', () => {
     assert.ok(saved[0]!.startsWith(missed['cache-primary-key']!), `the entry ${saved[0]} is saved under the primary key`);
     assert.equal(missed['violations'], '0');
     assert.ok(missed['report'], 'the report output is set');
+
+    const probed = JSON.parse(await fs.readFile(path.join(workspace, 'probe.json'), 'utf8')) as { env: boolean; ancestors: number[] };
+    assert.deepEqual(probed, { env: false, ancestors: [] }, 'no environment of the install script or of a process above it holds the token');
 
     await fs.rm(path.join(workspace, 'node_modules'), { recursive: true });
     const second = await runLocalAction(envFile);
