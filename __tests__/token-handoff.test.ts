@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { environmentWithoutToken, HANDOFF_VARIABLE, tokenFromEnvironment } from '../src/token/handoff.js';
+import { environmentWithoutToken, HANDOFF_VARIABLE, takeTokenInProcess, tokenFromEnvironment } from '../src/token/handoff.js';
 import { runCommand } from '../src/package-managers/command.js';
 import { withoutRunnerCredentials } from '../src/token/runner-credentials.js';
 import { node24 } from './support/node24.js';
@@ -26,6 +26,12 @@ describe('token-handoff', () => {
   it('drops both token variables and any variable holding the token, and keeps the rest', () => {
     const env = { PATH: '/bin', 'INPUT_PULUMI-ACCESS-TOKEN': 't', PULUMI_ACCESS_TOKEN: 'other', ALIAS: ' t ', [HANDOFF_VARIABLE]: '/s', INPUT_LINK: 'pulumi' };
     assert.deepEqual(environmentWithoutToken(env, 't'), { PATH: '/bin', INPUT_LINK: 'pulumi' });
+  });
+
+  it('in a host that calls run() (@github/local-action), takes the token out of the environment it is given, without a restart', () => {
+    const env: NodeJS.ProcessEnv = { PATH: '/bin', 'INPUT_PULUMI-ACCESS-TOKEN': ' tok ', PULUMI_ACCESS_TOKEN: 'other', COPY: 'tok', INPUT_PRESET: 'current' };
+    assert.deepEqual(takeTokenInProcess(env), { value: 'tok', source: 'input' });
+    assert.deepEqual(env, { PATH: '/bin', INPUT_PRESET: 'current' });
   });
 
   it('drops the runner service variables and any variable holding their secrets, and keeps the rest', () => {

@@ -78,6 +78,7 @@ export interface SetupRunOptions {
   home?: string;
   token?: string;
   killMainAfter?: string;
+  withoutFileCommands?: boolean;
 }
 
 /**
@@ -110,6 +111,7 @@ export async function runSetup(registry: TestRegistry, sandbox: Sandbox, options
   };
   if (options.home) run.home = options.home;
   if (options.killMainAfter) run.killMainAfter = options.killMainAfter;
+  if (options.withoutFileCommands) run.withoutFileCommands = true;
   const result = await runAction(run);
   if (token) {
     try {

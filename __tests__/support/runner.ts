@@ -64,6 +64,12 @@ export interface RunActionOptions {
   tempParent?: string;
   /** SIGKILL main as soon as its output holds this text (post still runs, as after a crash). */
   killMainAfter?: string;
+  /**
+   * A runner without file commands (act, Gitea's and Forgejo's runners of some versions, GitHub's before 2.297): no
+   * GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV, GITHUB_PATH or GITHUB_STEP_SUMMARY; outputs, state, variables and paths
+   * come as workflow commands on stdout, and are read from there.
+   */
+  withoutFileCommands?: boolean;
 }
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -92,7 +98,12 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     for (const dir of [runnerTemp, tmpDir, toolCache, home]) await mkdir(dir, { recursive: true });
     // A TMPDIR of its own: what the action and npm put in the system temp folder goes when the run is removed.
     const jobEnv = { ...runnerEnv(options.workspace, runnerTemp, toolCache, home), TMPDIR: tmpDir, ...inputs };
-    const step = { workspace: options.workspace, runnerTemp, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+    const step = {
+      workspace: options.workspace,
+      runnerTemp,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      fileCommands: options.withoutFileCommands !== true,
+    };
 
     const main = await runStep('main', action.main, withOverrides(jobEnv, options.env), { ...step, killAfterOutput: options.killMainAfter });
     let post: StepResult | undefined;
@@ -226,6 +237,7 @@ interface StepPlace {
   runnerTemp: string;
   timeoutMs: number;
   killAfterOutput?: string | undefined;
+  fileCommands: boolean;
 }
 
 /** File-command files by variable, named as the runner names them. */
@@ -248,7 +260,7 @@ async function runStep(name: string, script: string, env: Record<string, string>
   }
   const result = await runProcess(node24(), [script], {
     cwd: place.workspace,
-    env: { ...env, ...commandFiles },
+    env: place.fileCommands ? { ...env, ...commandFiles } : env,
     timeoutMs: place.timeoutMs,
     ...(place.killAfterOutput === undefined ? {} : { killAfterOutput: place.killAfterOutput }),
   });
@@ -259,6 +271,26 @@ async function runStep(name: string, script: string, env: Record<string, string>
     );
   }
   const read = (variable: FileCommand): Promise<string> => readFile(commandFiles[variable], 'utf8');
+  const parsed = parseStdout(result.stdout);
+  if (!place.fileCommands) {
+    const given = (command: string) => parsed.commands.filter((line) => line.command === command);
+    const named = (command: string) => Object.fromEntries(given(command).map((line) => [line.properties['name'] ?? '', line.message]));
+    const paths = given('add-path').map((line) => line.message);
+    const files = await listRegularFiles(place.runnerTemp);
+    const { exitCode, stdout, stderr } = result;
+    return {
+      exitCode,
+      stdout,
+      stderr,
+      outputs: named('set-output'),
+      exportedEnv: named('set-env'),
+      state: named('save-state'),
+      summary: '',
+      paths,
+      ...parsed,
+      files,
+    };
+  }
   return {
     exitCode: result.exitCode,
     stdout: result.stdout,
@@ -268,7 +300,7 @@ async function runStep(name: string, script: string, env: Record<string, string>
     state: parseFileCommands(await read('GITHUB_STATE'), 'GITHUB_STATE'),
     summary: await read('GITHUB_STEP_SUMMARY'),
     paths: (await read('GITHUB_PATH')).split(/\r?\n/).filter((line) => line !== ''),
-    ...parseStdout(result.stdout),
+    ...parsed,
     files: await listRegularFiles(place.runnerTemp),
   };
 }

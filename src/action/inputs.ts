@@ -10,7 +10,9 @@ export type InputReader = (name: string) => string | undefined;
  * The action's own action.yml, at the repository's root: one folder up from the bundle (dist/*.js), two from this
  * source file under tsx (src/action/).
  */
-export const ACTION_YML = path.join(path.dirname(fileURLToPath(import.meta.url)), ...(import.meta.url.endsWith('.ts') ? ['..', '..'] : ['..']), 'action.yml');
+const thisFile = fileURLToPath(import.meta.url);
+// The path, not the URL: a loader may add a query to the URL (tsx under @github/local-action does).
+export const ACTION_YML = path.join(path.dirname(thisFile), ...(thisFile.endsWith('.ts') ? ['..', '..'] : ['..']), 'action.yml');
 
 /** The step's inputs as the runner passes them: INPUT_<NAME>, upper case, spaces as "_", hyphens kept. */
 export function environmentInputs(env: NodeJS.ProcessEnv): InputReader {

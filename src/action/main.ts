@@ -25,7 +25,7 @@ import { OUTPUTS } from './names.js';
 import { readSettings, type Settings } from './settings.js';
 import { phaseTimer, type PhaseTimer } from './phases.js';
 import { markMainStarted, markMainSucceeded, saveSnapshotDir } from './state.js';
-import { takeToken, type Token } from '../token/handoff.js';
+import { takeToken, takeTokenInProcess, type Token } from '../token/handoff.js';
 import { snapshotUserFiles } from './user-files.js';
 import { logLine, redactUrlCredentials } from '../util/log-text.js';
 import { plural, relativePosix } from '../util/text.js';
@@ -42,6 +42,14 @@ import { checkRouting, configureManager, verifyToken } from './steps/routing.js'
 interface Program {
   input: CheckedInput;
   record: ProgramRecord;
+}
+
+/**
+ * The main step for a host that imports the action and calls `run()`, as @github/local-action does
+ * (`npx @github/local-action run . src/action/main.ts .env --post src/action/post.ts`); the runner starts index.ts.
+ */
+export async function run(): Promise<void> {
+  await runMain(process.env, Promise.resolve(takeTokenInProcess(process.env)));
 }
 
 /** The main step: settings, policy, package manager config, token check, cache, install and link, report. Fails the job once. */
@@ -262,7 +270,10 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
         core.group(`Install ${folder.name}`, () => installAndCheck(install, root, record.programs, options, recordAs)),
       );
     }
-  } catch (error) {
+  } catch (failure) {
+    // The proxy saw what the manager could only report as its answer (a 502 for a reset or an untrusted certificate).
+    const trouble = failure instanceof ActionError ? proxy?.trouble() : undefined;
+    const error = trouble ? new ActionError(`${(failure as ActionError).message} ${trouble}`) : failure;
     const restored = await userFiles.restore();
     if (restored.length)
       core.info(logLine(`The run failed: put back ${restored.map((file) => path.relative(settings.workspace, file)).join(', ')} as the run found them.`));
@@ -288,11 +299,15 @@ async function openProxy(
   network: RunnerNetwork,
   folder: string,
   env: NodeJS.ProcessEnv,
-): Promise<{ access: Omit<ProxyAccess, 'configFile'>; close: () => Promise<void> }> {
+): Promise<{ access: Omit<ProxyAccess, 'configFile'>; trouble: () => string | undefined; close: () => Promise<void> }> {
   const { openProxySession } = await import('../token/credential-proxy-session.js');
   const session = await openProxySession({ registryUrl, token: settings.token, network, env, folder });
   core.info(`The credential proxy listens on ${session.proxyUrl}: it adds the token to requests for ${registryUrl} alone.`);
-  return { access: { proxyUrl: session.proxyUrl, ...(session.certificates && { certificates: session.certificates }) }, close: session.close };
+  return {
+    access: { proxyUrl: session.proxyUrl, ...(session.certificates && { certificates: session.certificates }) },
+    trouble: session.trouble,
+    close: session.close,
+  };
 }
 
 /**
@@ -379,8 +394,11 @@ async function finish(settings: Settings, record: RunRecord, env: NodeJS.Process
   try {
     core.setOutput(OUTPUTS.report, await writeJsonReport(record, settings.runnerTemp));
     core.setOutput(OUTPUTS.sarif, await writeSarifLog(findings, record.workspace, settings.runnerTemp));
-    const fixes = await fixSummary(record.workspace, record.programs, async () => (await readPolicy(settings, env)).options);
-    await core.summary.addRaw(summaryMarkdown(record) + fixes).write();
+    // act, Gitea's and Forgejo's runners and local-action may give no summary file: the JSON report holds it all.
+    if (env['GITHUB_STEP_SUMMARY']) {
+      const fixes = await fixSummary(record.workspace, record.programs, async () => (await readPolicy(settings, env)).options);
+      await core.summary.addRaw(summaryMarkdown(record) + fixes).write();
+    } else core.info('No job summary: GITHUB_STEP_SUMMARY is not set on this runner; the report output has everything the run found and did.');
   } catch (error) {
     core.warning(`Could not write the run's report or job summary: ${(error as Error).message}`);
   }

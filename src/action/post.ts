@@ -27,6 +27,11 @@ export async function runPost(env: NodeJS.ProcessEnv = process.env): Promise<voi
   }
 }
 
+/** The post step for a host that imports the action and calls `run()` (@github/local-action's `--post src/action/post.ts`). */
+export async function run(): Promise<void> {
+  await runPost();
+}
+
 async function putBackUserFiles(env: NodeJS.ProcessEnv): Promise<void> {
   const dir = snapshotDir();
   if (!dir) return;

@@ -76,7 +76,13 @@ export type ArchiveCheck = (archivePath: string, compression: ArchiveCompression
 type Restored = { key: string; refused?: RefusedEntry };
 const SAVE_SKIPPED = 'Cache save skipped';
 
-export const cacheServiceAvailable = (): boolean => cache.isFeatureAvailable();
+/**
+ * Whether a host replaced this SDK module with its own restoreCache and saveCache and nothing else: @github/local-action
+ * does, keeping entries as files in LOCAL_ACTION_CACHE_PATH. Its restoreCache downloads and extracts in one call.
+ */
+const stubbedByHost = (): boolean => typeof (cache as Partial<typeof cache>).isFeatureAvailable !== 'function';
+
+export const cacheServiceAvailable = (): boolean => (stubbedByHost() ? Boolean(process.env.LOCAL_ACTION_CACHE_PATH) : cache.isFeatureAvailable());
 
 /**
  * Restores `paths` within SEGMENT_DOWNLOAD_TIMEOUT_MINS, as the SDK reads it, for every host; `signal` stops a
@@ -108,6 +114,11 @@ export async function restoreWithSdk(
  * (where the SDK would warn), and the caller turns them into one message.
  */
 async function restoreChecked(paths: string[], primaryKey: string, restoreKeys: string[], check: ArchiveCheck): Promise<Restored | undefined> {
+  // The host's stub: entries the developer saved on this machine, extracted without the check.
+  if (stubbedByHost()) {
+    const key = await cache.restoreCache(paths, primaryKey, restoreKeys);
+    return key ? { key } : undefined;
+  }
   const mode = getCacheMode();
   if (!isCacheReadable(mode)) {
     console.log(`${RESTORE_SKIPPED}: the effective cache-mode '${mode}' does not permit reads.`);

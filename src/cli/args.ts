@@ -31,7 +31,8 @@ export class UsageError extends Error {}
 
 const COMMON_OPTIONS = `Options:
   --preset auto|current|pulumi-0.10  the policy preset (default: the policy file's, else auto: each program's layout decides)
-  --link NAMES|none              packages installed with npm link, comma-separated (default: the preset's)
+  --link NAMES|none              packages installed with npm link, separated by spaces, commas or newlines, as the
+                                 action's "link" input (default: the preset's: pulumi under pulumi-0.10, none under current)
   --policy-file FILE             the policy file (default: ${ACTION_DEFAULTS['policy-file']}, when it exists)
   -h, --help                     this help`;
 
@@ -133,7 +134,7 @@ function oneOf<T extends string>(option: string, value: string | undefined, allo
 
 function parseLinks(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const invalid = (name: string) => new UsageError(`--link lists "${name}", which is not a package name: give names separated by commas, or none.`);
+  const invalid = (name: string) => new UsageError(`--link lists "${name}", which is not a package name: give names separated by spaces or commas, or none.`);
   const names = parsePackageList(value, /[\s,]+/, invalid);
   if (names === undefined) throw invalid(value);
   return names;

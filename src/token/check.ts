@@ -5,6 +5,7 @@ import { HttpClient } from '@actions/http-client';
 import { ActionError } from '../util/errors.js';
 import { isPackageName } from '../util/package-name.js';
 import { plural } from '../util/text.js';
+import { certificateAdvice } from '../package-managers/network-failures.js';
 
 export interface RegistryIdentity {
   username: string | undefined;
@@ -138,8 +139,12 @@ async function getFollowingRedirects(client: HttpClient, url: string, token: str
 }
 
 function isTransient(outcome: Outcome): boolean {
-  return 'failure' in outcome || outcome.status === 429 || outcome.status >= 500;
+  if ('failure' in outcome) return !isCertificateFailure(outcome.failure);
+  return outcome.status === 429 || outcome.status >= 500;
 }
+
+/** A certificate the action does not trust: asking again changes nothing. */
+const isCertificateFailure = (failure: string): boolean => /CERT|SELF_SIGNED|UNABLE_TO_(?:GET|VERIFY)/.test(failure);
 
 /** The registry's Retry-After (seconds or an HTTP date) when it sent one, else exponential backoff; capped. */
 function waitAfter(attempt: number, outcome: Outcome, limits: Required<TokenCheckOptions>): number {
@@ -160,6 +165,9 @@ function seconds(ms: number): string {
 }
 
 function answered(reply: Reply, registryUrl: string): Answer & Tally {
+  if ('failure' in reply && isCertificateFailure(reply.failure)) {
+    throw new ActionError(`Token check: the TLS certificate of ${registryUrl} is not trusted (${reply.failure}). ${certificateAdvice(undefined)}`);
+  }
   if ('failure' in reply) {
     throw new ActionError(
       `Token check: the registry ${registryUrl} is unreachable (${reply.failure}), after ${plural(reply.attempts, 'attempt')}. ` +

@@ -4,6 +4,7 @@ import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import type { ProxyCertificates, RunnerNetwork } from '../package-managers/types.js';
 import { ActionError } from '../util/errors.js';
 import { startCredentialProxy } from './credential-proxy.js';
+import { troubleSentence } from './registry-trouble.js';
 
 export interface ProxySessionRequest {
   registryUrl: string;
@@ -19,6 +20,8 @@ export interface ProxySessionRequest {
 export interface ProxySession {
   proxyUrl: string;
   certificates?: ProxyCertificates;
+  /** What the proxy saw of the registry failing, as a sentence for the install's failure; undefined when it did not. */
+  trouble(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -36,9 +39,13 @@ export async function openProxySession({ registryUrl, token, network, env, folde
     upstreamProxyFor: runnerProxy(network),
     extraCaPem: [extraCa, managerCa].filter(Boolean).join('\n') || undefined,
   });
+  const trouble = () => {
+    const report = proxy.trouble();
+    return report && troubleSentence(report);
+  };
   try {
     const authority = proxy.caCertificatePem;
-    if (!authority) return { proxyUrl: proxy.url, close: proxy.close };
+    if (!authority) return { proxyUrl: proxy.url, trouble, close: proxy.close };
     const extraCaFile = path.join(folder, 'extra-ca-certificates.pem');
     await fs.writeFile(extraCaFile, joinPem(extraCa, authority));
     const certificates: ProxyCertificates = { extraCaFile };
@@ -46,7 +53,7 @@ export async function openProxySession({ registryUrl, token, network, env, folde
       certificates.caFile = path.join(folder, 'cafile.pem');
       await fs.writeFile(certificates.caFile, joinPem(managerCa, authority));
     }
-    return { proxyUrl: proxy.url, certificates, close: proxy.close };
+    return { proxyUrl: proxy.url, certificates, trouble, close: proxy.close };
   } catch (error) {
     await proxy.close();
     throw new ActionError(`Cannot write the credential proxy's certificate under RUNNER_TEMP (${folder}): ${(error as NodeJS.ErrnoException).code ?? error}.`);

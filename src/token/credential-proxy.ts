@@ -30,6 +30,7 @@ import * as tls from 'node:tls';
 import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import { ActionError } from '../util/errors.js';
 import { hostOfAuthority, registryRoute } from './registry-route.js';
+import { RegistryTrouble, type TroubleReport } from './registry-trouble.js';
 import { openTunnel, proxyAuthorization, RegistryAgent, type Upstream } from './upstream.js';
 
 export interface CredentialProxyOptions {
@@ -53,6 +54,8 @@ export interface CredentialProxy {
   url: string;
   /** The per-run authority's certificate, for an https registry: the package managers must trust it beside their roots. */
   caCertificatePem: string | undefined;
+  /** How the registry has been failing since its last good answer, if it has. */
+  trouble(): TroubleReport | undefined;
   /** Stops listening and ends every connection, tunnels included. */
   close(): Promise<void>;
 }
@@ -86,6 +89,7 @@ export async function startCredentialProxy(options: CredentialProxyOptions): Pro
     timeoutMs,
   };
   const registryAgent = new RegistryAgent(upstream);
+  const trouble = new RegistryTrouble(new URL(route.origin).host);
   const plainAgent = new http.Agent({ keepAlive: true, timeout: timeoutMs });
   const sockets = new Set<net.Socket>();
   const track = (socket: net.Socket) => {
@@ -101,17 +105,26 @@ export async function startCredentialProxy(options: CredentialProxyOptions): Pro
       response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('The credential proxy forwards only GET and HEAD to the registry.\n');
       return;
     }
+    if (routed && trouble.refuses()) {
+      request.resume();
+      return fail(response, `${target.origin} failed ${trouble.report()!.failures} times in a row; the proxy stopped asking it`, 503);
+    }
     const headers = forwardedHeaders(request.rawHeaders, routed);
     headers.push('host', target.host);
     if (routed) headers.push('authorization', authorization);
     const outgoing = upstreamRequest(target, request.method ?? 'GET', headers, { upstream, registryAgent, plainAgent });
     outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new Error(`no answer from ${target.origin} within ${timeoutMs} ms`)));
     outgoing.once('response', (answer) => {
+      if (routed && (answer.statusCode ?? 502) >= 500) trouble.failed({ status: answer.statusCode ?? 502 });
+      else if (routed) trouble.succeeded();
       response.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer.rawHeaders));
       answer.pipe(response);
       answer.once('error', () => response.destroy());
     });
-    outgoing.once('error', (error) => fail(response, `${target.origin}: ${error.message}`));
+    outgoing.once('error', (error: NodeJS.ErrnoException) => {
+      if (routed) trouble.failed({ code: error.code ?? error.message });
+      fail(response, `${target.origin}: ${error.message}`);
+    });
     response.once('close', () => {
       if (!response.writableFinished) outgoing.destroy();
     });
@@ -187,6 +200,7 @@ export async function startCredentialProxy(options: CredentialProxyOptions): Pro
   return {
     url: `http://127.0.0.1:${port}`,
     caCertificatePem: certificates?.authorityPem,
+    trouble: () => trouble.report(),
     close: async () => {
       const closed = Promise.all([proxyServer, registryServer].map((server) => new Promise((resolve) => server.close(resolve))));
       for (const socket of sockets) socket.destroy();

@@ -161,6 +161,20 @@ export async function takeToken(env: NodeJS.ProcessEnv): Promise<Token> {
 }
 
 /**
+ * The token for a host that loads the action into its own process and calls its `run()` (@github/local-action): such
+ * a host reads its .env file into process.env after it started, so the token is in no process's initial environment
+ * and a restart would bring it back from the file. It is taken from `env` and removed from it, with every variable
+ * holding it, so no process the action starts inherits it; the cache client's credentials are kept as `takeToken` keeps them.
+ */
+export function takeTokenInProcess(env: NodeJS.ProcessEnv): Token {
+  const token = tokenFromEnvironment(env);
+  const kept = environmentWithoutToken(env, token.value);
+  for (const name of Object.keys(env)) if (!(name in kept)) delete env[name];
+  keepForCacheClientAlone(cacheClientCredentials(env));
+  return token;
+}
+
+/**
  * In the re-executed main step: the secrets the keeper holds, or undefined when this process was not handed any.
  * Reads `env` only: the entry removes HANDOFF_VARIABLE from the process's environment once they are collected.
  */

@@ -3,6 +3,7 @@ import { failures } from '../failures.js';
 import type { CommandResult } from '../command.js';
 import type { ProxyAccess } from '../types.js';
 import { TOKEN_VARIABLE } from '../npm/npmrc.js';
+import { networkFailureError } from '../network-failures.js';
 
 /** Variables the proxy settings replace in bun's environment, compared in lower case (bun reads both cases). */
 const REPLACED_BY_ACCESS = new Set(['http_proxy', 'https_proxy', 'no_proxy', 'npm_config_userconfig']);
@@ -62,6 +63,8 @@ export function explainBunFailure(what: string, where: string, result: CommandRe
     case '404':
       return failures.notFound(lead, failed ?? http[1], `404 for ${http[1]}`);
   }
+  const network = networkFailureError(lead, output, 'bun');
+  if (network) return network;
   const unreachable = /^error: (\w+) downloading (?:package manifest|tarball) (\S+)/m.exec(output);
   if (unreachable) {
     return new ActionError(`${lead}: bun could not download ${unreachable[2]} (${unreachable[1]}). Check that the registry is reachable from the runner.`);

@@ -3,6 +3,7 @@ import type { CommandResult } from '../command.js';
 import { failures } from '../failures.js';
 import type { ProxyAccess } from '../types.js';
 import { TOKEN_VARIABLE } from './npmrc.js';
+import { networkFailureError } from '../network-failures.js';
 
 /** Variables the proxy settings replace in npm's environment, compared in lower case (npm reads npm_config_* in any case). */
 const REPLACED_BY_ACCESS = new Set([
@@ -13,6 +14,18 @@ const REPLACED_BY_ACCESS = new Set([
   'no_proxy',
   'npm_config_cafile',
 ]);
+
+/**
+ * npm's and pnpm's retries of a request that failed (a 5xx, a reset connection), bounded: their defaults wait 10 s,
+ * then 60 s, so a registry that fails took 70 s a request and 141 s an install. These wait 1 s, then 2 s: an install
+ * fails within seconds of the registry's first failure. The job's own variables, when it sets them, win.
+ */
+const BOUNDED_RETRIES: Record<string, string> = {
+  npm_config_fetch_retries: '2',
+  npm_config_fetch_retry_factor: '2',
+  npm_config_fetch_retry_mintimeout: '1000',
+  npm_config_fetch_retry_maxtimeout: '4000',
+};
 
 /**
  * The environment of the npm processes the action starts. The token is never in it (nor in any config npm reads):
@@ -29,6 +42,8 @@ export function npmEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | un
     if (access !== undefined && REPLACED_BY_ACCESS.has(lower)) continue;
     env[name] = value;
   }
+  const set = new Set(Object.keys(env).map((name) => name.toLowerCase()));
+  for (const [name, value] of Object.entries(BOUNDED_RETRIES)) if (!set.has(name)) env[name] = value;
   if (access === undefined) return env;
   Object.assign(env, {
     NPM_CONFIG_USERCONFIG: access.configFile,
@@ -81,6 +96,6 @@ export function explainNpmFailure(what: string, where: string, result: CommandRe
         `${lead}: npm could not resolve the dependency tree (ERESOLVE). Align the conflicting versions in package.json; npm's explanation is in the log above.`,
       );
     default:
-      return new ActionError(`${lead}${code ? ` with npm error ${code}` : ''}. npm's output is in the log above.`);
+      return networkFailureError(lead, output, 'npm') ?? new ActionError(`${lead}${code ? ` with npm error ${code}` : ''}. npm's output is in the log above.`);
   }
 }

@@ -2,6 +2,7 @@ import { ActionError } from '../../util/errors.js';
 import type { CommandResult } from '../command.js';
 import { failures } from '../failures.js';
 import { LOCKFILE } from './files.js';
+import { networkFailureError } from '../network-failures.js';
 
 /** Turns pnpm's error codes (ERR_PNPM_*) into a sentence the user can act on. */
 export function explainPnpmFailure(what: string, where: string, result: CommandResult, registryUrl: string): ActionError {
@@ -49,7 +50,7 @@ export function explainPnpmFailure(what: string, where: string, result: CommandR
     const failed = /^\S*?node_modules\/((?:@[^/\s]+\/)?[^/\s]+) (\w+): Failed$/m.exec(output);
     return failures.scriptFailed(lead, failed?.[1], failed ? ` (its "${failed[2]}" script)` : '');
   }
-  return new ActionError(`${lead}${code ? ` with pnpm error ${code}` : ''}. pnpm's output is in the log above.`);
+  return networkFailureError(lead, output, 'pnpm') ?? new ActionError(`${lead}${code ? ` with pnpm error ${code}` : ''}. pnpm's output is in the log above.`);
 }
 
 /** The package a registry URL is for: its metadata (`…/@scope%2Fname`) or a tarball (`…/name/-/name-1.0.0.tgz`). */

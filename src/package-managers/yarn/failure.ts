@@ -1,6 +1,7 @@
 import { ActionError } from '../../util/errors.js';
 import { failures } from '../failures.js';
 import type { CommandResult } from '../command.js';
+import { networkFailureError } from '../network-failures.js';
 
 /**
  * Turns yarn's failure into a sentence the user can act on: yarn 2+'s YN0xxx codes (`➤ YN0028: …`) and yarn 1's
@@ -27,6 +28,9 @@ export function explainYarnFailure(what: string, where: string, result: CommandR
   }
   if (status === '401') return failures.unauthorized(lead, registryUrl);
   if (status === '403') return failures.forbidden(lead);
+  // Yarn 2+ says YN0035 for a registry that is down as for a package that is not there.
+  const network = networkFailureError(lead, output, 'yarn');
+  if (network) return network;
   const missing = said(35) ?? (/Couldn't find package|404/.test(classic) ? classic : undefined);
   if (status === '404' || missing) return failures.notFound(lead, undefined, `404: ${missing ?? 'see the log above'}`);
   const quarantined = said(16);

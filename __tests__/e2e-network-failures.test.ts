@@ -1,0 +1,155 @@
+/**
+ * Issue 22: a registry that fails is explained and bounded. Each failure is played by a server on 127.0.0.1 in front
+ * of the test registry: tarballs answered with 500, tarball connections reset, and a certificate nobody trusts. The
+ * run fails with a message naming the cause, the host and what to check, after a bounded number of attempts (npm's
+ * retries as the install environment sets them: 3 per request). The time from the first failure to the end of the
+ * run is printed as a diagnostic, never asserted.
+ */
+import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { after, describe, it, type TestContext } from 'node:test';
+import { issueInterceptionCertificates } from '../src/token/certificate-authority.js';
+import { failureOf, runSetup, withSandbox } from './support/e2e.js';
+import { useHttpServer, useRegistry, type HttpServer } from './support/servers.js';
+
+const registry = await useRegistry();
+/** What npm may try per request: its first attempt and the two retries the install environment allows. */
+const ATTEMPTS_PER_REQUEST = 3;
+const todaysProgram = { name: 'today', version: '1.0.0', main: 'index.js', dependencies: { 'fixture-utils': '^1.0.0' } };
+
+interface FailingFront extends HttpServer {
+  /** Failed tarball requests by path. */
+  attempts: Map<string, number>;
+  firstFailureAt: number | undefined;
+}
+
+/** Forwards everything to the registry (Host kept, so its tarball URLs name this server) but fails each tarball. */
+async function failingFront(fail: (response: http.ServerResponse, request: http.IncomingMessage) => void): Promise<FailingFront> {
+  const attempts = new Map<string, number>();
+  const front: { firstFailureAt: number | undefined } = { firstFailureAt: undefined };
+  const server = await useHttpServer((request, response) => {
+    const url = request.url ?? '/';
+    if (url.endsWith('.tgz')) {
+      attempts.set(url, (attempts.get(url) ?? 0) + 1);
+      front.firstFailureAt ??= Date.now();
+      request.resume();
+      fail(response, request);
+      return;
+    }
+    const target = new URL(url, registry.url);
+    const outgoing = http.request(target, { method: request.method, headers: request.headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    outgoing.on('error', () => response.destroy());
+    request.pipe(outgoing);
+  });
+  return Object.assign(front, server, { attempts });
+}
+
+function assertBounded(front: FailingFront): void {
+  assert.ok(front.attempts.size > 0, 'npm asked for a tarball');
+  for (const [url, count] of front.attempts) assert.ok(count <= ATTEMPTS_PER_REQUEST, `${url} was asked for ${count} times`);
+}
+
+function reportTime(t: TestContext, front: FailingFront, endedAt: number): void {
+  if (front.firstFailureAt !== undefined) t.diagnostic(`failed ${((endedAt - front.firstFailureAt) / 1000).toFixed(1)} s after the first failure`);
+}
+
+describe('a registry that fails', () => {
+  it('routed, answering 500: the install fails after bounded retries, naming the status, the host and what to check', async (t) => {
+    const front = await failingFront((response) => response.writeHead(500, { 'content-type': 'text/plain' }).end('down\n'));
+    await withSandbox(undefined, async (sandbox) => {
+      const run = await runSetup(registry, sandbox, { inputs: { 'registry-url': front.url }, env: { NPM_CONFIG_REGISTRY: front.url } });
+      try {
+        reportTime(t, front, Date.now());
+        assert.equal(run.main.exitCode, 1);
+        const failure = failureOf(run.main) ?? '';
+        assert.match(failure, /"npm install" failed in \. \(exit code 1\): 127\.0\.0\.1:\d+ answered 500 \(a server error\) and npm gave up after its retries/);
+        assert.match(failure, /The credential proxy saw 127\.0\.0\.1:\d+ answer 500 \(a server error\) \d+ times? in a row/);
+        assertBounded(front);
+      } finally {
+        await run.cleanup();
+      }
+    });
+  });
+
+  it('routed, resetting the connection: the proxy tells what npm saw as a 502', async (t) => {
+    const front = await failingFront((_response, request) => request.socket.destroy());
+    await withSandbox(undefined, async (sandbox) => {
+      const run = await runSetup(registry, sandbox, { inputs: { 'registry-url': front.url }, env: { NPM_CONFIG_REGISTRY: front.url } });
+      try {
+        reportTime(t, front, Date.now());
+        assert.equal(run.main.exitCode, 1);
+        assert.match(failureOf(run.main) ?? '', /The credential proxy's connections to 127\.0\.0\.1:\d+ failed \d+ times? in a row \(ECONNRESET\)/);
+        assertBounded(front);
+      } finally {
+        await run.cleanup();
+      }
+    });
+  });
+
+  it('not routed (preset current), answering 500: npm gives up after bounded retries', async (t) => {
+    const front = await failingFront((response) => response.writeHead(500).end());
+    await withSandbox({ '.': todaysProgram }, async (sandbox) => {
+      const run = await runSetup(registry, sandbox, { inputs: { preset: 'current', 'link-path': '' }, env: { NPM_CONFIG_REGISTRY: front.url } });
+      try {
+        reportTime(t, front, Date.now());
+        assert.equal(run.main.exitCode, 1);
+        assert.match(
+          failureOf(run.main) ?? '',
+          /127\.0\.0\.1:\d+ answered 500 \(a server error\) and npm gave up after its retries\. Check the registry's status/,
+        );
+        assertBounded(front);
+      } finally {
+        await run.cleanup();
+      }
+    });
+  });
+
+  describe('whose certificate nobody trusts', () => {
+    const authority = issueInterceptionCertificates('localhost');
+    let handshakes = 0;
+    const server = https.createServer({ cert: authority.hostCertificatePem, key: authority.hostKeyPem }, (_request, response) => response.end('{}'));
+    server.on('tlsClientError', () => handshakes++);
+    const url = new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`https://localhost:${(server.address() as AddressInfo).port}/`)));
+    after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it('not routed: npm fails naming the certificate settings', async () => {
+      await withSandbox({ '.': todaysProgram }, async (sandbox) => {
+        const run = await runSetup(registry, sandbox, { inputs: { preset: 'current', 'link-path': '' }, env: { NPM_CONFIG_REGISTRY: await url } });
+        try {
+          assert.equal(run.main.exitCode, 1);
+          const failure = failureOf(run.main) ?? '';
+          assert.match(
+            failure,
+            /the TLS certificate of localhost:\d+ is not trusted \((?:UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/,
+          );
+          assert.match(failure, /set NODE_EXTRA_CA_CERTS in the job's env .* or npm's "cafile" in the runner's user config/);
+          assert.ok(handshakes > 0 && handshakes <= ATTEMPTS_PER_REQUEST, `${handshakes} handshakes`);
+        } finally {
+          await run.cleanup();
+        }
+      });
+    });
+
+    it('routed: the token check fails at once, naming NODE_EXTRA_CA_CERTS', async () => {
+      handshakes = 0;
+      await withSandbox(undefined, async (sandbox) => {
+        const run = await runSetup(registry, sandbox, { inputs: { 'registry-url': await url } });
+        try {
+          assert.equal(run.main.exitCode, 1);
+          assert.match(
+            failureOf(run.main) ?? '',
+            /^Token check: the TLS certificate of https:\/\/localhost:\d+\/ is not trusted \(\w+\)\. .*NODE_EXTRA_CA_CERTS/,
+          );
+          assert.equal(handshakes, 1, 'a certificate is not asked for again');
+        } finally {
+          await run.cleanup();
+        }
+      });
+    });
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Each manager's failed install, when the network explains it, says so with what to do. The outputs are what npm 11,
+ * pnpm 10, yarn 1.22, yarn 4 and bun 1.4 printed against a server on 127.0.0.1 answering 500, and against one with a
+ * self-signed certificate (e2e-network-failures.test.ts plays npm's end to end, through the bundle).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { explainBunFailure } from '../src/package-managers/bun/bun.js';
+import { networkFailureIn } from '../src/package-managers/network-failures.js';
+import { explainNpmFailure } from '../src/package-managers/npm/npm.js';
+import { explainPnpmFailure } from '../src/package-managers/pnpm/pnpm.js';
+import { explainYarnFailure } from '../src/package-managers/yarn/failure.js';
+import { RegistryTrouble, troubleSentence } from '../src/token/registry-trouble.js';
+
+const REGISTRY = 'http://127.0.0.1:45871/';
+const explainers = { npm: explainNpmFailure, pnpm: explainPnpmFailure, yarn: explainYarnFailure, bun: explainBunFailure };
+const explain = (manager: keyof typeof explainers, stderr: string) =>
+  explainers[manager](`${manager} install`, 'infra', { exitCode: 1, stdout: '', stderr }, REGISTRY).message;
+
+const serverErrors: Array<[keyof typeof explainers, string]> = [
+  ['npm', 'npm error code E500\nnpm error 500 Internal Server Error - GET http://127.0.0.1:45871/fixture-utils/-/fixture-utils-1.0.0.tgz'],
+  ['pnpm', ' ERR_PNPM_FETCH_500  GET http://127.0.0.1:45871/fixture-utils: Internal Server Error - 500'],
+  [
+    'yarn',
+    'error An unexpected error occurred: "http://127.0.0.1:45871/fixture-utils: Request failed \\"500 Internal Server Error\\"".\ninfo If you think this is a bug, please open a bug report',
+  ],
+  [
+    'yarn',
+    '➤ YN0035: │ fixture-utils@npm:^1.0.0: The registry appears to be down (using a local cache might have protected you against such outages)\n➤ YN0035: │   Response Code: 500 (Internal Server Error)\n➤ YN0035: │   Request URL: http://127.0.0.1:45871/fixture-utils',
+  ],
+  ['bun', 'error: GET http://127.0.0.1:45871/fixture-utils - 500\nerror: fixture-utils@^1.0.0 failed to resolve'],
+];
+
+const certificates: Array<[keyof typeof explainers, string, string]> = [
+  [
+    'npm',
+    'npm error code SELF_SIGNED_CERT_IN_CHAIN\nnpm error errno SELF_SIGNED_CERT_IN_CHAIN\nnpm error request to https://localhost:45872/fixture-utils failed',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+  ],
+  [
+    'pnpm',
+    ' WARN  GET https://localhost:45872/fixture-utils error (DEPTH_ZERO_SELF_SIGNED_CERT). Will retry in 1 second. 2 retries left.',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+  ],
+  ['yarn', 'error Error: self-signed certificate\n    at TLSSocket.onConnectSecure (node:_tls_wrap:1679:34)', 'DEPTH_ZERO_SELF_SIGNED_CERT'],
+  ['yarn', '➤ YN0001: │ RequestError: unable to get local issuer certificate', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'],
+  ['bun', 'error: DEPTH_ZERO_SELF_SIGNED_CERT downloading package manifest fixture-utils', 'DEPTH_ZERO_SELF_SIGNED_CERT'],
+];
+
+describe('an install that the network failed', () => {
+  it('names the 5xx, the host and what to check, for every manager', () => {
+    for (const [manager, output] of serverErrors) {
+      assert.match(
+        explain(manager, output),
+        new RegExp(
+          `^"${manager} install" failed in infra \\(exit code 1\\): 127\\.0\\.0\\.1:45871 answered 500 \\(a server error\\) ` +
+            `and ${manager} gave up after its retries\\. Check the registry's status`,
+        ),
+        output,
+      );
+    }
+  });
+
+  it("names the certificate code, NODE_EXTRA_CA_CERTS and the manager's own setting", () => {
+    const settings = {
+      npm: /npm's "cafile"/,
+      pnpm: /pnpm's "cafile"/,
+      yarn: /yarn 2\+'s "httpsCaFilePath" .*yarn 1: "cafile"/,
+      bun: /bun's "cafile" under \[install\]/,
+    };
+    for (const [manager, output, code] of certificates) {
+      const message = explain(manager, output);
+      assert.match(message, new RegExp(`: the TLS certificate of (localhost:45872|the registry) is not trusted \\(${code}\\)\\. `), output);
+      assert.match(message, /set NODE_EXTRA_CA_CERTS in the job's env to a PEM file/);
+      assert.match(message, settings[manager]);
+    }
+  });
+
+  it('names a failed connection, and leaves failures of other kinds to the manager', () => {
+    assert.match(
+      explain('npm', 'npm error code ECONNRESET\nnpm error network aborted\nnpm error network request to http://127.0.0.1:45871/x failed'),
+      /: the connection to 127\.0\.0\.1:45871 failed \(ECONNRESET\) and npm gave up after its retries\. Check that the runner reaches it/,
+    );
+    assert.equal(networkFailureIn('npm error code E404\nnpm error 404 Not Found - GET http://127.0.0.1:45871/nope'), undefined);
+    assert.equal(networkFailureIn('➤ YN0035: │ nope@npm:^1.0.0: Package not found\n➤ YN0035: │   Response Code: 404 (Not Found)'), undefined);
+  });
+});
+
+describe("the credential proxy's record of the registry's failures", () => {
+  it('gives up after MAX_FAILURES in a row, or GIVE_UP_AFTER_MS of failures; a good answer starts again', () => {
+    const trouble = new RegistryTrouble('registry.example:443');
+    for (let failure = 1; failure < RegistryTrouble.MAX_FAILURES; failure++) trouble.failed({ status: 500 }, 0);
+    assert.equal(trouble.refuses(1), false);
+    trouble.failed({ status: 502 }, 2);
+    assert.equal(trouble.refuses(3), true);
+    assert.deepEqual(trouble.report(), { host: 'registry.example:443', failures: RegistryTrouble.MAX_FAILURES, first: { status: 500 }, refused: 1 });
+    trouble.succeeded();
+    assert.equal(trouble.report(), undefined);
+    trouble.failed({ code: 'ECONNRESET' }, 1_000);
+    assert.equal(trouble.refuses(1_000 + RegistryTrouble.GIVE_UP_AFTER_MS - 1), false);
+    assert.equal(trouble.refuses(1_000 + RegistryTrouble.GIVE_UP_AFTER_MS), true);
+  });
+
+  it('says what it saw: a status, a failed connection, an untrusted certificate', () => {
+    const report = { host: 'npm.example.com', failures: 3, refused: 0 };
+    assert.match(
+      troubleSentence({ ...report, first: { status: 503 } }),
+      /^The credential proxy saw npm\.example\.com answer 503 \(a server error\) 3 times in a row: check/,
+    );
+    assert.match(
+      troubleSentence({ ...report, refused: 2, first: { code: 'ECONNRESET' } }),
+      /^The credential proxy's connections to npm\.example\.com failed 3 times in a row \(ECONNRESET\), and then stopped asking it: check/,
+    );
+    assert.match(
+      troubleSentence({ ...report, first: { code: 'SELF_SIGNED_CERT_IN_CHAIN' } }),
+      /^The credential proxy could not trust the TLS certificate of npm\.example\.com \(SELF_SIGNED_CERT_IN_CHAIN, 3 times in a row\)\. .*NODE_EXTRA_CA_CERTS/,
+    );
+  });
+});
