@@ -35,10 +35,7 @@ describe('versions-across-programs', () => {
         { rule: 'versions-across-programs', severity: 'warning', file: '/repo/infra/b/package.json', line: 5, column: 23, name: '@pulumi/pulumi' },
       ],
     );
-    assert.match(
-      a![0]!.message,
-      /^"@pulumi\/pulumi": "\^2\.0\.0" \(major 2\) is not on the major of other programs of this run: infra\/b "\^3\.1\.0" \(major 3\)\./,
-    );
+    assert.match(a![0]!.message, /^"@pulumi\/pulumi": "\^2\.0\.0" is on major 2, other programs of this run on another: infra\/b "\^3\.1\.0" \(major 3\)\./);
     assert.match(b![0]!.message, /: infra\/a "\^2\.0\.0" \(major 2\)\. /);
     assert.match(b![0]!.message, /two default providers in its state/);
     assert.match(b![0]!.message, /fix --align-versions/);
@@ -74,7 +71,7 @@ describe('versions-across-programs', () => {
       c!.map((f) => f.package),
       ['@pulumi/aws', '@pulumi/random'],
     );
-    assert.match(c![1]!.message, /\(release line 0\.10\) .*: d "0\.11\.2" \(release line 0\.11\)/);
+    assert.match(c![1]!.message, /is on release line 0\.10, .*: d "0\.11\.2" \(release line 0\.11\)/);
   });
 
   it('leaves out file:, workspace:, git, generated SDKs, links and peers', async () => {

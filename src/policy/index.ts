@@ -42,6 +42,11 @@ export interface RunInput {
   report: ProgramReport;
 }
 
+/** What the rules across programs read of a program: its package.json files, not its sources (let go once it is checked). */
+export function programFiles({ dir, packageJson, stackConfigs, workspaces }: ProgramFiles): ProgramFiles {
+  return { dir, packageJson, ...(stackConfigs && { stackConfigs }), ...(workspaces && { workspaces: workspaces.map(programFiles) }) };
+}
+
 /**
  * Checks the programs of a run together with the rules that compare them, each program with its own options, and
  * returns each report with their findings added (folders in messages are relative to `workspace`). As within a

@@ -66,9 +66,10 @@ function message(item: RangedEntry, others: RangedEntry[]): string {
   const named = others.slice(0, NAMED_PROGRAMS).map((other) => `${other.folder} ${JSON.stringify(other.entry.spec)} (${lineName(other.line)})`);
   const more = others.length > NAMED_PROGRAMS ? ` and ${others.length - NAMED_PROGRAMS} more` : '';
   return (
-    `${quoteEntry(item.entry.name, item.entry.spec)} (${lineName(item.line)}) is not on the major of other programs of this run: ${named.join(', ')}${more}. ` +
-    `Keep the programs on one major of ${item.target}, or code shared between them needs two versions of it and a stack gets two default ` +
-    `providers in its state (setup-pulumi-npm fix --align-versions sets one range; rule ${versionsAcrossPrograms.id} in the policy file's "rules" turns this off).`
+    `${quoteEntry(item.entry.name, item.entry.spec)} is on ${lineName(item.line)}, other programs of this run on another: ${named.join(', ')}${more}. ` +
+    `Keep the programs on one major of ${item.target}, or code shared between them needs two versions of it and a stack gets ` +
+    `two default providers in its state (setup-pulumi-npm fix --align-versions sets one range; ` +
+    `rule ${versionsAcrossPrograms.id} in the policy file's "rules" turns this off).`
   );
 }
 
@@ -82,11 +83,11 @@ function lineName(line: string): string {
  * a program of the 0.10 layout is on 0.x by its preset's own rules, and moving it to today's majors is a migration,
  * not an alignment. A package.json that two programs of the run hold counts once, in the first.
  */
-export function misalignedPackages(programs: readonly RunProgram[], workspace: string): RangedEntry[][] {
+export function misalignedPackages(programs: readonly Omit<RunProgram, 'finding'>[], workspace: string): RangedEntry[][] {
   const groups = new Map<string, RangedEntry[]>();
   const seen = new Set<string>();
   for (const [index, program] of programs.entries()) {
-    if (program.finding === undefined) continue;
+    if (program.options.config.rules[versionsAcrossPrograms.id] === 'off') continue;
     for (const files of programPackages(program.files)) {
       if (seen.has(files.packageJson.path)) continue;
       seen.add(files.packageJson.path);
@@ -100,12 +101,12 @@ export function misalignedPackages(programs: readonly RunProgram[], workspace: s
 }
 
 /** The program's own package.json, and its workspace members that are Pulumi programs (they hold a Pulumi.yaml). */
-function programPackages(files: ProgramFiles): ProgramFiles[] {
+export function programPackages(files: ProgramFiles): ProgramFiles[] {
   const members = (files.workspaces ?? []).filter((member) => (member.stackConfigs ?? []).some((file) => /^Pulumi\.ya?ml$/.test(basename(file.path))));
   return [files, ...members];
 }
 
-function rangedEntries(files: ProgramFiles, program: RunProgram, index: number, workspace: string): RangedEntry[] {
+function rangedEntries(files: ProgramFiles, program: Omit<RunProgram, 'finding'>, index: number, workspace: string): RangedEntry[] {
   const { scope, links, config } = program.options;
   const manifest = parseManifest(files.packageJson).manifest;
   const folder = relativePosix(workspace, files.dir) || '.';
