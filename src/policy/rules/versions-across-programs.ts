@@ -112,20 +112,22 @@ function rangedEntries(files: ProgramFiles, program: Omit<RunProgram, 'finding'>
   const folder = relativePosix(workspace, files.dir) || '.';
   const items: RangedEntry[] = [];
   for (const entry of manifest?.entries ?? []) {
+    // Most entries are other packages: only a scope name or an alias (`npm:`, which may name one) is read further.
+    if (!entry.name.startsWith(`${scope}/`) && !entry.spec.startsWith('npm:')) continue;
     if (!COMPARED_SECTIONS.has(entry.section) || links.includes(entry.name) || matchesAny(config.ignorePackages, entry.name)) continue;
     // Only registry ranges: file:, link:, workspace:, git and generated SDKs are not versions of the registry's package.
     const spec = classifySpec(entry.name, entry.spec || '*', files.dir);
-    if (spec.kind !== 'range' || !spec.target.startsWith(`${scope}/`) || admitsAny(spec.range)) continue;
+    if (spec.kind !== 'range' || !spec.target.startsWith(`${scope}/`)) continue;
     const lowest = lowestAdmitted(spec.range);
-    if (lowest === undefined) continue;
+    if (lowest === undefined || admitsAny(spec.range, lowest)) continue;
     items.push({ program: index, folder, file: files.packageJson.path, entry, target: spec.target, range: spec.range, lowest, line: majorOf(lowest) });
   }
   return items;
 }
 
-/** `*`, `x` or `>=0`: every version, so no major of its own. */
-function admitsAny(range: string): boolean {
-  return semver.subset('*', range);
+/** `*`, `x` or `>=0`: every version, so no major of its own (`lowest`, the lowest it admits, rules most ranges out fast). */
+function admitsAny(range: string, lowest: string): boolean {
+  return lowest === '0.0.0' && semver.subset('*', range);
 }
 
 /** `<major>`, or `0.<minor>` before 1.0, where each minor is a release line. */
