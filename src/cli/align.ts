@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { alignVersions, withTexts } from '../fix/align-versions.js';
 import { unifiedDiff, type ProgramFix } from '../fix/program.js';
-import { checkAcrossPrograms, programFiles, type Finding, type PolicyOptions, type ProgramInput } from '../policy/index.js';
+import { checkAcrossPrograms, type Finding, type PolicyOptions, type ProgramFiles } from '../policy/index.js';
 import { relativePosix } from '../util/text.js';
 
-/** A program as `fix` read it, with its options and what fix did to it. */
+/** A program's package.json files as `fix` read them, with its options and what fix did to them. */
 export interface FixedProgram {
-  input: ProgramInput;
+  files: ProgramFiles;
   options: PolicyOptions;
   fix: ProgramFix;
 }
@@ -21,7 +21,7 @@ export async function alignPrograms(
   request: { align: boolean; dryRun: boolean },
   context: { cwd: string; out(text: string): void },
 ): Promise<{ changed: number; left: Finding[] }> {
-  const runs = programs.map(({ input, options, fix }) => ({ files: withTexts(programFiles(input), afterTexts(fix.fixes)), options }));
+  const runs = programs.map(({ files, options, fix }) => ({ files: withTexts(files, afterTexts(fix.fixes)), options }));
   const aligned = alignVersions(runs, context.cwd);
   const name = (file: string) => relativePosix(context.cwd, file);
   if (!request.align && aligned.length > 0) {

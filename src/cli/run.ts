@@ -142,7 +142,7 @@ async function fix(line: CommandLine, optionsFor: (dir: string) => Promise<Polic
     const options = await optionsFor(dir);
     const input = await readProgramIn(context.cwd, dir, options);
     const result = await fixProgram(input, options);
-    programs.push({ input, options, fix: result });
+    programs.push({ files: programFiles(input), options, fix: result });
     for (const { file, note } of result.notes) context.out(`${relativePosix(context.cwd, file)}: not fixed: ${note}\n`);
     for (const fixed of result.fixes) {
       const name = relativePosix(context.cwd, fixed.file);
