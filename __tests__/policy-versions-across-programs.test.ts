@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkAcrossPrograms, checkProgram, parsePolicyConfig, type PolicyOptions, type ProgramInput, type RunInput } from '../src/policy/index.js';
+import { alignVersions } from '../src/fix/align-versions.js';
 import { presetConfig } from '../src/policy/presets.js';
 import { policyOptions } from './support/policy.js';
 
@@ -74,7 +75,7 @@ describe('versions-across-programs', () => {
     assert.match(c![1]!.message, /is on release line 0\.10, .*: d "0\.11\.2" \(release line 0\.11\)/);
   });
 
-  it('leaves out file:, workspace:, git, generated SDKs, links and peers', async () => {
+  it('leaves out file:, workspace:, git and generated SDKs', async () => {
     const findings = await across([
       program('a', { '@pulumi/pulumi': '^3.0.0', '@pulumi/aws': 'file:../vendor/aws', '@pulumi/gcp': 'workspace:*' }),
       program('b', { '@pulumi/pulumi': 'git+https://github.com/pulumi/pulumi.git', '@pulumi/aws': '^5.0.0', '@pulumi/gcp': '^7.0.0' }),
@@ -149,5 +150,35 @@ describe('versions-across-programs', () => {
       yielded!.findings.map((f) => f.rule),
       ['minimum-version'],
     );
+  });
+
+  it('leaves out the packages the policy file ignores', async () => {
+    const { config } = await parsePolicyConfig({ path: '/repo/p.yml', text: 'preset: current\nignore:\n  packages: ["@pulumi/aws"]\n' });
+    const findings = await across([program('a', { '@pulumi/aws': '^5.0.0' }), program('b', { '@pulumi/aws': '^6.0.0' })], policyOptions(config!));
+    assert.deepEqual(findings, [[], []]);
+  });
+});
+
+describe('fix --align-versions (alignVersions)', () => {
+  it("sets every entry to the highest lowest version, in each entry's style, and keeps an alias", () => {
+    const programs = [
+      program('a', { '@pulumi/aws': '^5.1.0', '@pulumi/pulumi': '^3.0.0' }),
+      program('b', { '@pulumi/aws': '6.2.0' }),
+      program('c', { aws: 'npm:@pulumi/aws@~6.0.0' }),
+      program('d', { '@pulumi/aws': '>=5.0.0 <7' }),
+    ];
+    const fixes = alignVersions(
+      programs.map((files) => ({ files, options: CURRENT })),
+      '/repo',
+    );
+    assert.deepEqual(
+      fixes.map(({ file, changes }) => [file, changes]),
+      [
+        ['/repo/a/package.json', ['+ dependencies "@pulumi/aws": "^6.2.0"']],
+        ['/repo/c/package.json', ['+ dependencies "aws": "npm:@pulumi/aws@~6.2.0"']],
+        ['/repo/d/package.json', ['+ dependencies "@pulumi/aws": "^6.2.0"']],
+      ],
+    );
+    assert.equal(fixes[0]!.after, programs[0]!.packageJson.text.replace('^5.1.0', '^6.2.0'));
   });
 });
