@@ -18,7 +18,8 @@ export function alignVersions(programs: readonly Omit<RunProgram, 'finding'>[], 
     for (const item of group) {
       const spec = alignedSpec(item, version);
       if (spec === item.entry.spec) continue;
-      edits.set(item.file, [...(edits.get(item.file) ?? []), { kind: 'set', section: item.entry.section, name: item.entry.name, spec }]);
+      const edit: FixEdit = { kind: 'set', section: item.entry.section, name: item.entry.name, spec };
+      edits.set(item.file, [...(edits.get(item.file) ?? []), edit]);
     }
   }
   const texts = new Map(programs.flatMap(({ files }) => programPackages(files).map(({ packageJson }) => [packageJson.path, packageJson.text] as const)));

@@ -93,7 +93,9 @@ export function misalignedPackages(programs: readonly Omit<RunProgram, 'finding'
       seen.add(files.packageJson.path);
       for (const item of rangedEntries(files, program, index, workspace)) {
         const key = `${program.options.config.preset satisfies PresetName}\0${item.target}`;
-        groups.set(key, [...(groups.get(key) ?? []), item]);
+        const group = groups.get(key);
+        if (group) group.push(item);
+        else groups.set(key, [item]);
       }
     }
   }
