@@ -24,6 +24,8 @@ export interface CommandLine {
   policyFile: { path: string; required: boolean };
   format: Format;
   dryRun: boolean;
+  /** fix: set the scope packages the programs list on different majors to one range (versions-across-programs). */
+  alignVersions: boolean;
 }
 
 /** Bad usage: one line for stderr, and exit code 2. */
@@ -53,7 +55,8 @@ function wrap(text: string): string {
 
 /** "a, b and c": the ids of the rules that fix repairs (`fixable`), or of those it leaves. */
 function ruleIds(fixable: boolean): string {
-  const ids = RULES.filter((rule) => (rule.fix !== undefined) === fixable).map((rule) => rule.id);
+  // The rules across programs have their own option (--align-versions).
+  const ids = RULES.filter((rule) => rule.phase !== 'programs' && (rule.fix !== undefined) === fixable).map((rule) => rule.id);
   // Not Intl.ListFormat: loading its locale data costs every run of the command line about 30 ms.
   return ids.length > 1 ? `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}` : ids.join('');
 }
@@ -77,7 +80,7 @@ ${COMMON_OPTIONS}
                                  sarif: a SARIF 2.1.0 log; github: workflow commands (annotations)
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or unreadable input.`,
-  fix: `Usage: setup-pulumi-npm fix [options] [--dry-run] [DIR ...]
+  fix: `Usage: setup-pulumi-npm fix [options] [--dry-run] [--align-versions] [DIR ...]
 
 ${wrap(
   `Edits each program's package.json (and its workspaces') in place to repair the findings of ${ruleIds(true)}, keeping its ` +
@@ -86,6 +89,8 @@ ${wrap(
 
 ${COMMON_OPTIONS}
   --dry-run                      print the unified diff instead of writing
+  --align-versions               set a scope package the DIRs list on different majors to one range in all of them
+                                 (the highest found, in each entry's style); without it, fix only says what it would set
 
 Exit codes: 0 no errors left, 1 errors left that fix cannot repair, 2 bad usage or unreadable input.`,
 };
@@ -106,7 +111,7 @@ export function parseCommandLine(argv: string[]): CommandLine | { help: string }
         link: { type: 'string' },
         'policy-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
-        ...(command === 'check' ? { format: { type: 'string' } } : { 'dry-run': { type: 'boolean' } }),
+        ...(command === 'check' ? { format: { type: 'string' } } : { 'dry-run': { type: 'boolean' }, 'align-versions': { type: 'boolean' } }),
       },
     });
   } catch (error) {
@@ -124,6 +129,7 @@ export function parseCommandLine(argv: string[]): CommandLine | { help: string }
       values['policy-file'] === undefined ? { path: ACTION_DEFAULTS['policy-file'], required: false } : { path: values['policy-file'], required: true },
     format: oneOf('--format', format, FORMATS)!,
     dryRun: (values as { 'dry-run'?: boolean })['dry-run'] ?? false,
+    alignVersions: (values as { 'align-versions'?: boolean })['align-versions'] ?? false,
   };
 }
 

@@ -3,7 +3,17 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ActionError } from '../util/errors.js';
 import { fixProgram, unifiedDiff } from '../fix/program.js';
-import { checkProgram, countLine, totals, type Finding, type PolicyOptions, type ProgramInput, type ProgramReport } from '../policy/index.js';
+import {
+  checkAcrossPrograms,
+  checkProgram,
+  countLine,
+  programFiles,
+  totals,
+  type Finding,
+  type PolicyOptions,
+  type ProgramInput,
+  type RunInput,
+} from '../policy/index.js';
 import { managerNamed } from '../package-managers/index.js';
 import { choosePackageManager } from '../package-managers/detect.js';
 import { programPreset } from '../policy/preset-detect.js';
@@ -15,6 +25,7 @@ import { managerReason, managerRecord } from '../report/package-manager.js';
 import type { PackageManagerRecord } from '../report/run-report.js';
 import { relativePosix } from '../util/text.js';
 import { ACTION_DEFAULTS, parseCommandLine, UsageError, type CommandLine } from './args.js';
+import type { FixedProgram } from './align.js';
 import { textLines } from './format.js';
 
 /** Where the command line runs: its folder, its output streams, and whether stdout is a terminal that shows colour. */
@@ -75,16 +86,20 @@ async function check(
   policyFindings: Finding[],
   context: CliContext,
 ): Promise<number> {
-  const reports: (ProgramReport & { packageManager: PackageManagerRecord })[] = [];
+  const runs: RunInput[] = [];
+  const packageManagers: PackageManagerRecord[] = [];
   const managerFindings: Finding[] = [];
   for (const dir of optionsFor ? line.dirs : []) {
     const options = await optionsFor!(dir);
     // The package manager as the action would choose it: its warning (a declaration the lockfile contradicts) is the check's too.
     const choice = await choosePackageManager(resolve(context.cwd, dir), context.cwd, 'auto');
     if (choice.warning) managerFindings.push(choice.warning);
-    const report = await checkProgram(await readProgramIn(context.cwd, dir, options, choice.lockfile), options);
-    reports.push({ ...report, packageManager: managerRecord(choice, context.cwd) });
+    const input = await readProgramIn(context.cwd, dir, options, choice.lockfile);
+    runs.push({ files: programFiles(input), options, report: await checkProgram(input, options) });
+    packageManagers.push(managerRecord(choice, context.cwd));
   }
+  // The folders given are the programs of one run: the rules across programs compare them.
+  const reports = checkAcrossPrograms(runs, context.cwd).map((report, index) => ({ ...report, packageManager: packageManagers[index]! }));
   const findings = [...policyFindings, ...managerFindings, ...reports.flatMap((report) => report.findings)];
   switch (line.format) {
     case 'text': {
@@ -122,10 +137,12 @@ async function check(
 async function fix(line: CommandLine, optionsFor: (dir: string) => Promise<PolicyOptions>, policyFindings: Finding[], context: CliContext): Promise<number> {
   const left: Finding[] = [...policyFindings];
   let changed = 0;
+  const programs: FixedProgram[] = [];
   for (const dir of line.dirs) {
     const options = await optionsFor(dir);
     const input = await readProgramIn(context.cwd, dir, options);
     const result = await fixProgram(input, options);
+    programs.push({ files: programFiles(input), options, fix: result });
     for (const { file, note } of result.notes) context.out(`${relativePosix(context.cwd, file)}: not fixed: ${note}\n`);
     for (const fixed of result.fixes) {
       const name = relativePosix(context.cwd, fixed.file);
@@ -139,6 +156,10 @@ async function fix(line: CommandLine, optionsFor: (dir: string) => Promise<Polic
     }
     left.push(...result.left);
   }
+  // Across the programs given: one range for a package they list on different majors, only with --align-versions.
+  const aligned = await (await import('./align.js')).alignPrograms(programs, { align: line.alignVersions, dryRun: line.dryRun }, context);
+  changed += aligned.changed;
+  left.push(...aligned.left);
   if (changed === 0) context.out('Nothing to fix.\n');
   if (left.length > 0) context.out([`Left${line.dryRun ? ' after these fixes' : ''}:`, ...textLines(left, context.cwd, context.colour), ''].join('\n'));
   context.out(`${countLine(left)} left.\n`);

@@ -1,8 +1,9 @@
+import { dirname } from 'node:path';
 import { relativePosix } from '../util/text.js';
 import { readableLockfile } from './lockfile.js';
 import { checkPackage } from './program.js';
-import { sharedContext } from './rules/context.js';
-import { STATIC_RULES } from './rules/index.js';
+import { sharedContext, type ProgramFiles } from './rules/context.js';
+import { PROGRAMS_RULES, RULES, STATIC_RULES } from './rules/index.js';
 import { activeRules } from './severity.js';
 import type { Finding, PackageRow, PolicyOptions, ProgramInput, ProgramReport } from './types.js';
 
@@ -12,6 +13,7 @@ export { parsePolicyConfig } from './config.js';
 export { checkInstalledTree } from './installed.js';
 export { effectiveLinks } from './links.js';
 export type * from './types.js';
+export type { ProgramFiles } from './rules/context.js';
 
 /**
  * Checks a program before the install with the static rules: its lockfile once, then its package.json, its sources
@@ -31,4 +33,56 @@ export async function checkProgram(program: ProgramInput, options: PolicyOptions
     packages.push(...result.rows);
   }
   return { dir: program.dir, findings, packages };
+}
+
+/** One program of a run, for the rules across programs: its package.json files, its options and its report so far. */
+export interface RunInput {
+  files: ProgramFiles;
+  options: PolicyOptions;
+  report: ProgramReport;
+}
+
+/** What the rules across programs read of a program: its package.json files, not its sources (let go once it is checked). */
+export function programFiles({ dir, packageJson, stackConfigs, workspaces }: ProgramFiles): ProgramFiles {
+  return { dir, packageJson, ...(stackConfigs && { stackConfigs }), ...(workspaces && { workspaces: workspaces.map(programFiles) }) };
+}
+
+/**
+ * Checks the programs of a run together with the rules that compare them, each program with its own options, and
+ * returns each report with their findings added (folders in messages are relative to `workspace`). As within a
+ * program, a rule higher in the list that reports the same entry at the same severity keeps it. Pure.
+ */
+export function checkAcrossPrograms(programs: readonly RunInput[], workspace: string): ProgramReport[] {
+  const reports = programs.map(({ report }) => ({
+    ...report,
+    findings: [...report.findings],
+    packages: report.packages.map((row) => ({ ...row, findings: [...row.findings] })),
+  }));
+  for (const rule of PROGRAMS_RULES) {
+    const run = programs.map(({ files, options }) => {
+      const active = activeRules([rule], options.config)[0];
+      return { files, options, ...(active && { finding: active.finding }) };
+    });
+    rule.check(run, workspace).forEach((findings, index) => addFindings(reports[index]!, findings));
+  }
+  return reports;
+}
+
+const RULE_ORDER = new Map<string, number>(RULES.map((rule, index) => [rule.id, index]));
+
+/** Adds findings to a report, and their rule to the package rows of their entries, but not a finding a higher rule already made there. */
+function addFindings(report: ProgramReport, findings: Finding[]): void {
+  for (const finding of findings) {
+    const order = RULE_ORDER.get(finding.rule)!;
+    const higher = report.findings.some(
+      (other) =>
+        other.file === finding.file && other.line === finding.line && other.severity === finding.severity && (RULE_ORDER.get(other.rule) ?? -1) < order,
+    );
+    if (higher) continue;
+    report.findings.push(finding);
+    const folder = relativePosix(report.dir, dirname(finding.file));
+    for (const row of report.packages) {
+      if (row.name === finding.package && (row.workspace ?? '') === folder && !row.findings.includes(finding.rule)) row.findings.push(finding.rule);
+    }
+  }
 }

@@ -3,12 +3,15 @@ import { ActionError } from '../../util/errors.js';
 import {
   applyPolicyMode,
   countLine,
+  checkAcrossPrograms,
   checkInstalledTree,
   checkProgram,
+  programFiles,
   type Finding,
   type PolicyOptions,
   type ProgramInput,
   type ProgramReport,
+  type RunInput,
   type SourceFile,
 } from '../../policy/index.js';
 import type { Notice } from '../../program-files/notice.js';
@@ -86,24 +89,33 @@ export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Pr
   return { options: outcome.options, file, routedRegistry: outcome.routedRegistry, env, choices };
 }
 
-/** Reads every program and, unless the policy is off, checks it before anything is installed (no token needed). */
+/**
+ * Reads every program and, unless the policy is off, checks it before anything is installed (no token needed): each
+ * program alone, then the programs together (the rules across programs).
+ */
 export async function checkPrograms(settings: Settings, policy: Policy): Promise<CheckedProgram[]> {
-  const programs: CheckedProgram[] = [];
+  const checked: (CheckedInput & { run?: RunInput; otherManager?: Finding })[] = [];
   const notice: Notice = (message, where) =>
     core.notice(message, where && { file: relativePosix(settings.workspace, where.file), ...(where.line ? { startLine: where.line } : {}) });
   for (const [index, { path }] of settings.workingDirectories.entries()) {
     const choice = policy.choices[index]!;
     const input = await readProgram(path, policy.options.config, { workspace: settings.workspace, notice, lockfile: choice.lockfile });
     const { url, hostReplacement } = await managerNamed(choice.name).registry.configured(settings.scope, path, policy.env);
-    const registryUrl = policy.routedRegistry ?? url;
-    const report = settings.policy === 'off' ? undefined : await checkProgram(input, { ...policy.options, registryUrl, hostReplacement });
+    const options = { ...policy.options, registryUrl: policy.routedRegistry ?? url, hostReplacement };
+    const report = settings.policy === 'off' ? undefined : await checkProgram(input, options);
     if (report) noticeUnscanned(input, notice);
     // Whatever the policy mode: the declaration and the lockfile disagree, or the input overrides what the program declares.
     const otherManager = choice.warning;
     if (otherManager && !report) annotate(printableFindings([otherManager]), settings.workspace);
-    const findings = report && printableFindings([...(otherManager ? [otherManager] : []), ...applyPolicyMode(report.findings, settings.policy)]);
-    programs.push({ input: checkedInput(input), policy: report && findings && { ...report, findings } });
+    checked.push({ ...checkedInput(input), ...(report && { run: { files: programFiles(input), options, report } }), ...(otherManager && { otherManager }) });
   }
+  const runs = checked.flatMap(({ run }) => (run ? [run] : []));
+  const reports = checkAcrossPrograms(runs, settings.workspace);
+  const programs = checked.map(({ run, otherManager, ...input }): CheckedProgram => {
+    const report = run && reports[runs.indexOf(run)]!;
+    const findings = report && printableFindings([...(otherManager ? [otherManager] : []), ...applyPolicyMode(report.findings, settings.policy)]);
+    return { input, policy: report && findings && { ...report, findings } };
+  });
   const findings = programs.flatMap((program) => program.policy?.findings ?? []);
   annotate(findings, settings.workspace);
   core.info(settings.policy === 'off' ? 'Input "policy" is off: the check was skipped.' : `Policy: ${countLine(findings)}.`);

@@ -6,7 +6,7 @@ import type { Manifest, ManifestEntry } from '../manifest.js';
 import type { Span } from '../positions.js';
 import type { Usage } from '../scan/usage.js';
 import type { SpecKind } from '../specs.js';
-import type { Finding, InstalledPackage, PolicyConfig, PolicyOptions } from '../types.js';
+import type { Finding, InstalledPackage, PolicyConfig, PolicyOptions, ProgramInput } from '../types.js';
 
 /** A package.json entry with what the rules need to know about it. */
 export interface ClassifiedEntry {
@@ -100,6 +100,19 @@ export type PackageCheck = (context: RuleContext, finding: FindingMaker) => Rule
 export type LockfileCheck = (lockfile: LockfileResult, context: SharedContext, finding: FindingMaker) => Finding[];
 /** A check after the install and links. */
 export type InstalledCheck = (context: InstalledContext, finding: FindingMaker) => Finding[];
+
+/** What a check across the programs of a run reads of a program: its package.json files, not its sources. */
+export type ProgramFiles = Pick<ProgramInput, 'dir' | 'packageJson' | 'stackConfigs'> & { workspaces?: ProgramFiles[] };
+
+/** One program of a run: its files, its options, and what makes the rule's findings there (none when the rule is off for it). */
+export interface RunProgram {
+  files: ProgramFiles;
+  options: PolicyOptions;
+  finding?: FindingMaker;
+}
+
+/** A check once per run, across its programs: each program's findings, in the programs' order. `workspace`: the folder names are relative to it. */
+export type ProgramsCheck = (programs: readonly RunProgram[], workspace: string) => Finding[][];
 
 /** How a package.json entry reads in a message: "name": "spec". */
 export function quoteEntry(name: string, spec: string): string {

@@ -5,10 +5,11 @@ import { installedTree } from './installed-tree.js';
 import { linkedPeer } from './linked-peer.js';
 import { lockfileRegistry } from './lockfile-registry.js';
 import { minimumVersion } from './minimum-version.js';
-import type { InstalledRule, RuleDescription, StaticRule } from './rule.js';
+import type { InstalledRule, ProgramsRule, RuleDescription, StaticRule } from './rule.js';
 import { scopedInDependencies } from './scoped-in-dependencies.js';
 import { strictDependencies } from './strict-dependencies.js';
 import { undeclaredDependency } from './undeclared-dependency.js';
+import { versionsAcrossPrograms } from './versions-across-programs.js';
 
 /**
  * Every configurable rule, in order of priority: the rules run in this order (their findings come out in it), and
@@ -22,12 +23,13 @@ export const RULES = [
   strictDependencies,
   undeclaredDependency,
   consistentVersions,
+  versionsAcrossPrograms,
   lockfileRegistry,
   installedTree,
 ] as const;
 
 // The rules that other modules name (by id), from the one module that imports the rules' own.
-export { linkedPeer, minimumVersion, undeclaredDependency };
+export { linkedPeer, minimumVersion, undeclaredDependency, versionsAcrossPrograms };
 
 type Rule = (typeof RULES)[number];
 
@@ -40,6 +42,10 @@ declare module '../types.js' {
 export const STATIC_RULES: readonly StaticRule<ConfigurableRuleId>[] = RULES.filter((rule): rule is Extract<Rule, StaticRule> => rule.phase === 'static');
 export const INSTALLED_RULES: readonly InstalledRule<ConfigurableRuleId>[] = RULES.filter(
   (rule): rule is Extract<Rule, InstalledRule> => rule.phase === 'installed',
+);
+/** The rules that compare the programs of a run (checkAcrossPrograms). */
+export const PROGRAMS_RULES: readonly ProgramsRule<ConfigurableRuleId>[] = RULES.filter(
+  (rule): rule is Extract<Rule, ProgramsRule> => rule.phase === 'programs',
 );
 
 /** What each rule and each input check asks for, for SARIF logs: the rules in their order, then the input checks. */

@@ -1,6 +1,6 @@
 import type { ManifestEntry } from '../manifest.js';
 import type { Finding, PolicyOptions, PresetName, RuleLevel } from '../types.js';
-import type { InstalledCheck, LockfileCheck, PackageCheck } from './context.js';
+import type { InstalledCheck, LockfileCheck, PackageCheck, ProgramsCheck } from './context.js';
 
 /** What a rule asks for, for SARIF logs and help. */
 export interface RuleDescription {
@@ -37,6 +37,12 @@ export interface InstalledRule<Id extends string = string> extends RuleBase<Id> 
   check: InstalledCheck;
 }
 
+export interface ProgramsRule<Id extends string = string> extends RuleBase<Id> {
+  /** Before the install, once per run: the package.json files of all its programs together. */
+  phase: 'programs';
+  check: ProgramsCheck;
+}
+
 export const ERROR_IN_EVERY_PRESET = { 'pulumi-0.10': 'error', current: 'error' } as const;
 
 /** What a rule's module writes besides its id and levels: its description's two parts, flat, and the rest. */
@@ -52,6 +58,12 @@ export function staticRule<Id extends string>(id: Id, defaults: RuleBase<Id>['de
 export function installedRule<Id extends string>(id: Id, defaults: RuleBase<Id>['defaults'], parts: RuleParts<InstalledRule<Id>>): InstalledRule<Id> {
   const { short, help, ...rule } = parts;
   return { id, phase: 'installed', defaults, description: { short, help }, ...rule };
+}
+
+/** A rule that compares the programs of a run. */
+export function programsRule<Id extends string>(id: Id, defaults: RuleBase<Id>['defaults'], parts: RuleParts<ProgramsRule<Id>>): ProgramsRule<Id> {
+  const { short, help, ...rule } = parts;
+  return { id, phase: 'programs', defaults, description: { short, help }, ...rule };
 }
 
 /** What a rule's fix knows and can do about one of its findings in one package.json; fix/plan.ts gathers the edits. */
