@@ -64,7 +64,7 @@ export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Pr
   const choices = await choosePackageManagers(settings);
   // Unrouted, the manager resolves the scope from its own config (read in the first program; checkPrograms reads each one's).
   const first = settings.workingDirectories[0]?.path ?? settings.workspace;
-  const configuredRegistry = () => managerNamed(choices[0]?.name ?? 'npm').registry.configured(scope, first, env);
+  const configuredRegistry = () => managerNamed(choices[0]?.name ?? 'npm').registry.configured(scope, first, env, choices[0]?.version);
   // Read before the policy file decides whether `auto` is asked for; its error counts only if it is.
   const auto = preset === undefined || preset === 'auto' ? await settled(runPreset(settings)) : undefined;
   // Called only when `auto` is asked for (the input, else the policy file, else the default), which is when it was read.
@@ -94,7 +94,7 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
   for (const [index, { path }] of settings.workingDirectories.entries()) {
     const choice = policy.choices[index]!;
     const input = await readProgram(path, policy.options.config, { workspace: settings.workspace, notice, lockfile: choice.lockfile });
-    const { url, hostReplacement } = await managerNamed(choice.name).registry.configured(settings.scope, path, policy.env);
+    const { url, hostReplacement } = await managerNamed(choice.name).registry.configured(settings.scope, path, policy.env, choice.version);
     const registryUrl = policy.routedRegistry ?? url;
     const report = settings.policy === 'off' ? undefined : await checkProgram(input, { ...policy.options, registryUrl, hostReplacement });
     if (report) noticeUnscanned(input, notice);
