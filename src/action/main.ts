@@ -15,6 +15,7 @@ import {
 import type { ManagerChoice } from '../package-managers/detect.js';
 import type { CachedProgram } from '../cache/index.js';
 import { managerReason, managerRecord } from '../report/package-manager.js';
+import { presetReason } from '../report/preset-reason.js';
 import { managersOf, readyManagers, type ReadyManagers } from './steps/managers.js';
 import { programPresetRecord } from './steps/preset.js';
 import { totals, type PolicyOptions } from '../policy/index.js';
@@ -116,6 +117,8 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
     core.group('Dependency policy', async () => {
       const policy = await readPolicy(settings, env);
       const { config, links, registryUrl } = policy.options;
+      // Here, not in readPolicy: the job summary's fixes read the policy again, and the log says it once.
+      core.info(logLine(`Preset: ${config.preset} (${presetReason(config)}).`));
       const preset = { name: config.preset, origin: config.presetOrigin, ...(config.presetEvidence !== undefined && { evidence: config.presetEvidence }) };
       const registry = { url: registryUrl, routed: policy.routedRegistry !== undefined };
       record.settings = { ...record.settings, policyFile: policy.file?.path, preset, registry, links };

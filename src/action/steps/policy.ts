@@ -16,8 +16,6 @@ import { managerNamed } from '../../package-managers/index.js';
 import type { ManagerChoice } from '../../package-managers/detect.js';
 import { choosePackageManagers } from './managers.js';
 import { runPreset } from './preset.js';
-import { presetReason } from '../../report/preset-reason.js';
-import { logLine } from '../../util/log-text.js';
 import { RULES } from '../../policy/rules/index.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../../program-files/read.js';
 import { policyOptions } from '../../program-files/policy-options.js';
@@ -81,8 +79,6 @@ export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Pr
         'fix it; the check does not fall back to another preset.',
     );
   }
-  const { config } = outcome.options;
-  core.info(logLine(`Preset: ${config.preset} (${presetReason(config)}).`));
   return { options: outcome.options, file, routedRegistry: outcome.routedRegistry, env, choices };
 }
 
