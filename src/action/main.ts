@@ -36,6 +36,7 @@ import { restoreStep, saveStep, type RestoredCache } from './steps/cache.js';
 import { readCacheKeyFiles } from '../program-files/read.js';
 import { holdStdout, type HeldOutput } from '../util/stdout-routing.js';
 import { fixSummary } from '../report/fix-summary.js';
+import { bundledVersion, releasedCliVersion } from '../report/published-cli.js';
 import { installProgram, prepareLinks, type InstallRequest, type Linking } from './steps/install.js';
 import { checkInstalledProgram, checkPrograms, readPolicy, type CheckedInput } from './steps/policy.js';
 import { checkRouting, configureManager, verifyToken } from './steps/routing.js';
@@ -361,7 +362,8 @@ async function finish(settings: Settings, record: RunRecord, env: NodeJS.Process
   try {
     core.setOutput(OUTPUTS.report, await writeJsonReport(record, settings.runnerTemp));
     core.setOutput(OUTPUTS.sarif, await writeSarifLog(findings, record.workspace, settings.runnerTemp));
-    const fixes = await fixSummary(record.workspace, record.programs, async () => (await readPolicy(settings, env)).options);
+    const releasedCli = releasedCliVersion(env['GITHUB_ACTION_REF'], bundledVersion());
+    const fixes = await fixSummary(record.workspace, record.programs, async () => (await readPolicy(settings, env)).options, releasedCli);
     await core.summary.addRaw(summaryMarkdown(record) + fixes).write();
   } catch (error) {
     core.warning(`Could not write the run's report or job summary: ${(error as Error).message}`);
