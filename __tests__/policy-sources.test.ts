@@ -285,7 +285,7 @@ describe('consistent-versions under current', () => {
     );
     assert.match(
       findings[0]!.message,
-      /^package-lock\.json is out of step with package\.json: it installs "@pulumi\/pulumi" 2\.25\.0, outside package\.json's range/,
+      /^package-lock\.json is out of step with package\.json: it pins "@pulumi\/pulumi" at 2\.25\.0, outside package\.json's range/,
     );
   });
 });
