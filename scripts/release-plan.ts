@@ -17,7 +17,7 @@ export interface ReleaseFacts {
   uncommitted: string[];
   /** `git status --porcelain -- dist` after `npm run bundle`. */
   distChanges: string[];
-  /** The files `npm pack` puts in the command line's package, staged by cliPackage from the bundle just made. */
+  /** The files `npm pack` puts in the command line's package, staged by scripts/cli-package.ts from the bundle just made. */
   cliPackFiles: string[];
 }
 
