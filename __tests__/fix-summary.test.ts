@@ -55,6 +55,16 @@ describe('the fixes section', () => {
     assert.ok(section.includes(`Run \`npx --yes ${PUBLISHED_CLI}@1.2.0 fix infra\` in the repository to make these changes:`), section);
     assert.equal(diffOf(section), diffOf(await fixSummary(root, [program], async () => options, undefined)));
   });
+
+  it('from a release, passes the preset and links the inputs gave and a policy file off the default path, so fix checks as the run did', async (t) => {
+    const { root, program } = await checkout(t);
+    const asked = { ...options, links: [], config: { ...options.config, presetOrigin: 'input' as const, file: join(root, 'ci', 'policy.yml') } };
+    const section = await fixSummary(root, [program], async () => asked, '1.2.0');
+    assert.ok(
+      section.includes(`Run \`npx --yes ${PUBLISHED_CLI}@1.2.0 fix --preset pulumi-0.10 --link none --policy-file ci/policy.yml infra\` in the repository`),
+      section,
+    );
+  });
 });
 
 describe('releasedCliVersion', () => {

@@ -1,5 +1,6 @@
 import { fixProgram, unifiedDiff } from '../fix/program.js';
 import { FIXABLE_RULES } from '../fix/plan.js';
+import { ACTION_DEFAULTS } from '../cli/args.js';
 import type { PolicyOptions } from '../policy/types.js';
 import { readProgram } from '../program-files/read.js';
 import { publishedFixCommand } from './published-cli.js';
@@ -37,15 +38,30 @@ export async function fixSummary(
       continue;
     }
     if (diff === '') continue;
+    const command = releasedCli === undefined ? undefined : publishedFixCommand(releasedCli, [...fixOptions(options, workspace), shellWord(name)]);
     const apply =
-      releasedCli === undefined
+      command === undefined
         ? `Save this diff as ${markdownCode('fix.patch', 'text')} and run ${markdownCode('git apply fix.patch', 'text')} at the root of ` +
           'the checkout to make these changes:'
-        : `Run ${markdownCode(publishedFixCommand(releasedCli, shellWord(name)), 'text')} in the repository to make these changes:`;
+        : `Run ${markdownCode(command, 'text')} in the repository to make these changes:`;
     lines.push(heading, '', apply, '');
     lines.push(...markdownCodeBlock(diff.trimEnd(), 'diff'), '');
   }
   return lines.join('\n');
+}
+
+/**
+ * The command line's options that make its `fix` check as this run did: the preset and the links the inputs gave, and
+ * a policy file away from the default path (each one shell word). Its defaults are the action's for the rest.
+ */
+function fixOptions(options: PolicyOptions, workspace: string): string[] {
+  const { config } = options;
+  const args: string[] = [];
+  if (config.presetOrigin === 'input') args.push('--preset', config.preset);
+  if (options.links.join(',') !== config.links.join(',')) args.push('--link', shellWord(options.links.join(',') || 'none'));
+  const policyFile = config.file === undefined ? undefined : relativePosix(workspace, config.file);
+  if (policyFile !== undefined && policyFile !== ACTION_DEFAULTS['policy-file']) args.push('--policy-file', shellWord(policyFile));
+  return args;
 }
 
 /** A folder name as one shell word: as it is when plain, else single-quoted, so a copied command runs nothing it names. */

@@ -26,7 +26,7 @@ export function releasedCliVersion(actionRef: string | undefined, version: strin
   return actionRef === `v${version}` || actionRef === `v${semver.major(version)}` ? version : undefined;
 }
 
-/** The command that runs `fix` from the published command line at `version`, with npx's prompt answered. */
-export function publishedFixCommand(version: string, folder: string): string {
-  return `npx --yes ${PUBLISHED_CLI}@${version} fix ${folder}`;
+/** The command that runs `fix` from the published command line at `version` (npx's prompt answered) with `args`, each one shell word. */
+export function publishedFixCommand(version: string, args: string[]): string {
+  return [`npx --yes ${PUBLISHED_CLI}@${version} fix`, ...args].join(' ');
 }
