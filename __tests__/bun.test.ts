@@ -451,7 +451,7 @@ describe('explainBunFailure', () => {
     );
     assert.match(
       explain('error: GET http://127.0.0.1:1/nope - 404\nerror: nope@^1.0.0 failed to resolve'),
-      /: nope@\^1\.0\.0 was not found \(404 for http:\/\/127\.0\.0\.1:1\/nope\)\. Check the name/,
+      /: nope@\^1\.0\.0 was not found \(404 for http:\/\/127\.0\.0\.1:1\/nope\)\. Check its name and version in package\.json and the lockfile, and that the registry it comes from has it \(the scope's packages come from https:\/\/npmjs\.pulumi\.com\/\)\.$/,
     );
     assert.match(
       explain('\n$ exit 3\nerror: postinstall script from "p" exited with 3'),

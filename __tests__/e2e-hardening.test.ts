@@ -343,8 +343,8 @@ describe('bad input, bad files, a hostile environment and faults mid-run', () =>
       runCase(
         { programs: { '.': { ...docsProgram, dependencies: { '@pulumi/aws': '^0.10.0', 'no-such-package': '^1.0.0' } } } },
         failsWith(
-          '"npm install" failed in . (exit code 1): no-such-package@^1.0.0 was not found (404). Check the ' +
-            'name and version in package.json, and that its scope is served by the registry it is routed to.',
+          '"npm install" failed in . (exit code 1): no-such-package@^1.0.0 was not found (404). Check its name and version in package.json ' +
+            `and the lockfile, and that the registry it comes from has it (the scope's packages come from ${registry.url}).`,
         ),
       ));
     it('an install script fails during the install: the message names the script', () =>

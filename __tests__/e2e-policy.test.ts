@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { errorsOf, failureOf, positionOf, runPolicyCheck, warningsOf, withSandbox } from './support/e2e.js';
-import type { WorkflowCommand } from './support/runner.js';
+import { runAction, type WorkflowCommand } from './support/runner.js';
 
 interface SarifResult {
   ruleId: string;
@@ -56,14 +56,36 @@ describe('the policy check in a pull request, end to end (install: false, no tok
           ),
           report.findings.map((f: { rule: string; file: string; line: number }) => `${f.rule}:${f.file}:${f.line}`),
         );
-        // The summary shows what `setup-pulumi-npm fix` would change, and the command.
-        assert.match(run.main.summary, /### Fixes for `\.`\n\nRun `npx setup-pulumi-npm fix \.` in the repository/);
+        // The summary shows what `setup-pulumi-npm fix` would change and, outside a release, the patch to apply.
+        assert.match(run.main.summary, /### Fixes for `\.`\n\nSave this diff as `fix\.patch` and run `git apply fix\.patch` at the root of the checkout/);
+        assert.doesNotMatch(run.main.summary, /npx/);
+        // Reading the policy again for the fixes logs nothing: the preset is said once.
+        assert.equal(run.main.log.split('\n').filter((line) => line.startsWith('Preset: ')).length, 1, run.main.log);
         assert.match(
           run.main.summary,
           /```diff\n--- a\/package\.json\n\+\+\+ b\/package\.json\n@@[^\n]*\n[\s\S]*- {4}"@pulumi\/aws": "\*",\n[\s\S]*\+ {4}"@pulumi\/aws": "\^0\.10\.0"/,
         );
       } finally {
         await run.cleanup();
+      }
+    });
+  });
+
+  it("from a release tag, the summary's fix command runs the command line published with that release", async () => {
+    const manifest = { name: 'old', peerDependencies: { '@pulumi/aws': '*', pulumi: 'latest' } };
+    const { version } = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    await withSandbox({ '.': manifest }, async (sandbox) => {
+      for (const ref of [`v${version}`, `v${version.split('.')[0]}`]) {
+        const run = await runAction({ workspace: sandbox.workspace, tempParent: sandbox.root, inputs: { install: 'false' }, env: { GITHUB_ACTION_REF: ref } });
+        try {
+          assert.equal(run.main.exitCode, 1);
+          assert.ok(
+            run.main.summary.includes(`### Fixes for \`.\`\n\nRun \`npx --yes @setup-pulumi-npm/cli@${version} fix .\` in the repository`),
+            run.main.summary,
+          );
+        } finally {
+          await run.cleanup();
+        }
       }
     });
   });

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { docsProgram, runPolicyCheck, runSetup, withSandbox } from './support/e2e.js';
+import { docsProgram, runSetup, withSandbox } from './support/e2e.js';
 import { defaultFixturePackages } from './support/fixtures.js';
 import { machinePath } from './support/process.js';
-import { runPlaces } from './support/runner.js';
+import { runAction, runPlaces } from './support/runner.js';
 import { assertNoSecret, findSecret } from './support/secret-scan.js';
 import { useCacheServer, useRegistry } from './support/servers.js';
 
@@ -113,13 +113,16 @@ describe('the job summary escapes a hostile working-directory name', () => {
     const name = 'a`b $(touch pwned)';
     const oldProgram = { name: 'old', peerDependencies: { '@pulumi/aws': '*', pulumi: '*' } };
     await withSandbox({ [name]: oldProgram }, async (sandbox) => {
-      const run = await runPolicyCheck(sandbox, { 'working-directory': name });
+      // From a release tag: the summary names the published command line's fix, with the folder in it.
+      const { version } = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+      const inputs = { install: 'false', 'working-directory': name };
+      const run = await runAction({ workspace: sandbox.workspace, tempParent: sandbox.root, inputs, env: { GITHUB_ACTION_REF: `v${version}` } });
       try {
         assert.equal(run.main.exitCode, 1, 'the old program breaks the policy');
         const summary = run.main.summary;
         assert.ok(summary.includes(`### Program \`\`${name}\`\`\n`), summary);
         assert.ok(summary.includes(`### Fixes for \`\`${name}\`\`\n`), summary);
-        assert.ok(summary.includes(`Run \`\`npx setup-pulumi-npm fix '${name}'\`\` in the repository`), summary);
+        assert.ok(summary.includes(`Run \`\`npx --yes @setup-pulumi-npm/cli@${version} fix '${name}'\`\` in the repository`), summary);
       } finally {
         await run.cleanup();
       }

@@ -86,7 +86,7 @@ describe('bun.lock', () => {
       findings.map((finding) => [finding.line, finding.column]),
       [[12, 21]],
     );
-    assert.match(findings[0]!.message, /installs "@pulumi\/aws" 0\.9\.4, outside package\.json's range "\^0\.10\.0"; run bun install/);
+    assert.match(findings[0]!.message, /pins "@pulumi\/aws" at 0\.9\.4, outside package\.json's range "\^0\.10\.0"; run bun install/);
   });
 
   it('reports a file that is no bun lockfile', async () => {

@@ -142,7 +142,7 @@ describe('pnpm-lock.yaml', () => {
       inStep.map((finding) => [finding.line, finding.column]),
       [[9, 18]],
     );
-    assert.match(inStep[0]!.message, /installs "@pulumi\/aws" 0\.9\.4, outside package\.json's range "\^0\.9\.5"/);
+    assert.match(inStep[0]!.message, /pins "@pulumi\/aws" at 0\.9\.4, outside package\.json's range "\^0\.9\.5"/);
   });
 
   it('a peer pnpm installed (autoInstallPeers) is in step; a linked package from the registry is found on its resolution', async () => {

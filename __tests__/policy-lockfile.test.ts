@@ -26,7 +26,7 @@ describe('lockfile-registry', () => {
       { rule: 'lockfile-registry', severity: 'error', file: 'lockfile-v2/package-lock.json', line: 17, column: 18, package: '@pulumi/aws' },
     ]);
     assert.match(report.findings[1]!.message, /installs the linked package "pulumi" from https:\/\/registry\.npmjs\.org\/.*peerDependenciesMeta/);
-    assert.match(report.findings[2]!.message, /it installs "@pulumi\/aws" 0\.9\.4, outside package\.json's range "\^0\.10\.0"/);
+    assert.match(report.findings[2]!.message, /it pins "@pulumi\/aws" at 0\.9\.4, outside package\.json's range "\^0\.10\.0"/);
   });
 
   it('version 3 with workspaces: each workspace is checked against its own entry in the root lockfile', async () => {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkProgram } from '../src/policy/index.js';
 import { presetConfig } from '../src/policy/presets.js';
+import { readNpmLockfile } from '../src/package-managers/npm/lockfile.js';
+import type { ProgramInput } from '../src/policy/types.js';
 import { checkFixture, inlineProgram, located, policyOptions } from './support/policy.js';
 
 const MIGRATED = {
@@ -198,6 +200,92 @@ describe('consistent-versions', () => {
     assert.deepEqual(
       (await checkProgram(program, policyOptions())).findings.map((f) => f.rule),
       ['minimum-version'],
+    );
+  });
+});
+
+describe('consistent-versions under current', () => {
+  const current = () => policyOptions(presetConfig('current'));
+  const consistent = async (program: ProgramInput) => (await checkProgram(program, current())).findings.filter((f) => f.rule === 'consistent-versions');
+  const uses = { 'index.ts': 'import "@pulumi/pulumi"; import "@pulumi/random"; import "@pulumi/aws";' };
+
+  it("passes packages on release lines of their own (the SDK on 3, providers on 4 and 7): unrelated packages' majors are not compared", async () => {
+    const program = inlineProgram({ dependencies: { '@pulumi/pulumi': '^3.113.0', '@pulumi/random': '^4.16.0', '@pulumi/aws': '^7.0.0' } }, uses);
+    assert.deepEqual(await consistent(program), []);
+  });
+
+  it("warns where one package's ranges in two sections admit no common version, on the later entry, naming both", async () => {
+    const program = inlineProgram(
+      {
+        dependencies: { '@pulumi/pulumi': '^3.0.0', '@pulumi/aws': '^7.0.0' },
+        devDependencies: { '@pulumi/aws': '^6.0.0' },
+        peerDependencies: { '@pulumi/pulumi': '>=3.100.0' },
+      },
+      uses,
+    );
+    const findings = await consistent(program);
+    assert.deepEqual(
+      findings.map((f) => [f.severity, f.package, f.file, f.line, f.column]),
+      [['warning', '@pulumi/aws', '/p/package.json', 7, 20]],
+    );
+    assert.equal(
+      findings[0]!.message,
+      '"@pulumi/aws" is "^6.0.0" in devDependencies and "^7.0.0" in dependencies: no version meets both, yet one copy is installed for both; ' +
+        'give the two sections one range, then run npm install.',
+    );
+  });
+
+  it("warns on a workspace member's range that admits no version of the workspace root's range for the same package", async () => {
+    const member = (name: string, manifest: object): ProgramInput => ({
+      dir: `/p/packages/${name}`,
+      packageJson: { path: `/p/packages/${name}/package.json`, text: JSON.stringify(manifest, null, 2) },
+      sources: [{ path: `/p/packages/${name}/index.ts`, text: 'import "@pulumi/pulumi"; import "@pulumi/random";' }],
+    });
+    const program: ProgramInput = {
+      ...inlineProgram({ workspaces: ['packages/*'], devDependencies: { '@pulumi/pulumi': '^3.0.0' } }),
+      workspaces: [
+        member('old', { dependencies: { '@pulumi/pulumi': '^2.0.0', '@pulumi/random': '^4.0.0' } }),
+        member('new', { dependencies: { '@pulumi/pulumi': '^3.100.0', '@pulumi/random': '^4.0.0' } }),
+      ],
+    };
+    const findings = await consistent(program);
+    assert.deepEqual(
+      findings.map((f) => [f.package, f.file, f.line]),
+      [['@pulumi/pulumi', '/p/packages/old/package.json', 3]],
+    );
+    assert.match(
+      findings[0]!.message,
+      /^"@pulumi\/pulumi" is "\^2\.0\.0" in dependencies and "\^3\.0\.0" in devDependencies of the workspace root's package\.json: /,
+    );
+    assert.match(findings[0]!.message, /the workspace installs a second copy of it for this package/);
+  });
+
+  it('leaves a version the lockfile pins outside the range to lockfile-registry, which names the lockfile and its line', async () => {
+    const program = {
+      ...inlineProgram({ dependencies: { '@pulumi/pulumi': '^3.0.0' } }, { 'index.ts': 'import "@pulumi/pulumi";' }),
+      lockfile: readNpmLockfile({
+        path: '/p/package-lock.json',
+        text: JSON.stringify(
+          {
+            lockfileVersion: 3,
+            packages: {
+              '': { dependencies: { '@pulumi/pulumi': '^3.0.0' } },
+              'node_modules/@pulumi/pulumi': { version: '2.25.0', resolved: 'https://registry.npmjs.org/@pulumi/pulumi/-/pulumi-2.25.0.tgz' },
+            },
+          },
+          null,
+          2,
+        ),
+      }),
+    };
+    const findings = (await checkProgram(program, current())).findings;
+    assert.deepEqual(
+      findings.map((f) => [f.rule, f.package, f.file, f.line]),
+      [['lockfile-registry', '@pulumi/pulumi', '/p/package-lock.json', 10]],
+    );
+    assert.match(
+      findings[0]!.message,
+      /^package-lock\.json is out of step with package\.json: it pins "@pulumi\/pulumi" at 2\.25\.0, outside package\.json's range/,
     );
   });
 });

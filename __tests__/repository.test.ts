@@ -18,7 +18,7 @@ describe('the repository', () => {
     };
     const dir = path.join(root, '.github/workflows');
     const files = (await fs.readdir(dir)).filter((name) => /\.ya?ml$/.test(name));
-    assert.deepEqual(files.sort(), ['check-dist.yml', 'ci.yml', 'example.yml']);
+    assert.deepEqual(files.sort(), ['check-dist.yml', 'ci.yml', 'example.yml', 'release.yml']);
     for (const file of files) {
       const problems = await runLint(await fs.readFile(path.join(dir, file), 'utf8'), file);
       assert.deepEqual(

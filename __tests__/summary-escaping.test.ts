@@ -95,7 +95,7 @@ describe('the fixes section', () => {
       },
     };
     // The program's folder is gone: reading it fails, and the section says so under its heading.
-    const text = await fixSummary('/', [program], async () => ({ config: {} }) as PolicyOptions);
+    const text = await fixSummary('/', [program], async () => ({ config: {} }) as PolicyOptions, undefined);
     const [heading, , message] = text.split('\n');
     assert.equal(codeSpanText(heading!.slice('### Fixes for '.length)), name);
     assert.match(message!, /^The fixes could not be worked out: /);

@@ -169,4 +169,20 @@ describe('the configured registry', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it("is yarn 2+'s for a yarn 1 lockfile when packageManager declares yarn 3 (which migrates it), and .npmrc's when it declares yarn 1", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'yarn-registry-'));
+    try {
+      const [home, program] = ['home', 'program'].map((name) => path.join(root, name));
+      for (const dir of [home!, program!]) fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(program!, 'yarn.lock'), '# yarn lockfile v1\n\n"@pulumi/pulumi@^3.0.0":\n  version "3.0.0"\n');
+      fs.writeFileSync(path.join(home!, '.npmrc'), 'registry=https://mirror.example/\n');
+      const env = { HOME: home!, NPM_CONFIG_USERCONFIG: path.join(home!, '.npmrc') };
+      assert.equal((await yarn.registry.configured('@pulumi', program!, env)).url, 'https://mirror.example/');
+      assert.equal((await yarn.registry.configured('@pulumi', program!, env, '3.2.4')).url, 'https://registry.yarnpkg.com/');
+      assert.equal((await yarn.registry.configured('@pulumi', program!, env, '1.22.22')).url, 'https://mirror.example/');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// The bundle knows its version (src/report/published-cli.ts): the job summary names the published command line of a release.
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 const ncc = createRequire(import.meta.url).resolve('@vercel/ncc/dist/ncc/cli.js');
 const bundles: Array<[entry: string, outDir: string]> = [
   ['src/action/index.ts', 'dist'],
@@ -38,6 +40,7 @@ function minify(file: string): number {
     // Kept: licenses.txt (ncc --license) has each package's license file, not the notices of code vendored inside one
     // (undici's copies of ws and formdata-polyfill).
     legalComments: 'inline',
+    define: { SETUP_PULUMI_NPM_VERSION: JSON.stringify(version) },
   });
   // Rewriting in place keeps the file's mode (dist/cli/index.js is executable).
   writeFileSync(file, code);

@@ -105,7 +105,7 @@ function mirrorEnvironment(): { env: NodeJS.ProcessEnv; remove: () => void } {
 /** The findings of one program, as `check` reports them: the package-manager warning, then the policy's. */
 async function checkFolder(dir: string, root: string, env: NodeJS.ProcessEnv): Promise<Finding[]> {
   const choice = await choosePackageManager(dir, root, 'auto');
-  const configuredRegistry = () => managerNamed(choice.name).registry.configured(SCOPE, dir, env);
+  const configuredRegistry = () => managerNamed(choice.name).registry.configured(SCOPE, dir, env, choice.version);
   const { options, findings } = await policyOptions({
     file: undefined,
     preset: 'current',

@@ -1,6 +1,8 @@
-// The release rules, as plain functions of what the repository holds: which checks pass, and the git commands that tag
-// vX.Y.Z and move the major tag vX to it (what `uses: <owner>/setup-pulumi-npm@vX` follows).
+// The release rules, as plain functions of what the repository holds: which checks pass, the git commands that tag
+// vX.Y.Z and move the major tag vX to it (what `uses: <owner>/setup-pulumi-npm@vX` follows), and the npm package of the
+// command line that the release workflow publishes from the tag.
 import semver from 'semver';
+import { PUBLISHED_CLI } from '../src/report/published-cli.js';
 
 /** What the release script found in the repository. */
 export interface ReleaseFacts {
@@ -15,6 +17,8 @@ export interface ReleaseFacts {
   uncommitted: string[];
   /** `git status --porcelain -- dist` after `npm run bundle`. */
   distChanges: string[];
+  /** The files `npm pack` puts in the command line's package, staged by scripts/cli-package.ts from the bundle just made. */
+  cliPackFiles: string[];
 }
 
 export interface ReleaseCheck {
@@ -59,6 +63,14 @@ export function planRelease(facts: ReleaseFacts, remote: string): ReleasePlan {
   ];
   const moved = sameMajor ? `moves from v${sameMajor} to ${tag}` : `is new, at ${tag}`;
   checks.push({ ok: true, text: `${majorTag} ${moved}` });
+  const strays = facts.cliPackFiles.filter((file) => !CLI_PACK_FILES.test(file));
+  checks.push(
+    !facts.cliPackFiles.includes(CLI_ENTRY)
+      ? { ok: false, text: `the command line's package lacks ${CLI_ENTRY}: run npm run bundle` }
+      : strays.length > 0
+        ? { ok: false, text: `the command line's package would hold files besides the bundle: ${strays.join(', ')}` }
+        : { ok: true, text: `pushing ${tag} has the release workflow publish ${PUBLISHED_CLI}@${version} (dist/cli, no dependencies) to npm, with provenance` },
+  );
   return {
     tag,
     majorTag,
@@ -69,6 +81,30 @@ export function planRelease(facts: ReleaseFacts, remote: string): ReleasePlan {
       ['git', 'push', remote, `refs/tags/${tag}`],
       ['git', 'push', '--force', remote, `refs/tags/${majorTag}`],
     ],
+  };
+}
+
+/** The command line's entry point in its package: the bundle, which holds every dependency. */
+const CLI_ENTRY = 'dist/cli/index.js';
+/** What the command line's package may hold: the bundle and npm's own files. */
+const CLI_PACK_FILES = /^(dist\/cli\/[^/]+|package\.json|README\.md|LICENSE)$/;
+
+/** The package.json of the command line's package, from the repository's: its name, version and bin, the bundle as its only files. */
+export function cliPackageManifest(
+  root: { version: string; description?: string; license?: string; engines?: Record<string, string> },
+  repository: string | undefined,
+): Record<string, unknown> {
+  return {
+    name: PUBLISHED_CLI,
+    version: root.version,
+    description: 'The command line of the setup-pulumi-npm GitHub Action: check and fix the npm dependencies of Pulumi programs.',
+    ...(root.license && { license: root.license }),
+    type: 'module',
+    bin: { 'setup-pulumi-npm': CLI_ENTRY },
+    files: ['dist/cli'],
+    ...(root.engines && { engines: root.engines }),
+    // npm checks a provenance statement against the repository the package names.
+    ...(repository && { repository: { type: 'git', url: `git+https://github.com/${repository}.git` } }),
   };
 }
 

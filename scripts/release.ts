@@ -1,9 +1,14 @@
 // `npm run release -- X.Y.Z [--dry-run] [--remote=origin]`: checks that the tree is clean, dist/ is current,
-// package.json and CHANGELOG.md name the version, then tags vX.Y.Z, moves the major tag vX to it and pushes both.
-// It prints every check and command first; --dry-run stops there.
+// package.json and CHANGELOG.md name the version, and the command line's npm package packs the bundle alone, then tags
+// vX.Y.Z, moves the major tag vX to it and pushes both: the tag's push has the release workflow
+// (.github/workflows/release.yml) publish that package to npm, with provenance. It prints every check and command
+// first; --dry-run stops there.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stageCliPackage } from './cli-package.js';
 import { planRelease } from './release-plan.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -16,10 +21,10 @@ if (!requested) {
   process.exit(2);
 }
 
-function run(command: string, commandArgs: string[]): string {
+function run(command: string, commandArgs: string[], cwd = root): string {
   // npm is npm.cmd on Windows, which only a shell runs.
   const shell = command === 'npm' && process.platform === 'win32';
-  const result = spawnSync(command, commandArgs, { cwd: root, encoding: 'utf8', shell, timeout: 5 * 60_000 });
+  const result = spawnSync(command, commandArgs, { cwd, encoding: 'utf8', shell, timeout: 5 * 60_000 });
   if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed (${result.status ?? result.signal}):\n${result.stderr}`);
   return result.stdout;
 }
@@ -28,6 +33,17 @@ const lines = (text: string): string[] => text.split('\n').filter((line) => line
 const uncommitted = lines(run('git', ['status', '--porcelain']));
 console.log('Rebuilding dist/ to compare it with the committed one…');
 run('npm', ['run', 'bundle']);
+/** The files npm would pack into the command line's package, staged as the release workflow stages it. */
+function cliPackFiles(): string[] {
+  const staged = mkdtempSync(join(tmpdir(), 'cli-package-'));
+  try {
+    stageCliPackage(staged, undefined);
+    const [packed] = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], staged)) as { files: { path: string }[] }[];
+    return (packed?.files ?? []).map((file) => file.path);
+  } finally {
+    rmSync(staged, { recursive: true, force: true });
+  }
+}
 const plan = planRelease(
   {
     requested,
@@ -36,6 +52,7 @@ const plan = planRelease(
     changelog: readFileSync(`${root}/CHANGELOG.md`, 'utf8'),
     uncommitted,
     distChanges: lines(run('git', ['status', '--porcelain', '--', 'dist'])),
+    cliPackFiles: cliPackFiles(),
   },
   remote,
 );
@@ -53,5 +70,8 @@ if (dryRun) {
   console.log('\nDry run: nothing was tagged or pushed.');
 } else {
   for (const [command, ...commandArgs] of plan.commands) run(command!, commandArgs);
-  console.log(`\nReleased ${plan.tag}; ${plan.majorTag} points at it. Write the release notes on GitHub from CHANGELOG.md.`);
+  console.log(
+    `\nReleased ${plan.tag}; ${plan.majorTag} points at it. The release workflow publishes the command line to npm and drafts the ` +
+      'GitHub release: write its notes from CHANGELOG.md, then publish it.',
+  );
 }

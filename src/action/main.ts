@@ -14,6 +14,7 @@ import {
 } from '../package-managers/index.js';
 import type { CachedInstall } from '../cache/index.js';
 import { managerReason, managerRecord } from '../report/package-manager.js';
+import { presetReason } from '../report/preset-reason.js';
 import { managersOf, readyManagers, type ReadyManagers } from './steps/managers.js';
 import { programPresetRecord } from './steps/preset.js';
 import { totals, type PolicyOptions } from '../policy/index.js';
@@ -33,6 +34,7 @@ import { writeSarifLog } from '../report/sarif.js';
 import { restoreStep, saveStep, type RestoredCache } from './steps/cache.js';
 import { holdStdout, type HeldOutput } from '../util/stdout-routing.js';
 import { fixSummary } from '../report/fix-summary.js';
+import { bundledVersion, releasedCliVersion } from '../report/published-cli.js';
 import { installAt, prepareLinks, type InstallRequest, type Linking } from './steps/install.js';
 import { installFiles, installRootsOf, type InstallRoot } from './steps/install-roots.js';
 import { checkInstalledProgram, checkPrograms, readPolicy, type CheckedInput } from './steps/policy.js';
@@ -123,6 +125,8 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
     core.group('Dependency policy', async () => {
       const policy = await readPolicy(settings, env);
       const { config, links, registryUrl } = policy.options;
+      // Here, not in readPolicy: the job summary's fixes read the policy again, and the log says it once.
+      core.info(logLine(`Preset: ${config.preset} (${presetReason(config)}).`));
       const preset = { name: config.preset, origin: config.presetOrigin, ...(config.presetEvidence !== undefined && { evidence: config.presetEvidence }) };
       const registry = { url: registryUrl, routed: policy.routedRegistry !== undefined };
       record.settings = { ...record.settings, policyFile: policy.file?.path, preset, registry, links };
@@ -396,7 +400,8 @@ async function finish(settings: Settings, record: RunRecord, env: NodeJS.Process
     core.setOutput(OUTPUTS.sarif, await writeSarifLog(findings, record.workspace, settings.runnerTemp));
     // act, Gitea's and Forgejo's runners and local-action may give no summary file: the JSON report holds it all.
     if (env['GITHUB_STEP_SUMMARY']) {
-      const fixes = await fixSummary(record.workspace, record.programs, async () => (await readPolicy(settings, env)).options);
+      const releasedCli = releasedCliVersion(env['GITHUB_ACTION_REF'], bundledVersion());
+      const fixes = await fixSummary(record.workspace, record.programs, async () => (await readPolicy(settings, env)).options, releasedCli);
       await core.summary.addRaw(summaryMarkdown(record) + fixes).write();
     } else core.info('No job summary: GITHUB_STEP_SUMMARY is not set on this runner; the report output has everything the run found and did.');
   } catch (error) {

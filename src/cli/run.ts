@@ -68,7 +68,10 @@ async function readOptions(line: CommandLine, cwd: string, dir: string): Promise
   // as in the action.
   const scope = ACTION_DEFAULTS.scope;
   const program = resolve(cwd, dir);
-  const configuredRegistry = async () => managerNamed((await choosePackageManager(program, cwd, 'auto')).name).registry.configured(scope, program, process.env);
+  const configuredRegistry = async () => {
+    const choice = await choosePackageManager(program, cwd, 'auto');
+    return await managerNamed(choice.name).registry.configured(scope, program, process.env, choice.version);
+  };
   const detectPreset = () => programPreset({ path: join(program, 'package.json'), text: readTextIfExistsSync(join(program, 'package.json')) ?? '' }, scope);
   return await policyOptions({ file, preset: line.preset, registryUrl: undefined, scope, links: line.links, configuredRegistry, detectPreset });
 }

@@ -12,11 +12,14 @@ export const failures = {
     new ActionError(`${lead}: the registry rejected the credentials (401). Check the "pulumi-access-token" secret and "registry-url" (${registryUrl}).`),
   forbidden: (lead: string) =>
     new ActionError(`${lead}: access denied (403). The token has no access to a package it needs; use a token of an account that may read the scope.`),
-  /** `status`: how the registry said it, e.g. "404". */
-  notFound: (lead: string, what: string | undefined, status: string) =>
+  /**
+   * `status`: how the registry said it, e.g. "404". `registryUrl`: where the manager fetches the scope, routed or its
+   * own config's (nothing may be routed: the message says only where the packages come from).
+   */
+  notFound: (lead: string, what: string | undefined, status: string, registryUrl: string) =>
     new ActionError(
-      `${lead}: ${what ?? 'a package'} was not found (${status}). Check the name and version ` +
-        `in package.json, and that its scope is served by the registry it is routed to.`,
+      `${lead}: ${what ?? 'a package'} was not found (${status}). Check its name and version in package.json and the lockfile, ` +
+        `and that the registry it comes from has it (the scope's packages come from ${registryUrl}).`,
     ),
   scriptFailed: (lead: string, where: string | undefined, detail: string) =>
     new ActionError(

@@ -137,8 +137,15 @@ export interface RegistryConfig {
   /**
    * The registry the manager resolves `scope` from in `programDir` when the action routes nothing (`url`), and how it
    * rewrites a lockfile's resolved URLs before fetching them, routed or not (npm's replace-registry-host).
+   * `declaredVersion`: the version a `packageManager` field names (detect.ts' choice), which outranks what the
+   * lockfile's format suggests (yarn 3 may install from a yarn 1 lockfile, and reads another config).
    */
-  configured(scope: string, programDir: string, env: NodeJS.ProcessEnv): Promise<{ url: string; hostReplacement: RegistryHostReplacement }>;
+  configured(
+    scope: string,
+    programDir: string,
+    env: NodeJS.ProcessEnv,
+    declaredVersion?: string,
+  ): Promise<{ url: string; hostReplacement: RegistryHostReplacement }>;
   /** Writes the scoped configs in a folder of its own under `runnerTemp`, keeping the user's own settings. */
   writeScoped(request: ScopedConfigRequest): Promise<ScopedConfig>;
   /**

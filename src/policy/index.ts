@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { relativePosix } from '../util/text.js';
 import { readableLockfile } from './lockfile.js';
+import { parseManifest } from './manifest.js';
 import { checkPackage } from './program.js';
 import { sharedContext, type ProgramFiles } from './rules/context.js';
 import { PROGRAMS_RULES, RULES, STATIC_RULES } from './rules/index.js';
@@ -20,7 +21,9 @@ export type { ProgramFiles } from './rules/context.js';
  * and its lockfile entries and, for a workspace root, each workspace's. Pure: the input holds every file's text.
  */
 export async function checkProgram(program: ProgramInput, options: PolicyOptions): Promise<ProgramReport> {
-  const shared = sharedContext(options);
+  // A member's entries are compared with its workspace root's (consistent-versions).
+  const root = program.workspaces?.length ? parseManifest(program.packageJson).manifest : undefined;
+  const shared = { ...sharedContext(options), ...(root && { workspaceRoot: root }) };
   const rules = activeRules(STATIC_RULES, options.config);
   const read = program.lockfile;
   const findings: Finding[] = [];

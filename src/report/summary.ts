@@ -68,7 +68,8 @@ function presetLine({ settings: { preset } }: RunRecord): string {
 function scopeLine({ settings: { scope, registry } }: RunRecord): string {
   if (!registry) return markdownCode(scope);
   const url = markdownText(registry.url);
-  return registry.routed ? `${markdownCode(scope)} → ${url}` : `${markdownCode(scope)} from npm's registry (${url}), not routed: no token needed`;
+  if (registry.routed) return `${markdownCode(scope)} → ${url}`;
+  return `${markdownCode(scope)} from the registry the package manager is configured with (${url}), not routed: no token needed`;
 }
 
 function tokenLine(record: RunRecord): string {

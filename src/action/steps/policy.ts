@@ -19,8 +19,6 @@ import { managerNamed } from '../../package-managers/index.js';
 import type { ManagerChoice } from '../../package-managers/detect.js';
 import { choosePackageManagers } from './managers.js';
 import { runPreset } from './preset.js';
-import { presetReason } from '../../report/preset-reason.js';
-import { logLine } from '../../util/log-text.js';
 import { RULES } from '../../policy/rules/index.js';
 import { readInstalledTree, readPolicyFile, readProgram } from '../../program-files/read.js';
 import { policyOptions } from '../../program-files/policy-options.js';
@@ -67,7 +65,7 @@ export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Pr
   const choices = await choosePackageManagers(settings);
   // Unrouted, the manager resolves the scope from its own config (read in the first program; checkPrograms reads each one's).
   const first = settings.workingDirectories[0]?.path ?? settings.workspace;
-  const configuredRegistry = () => managerNamed(choices[0]?.name ?? 'npm').registry.configured(scope, first, env);
+  const configuredRegistry = () => managerNamed(choices[0]?.name ?? 'npm').registry.configured(scope, first, env, choices[0]?.version);
   // Read before the policy file decides whether `auto` is asked for; its error counts only if it is.
   const auto = preset === undefined || preset === 'auto' ? await settled(runPreset(settings)) : undefined;
   // Called only when `auto` is asked for (the input, else the policy file, else the default), which is when it was read.
@@ -84,8 +82,6 @@ export async function readPolicy(settings: Settings, env: NodeJS.ProcessEnv): Pr
         'fix it; the check does not fall back to another preset.',
     );
   }
-  const { config } = outcome.options;
-  core.info(logLine(`Preset: ${config.preset} (${presetReason(config)}).`));
   return { options: outcome.options, file, routedRegistry: outcome.routedRegistry, env, choices };
 }
 
@@ -100,7 +96,7 @@ export async function checkPrograms(settings: Settings, policy: Policy): Promise
   for (const [index, { path }] of settings.workingDirectories.entries()) {
     const choice = policy.choices[index]!;
     const input = await readProgram(path, policy.options.config, { workspace: settings.workspace, notice, lockfile: choice.lockfile });
-    const { url, hostReplacement } = await managerNamed(choice.name).registry.configured(settings.scope, path, policy.env);
+    const { url, hostReplacement } = await managerNamed(choice.name).registry.configured(settings.scope, path, policy.env, choice.version);
     const options = { ...policy.options, registryUrl: policy.routedRegistry ?? url, hostReplacement };
     const report = settings.policy === 'off' ? undefined : await checkProgram(input, options);
     if (report) noticeUnscanned(input, notice);

@@ -61,7 +61,7 @@ export function explainBunFailure(what: string, where: string, result: CommandRe
     case '403':
       return failures.forbidden(`${lead}, fetching ${http[1]}`);
     case '404':
-      return failures.notFound(lead, failed ?? http[1], `404 for ${http[1]}`);
+      return failures.notFound(lead, failed ?? http[1], `404 for ${http[1]}`, registryUrl);
   }
   const network = networkFailureError(lead, output, 'bun');
   if (network) return network;

@@ -90,7 +90,7 @@ export function explainNpmFailure(what: string, where: string, result: CommandRe
     case 'E403':
       return failures.forbidden(lead);
     case 'E404':
-      return failures.notFound(lead, notFound, '404');
+      return failures.notFound(lead, notFound, '404', registryUrl);
     case 'ERESOLVE':
       return new ActionError(
         `${lead}: npm could not resolve the dependency tree (ERESOLVE). Align the conflicting versions in package.json; npm's explanation is in the log above.`,

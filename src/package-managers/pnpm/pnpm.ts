@@ -30,10 +30,10 @@ export function explainPnpmFailure(what: string, where: string, result: CommandR
     case 'ERR_PNPM_FETCH_404': {
       // "GET http://…/@pulumi%2Faws: Not Found - 404"
       const url = /ERR_PNPM_FETCH_404\s+GET (\S+?):? /.exec(output)?.[1];
-      return failures.notFound(lead, url === undefined ? undefined : packageOfUrl(url, registryUrl), '404');
+      return failures.notFound(lead, url === undefined ? undefined : packageOfUrl(url, registryUrl), '404', registryUrl);
     }
     case 'ERR_PNPM_NO_MATCHING_VERSION':
-      return failures.notFound(lead, /No matching version found for (\S+)/.exec(output)?.[1], 'no such version');
+      return failures.notFound(lead, /No matching version found for (\S+)/.exec(output)?.[1], 'no such version', registryUrl);
     case 'ERR_PNPM_BROKEN_LOCKFILE':
     case 'ERR_PNPM_LOCKFILE_BREAKING_CHANGE':
       return new ActionError(

@@ -32,7 +32,7 @@ export function explainYarnFailure(what: string, where: string, result: CommandR
   const network = networkFailureError(lead, output, 'yarn');
   if (network) return network;
   const missing = said(35) ?? (/Couldn't find package|404/.test(classic) ? classic : undefined);
-  if (status === '404' || missing) return failures.notFound(lead, undefined, `404: ${missing ?? 'see the log above'}`);
+  if (status === '404' || missing) return failures.notFound(lead, undefined, `404: ${missing ?? 'see the log above'}`, registryUrl);
   const quarantined = said(16);
   if (quarantined) {
     return new ActionError(`${lead}: ${quarantined}: yarn's "npmMinimalAgeGate" holds back versions newer than it allows. Wait, or lower it in .yarnrc.yml.`);

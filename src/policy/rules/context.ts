@@ -26,6 +26,8 @@ export interface SharedContext {
   inScope(name: string): boolean;
   /** The policy file's `ignore.packages` (names or scope globs) leave the package out of every rule. */
   ignored(name: string): boolean;
+  /** A workspace root's package.json, when the program is one and its members are checked with it. */
+  workspaceRoot?: Manifest;
 }
 
 export function sharedContext(options: PolicyOptions): SharedContext {

@@ -129,7 +129,7 @@ function inStep(context: RuleContext, finding: FindingMaker): RuleResult[] {
         entry.name,
       );
     else if (role === 'scope' && spec.kind === 'range')
-      checkInstalledVersion(lockfile, context.folder, { name: entry.name, spec: entry.spec, range: spec.range }, report, root === undefined);
+      checkInstalledVersion(lockfile, context, { name: entry.name, spec: entry.spec, range: spec.range }, report, root === undefined);
   }
   if (root !== undefined) {
     const listed = new Set(installed.map((c) => c.entry.name));
@@ -140,15 +140,18 @@ function inStep(context: RuleContext, finding: FindingMaker): RuleResult[] {
   return results;
 }
 
-/** The installed version admits the range; in lockfile version 1 (no copy of package.json) it must also exist. */
+/**
+ * The version the lockfile pins admits the range; in lockfile version 1 (no copy of package.json) it must also exist.
+ * The finding is on the lockfile's line that pins it: the lockfile pins the version, package.json only asks for a range.
+ */
 function checkInstalledVersion(
   lockfile: Lockfile,
-  folder: string,
+  context: RuleContext,
   { name, spec, range }: { name: string; spec: string; range: string },
   report: (span: Span, message: string, name?: string) => void,
   mustExist: boolean,
 ): void {
-  const installed = installedFor(lockfile, folder, name, spec);
+  const installed = installedFor(lockfile, context.folder, name, spec);
   if (installed === undefined) {
     if (mustExist) report(lockfile.locate([], 'key'), `it does not install "${name}"`, name);
     return;
@@ -157,7 +160,7 @@ function checkInstalledVersion(
   if (!semver.satisfies(installed.version, range, { includePrerelease: true }))
     report(
       lockfile.locate(fieldWhere(installed, 'version'), 'value'),
-      `it installs "${name}" ${installed.version}, outside package.json's range "${range}"`,
+      `it pins "${name}" at ${installed.version}, outside ${packageJsonName(context)}'s range "${range}"`,
       name,
     );
 }
