@@ -143,7 +143,7 @@ describe('setup-pulumi-npm fix', () => {
   it('edits package.json so that the check passes, says what it changed, and changes nothing the second time', async (t) => {
     const root = await copies(t, 'pre-0.10', 'scoped-in-dev');
     const before = await readFile(join(root, 'pre-0.10', 'package.json'), 'utf8');
-    const run = await cli(root, 'fix', 'pre-0.10', 'scoped-in-dev');
+    const run = await cli(root, 'fix', '--preset', 'pulumi-0.10', 'pre-0.10', 'scoped-in-dev');
     assert.equal(run.code, 0, run.out);
     assert.match(run.out, /^Fixed pre-0\.10\/package\.json:\n {2}- peerDependencies "@pulumi\/aws"\n/);
     assert.match(run.out, /\+ dependencies "@pulumi\/aws": "\^0\.10\.0"/);
@@ -152,7 +152,7 @@ describe('setup-pulumi-npm fix', () => {
     assert.notEqual(after, before);
     assert.match(after, /"dependencies": \{\n {8}"@pulumi\/aws": "\^0\.10\.0",\n {8}"@pulumi\/cloud": "\^0\.10\.0"\n {4}\}\n\}\n$/);
     assert.equal((await cli(root, 'check', 'pre-0.10', 'scoped-in-dev')).code, 0);
-    const again = await cli(root, 'fix', 'pre-0.10', 'scoped-in-dev');
+    const again = await cli(root, 'fix', '--preset', 'pulumi-0.10', 'pre-0.10', 'scoped-in-dev');
     assert.equal(again.out, 'Nothing to fix.\n0 errors, 0 warnings left.\n');
     assert.equal(await readFile(join(root, 'pre-0.10', 'package.json'), 'utf8'), after);
   });
@@ -161,7 +161,7 @@ describe('setup-pulumi-npm fix', () => {
     const root = await copies(t, 'pre-0.10');
     const file = join(root, 'pre-0.10', 'package.json');
     const before = await stat(file);
-    const run = await cli(root, 'fix', '--dry-run', 'pre-0.10');
+    const run = await cli(root, 'fix', '--dry-run', '--preset', 'pulumi-0.10', 'pre-0.10');
     assert.equal(run.code, 0);
     assert.match(run.out, /^--- a\/pre-0\.10\/package\.json\n\+\+\+ b\/pre-0\.10\/package\.json\n@@ /);
     assert.match(run.out, /\n- {8}"@pulumi\/aws": "\*",\n/);
