@@ -165,3 +165,23 @@ describe('fix: the registry metadata reader', () => {
     );
   });
 });
+
+describe('fix: what a preset auto chose may write', () => {
+  it('writes the edits every preset asks for (a second listing removed) and suggests the rest', async () => {
+    const manifest = {
+      dependencies: { '@pulumi/pulumi': '^3.0.0', '@pulumi/aws': '^6.0.0' },
+      peerDependencies: { '@pulumi/aws': '^6.0.0' },
+      devDependencies: { '@pulumi/random': '^4.0.0' },
+    };
+    const sources = { 'index.ts': 'import "@pulumi/pulumi";\nimport "@pulumi/aws";\nimport "@pulumi/random";\n' };
+    const detected = presetConfig('pulumi-0.10');
+    detected.presetEvidence = 'a test';
+    const result = await fixProgram(inlineProgram(manifest, sources), policyOptions(detected), { metadata: table({}) });
+    assert.deepEqual(result.fixes[0]?.changes, ['- peerDependencies "@pulumi/aws"']);
+    assert.deepEqual(result.suggestions[0]?.changes, [
+      '+ dependencies "@pulumi/random": "^4.0.0"',
+      '- devDependencies "@pulumi/random"',
+      '+ peerDependencies "pulumi": "latest"',
+    ]);
+  });
+});

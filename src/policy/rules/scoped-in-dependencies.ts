@@ -79,7 +79,8 @@ function suggestedSpec(classified: ClassifiedEntry, context: RuleContext): strin
 
 /**
  * Moves the entry to `dependencies`; a package the policy does not allow, or one that stays there, is left to the user.
- * A move out of a place the current preset accepts, or to the preset's floor, is the preset's: both edits or neither.
+ * A move out of a place the current preset accepts, or to the preset's floor, is the preset's (both edits or neither);
+ * removing a second listing of a package `dependencies` holds is every preset's.
  */
 function moveToDependencies({ finding, name, entry, options: { config }, listedIn, set, remove, note }: FixContext): void {
   const disallowed = config.allowedPackages !== undefined && !config.allowedPackages.includes(name);
@@ -89,7 +90,7 @@ function moveToDependencies({ finding, name, entry, options: { config }, listedI
   }
   const spec = keptOrFloor(entry, minimumFor(config, name));
   const added = !listedIn('dependencies');
-  const basis = TODAYS_PLACES.has(entry.section) || (added && spec !== entry.spec) ? 'preset' : 'policy';
+  const basis = added && (TODAYS_PLACES.has(entry.section) || spec !== entry.spec) ? 'preset' : 'policy';
   if (added) set('dependencies', spec, basis);
   remove(entry, basis);
 }
