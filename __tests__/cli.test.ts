@@ -153,7 +153,7 @@ describe('setup-pulumi-npm fix', () => {
   it('edits package.json so that the check passes, says what it changed, and changes nothing the second time', async (t) => {
     const root = await copies(t, 'pre-0.10', 'scoped-in-dev');
     const before = await readFile(join(root, 'pre-0.10', 'package.json'), 'utf8');
-    const run = await cli(root, 'fix', 'pre-0.10', 'scoped-in-dev');
+    const run = await cli(root, 'fix', '--preset', 'pulumi-0.10', 'pre-0.10', 'scoped-in-dev');
     assert.equal(run.code, 0, run.out);
     assert.match(run.out, /^Fixed pre-0\.10\/package\.json:\n {2}- peerDependencies "@pulumi\/aws"\n/);
     assert.match(run.out, /\+ dependencies "@pulumi\/aws": "\^0\.10\.0"/);
@@ -162,7 +162,7 @@ describe('setup-pulumi-npm fix', () => {
     assert.notEqual(after, before);
     assert.match(after, /"dependencies": \{\n {8}"@pulumi\/aws": "\^0\.10\.0",\n {8}"@pulumi\/cloud": "\^0\.10\.0"\n {4}\}\n\}\n$/);
     assert.equal((await cli(root, 'check', 'pre-0.10', 'scoped-in-dev')).code, 0);
-    const again = await cli(root, 'fix', 'pre-0.10', 'scoped-in-dev');
+    const again = await cli(root, 'fix', '--preset', 'pulumi-0.10', 'pre-0.10', 'scoped-in-dev');
     assert.equal(again.out, 'Nothing to fix.\n0 errors, 0 warnings left.\n');
     assert.equal(await readFile(join(root, 'pre-0.10', 'package.json'), 'utf8'), after);
   });
@@ -171,11 +171,56 @@ describe('setup-pulumi-npm fix', () => {
     const root = await copies(t, 'pre-0.10');
     const file = join(root, 'pre-0.10', 'package.json');
     const before = await stat(file);
-    const run = await cli(root, 'fix', '--dry-run', 'pre-0.10');
+    const run = await cli(root, 'fix', '--dry-run', '--preset', 'pulumi-0.10', 'pre-0.10');
     assert.equal(run.code, 0);
     assert.match(run.out, /^--- a\/pre-0\.10\/package\.json\n\+\+\+ b\/pre-0\.10\/package\.json\n@@ /);
     assert.match(run.out, /\n- {8}"@pulumi\/aws": "\*",\n/);
     assert.equal((await stat(file)).mtimeMs, before.mtimeMs);
+  });
+
+  it("changes nothing in a program of today's layout with no preset given, which the check passes", async (t) => {
+    const root = await temporaryTree(t, {});
+    await cp(join(ROOT, 'examples', 'today-program'), join(root, 'today-program'), { recursive: true });
+    const before = await readFile(join(root, 'today-program', 'package.json'), 'utf8');
+    const run = await cli(root, 'fix', 'today-program');
+    assert.deepEqual([run.code, run.out], [0, 'Nothing to fix.\n0 errors, 0 warnings left.\n']);
+    assert.equal(await readFile(join(root, 'today-program', 'package.json'), 'utf8'), before);
+    assert.equal((await cli(root, 'check', 'today-program')).code, 0);
+  });
+
+  it('prints the edits only the preset auto chose would make, and writes none of them', async (t) => {
+    const root = await copies(t, 'pre-0.10');
+    const file = join(root, 'pre-0.10', 'package.json');
+    const before = await readFile(file, 'utf8');
+    const run = await cli(root, 'fix', 'pre-0.10');
+    assert.equal(run.code, 1);
+    assert.match(
+      run.out,
+      /^Suggested for pre-0\.10\/package\.json, not written \(preset auto chose pulumi-0\.10 from "pulumi" in peerDependencies, and only that preset asks for it: run fix with --preset pulumi-0\.10, or set the preset in the policy file, to write it\):\n {2}\+ dependencies "@pulumi\/aws": "\^0\.10\.0"\n {2}- peerDependencies "@pulumi\/aws"\n/,
+    );
+    assert.doesNotMatch(run.out, /^Fixed /m);
+    assert.equal(await readFile(file, 'utf8'), before);
+  });
+
+  it("removes unused template packages in one fix and names the program's package manager's command", async (t) => {
+    const manifest = {
+      name: 'leftovers',
+      packageManager: 'pnpm@9.15.0',
+      dependencies: { '@pulumi/pulumi': '^3.0.0', '@pulumi/aws': '^6.0.0', '@pulumi/awsx': '^2.0.0', '@pulumi/random': '^4.0.0' },
+    };
+    const root = await temporaryTree(t, {
+      'leftovers/package.json': `${JSON.stringify(manifest, null, 2)}\n`,
+      'leftovers/Pulumi.yaml': 'name: leftovers\nruntime: nodejs\n',
+      'leftovers/index.ts': 'import * as pulumi from "@pulumi/pulumi";\nimport * as random from "@pulumi/random";\n',
+    });
+    const run = await cli(root, 'fix', 'leftovers');
+    assert.equal(run.code, 0, run.out);
+    assert.equal(
+      run.out,
+      'Fixed leftovers/package.json:\n  - dependencies "@pulumi/aws"\n  - dependencies "@pulumi/awsx"\n' +
+        'Now run "pnpm install" in leftovers to install what package.json lists now.\n0 errors, 0 warnings left.\n',
+    );
+    assert.equal((await cli(root, 'check', 'leftovers')).code, 0);
   });
 
   it('exits 1 when errors are left that it cannot repair', async (t) => {

@@ -183,6 +183,7 @@ describe('fix: each rule', () => {
       findings: (await checkProgram(input, options)).findings,
       options,
       resolved: new Map([['@pulumi/aws', '0.10.3']]),
+      addCommand: 'npm install',
     });
     assert.deepEqual(plan.edits, [
       { kind: 'set', section: 'peerDependencies', name: 'pulumi', spec: 'latest' },
@@ -204,7 +205,8 @@ describe('fix: each rule', () => {
       message: 'm',
       package: '@pulumi/aws',
     };
-    const plan = planFix({ packageJson: input.packageJson, findings: [finding], options: policyOptions(), resolved: new Map([['@pulumi/aws', '0.9.1']]) });
+    const resolved = new Map([['@pulumi/aws', '0.9.1']]);
+    const plan = planFix({ packageJson: input.packageJson, findings: [finding], options: policyOptions(), resolved, addCommand: 'npm install' });
     assert.deepEqual(plan.edits, [{ kind: 'set', section: 'dependencies', name: '@pulumi/aws', spec: '^0.10.0' }]);
   });
 

@@ -19,7 +19,11 @@ describe('preset auto: the layout decides', () => {
     const zero = programPreset(manifest({ dependencies: { '@pulumi/cloud': '~0.10.0' } }));
     assert.deepEqual(zero, { name: 'pulumi-0.10', evidence: '@pulumi/cloud ~0.10.0 in dependencies admits only 0.x releases' });
     assert.equal(programPreset(manifest({ dependencies: { '@pulumi/aws': '>=0.10.0' } })).name, 'current');
-    assert.equal(programPreset(manifest({ dependencies: { '@pulumi/docker-build': '^0.0.21', '@pulumi/pulumi': '^3.0.0' } })).name, 'pulumi-0.10');
+    assert.equal(programPreset(manifest({ dependencies: { '@pulumi/cloud': '^0.10.0', '@pulumi/aws': '^0.10.0' } })).name, 'pulumi-0.10');
+    // Today's packages start on 0.x too: beside @pulumi/pulumi at 1.0 or later, a 0.x one is today's layout.
+    assert.equal(programPreset(manifest({ dependencies: { '@pulumi/docker-build': '^0.0.21', '@pulumi/pulumi': '^3.0.0' } })).name, 'current');
+    assert.equal(programPreset(manifest({ dependencies: { '@pulumi/pulumi': '^2.0.0', '@pulumi/eks': '^0.20.0' } })).name, 'current');
+    assert.equal(programPreset(manifest({ dependencies: { '@pulumi/pulumi': '^0.11.0', '@pulumi/aws': '^0.11.0' } })).name, 'pulumi-0.10');
   });
 
   it("today's layout is current, with the SDK's range as evidence", () => {

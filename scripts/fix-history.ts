@@ -1,6 +1,7 @@
 // `npm run fix-history -- <git dir of pulumi/examples> [--until YYYY-MM-DD]`: takes every distinct Pulumi program in
 // pulumi/examples' history written before the 0.10 packages (a @pulumi/* range below 0.10.0, or `pulumi` installed
-// rather than linked), copies it to a temporary folder, runs `setup-pulumi-npm fix` then `check` (default preset),
+// rather than linked), copies it to a temporary folder, runs `setup-pulumi-npm fix` then `check` (preset pulumi-0.10,
+// named: fix writes a preset's own edits only when the user chose it),
 // and counts how many pass and end with the ranges Pulumi's 0.10 documents prescribe: @pulumi/* at "^0.10.0" in
 // dependencies, `pulumi` as "latest" in peerDependencies. CI has no copy of pulumi/examples: the test suite covers
 // the same shapes with its own fixtures (__tests__/fix.test.ts, __tests__/cli.test.ts).
@@ -78,10 +79,10 @@ try {
     }
     counts.programs++;
     const name = `${commit.slice(0, 9)}:${folder || '.'}`;
-    const fixCode = await runCli(['fix', dir], { cwd: root, ...silent });
+    const fixCode = await runCli(['fix', '--preset', 'pulumi-0.10', dir], { cwd: root, ...silent });
     if (fixCode === 0) counts.fixed++;
     let report = '';
-    const checkCode = await runCli(['check', dir], { cwd: root, ...silent, out: (text) => (report += text) });
+    const checkCode = await runCli(['check', '--preset', 'pulumi-0.10', dir], { cwd: root, ...silent, out: (text) => (report += text) });
     if (checkCode === 0) counts.checkPasses++;
     else failures.push(`${name}: check exits ${checkCode}:\n${report}`);
     const problems = rangeProblems(JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as Manifest);

@@ -84,7 +84,10 @@ Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or unrea
 
 ${wrap(
   `Edits each program's package.json (and its workspaces') in place to repair the findings of ${ruleIds(true)}, keeping its ` +
-    `formatting and every other field. The findings of ${ruleIds(false)} are reported, not fixed: run npm install and commit the lockfile.`,
+    `formatting and every other field. The findings of ${ruleIds(false)} are reported, not fixed: run the program's package manager's ` +
+    'install and commit the lockfile. ' +
+    'An edit only the preset asks for is written when the preset is chosen (--preset, or the policy file), else printed as a suggestion. ' +
+    'Moving @pulumi/pulumi to a new major moves the other @pulumi packages with it (read from the registry, no token), or writes neither.',
 )}
 
 ${COMMON_OPTIONS}

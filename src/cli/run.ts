@@ -140,11 +140,13 @@ async function check(
 async function fix(line: CommandLine, optionsFor: (dir: string) => Promise<PolicyOptions>, policyFindings: Finding[], context: CliContext): Promise<number> {
   const left: Finding[] = [...policyFindings];
   let changed = 0;
+  let suggested = 0;
   const programs: FixedProgram[] = [];
   for (const dir of line.dirs) {
     const options = await optionsFor(dir);
-    const input = await readProgramIn(context.cwd, dir, options);
-    const result = await fixProgram(input, options);
+    const choice = await choosePackageManager(resolve(context.cwd, dir), context.cwd, 'auto');
+    const input = await readProgramIn(context.cwd, dir, options, choice.lockfile);
+    const result = await fixProgram(input, options, { manager: choice.name });
     programs.push({ files: programFiles(input), options, fix: result });
     for (const { file, note } of result.notes) context.out(`${relativePosix(context.cwd, file)}: not fixed: ${note}\n`);
     for (const fixed of result.fixes) {
@@ -157,14 +159,35 @@ async function fix(line: CommandLine, optionsFor: (dir: string) => Promise<Polic
       await writeFile(fixed.file, fixed.after);
       context.out([`Fixed ${name}:`, ...fixed.changes.map((change) => `  ${change}`), ''].join('\n'));
     }
+    if (result.fixes.length > 0) context.out(`${afterFix(result.commands.install, dir, choice.lockfile, context.cwd, line.dryRun)}\n`);
+    for (const suggestion of result.suggestions) {
+      suggested++;
+      const name = relativePosix(context.cwd, suggestion.file);
+      context.out([`Suggested for ${name}, not written (${unconfirmed(options)}):`, ...suggestion.changes.map((change) => `  ${change}`), ''].join('\n'));
+    }
     left.push(...result.left);
   }
   // Across the programs given: one range for a package they list on different majors, only with --align-versions.
   const aligned = await (await import('./align.js')).alignPrograms(programs, { align: line.alignVersions, dryRun: line.dryRun }, context);
   changed += aligned.changed;
   left.push(...aligned.left);
-  if (changed === 0) context.out('Nothing to fix.\n');
+  if (changed === 0 && suggested === 0) context.out('Nothing to fix.\n');
   if (left.length > 0) context.out([`Left${line.dryRun ? ' after these fixes' : ''}:`, ...textLines(left, context.cwd, context.colour), ''].join('\n'));
   context.out(`${countLine(left)} left.\n`);
   return totals(left).errors > 0 ? 1 : 0;
+}
+
+/** The command that brings the program's lockfile (or node_modules) in step with the package.json fix wrote. */
+function afterFix(install: string, dir: string, lockfile: string | undefined, cwd: string, dryRun: boolean): string {
+  const where = dir === '.' ? '' : ` in ${dir}`;
+  const what = lockfile === undefined ? 'install what package.json lists now' : `bring ${relativePosix(cwd, lockfile)} in step with package.json`;
+  return `${dryRun ? 'After these changes, run' : 'Now run'} "${install}"${where} to ${what}.`;
+}
+
+/** Why a suggestion is not written: `auto` chose the preset whose rule asks for it. */
+function unconfirmed({ config }: PolicyOptions): string {
+  return (
+    `preset auto chose ${config.preset} from ${config.presetEvidence ?? 'the layout'}, and only that preset asks for it: ` +
+    `run fix with --preset ${config.preset}, or set the preset in the policy file, to write it`
+  );
 }

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { parseManifest, type ManifestEntry } from '../policy/manifest.js';
 import { RULES } from '../policy/rules/index.js';
-import type { FixContext, RuleFix } from '../policy/rules/rule.js';
+import type { FixBasis, FixContext, RuleFix } from '../policy/rules/rule.js';
 import type { Finding, PolicyOptions, RuleId, SourceFile } from '../policy/types.js';
 
 /** One change to a package.json section: set an entry's spec, or remove the entry. */
@@ -9,6 +9,8 @@ export type FixEdit = { kind: 'set'; section: string; name: string; spec: string
 
 export interface FixPlan {
   edits: FixEdit[];
+  /** The edits only the preset in use would make, when `preset: auto` chose it: shown, not written. */
+  suggestions: FixEdit[];
   /** Findings of fixable rules that fix leaves alone, each with what to do by hand. */
   notes: string[];
 }
@@ -20,6 +22,8 @@ export interface FixRequest {
   options: PolicyOptions;
   /** The version the lockfile or node_modules resolves for a package, by name. */
   resolved: ReadonlyMap<string, string>;
+  /** The command that adds a package, in the program's package manager's words. */
+  addCommand: string;
 }
 
 /** Each rule's fix, by id: the rules without one (the lockfile's, say) are reported, not fixed. */
@@ -32,12 +36,14 @@ export const FIXABLE_RULES: ReadonlySet<RuleId> = new Set(FIXES.keys());
  * The edits that repair the findings of the fixable rules in one package.json, and notes for the ones it cannot
  * repair. Pure: only the entries the findings name are touched, and each entry at most once.
  */
-export function planFix({ packageJson, findings, options, resolved }: FixRequest): FixPlan {
+export function planFix({ packageJson, findings, options, resolved, addCommand }: FixRequest): FixPlan {
   const manifest = parseManifest(packageJson).manifest;
-  const plan: FixPlan = { edits: [], notes: [] };
+  const plan: FixPlan = { edits: [], suggestions: [], notes: [] };
   if (manifest === undefined) return plan;
-  const add = (edit: FixEdit) => {
-    if (!plan.edits.some((e) => e.section === edit.section && e.name === edit.name)) plan.edits.push(edit);
+  const confirmed = presetConfirmed(options);
+  const add = (edit: FixEdit, basis: FixBasis = 'policy') => {
+    if ([...plan.edits, ...plan.suggestions].some((e) => e.section === edit.section && e.name === edit.name)) return;
+    (basis === 'preset' && !confirmed ? plan.suggestions : plan.edits).push(edit);
   };
   for (const finding of findings) {
     const name = finding.package;
@@ -52,13 +58,19 @@ export function planFix({ packageJson, findings, options, resolved }: FixRequest
       options,
       resolved: resolved.get(name),
       listedIn: (section) => manifest.entries.some((e) => e.section === section && e.name === name),
-      set: (section, spec) => add({ kind: 'set', section, name, spec }),
-      remove: (entry) => add({ kind: 'remove', section: entry.section, name: entry.name }),
+      set: (section, spec, basis) => add({ kind: 'set', section, name, spec }, basis),
+      remove: (entry, basis) => add({ kind: 'remove', section: entry.section, name: entry.name }, basis),
       note: (text) => plan.notes.push(`${name}: ${text}`),
+      addCommand,
     };
     fix(context);
   }
   return plan;
+}
+
+/** The user chose the preset (with `--preset`, the `preset` input or the policy file): `auto` did not decide it. */
+export function presetConfirmed(options: PolicyOptions): boolean {
+  return options.config.presetEvidence === undefined;
 }
 
 /** The finding points at the entry: at its key (the whole entry) or at its value. */

@@ -29,20 +29,27 @@ export function programPresetOf(packageJson: SourceFile, members: SourceFile[], 
 
 /**
  * The preset of `preset: auto` for one package.json: Pulumi's 0.10 layout (a `pulumi` dependency or peer, or `@pulumi`
- * ranges that admit only 0.x releases) is `pulumi-0.10`; anything else is `current`.
+ * ranges that admit only 0.x releases, unless @pulumi/pulumi is listed at 1.0 or later) is `pulumi-0.10`; anything else is
+ * `current`.
  */
 export function programPreset(packageJson: SourceFile, scope = '@pulumi'): PresetChoice {
   const entries = parseManifest(packageJson).manifest?.entries ?? [];
   const linked = entries.find((entry) => entry.name === LINKED_SDK && (entry.section === 'dependencies' || entry.section === 'peerDependencies'));
   if (linked) return { name: 'pulumi-0.10', evidence: `"${LINKED_SDK}" in ${linked.section}` };
   const scoped = entries.filter((entry) => entry.name.startsWith(`${scope}/`));
-  const zeroOnly = scoped.find((entry) => {
-    const range = semver.validRange(entry.spec);
-    const lowest = range === null ? undefined : lowestAdmitted(range);
-    return lowest !== undefined && semver.major(lowest) === 0 && !semver.intersects(range!, '>=1.0.0');
-  });
+  // Today's packages start on 0.x too (@pulumi/docker-build 0.0.21, @pulumi/eks 0.20 beside @pulumi/pulumi 2): the
+  // SDK, which came after 0.10, listed at 1.0 or later (or a tag) makes the layout today's whatever the others admit.
+  const sdkEntry = scoped.find((entry) => entry.name === SDK);
+  const todaysSdk = sdkEntry !== undefined && (semver.validRange(sdkEntry.spec) === null || !admitsOnlyZero(sdkEntry.spec));
+  const zeroOnly = todaysSdk ? undefined : scoped.find((entry) => semver.validRange(entry.spec) !== null && admitsOnlyZero(entry.spec));
   if (zeroOnly) return { name: 'pulumi-0.10', evidence: `${zeroOnly.name} ${zeroOnly.spec} in ${zeroOnly.section} admits only 0.x releases` };
-  const sdk = scoped.find((entry) => entry.name === SDK) ?? scoped[0];
+  const sdk = sdkEntry ?? scoped[0];
   const what = sdk ? `${sdk.name} ${sdk.spec} in ${sdk.section}` : `no ${scope} package`;
   return { name: 'current', evidence: `${what}, no "${LINKED_SDK}" dependency or peer` };
+}
+
+/** A valid range whose every version is 0.x. */
+function admitsOnlyZero(range: string): boolean {
+  const lowest = lowestAdmitted(range);
+  return lowest !== undefined && semver.major(lowest) === 0 && !semver.intersects(range, '>=1.0.0');
 }

@@ -43,8 +43,8 @@ function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   return results;
 }
 
-/** Removes the entries npm would install the link from, and sets the peer entry's range. */
+/** Removes the entries npm would install the link from, and sets the peer entry's range: the preset's links, so its edits. */
 function fix({ entry, options: { config }, listedIn, set, remove }: FixContext): void {
-  if (entry !== undefined && entry.section !== 'peerDependencies') remove(entry);
-  if (entry?.section === 'peerDependencies' || !listedIn('peerDependencies')) set('peerDependencies', config.linkedPeerRange);
+  if (entry !== undefined && entry.section !== 'peerDependencies') remove(entry, 'preset');
+  if (entry?.section === 'peerDependencies' || !listedIn('peerDependencies')) set('peerDependencies', config.linkedPeerRange, 'preset');
 }

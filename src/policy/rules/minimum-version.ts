@@ -34,13 +34,13 @@ function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   return results;
 }
 
-/** Raises a registry range to the floor; an alias or a spec from elsewhere is left to the user. */
+/** Raises a registry range to the floor (the preset's); an alias or a spec from elsewhere is left to the user. */
 function fix({ name, entry, dir, options: { config }, set, note }: FixContext): void {
   if (entry === undefined) return;
   const spec = classifySpec(name, entry.spec, dir);
   const fromRegistry = spec.kind === 'range' || spec.kind === 'tag';
   const floor = `^${minimumFor(config, name) ?? '0.0.0'}`;
-  if (fromRegistry && spec.target === name) set(entry.section, floor);
+  if (fromRegistry && spec.target === name) set(entry.section, floor, 'preset');
   else {
     const what = fromRegistry ? `an alias of "${spec.target}"` : 'not a registry range';
     note(`"${entry.spec}" is ${what}; change it by hand to "${floor}" if the registry should serve it.`);

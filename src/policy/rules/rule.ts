@@ -81,10 +81,18 @@ export interface FixContext {
   /** The package is listed in `section`. */
   listedIn: (section: string) => boolean;
   /** Sets the package's spec in `section` (the first edit of an entry wins). */
-  set: (section: string, spec: string) => void;
-  remove: (entry: ManifestEntry) => void;
+  set: (section: string, spec: string, basis?: FixBasis) => void;
+  remove: (entry: ManifestEntry, basis?: FixBasis) => void;
   /** Something fix leaves to be done by hand, about the package. */
   note: (text: string) => void;
+  /** The command that adds a package, in the program's package manager's words (`pnpm add`, `npm install`). */
+  addCommand: string;
 }
+
+/**
+ * Why an edit is made: `policy`, any preset would make it (the default); `preset`, only the preset in use would (its
+ * floors, its links, what it counts as misplaced). A `preset` edit is written only when the user chose the preset.
+ */
+export type FixBasis = 'policy' | 'preset';
 
 export type RuleFix = (context: FixContext) => void;

@@ -77,15 +77,22 @@ function suggestedSpec(classified: ClassifiedEntry, context: RuleContext): strin
   return suggestedRange(context, entry.name);
 }
 
-/** Moves the entry to `dependencies`; a package the policy does not allow, or one that stays there, is left to the user. */
+/**
+ * Moves the entry to `dependencies`; a package the policy does not allow, or one that stays there, is left to the user.
+ * A move out of a place the current preset accepts, or to the preset's floor, is the preset's (both edits or neither);
+ * removing a second listing of a package `dependencies` holds is every preset's.
+ */
 function moveToDependencies({ finding, name, entry, options: { config }, listedIn, set, remove, note }: FixContext): void {
   const disallowed = config.allowedPackages !== undefined && !config.allowedPackages.includes(name);
   if (entry === undefined || entry.section === 'dependencies' || disallowed) {
     note(finding.message);
     return;
   }
-  if (!listedIn('dependencies')) set('dependencies', keptOrFloor(entry, minimumFor(config, name)));
-  remove(entry);
+  const spec = keptOrFloor(entry, minimumFor(config, name));
+  const added = !listedIn('dependencies');
+  const basis = added && (TODAYS_PLACES.has(entry.section) || spec !== entry.spec) ? 'preset' : 'policy';
+  if (added) set('dependencies', spec, basis);
+  remove(entry, basis);
 }
 
 /** A misplaced entry's own range when it starts at the floor or above (or it is a generated SDK), else the floor's caret range. */

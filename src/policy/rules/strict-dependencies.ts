@@ -50,10 +50,10 @@ function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   return results;
 }
 
-/** Removes the entry; a generated SDK is left alone (Pulumi.yaml's "packages" would list it again). */
-function fix({ entry, remove, note }: FixContext): void {
+/** Removes the entry (a linked one as the preset's); a generated SDK is left alone (Pulumi.yaml's "packages" would list it again). */
+function fix({ entry, options, remove, note }: FixContext): void {
   if (entry === undefined) return;
   if (isGeneratedSdkSpec(entry.spec))
     note(`"${entry.spec}" is an SDK that pulumi package add generated: remove it by hand with its entry in Pulumi.yaml's "packages" and its folder.`);
-  else remove(entry);
+  else remove(entry, options.links.includes(entry.name) ? 'preset' : 'policy');
 }

@@ -38,13 +38,13 @@ function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   return results;
 }
 
-/** Adds a linked package as a peer, and a scope package with the version npm resolved, else its floor. */
-function fix({ name, options: { config, links }, resolved, set, note }: FixContext): void {
-  if (links.includes(name)) set('peerDependencies', config.linkedPeerRange);
+/** Adds a linked package as a peer, and a scope package with the version npm resolved, else its floor (the preset's). */
+function fix({ name, options: { config, links }, resolved, set, note, addCommand }: FixContext): void {
+  if (links.includes(name)) set('peerDependencies', config.linkedPeerRange, 'preset');
   else {
     const spec = resolvedOrFloor(resolved, minimumFor(config, name));
-    if (spec === undefined) note(`neither the lockfile nor a floor gives its version; run npm install ${name}.`);
-    else set('dependencies', spec);
+    if (spec === undefined) note(`neither the lockfile nor a floor gives its version; run ${addCommand} ${name}.`);
+    else set('dependencies', spec, spec === `^${resolved}` ? 'policy' : 'preset');
   }
 }
 
