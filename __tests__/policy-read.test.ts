@@ -237,7 +237,7 @@ describe('readProgram', () => {
     const dir = join(POLICY_FIXTURES, 'no-package-json');
     await assert.rejects(readProgram(dir, config), (error: unknown) => {
       assert.ok(error instanceof ActionError);
-      assert.match(error.message, /^No package\.json in .*no-package-json; set working-directory/);
+      assert.match(error.message, /^No package\.json in "__tests__\/fixtures\/policy\/no-package-json" \(relative to the current folder\): set working-directory/);
       return true;
     });
   });

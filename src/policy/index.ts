@@ -1,6 +1,8 @@
+import { dirname } from 'node:path';
 import { relativePosix } from '../util/text.js';
 import { readableLockfile } from './lockfile.js';
 import { checkPackage } from './program.js';
+import { notProgramNotice, notProgramReason } from './program-role.js';
 import { sharedContext } from './rules/context.js';
 import { STATIC_RULES } from './rules/index.js';
 import { activeRules } from './severity.js';
@@ -25,8 +27,14 @@ export async function checkProgram(program: ProgramInput, options: PolicyOptions
   const packages: PackageRow[] = [];
   if (read !== undefined) for (const { rule, finding } of rules) findings.push(...(rule.checkLockfile?.(read, shared, finding) ?? []));
   const lockfile = readableLockfile(read);
+  // Folders as the lockfile names them: a workspace member checked alone reads its root's lockfile.
+  const base = lockfile === undefined ? program.dir : dirname(lockfile.file);
   for (const member of [program, ...(program.workspaces ?? [])]) {
-    const result = await checkPackage(member, relativePosix(program.dir, member.dir), lockfile, shared, rules);
+    const notProgram = notProgramReason(member, program, options.config);
+    // The folder named is said not to be a program; a workspace's libraries and the root of its programs are not.
+    if (notProgram !== undefined && member === program && !program.workspaces?.length) findings.push(notProgramNotice(member, program, notProgram));
+    const memberRules = notProgram === undefined ? rules : rules.filter(({ rule }) => rule.everyPackage);
+    const result = await checkPackage(member, relativePosix(base, member.dir), lockfile, shared, memberRules);
     findings.push(...result.findings);
     packages.push(...result.rows);
   }
