@@ -55,18 +55,43 @@ describe('a package that is not a Pulumi program', () => {
     assert.equal(notice!.rule, 'program');
     assert.equal(notice!.severity, 'notice');
     assert.equal(notice!.file, join(root, 'package.json'));
-    assert.match(notice!.message, /^"@acme\/cloud-lib" \(.+\) is not checked as a Pulumi program: it has no Pulumi\.yaml and is a package for others \("private" is not true; it declares "types"\)/);
+    assert.match(
+      notice!.message,
+      /^"@acme\/cloud-lib" \(.+\) is not checked as a Pulumi program: it has no Pulumi\.yaml and is a package for others \("private" is not true; it declares "types"\)/,
+    );
   });
 
   it('a package whose Pulumi programs below have package.json files of their own is not one', async (t) => {
-    const { found, report } = await check(t, {
-      'iac/package.json': json({ devDependencies: { '@pulumi/aws': '^6.0.0', '@pulumi/pulumi': '^3.0.0' } }),
-      'iac/auth/package.json': json({ name: 'auth', main: 'src/index.ts' }),
-      'iac/auth/Pulumi.yaml': PROJECT,
-      'iac/auth/src/index.ts': 'import "@pulumi/aws";\n',
-    }, 'iac');
+    const { found, report } = await check(
+      t,
+      {
+        'iac/package.json': json({ devDependencies: { '@pulumi/aws': '^6.0.0', '@pulumi/pulumi': '^3.0.0' } }),
+        'iac/auth/package.json': json({ name: 'auth', main: 'src/index.ts', dependencies: { '@pulumi/aws': '^6.0.0' } }),
+        'iac/auth/Pulumi.yaml': PROJECT,
+        'iac/auth/src/index.ts': 'import "@pulumi/aws";\n',
+      },
+      'iac',
+    );
     assert.deepEqual(found, ['program -']);
-    assert.match(report.findings[0]!.message, /^The package in iac is not checked as a Pulumi program: .*the Pulumi programs below it \(auth\/Pulumi\.yaml\) each have their own package\.json/);
+    assert.match(
+      report.findings[0]!.message,
+      /^The package in iac is not checked as a Pulumi program: .*the Pulumi programs below it \(auth\/Pulumi\.yaml\) each have their own package\.json/,
+    );
+  });
+
+  it('a Pulumi program below in a package.json that installs nothing is a program of this package (Node resolves up the tree)', async (t) => {
+    const { found, input } = await check(
+      t,
+      {
+        'iac/package.json': json({ dependencies: { '@pulumi/aws': '^6.0.0', '@pulumi/pulumi': '^3.0.0' } }),
+        'iac/auth/package.json': json({ name: 'auth', main: 'src/index.ts' }),
+        'iac/auth/Pulumi.yaml': PROJECT,
+        'iac/auth/src/index.ts': 'import "@pulumi/aws";\n',
+      },
+      'iac',
+    );
+    assert.equal(input.projects?.own.length, 1);
+    assert.deepEqual(found, []);
   });
 
   it('a folder with no Pulumi.yaml anywhere and nothing for others is still checked as a program', async (t) => {
@@ -148,7 +173,10 @@ describe('reading sources and lockfiles', () => {
       'index.ts': 'import "@pulumi/pulumi";\n',
       'public/tiles/Grass.tsx': '<?xml version="1.0" encoding="UTF-8"?>\n<tileset version="1.10" name="Grass">\n</tileset>\n',
     });
-    assert.deepEqual(input.sources.map((file) => file.path.split('/').pop()), ['index.ts']);
+    assert.deepEqual(
+      input.sources.map((file) => file.path.split('/').pop()),
+      ['index.ts'],
+    );
     assert.deepEqual(found, []);
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { PulumiProjects } from '../policy/types.js';
 
@@ -60,7 +60,7 @@ export function projectsOfPackage(packageDir: string): PulumiProjects {
       continue; // unreadable: nothing to say about it
     }
     const names = new Set(entries.map((entry) => entry.name));
-    const nested = claimed || (depth > 0 && names.has('package.json'));
+    const nested = claimed || (depth > 0 && names.has('package.json') && installsDependencies(folder));
     const project = depth > 0 ? PROJECT_FILE_NAMES.find((name) => names.has(name)) : undefined;
     if (project !== undefined) (nested ? result.nested : own === undefined ? result.own : []).push(join(folder, project));
     if (depth >= MAX_LEVELS_DOWN) continue;
@@ -81,4 +81,24 @@ export function projectsOfPackage(packageDir: string): PulumiProjects {
 export function packageFolderFor(dir: string, workspace: string): string {
   if (existsSync(join(dir, 'package.json')) || projectFileIn(dir) === undefined) return dir;
   return packageFolderOf(dir, workspace) ?? dir;
+}
+
+/** A package.json larger than this is not read to tell (no real one is). */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'workspaces'];
+
+/**
+ * Whether the package.json in `folder` installs anything of its own: a package.json that lists no dependency (only
+ * a `main` for Pulumi, say) installs nothing, and its files load what the package above it installs, as Node
+ * resolves up the tree. One that cannot be read or parsed counts as a package.
+ */
+export function installsDependencies(folder: string): boolean {
+  try {
+    const file = join(folder, 'package.json');
+    if (statSync(file).size > MAX_MANIFEST_BYTES) return true;
+    const manifest: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return typeof manifest !== 'object' || manifest === null || DEPENDENCY_FIELDS.some((field) => field in manifest);
+  } catch {
+    return true;
+  }
 }
