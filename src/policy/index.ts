@@ -28,7 +28,9 @@ export async function checkProgram(program: ProgramInput, options: PolicyOptions
   if (read !== undefined) for (const { rule, finding } of rules) findings.push(...(rule.checkLockfile?.(read, shared, finding) ?? []));
   const lockfile = readableLockfile(read);
   // Folders as the lockfile names them: a workspace member checked alone reads its root's lockfile.
-  const base = lockfile === undefined ? program.dir : dirname(lockfile.file);
+  const lockfileFolder = lockfile === undefined ? undefined : dirname(lockfile.file);
+  const above = lockfileFolder !== undefined && !relativePosix(lockfileFolder, program.dir).startsWith('..');
+  const base = above ? lockfileFolder : program.dir;
   for (const member of [program, ...(program.workspaces ?? [])]) {
     const notProgram = notProgramReason(member, program, options.config);
     // The folder named is said not to be a program; a workspace's libraries and the root of its programs are not.
