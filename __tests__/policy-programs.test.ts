@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { checkProgram } from '../src/policy/index.js';
 import { presetConfig } from '../src/policy/presets.js';
 import type { PresetName } from '../src/policy/types.js';
 import { ActionError } from '../src/util/errors.js';
-import { packageFolderFor } from '../src/program-files/program-folder.js';
+import { packageFolderFor, projectsOfPackage } from '../src/program-files/program-folder.js';
 import { readProgram } from '../src/program-files/read.js';
 import { policyOptions, temporaryTree } from './support/policy.js';
 
@@ -116,6 +117,18 @@ describe('a Pulumi.yaml below its package.json', () => {
     );
     assert.deepEqual(input.projects?.own, [join(root, 'infra/pulumi/Pulumi.yaml')]);
     assert.deepEqual(found, []);
+  });
+
+  it('the search below is bounded in depth and follows no symbolic link', async (t) => {
+    const root = await temporaryTree(t, {
+      'package.json': json({ name: 'p' }),
+      'a/b/c/d/e/Pulumi.yaml': PROJECT,
+      'elsewhere/Pulumi.yaml': PROJECT,
+      'node_modules/x/Pulumi.yaml': PROJECT,
+    });
+    await symlink(join(root, 'elsewhere'), join(root, 'linked'), 'dir');
+    await symlink(root, join(root, 'a/loop'), 'dir');
+    assert.deepEqual(projectsOfPackage(root), { own: [join(root, 'elsewhere/Pulumi.yaml')], nested: [] });
   });
 
   it('a working directory naming the Pulumi.yaml folder reads the package above it', async (t) => {
