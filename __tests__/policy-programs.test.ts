@@ -217,5 +217,10 @@ describe('reading sources and lockfiles', () => {
       report.findings.map((f) => `${f.rule} ${f.package ?? '-'}`),
       ['lockfile-registry @pulumi/pulumi'],
     );
+    // Its rows are the program's own, not a workspace's.
+    assert.deepEqual(
+      report.packages.map((row) => [row.name, row.workspace]),
+      [['@pulumi/pulumi', undefined]],
+    );
   });
 });

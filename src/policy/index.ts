@@ -36,7 +36,13 @@ export async function checkProgram(program: ProgramInput, options: PolicyOptions
     // The folder named is said not to be a program; a workspace's libraries and the root of its programs are not.
     if (notProgram !== undefined && member === program && !program.workspaces?.length) findings.push(notProgramNotice(member, program, notProgram));
     const memberRules = notProgram === undefined ? rules : rules.filter(({ rule }) => rule.everyPackage);
-    const result = await checkPackage(member, relativePosix(base, member.dir), lockfile, shared, memberRules);
+    const result = await checkPackage(
+      member,
+      { folder: relativePosix(base, member.dir), workspace: relativePosix(program.dir, member.dir) },
+      lockfile,
+      shared,
+      memberRules,
+    );
     findings.push(...result.findings);
     packages.push(...result.rows);
   }
