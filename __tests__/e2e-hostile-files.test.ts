@@ -200,7 +200,7 @@ describe('the file system and hostile files, end to end', () => {
               [
                 'package.json',
                 'No source file to scan beside this package.json: the rules that read the sources (strict-dependencies, ' +
-                  'undeclared-dependency) did not run. Check "ignore.paths" in the policy file and the .gitignore files above the program.',
+                  'undeclared-dependency, import-case) did not run. Check "ignore.paths" in the policy file and the .gitignore files above the program.',
               ],
             ],
           );

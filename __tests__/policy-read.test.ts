@@ -33,7 +33,10 @@ describe('readProgram', () => {
       'infra/generated/client.ts': 'import "@pulumi/gcp";',
       'infra/node_modules/x/index.js': '',
       'infra/.cache/tool.js': '',
-      'infra/functions/package.json': '{}',
+      'infra/functions/package.json': '{ "dependencies": { "left-pad": "^1.0.0" } }',
+      // A package.json that installs nothing (a Pulumi entry point's `main`): its files load the program's packages.
+      'infra/stack/package.json': '{ "main": "index.ts" }',
+      'infra/stack/index.ts': '',
       'infra/functions/handler.js': 'require("@pulumi/gcp")',
       'infra/scripts/.gitignore': 'local.ts\n!keep.ts\n',
       'infra/scripts/local.ts': '',
@@ -46,7 +49,17 @@ describe('readProgram', () => {
     await symlink(join(root, 'elsewhere'), join(root, 'infra/linked'), 'dir');
     const program = await readProgram(join(root, 'infra'), config);
     const names = (files: { path: string }[]) => files.map((file) => relative(join(root, 'infra'), file.path));
-    assert.deepEqual(names(program.sources), ['index.ts', 'scripts/keep.ts', 'src/a.mts', 'src/b.cts', 'src/c.tsx', 'src/d.mjs', 'src/e.cjs', 'src/f.js']);
+    assert.deepEqual(names(program.sources), [
+      'index.ts',
+      'scripts/keep.ts',
+      'src/a.mts',
+      'src/b.cts',
+      'src/c.tsx',
+      'src/d.mjs',
+      'src/e.cjs',
+      'src/f.js',
+      'stack/index.ts',
+    ]);
     assert.deepEqual(names(program.stackConfigs ?? []), ['Pulumi.dev.yaml', 'Pulumi.yaml']);
     assert.equal(program.lockfile && 'lockfile' in program.lockfile && program.lockfile.lockfile.file, join(root, 'infra/package-lock.json'));
     assert.equal(program.workspaces, undefined);
@@ -237,7 +250,10 @@ describe('readProgram', () => {
     const dir = join(POLICY_FIXTURES, 'no-package-json');
     await assert.rejects(readProgram(dir, config), (error: unknown) => {
       assert.ok(error instanceof ActionError);
-      assert.match(error.message, /^No package\.json in .*no-package-json; set working-directory/);
+      assert.match(
+        error.message,
+        /^No package\.json in "__tests__\/fixtures\/policy\/no-package-json" \(relative to the current folder\): set working-directory/,
+      );
       return true;
     });
   });

@@ -116,7 +116,7 @@ async function checkFolder(dir: string, root: string, env: NodeJS.ProcessEnv): P
     configuredRegistry,
   });
   if (options === undefined) throw new Error(`The current preset has no options: ${findings.map((f) => f.message).join(' ')}`);
-  const report = await checkProgram(await readProgram(dir, options.config), options);
+  const report = await checkProgram(await readProgram(dir, options.config, { workspace: root, lockfile: choice.lockfile }), options);
   return [...(choice.warning ? [choice.warning] : []), ...findings, ...report.findings];
 }
 

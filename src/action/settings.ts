@@ -10,6 +10,7 @@ import { TOKEN_ENV_VARIABLE, tokenOf, type Token } from '../token/handoff.js';
 import { PRESET_REQUESTS } from '../policy/preset-names.js';
 import type { PresetRequest } from '../policy/types.js';
 import type { ManagerName } from '../package-managers/types.js';
+import { packageFolderFor } from '../program-files/program-folder.js';
 
 export type PolicyMode = 'error' | 'warn' | 'off';
 
@@ -203,7 +204,8 @@ function parseWorkingDirectories(raw: string, workspace: string): WorkingDirecto
     .filter(Boolean);
   const seen = new Map<string, string>();
   const directories = entries.map((entry) => {
-    const resolved = path.resolve(workspace, entry);
+    // A folder holding a Pulumi.yaml below its package.json names the program of that package.
+    const resolved = packageFolderFor(path.resolve(workspace, entry), workspace);
     const relative = path.relative(workspace, resolved);
     if (relative.startsWith('..') || path.isAbsolute(relative)) {
       throw new ActionError(`Input "working-directory" lists "${entry}", which is outside the workspace ${workspace}: give a folder inside the repository.`);

@@ -8,7 +8,7 @@ import { PACKAGE_MANAGER_CHECK } from '../policy/input-checks.js';
 import { LineIndex, type Span } from '../policy/positions.js';
 import type { Finding } from '../policy/types.js';
 import { lockfileIn, managerNamed } from './index.js';
-import { projectFileIn } from '../program-files/program-folder.js';
+import { projectFileIn, projectsOfPackage } from '../program-files/program-folder.js';
 import type { ManagerName } from './types.js';
 
 /** What decided a program's manager, in the order the decision looks: Pulumi's own order, corepack's field added. */
@@ -115,7 +115,8 @@ function readSmall(file: string): string | undefined {
 
 /** `runtime: bun` (or `{ name: bun }`), else `runtime.options.packagemanager`, from the program's Pulumi.yaml. */
 async function pulumiDeclaration(programDir: string): Promise<Declaration | undefined> {
-  const file = projectFileIn(programDir);
+  // The program's own, else that of a Pulumi project below its package.json (which runs with it).
+  const file = projectFileIn(programDir) ?? projectsOfPackage(programDir).own[0];
   const text = file && readSmall(file);
   if (!file || text === undefined) return undefined;
   const yaml = await (yamlModule ??= import('yaml'));

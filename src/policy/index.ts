@@ -3,6 +3,7 @@ import { relativePosix } from '../util/text.js';
 import { readableLockfile } from './lockfile.js';
 import { parseManifest } from './manifest.js';
 import { checkPackage } from './program.js';
+import { notProgramNotice, notProgramReason } from './program-role.js';
 import { sharedContext, type ProgramFiles } from './rules/context.js';
 import { PROGRAMS_RULES, RULES, STATIC_RULES } from './rules/index.js';
 import { activeRules } from './severity.js';
@@ -30,8 +31,22 @@ export async function checkProgram(program: ProgramInput, options: PolicyOptions
   const packages: PackageRow[] = [];
   if (read !== undefined) for (const { rule, finding } of rules) findings.push(...(rule.checkLockfile?.(read, shared, finding) ?? []));
   const lockfile = readableLockfile(read);
+  // Folders as the lockfile names them: a workspace member checked alone reads its root's lockfile.
+  const lockfileFolder = lockfile === undefined ? undefined : dirname(lockfile.file);
+  const above = lockfileFolder !== undefined && !relativePosix(lockfileFolder, program.dir).startsWith('..');
+  const base = above ? lockfileFolder : program.dir;
   for (const member of [program, ...(program.workspaces ?? [])]) {
-    const result = await checkPackage(member, relativePosix(program.dir, member.dir), lockfile, shared, rules);
+    const notProgram = notProgramReason(member, program, options.config);
+    // The folder named is said not to be a program; a workspace's libraries and the root of its programs are not.
+    if (notProgram !== undefined && member === program && !program.workspaces?.length) findings.push(notProgramNotice(member, program, notProgram));
+    const memberRules = notProgram === undefined ? rules : rules.filter(({ rule }) => rule.everyPackage);
+    const result = await checkPackage(
+      member,
+      { folder: relativePosix(base, member.dir), workspace: relativePosix(program.dir, member.dir) },
+      lockfile,
+      shared,
+      memberRules,
+    );
     findings.push(...result.findings);
     packages.push(...result.rows);
   }

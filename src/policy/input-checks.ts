@@ -35,6 +35,17 @@ export const PACKAGE_MANAGER_CHECK = {
   },
 } as const;
 
+/** A notice: a package that is not a Pulumi program (a library) is not checked with the program rules. */
+export const PROGRAM_CHECK = {
+  id: 'program',
+  description: {
+    short: 'The folder checked is a Pulumi program.',
+    help:
+      'Under the current preset, a package with no Pulumi.yaml (in its folder, or below it with no package.json between) that is a ' +
+      'library of its workspace, a package for others, or the dependencies of programs below it, is not checked as a program.',
+  },
+} as const;
+
 /** A malformed or invalid policy file. */
 export const POLICY_FILE_CHECK = {
   id: 'policy-file',
@@ -44,5 +55,5 @@ export const POLICY_FILE_CHECK = {
   },
 } as const;
 
-export const INPUT_CHECKS = [PACKAGE_JSON_CHECK, PRESET_CHECK, PACKAGE_MANAGER_CHECK, POLICY_FILE_CHECK] as const;
+export const INPUT_CHECKS = [PACKAGE_JSON_CHECK, PRESET_CHECK, PACKAGE_MANAGER_CHECK, PROGRAM_CHECK, POLICY_FILE_CHECK] as const;
 export type InputCheckId = (typeof INPUT_CHECKS)[number]['id'];

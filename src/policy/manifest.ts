@@ -27,6 +27,12 @@ export interface Manifest {
   rootSpan: Span;
   /** The `workspaces` globs, when present. */
   workspaces: string[];
+  /** The package's `name`, when a string. */
+  name?: string;
+  /** `"private": true`. */
+  private: boolean;
+  /** The fields present that publish an API for other packages (`exports`, `types`, …), in the file's order. */
+  forOthers: string[];
 }
 
 export interface ManifestResult {
@@ -34,6 +40,12 @@ export interface ManifestResult {
   manifest?: Manifest;
   findings: Finding[];
 }
+
+/**
+ * What a package published for other packages declares and a program does not need: its API's entry points and
+ * types, the files it packs, where it is published. `main` is left out: `pulumi new` writes it into programs too.
+ */
+const PUBLISHING_FIELDS: ReadonlySet<string> = new Set(['exports', 'types', 'typings', 'files', 'publishConfig']);
 
 const STRICT_JSON = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
 
@@ -80,6 +92,8 @@ export function parseManifest(file: SourceFile): ManifestResult {
     sectionKeys: new Map(),
     rootSpan: lines.span(root.offset, 1),
     workspaces: [],
+    private: false,
+    forOthers: [],
   };
   for (const property of root.children ?? []) {
     const [key, value] = property.children ?? [];
@@ -89,6 +103,9 @@ export function parseManifest(file: SourceFile): ManifestResult {
       manifest.workspaces = workspaceGlobs(value);
       continue;
     }
+    if (name === 'name' && typeof value.value === 'string') manifest.name = value.value;
+    if (name === 'private') manifest.private = value.value === true;
+    if (PUBLISHING_FIELDS.has(name)) manifest.forOthers.push(name);
     const section = DEPENDENCY_SECTIONS.find((candidate) => candidate === name);
     if (section === undefined) continue;
     manifest.sectionKeys.set(section, lines.span(key.offset, key.length));

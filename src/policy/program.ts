@@ -15,10 +15,14 @@ import type { Finding, PackageRow, ProgramInput } from './types.js';
 /** The static rules that are on, in the list's order, each with what makes its findings. */
 export type ActiveStaticRules = { rule: StaticRule; finding: FindingMaker }[];
 
-/** Checks one package.json (the program's, or one workspace's) and its sources with the static rules, in order. */
+/**
+ * Checks one package.json (the program's, or one workspace's) and its sources with the static rules, in order.
+ * `folder` is the package's folder relative to the lockfile's; `workspace` its folder relative to the program's ('' for
+ * the program itself), which differ for a workspace member checked alone with its root's lockfile.
+ */
 export async function checkPackage(
   input: ProgramInput,
-  folder: string,
+  { folder, workspace }: { folder: string; workspace: string },
   lockfile: Lockfile | undefined,
   shared: SharedContext,
   rules: ActiveStaticRules,
@@ -35,8 +39,8 @@ export async function checkPackage(
   if (lockfile !== undefined) context.lockfile = lockfile;
   const results = oneFindingPerEntry(rules.flatMap(({ rule, finding }) => rule.check(context, finding)));
   const rows = packageRows(context.entries, results, usedBy(usage, implied, input.dir));
-  if (folder !== '') for (const row of rows) row.workspace = folder;
-  const hint = folder === '' ? presetHint(context) : undefined;
+  if (workspace !== '') for (const row of rows) row.workspace = workspace;
+  const hint = workspace === '' ? presetHint(context) : undefined;
   return { findings: [...(hint ? [hint] : []), ...parsed.findings, ...results.map((result) => result.finding)], rows };
 }
 

@@ -51,8 +51,18 @@ export interface ProgramInput {
   sources: SourceFile[];
   /** The program's Pulumi.yaml and Pulumi.<stack>.yaml files, for implied uses. */
   stackConfigs?: SourceFile[];
+  /** The Pulumi projects found in the package's folder and below it; absent when not looked for. */
+  projects?: PulumiProjects;
   /** The npm workspaces of a workspace root, each checked as a program of its own (sharing the root's lockfile). */
   workspaces?: ProgramInput[];
+}
+
+/** The Pulumi projects (project files, absolute) found in a package folder and below it. */
+export interface PulumiProjects {
+  /** The projects that run with this package.json: in its folder, else below it with no package.json between. */
+  own: string[];
+  /** The projects below it that have a package.json of their own (a nested package's). */
+  nested: string[];
 }
 
 /**

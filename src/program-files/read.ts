@@ -11,6 +11,7 @@ import type { LockfileResult } from '../policy/lockfile.js';
 import type { InstalledTreeInput, PolicyConfig, PolicyOptions, ProgramInput, SourceFile } from '../policy/types.js';
 import { readPackageManifest, readTextIfExistsSync } from '../util/files.js';
 import { plural, relativePosix } from '../util/text.js';
+import { projectFileIn, projectsOfPackage } from './program-folder.js';
 import { listSources, type WalkOptions } from './walk.js';
 
 const STACK_FILE = /^Pulumi(\.[^/\\]+)?\.ya?ml$/;
@@ -175,16 +176,35 @@ function lineOf(text: string, needle: string): number {
 
 async function readPackage(dir: string, config: PolicyConfig, options: WalkOptions): Promise<ProgramInput> {
   const packageJson = readOptional(join(dir, 'package.json'));
-  if (packageJson === undefined) throw new ActionError(`No package.json in ${dir}; set working-directory to the folder of the Pulumi program.`);
-  const names = await readdir(dir);
-  const stackConfigs = readAll(
-    names
-      .filter((name) => STACK_FILE.test(name))
-      .sort()
-      .map((name) => join(dir, name)),
+  if (packageJson === undefined) throw noPackageJson(dir, options.workspace);
+  const projects = projectsOfPackage(dir);
+  // The stack files of the projects that run with this package.json: its folder's, else those of a folder below it.
+  const projectFolders = projects.own.length > 0 ? projects.own.map((file) => dirname(file)) : [dir];
+  const stackFiles = await Promise.all(
+    projectFolders.map(async (folder) =>
+      (await readdir(folder))
+        .filter((name) => STACK_FILE.test(name))
+        .sort()
+        .map((name) => join(folder, name)),
+    ),
   );
+  const stackConfigs = readAll(stackFiles.flat());
   const sources = readSources(dir, listSources(dir, config.ignorePaths, options), options);
-  return { dir, packageJson, sources, stackConfigs };
+  return { dir, packageJson, sources, stackConfigs, projects };
+}
+
+/** A folder with no package.json, in it or above it: named as the workspace sees it, with what to do. */
+function noPackageJson(dir: string, workspace: string | undefined): ActionError {
+  const base = workspace ?? process.cwd();
+  const shown = relativePosix(base, dir) || '.';
+  const project = projectFileIn(dir);
+  return new ActionError(
+    project === undefined
+      ? `No package.json in "${shown}" (relative to ${workspace === undefined ? 'the current folder' : 'the workspace'}): ` +
+          "set working-directory to the folder that holds the Pulumi program's package.json (or its Pulumi.yaml)."
+      : `"${shown}" holds ${relativePosix(dir, project)} but no package.json, in it or in a folder above it up to the workspace: ` +
+          "add the program's package.json (npm init), or set working-directory to the folder that holds it.",
+  );
 }
 
 /** Reads the policy file (the `policy-file` input); undefined when there is none, which means the default preset. */
@@ -215,8 +235,9 @@ export async function readInstalledTree(dir: string, options: PolicyOptions): Pr
 
 /** The program's lockfile, read by its manager (the policy engine reads no manager's format). */
 async function readLockfile(dir: string, chosen?: string): Promise<LockfileResult | undefined> {
-  // The manager's own, where the folder holds another's too (bun's yarn.lock copy beside bun.lock, say).
-  const own = chosen !== undefined && dirname(chosen) === dir ? lockfileManager(chosen) : undefined;
+  // The manager's own, where the folder holds another's too (bun's yarn.lock copy beside bun.lock, say), or the one of
+  // a folder above that installs this one (a workspace root's).
+  const own = chosen !== undefined ? lockfileManager(chosen) : undefined;
   const found = own ? { manager: own, file: chosen! } : lockfileIn(dir);
   const file = found && readLockfileText(found.file);
   return file && (await found.manager.readLockfile(file));
@@ -249,7 +270,15 @@ function readSources(dir: string, paths: string[], { notice = () => {} }: WalkOp
       { file: join(dir, 'package.json') },
     );
   }
-  return readAll(paths.filter((path) => !large.has(path)));
+  return readAll(paths.filter((path) => !large.has(path))).filter((file) => !isMarkup(file.text));
+}
+
+/**
+ * An XML document under a script extension is no source: Tiled keeps its tilesets in .tsx files, say. TypeScript's
+ * JSX cannot start with an XML declaration or a doctype.
+ */
+function isMarkup(text: string): boolean {
+  return /^\uFEFF?\s*<[?!]/.test(text);
 }
 
 /** Reads source files one after another: for thousands of small files a synchronous read is several times faster than the promise API. */

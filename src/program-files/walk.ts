@@ -8,6 +8,7 @@ import { SOURCE_EXTENSIONS } from '../policy/scan/scan.js';
 import { readTextIfExistsSync } from '../util/files.js';
 import { relativePosix, toPosix } from '../util/text.js';
 import type { Notice } from './notice.js';
+import { installsDependencies } from './program-folder.js';
 
 /** Ignore rules and the folder their paths are relative to (always a parent of the paths tested). */
 interface IgnoreLayer {
@@ -68,7 +69,8 @@ export function listSources(dir: string, ignoredPaths: string[], { workspace, no
     const { path, depth, layers: inherited } = pending.pop()!;
     const entries = readdirSync(path, { withFileTypes: true });
     const names = new Set(entries.map((entry) => entry.name));
-    if (depth > 0 && names.has('package.json')) continue;
+    // A nested package's files are its own, unless its package.json installs nothing (they load this one's packages).
+    if (depth > 0 && names.has('package.json') && installsDependencies(path)) continue;
     const nested = names.has('.gitignore') && depth > 0 ? readLayer(path) : undefined;
     const here = nested === undefined ? inherited : [...inherited, nested];
     for (const entry of entries) {

@@ -1,6 +1,7 @@
 import { INPUT_CHECKS } from '../input-checks.js';
 import type { ConfigurableRuleId, RuleId } from '../types.js';
 import { consistentVersions } from './consistent-versions.js';
+import { importCase } from './import-case.js';
 import { installedTree } from './installed-tree.js';
 import { linkedPeer } from './linked-peer.js';
 import { lockfileRegistry } from './lockfile-registry.js';
@@ -22,6 +23,7 @@ export const RULES = [
   minimumVersion,
   strictDependencies,
   undeclaredDependency,
+  importCase,
   consistentVersions,
   versionsAcrossPrograms,
   lockfileRegistry,

@@ -18,6 +18,8 @@ interface RuleBase<Id extends string> {
   description: RuleDescription;
   /** The rule reads the sources: a package with no source file to scan passes it unchecked (the action says so). */
   readsSources?: true;
+  /** The rule holds for every package, a library too (one that is not a Pulumi program); else for programs only. */
+  everyPackage?: true;
   /** How `fix` repairs a finding in package.json; rules without one are reported, not fixed. */
   fix?: RuleFix;
 }

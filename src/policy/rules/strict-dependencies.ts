@@ -2,6 +2,7 @@ import { isGeneratedSdkSpec } from '../generated-sdk.js';
 import { LineIndex } from '../positions.js';
 import { isInstalledSection } from '../sections.js';
 import type { FindingMaker, RuleContext, RuleResult } from './context.js';
+import { wrongCaseImports } from './import-case.js';
 import { ERROR_IN_EVERY_PRESET, type FixContext, staticRule } from './rule.js';
 
 /** Every listed scope package and linked package is loaded by the sources (or implied). */
@@ -33,10 +34,12 @@ function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   }
   if (usage.sourceCount === 0) return [];
   const scopeUsed = [...usage.byPackage.keys()].some((name) => context.inScope(name));
+  // A package imported with the wrong case is used (import-case reports the import).
+  const usedInOtherCase = new Set(wrongCaseImports(context).values());
   const results: RuleResult[] = [];
   for (const { entry, role, spec } of context.entries) {
     if (role === 'other' || !isInstalledSection(entry.section)) continue;
-    if (usage.byPackage.has(entry.name) || context.implied.implied.has(entry.name)) continue;
+    if (usage.byPackage.has(entry.name) || usedInOtherCase.has(entry.name) || context.implied.implied.has(entry.name)) continue;
     // A linked package is the peer every scope package loads at run time.
     if (role === 'link' && scopeUsed) continue;
     const unmet = context.implied.unmet.get(entry.name);

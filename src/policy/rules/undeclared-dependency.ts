@@ -3,6 +3,7 @@ import { LineIndex } from '../positions.js';
 import { isInstalledSection } from '../sections.js';
 import { plural } from '../../util/text.js';
 import { addCommand, minimumFor, quoteEntry, suggestedRange, type FindingMaker, type RuleContext, type RuleResult } from './context.js';
+import { wrongCaseImports } from './import-case.js';
 import { ERROR_IN_EVERY_PRESET, type FixContext, staticRule } from './rule.js';
 
 /** Every scope package (or linked package) the sources load is listed in package.json. */
@@ -12,16 +13,19 @@ export const undeclaredDependency = staticRule('undeclared-dependency', ERROR_IN
     'A scope package a source file imports or requires is listed in "dependencies" (a linked package in "peerDependencies"). ' +
     '`setup-pulumi-npm fix` adds it with the version npm resolved, or the minimum version.',
   readsSources: true,
+  everyPackage: true,
   check,
   fix,
 });
 
 function check(context: RuleContext, finding: FindingMaker): RuleResult[] {
   const listed = new Set(context.entries.filter((c) => isInstalledSection(c.entry.section)).map((c) => c.entry.name));
+  // A listed package imported with the wrong case is import-case's to report.
+  const otherCase = wrongCaseImports(context);
   const results: RuleResult[] = [];
   for (const [name, uses] of context.usage.byPackage) {
     const isLink = context.links.includes(name);
-    if (listed.has(name) || (!isLink && !context.inScope(name)) || context.ignored(name)) continue;
+    if (listed.has(name) || otherCase.has(name) || (!isLink && !context.inScope(name)) || context.ignored(name)) continue;
     const others = new Set(uses.map((use) => use.file.path)).size - 1;
     const where = others > 0 ? ` (and in ${plural(others, 'other file')})` : '';
     const how = uses.every((use) => use.use.typeOnly) ? 'imported for its types only' : 'loaded';
