@@ -106,15 +106,14 @@ async function mainSteps(settings: Settings, record: RunRecord, env: NodeJS.Proc
   }
 }
 
-/** After a failure: stops a download still under way, and prints what the restore said after the failure it gave way to. */
+/**
+ * After a failure: stops a download still under way and waits for it to end. What the stopped restore said is not
+ * printed: the run's failure is the one thing to read, and a restore cut short restored nothing.
+ */
 async function stopRestore(restore: BackgroundRestore | undefined): Promise<void> {
   if (!restore) return;
   restore.stop.abort();
-  try {
-    (await restore.held).release();
-  } catch {
-    // The run already failed: that failure is the one to report.
-  }
+  await restore.held;
 }
 
 async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.ProcessEnv, background: Background): Promise<void> {

@@ -58,6 +58,8 @@ type SdkOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 const ANNOTATION = /^::(error|warning|notice)(?: [^:]*)?::(.*?)(\r?\n)?$/;
 const DEBUG = /^::debug::(.*?)\r?\n?$/;
+/** The SDK's transfer progress ("Sent 978 of 978 (100.0%), 0.0 MBs/sec"): noise in a log of archives this small, kept as debug. */
+const TRANSFER_PROGRESS = /^(Sent|Received) \d+ of \d+ \(/;
 /** The SDK's own default for one download segment (10 minutes). */
 const DEFAULT_TIMEOUT_MINUTES = 10;
 /** What the SDK says when another job holds the reservation of the same key and version. */
@@ -215,6 +217,7 @@ function reroute(text: string, lines: SdkLine[]): string {
       }
       const debug = DEBUG.exec(line);
       if (debug) lines.push({ level: 'debug', text: unescapeCommandData(debug[1] ?? '') });
+      else if (TRANSFER_PROGRESS.test(line)) return `::debug::${line.replace(/%/g, '%25')}`;
       else if (line.trim() && !line.startsWith('::')) lines.push({ level: 'info', text: line.trimEnd() });
       return line;
     })
