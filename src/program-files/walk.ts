@@ -10,7 +10,7 @@ import { relativePosix, toPosix } from '../util/text.js';
 import type { Notice } from './notice.js';
 
 /** Ignore rules and the folder their paths are relative to (always a parent of the paths tested). */
-interface IgnoreLayer {
+export interface IgnoreLayer {
   base: string;
   rules: Ignore;
   /** A .gitignore's rules, which never hide a file git tracks (the policy's own rules do). */
@@ -25,7 +25,7 @@ const MAX_IGNORE_LINE = 4096;
 /** git ls-files: as long and as much output as a repository of MAX_FILES paths may take. */
 const GIT_TIME_MS = 10_000;
 const MAX_GIT_OUTPUT = 64 * 1024 * 1024;
-const SKIPPED_FOLDERS = new Set(['node_modules', 'bower_components', 'jspm_packages']);
+export const SKIPPED_FOLDERS = new Set(['node_modules', 'bower_components', 'jspm_packages']);
 
 /** Where the walk may read: `workspace` bounds the .gitignore files read above the program; `notice` hears what was skipped. */
 export interface WalkOptions {
@@ -86,7 +86,7 @@ export function listSources(dir: string, ignoredPaths: string[], { workspace, no
   return files.sort();
 }
 
-function isIgnored(layers: IgnoreLayer[], path: string, isDirectory: boolean): boolean {
+export function isIgnored(layers: IgnoreLayer[], path: string, isDirectory: boolean): boolean {
   for (const { base, rules } of layers) {
     // The layers' folders are parents of `path`: slicing is exact, and far cheaper than path.relative.
     const posix = toPosix(path.slice(base.length + 1));
@@ -99,7 +99,7 @@ function isIgnored(layers: IgnoreLayer[], path: string, isDirectory: boolean): b
  * The rules of the .gitignore in `folder`; undefined when it has none (nothing to test). A line the ignore library
  * cannot turn into a pattern (an absurdly long one, say) is left out, with a notice on that line.
  */
-function ignoreLayer(folder: string, notice: Notice): IgnoreLayer | undefined {
+export function ignoreLayer(folder: string, notice: Notice): IgnoreLayer | undefined {
   const file = join(folder, '.gitignore');
   const text = readIfReadable(file);
   if (text === undefined || text.trim() === '') return undefined;
@@ -140,7 +140,7 @@ function readIfReadable(path: string): string | undefined {
  * first, down to `dir`, inclusive, and that root when there is one. Never above the workspace: a checkout without
  * .git may sit inside another repository, whose .gitignore is not the program's.
  */
-function repositoryIgnores(
+export function repositoryIgnores(
   dir: string,
   workspace: string | undefined,
   readLayer: (folder: string) => IgnoreLayer | undefined,
@@ -165,7 +165,7 @@ function repositoryIgnores(
  * git runs with a bounded time and output, no shell, none of the job's environment, and fsmonitor off (a
  * repository's config names that command).
  */
-function trackedPaths(dir: string, root: string, notice: Notice): Set<string> | undefined {
+export function trackedPaths(dir: string, root: string, notice: Notice): Set<string> | undefined {
   let output: string;
   try {
     output = execFileSync('git', ['-c', 'core.fsmonitor=false', 'ls-files', '-z', '--cached', '--', '.'], {
