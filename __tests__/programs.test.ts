@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { changedPrograms, parseChangedSince } from '../src/programs/changed.js';
 import { findPrograms } from '../src/programs/discover.js';
 import { folderLine } from '../src/programs/patterns.js';
+import { runCli } from '../src/cli/run.js';
 import { expandFolderArguments, readWorkingDirectories } from '../src/programs/working-directories.js';
 import { git, todayManifest, writeMonorepo, writeProject } from './support/program-tree.js';
 
@@ -114,6 +115,24 @@ describe('finding programs', () => {
   it("expands the command line's folder arguments, keeping plain ones", async () => {
     writeMonorepo(workspace);
     assert.deepEqual(await expandFolderArguments(['other', 'infra/*'], workspace), ['other', 'infra/network', 'infra/services']);
+  });
+
+  it('checks the programs a glob selects on the command line', async () => {
+    writeMonorepo(workspace);
+    let out = '';
+    let err = '';
+    const code = await runCli(['check', '--format', 'json', 'stacks/**', 'infra/network'], {
+      cwd: workspace,
+      out: (text) => (out += text),
+      err: (text) => (err += text),
+      colour: false,
+    });
+    assert.equal(err, '');
+    assert.equal(code, 0);
+    assert.deepEqual(
+      JSON.parse(out).programs.map((program: { dir: string }) => program.dir),
+      ['stacks/bun', 'stacks/prod/eu/web', 'infra/network'],
+    );
   });
 });
 
