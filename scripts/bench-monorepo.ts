@@ -52,9 +52,9 @@ async function writeWorkspace(repo: string, index: number): Promise<void> {
     const files: Record<string, string> = {
       'package.json': JSON.stringify({ name: `ws-${index}-programs-p-${member}`, version: '1.0.0', dependencies }, null, 2),
       'Pulumi.yaml': `name: ws-${index}-p-${member}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`,
-      'index.ts': `import * as pulumi from "@pulumi/pulumi";\nimport * as random from "@pulumi/random";\n${Array.from({ length: SOURCES }, (_, i) => `export * from "./src/part-${i}";`).join('\n')}\nexport const name = new random.RandomPet("pet").id;\nexport const stack = pulumi.getStack();\n`,
+      'index.ts': `import * as pulumi from "@pulumi/pulumi";\nimport * as random from "@pulumi/random";\n${Array.from({ length: SOURCES }, (_, i) => `export * from "./part-${i}";`).join('\n')}\nexport const name = new random.RandomPet("pet").id;\nexport const stack = pulumi.getStack();\n`,
     };
-    for (let i = 0; i < SOURCES; i++) files[`src/part-${i}.ts`] = `import * as pulumi from "@pulumi/pulumi";\nexport const part${i} = pulumi.output(${i});\n`;
+    for (let i = 0; i < SOURCES; i++) files[`part-${i}.ts`] = `import * as pulumi from "@pulumi/pulumi";\nexport const part${i} = pulumi.output(${i});\n`;
     await writeProgram(join(repo, memberDir(index, member)), files);
   }
 }
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', 'programs');
     const base = git(repo, 'rev-parse', 'HEAD');
-    await writeFile(join(repo, memberDir(7, 3), 'src/part-0.ts'), 'export const part0 = "changed";\n');
+    await writeFile(join(repo, memberDir(7, 3), 'part-0.ts'), 'export const part0 = "changed";\n');
     git(repo, 'commit', '-q', '-a', '-m', 'one program changed');
     const folders = Array.from({ length: WORKSPACES * MEMBERS }, (_, n) => memberDir(Math.floor(n / MEMBERS), n % MEMBERS));
 

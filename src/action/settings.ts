@@ -115,18 +115,15 @@ export async function readSettings(read: InputReader, env: NodeJS.ProcessEnv, ac
     warnings,
   };
   // Last: finding programs and asking git what changed take longest, so that a bad input above fails first.
-  const changedSince = await changedSinceOf(input['changed-since']);
+  // Its module (and git) loads only when the input is given; git runs while the programs are found.
+  const changed = input['changed-since'].trim() ? await import('../programs/changed.js') : undefined;
+  const changedSince = changed?.parseChangedSince(input['changed-since']);
+  const changes = changed && changedSince !== undefined ? changed.changesSince(changedSince, workspace) : undefined;
+  changes?.catch(() => {}); // awaited below, after the programs are found
   const { directories, selection } = await readWorkingDirectories(input['working-directory'], workspace);
-  if (changedSince === undefined) return { ...settings, workingDirectories: directories, selection };
-  const { changedPrograms } = await import('../programs/changed.js');
-  const { kept, skipped } = await changedPrograms(directories, changedSince, workspace);
+  if (!changed || !changes || changedSince === undefined) return { ...settings, workingDirectories: directories, selection };
+  const { kept, skipped } = changed.keepChanged(directories, await changes, changedSince, workspace);
   return { ...settings, workingDirectories: kept, selection: { ...selection, changedSince, skipped } };
-}
-
-/** The `changed-since` commit; its module (and git) loads only when the input is given. */
-async function changedSinceOf(raw: string): Promise<string | undefined> {
-  if (raw.trim() === '') return undefined;
-  return (await import('../programs/changed.js')).parseChangedSince(raw);
 }
 
 type Inputs = Record<InputName, string>;

@@ -47,18 +47,25 @@ export function parseChangedSince(raw: string): string | undefined {
 }
 
 /**
- * The programs with a change between `commit` and HEAD (`git diff --name-only`) in their folder, in their package.json
- * or lockfile or those of their workspace's root, or in a local package they depend on (`file:`, `link:`, `portal:`,
- * `workspace:`, followed through the local packages' own). The all-zeros commit keeps every program. A commit the
- * checkout lacks (a shallow clone) is fetched once.
+ * The paths (relative to the workspace, "/"-separated) changed between `commit` and HEAD, or "every" for the all-zeros
+ * commit. Started before the programs are found, so that git runs while the workspace is walked.
  */
-export async function changedPrograms(
+export async function changesSince(commit: string, workspace: string): Promise<string[] | 'every'> {
+  return NO_COMMIT.test(commit) ? 'every' : await changedPaths(commit, workspace);
+}
+
+/**
+ * The programs with a change (`changes`, from changesSince) in their folder, in their package.json or lockfile or
+ * those of their workspace's root, or in a local package they depend on (`file:`, `link:`, `portal:`, `workspace:`,
+ * followed through the local packages' own); the others are skipped, with why.
+ */
+export function keepChanged(
   programs: WorkingDirectory[],
+  changes: string[] | 'every',
   commit: string,
   workspace: string,
-): Promise<{ kept: WorkingDirectory[]; skipped: SkippedProgram[] }> {
-  if (NO_COMMIT.test(commit)) return { kept: programs, skipped: [] };
-  const changed = await changedPaths(commit, workspace);
+): { kept: WorkingDirectory[]; skipped: SkippedProgram[] } {
+  if (changes === 'every') return { kept: programs, skipped: [] };
   const kept: WorkingDirectory[] = [];
   const skipped: SkippedProgram[] = [];
   const short = commit.slice(0, 7);
@@ -66,10 +73,19 @@ export async function changedPrograms(
   const membersOf = (root: string) => members.get(root) ?? members.set(root, workspaceMembers(root, workspace)).get(root)!;
   for (const program of programs) {
     const watched = watchedPaths(program.path, workspace, membersOf);
-    if (changed.some((file) => watched.some((area) => covers(area, file)))) kept.push(program);
+    if (changes.some((file) => watched.some((area) => covers(area, file)))) kept.push(program);
     else skipped.push({ dir: program.path, reason: `no change since ${short} in its folder, its package.json or lockfile, or a local package it depends on` });
   }
   return { kept, skipped };
+}
+
+/** changesSince, then keepChanged. */
+export async function changedPrograms(
+  programs: WorkingDirectory[],
+  commit: string,
+  workspace: string,
+): Promise<{ kept: WorkingDirectory[]; skipped: SkippedProgram[] }> {
+  return keepChanged(programs, await changesSince(commit, workspace), commit, workspace);
 }
 
 /** The paths (relative to the workspace, "/"-separated) that differ between `commit` and HEAD, both sides of a rename. */
@@ -95,8 +111,14 @@ async function changedPaths(commit: string, workspace: string): Promise<string[]
   }
 }
 
-/** True when the checkout holds `commit`; an error when the workspace is not a git checkout at all. */
+/** True when the checkout holds `commit`; an error when the workspace is not a git checkout at all (asked only then). */
 async function hasCommit(commit: string, workspace: string): Promise<boolean> {
+  try {
+    await runGit(workspace, ['cat-file', '-e', `${commit}^{commit}`]);
+    return true;
+  } catch {
+    // Missing, or no repository: tell the two apart.
+  }
   try {
     await runGit(workspace, ['rev-parse', '--git-dir']);
   } catch (error) {
@@ -105,12 +127,7 @@ async function hasCommit(commit: string, workspace: string): Promise<boolean> {
         'Check out the repository first (actions/checkout), or leave "changed-since" empty.',
     );
   }
-  try {
-    await runGit(workspace, ['cat-file', '-e', `${commit}^{commit}`]);
-    return true;
-  } catch {
-    return false;
-  }
+  return false;
 }
 
 /** A folder (every path inside it) or a file, relative to the workspace; '.' is the whole workspace. */
