@@ -35,6 +35,15 @@ describe('finding the programs of a monorepo, end to end (install: false)', () =
       } finally {
         await run.cleanup();
       }
+      // A run that fails after finding its programs still lists them (here: today's programs under the 0.10 preset).
+      const failed = await runPolicyCheck(sandbox, { 'working-directory': 'infra/*', preset: 'pulumi-0.10' });
+      try {
+        assert.equal(failed.main.exitCode, 1);
+        assert.match(failureOf(failed.main) ?? '', /dependency policy violation/);
+        assert.equal(failed.main.outputs['programs'], JSON.stringify(['infra/network', 'infra/services']));
+      } finally {
+        await failed.cleanup();
+      }
       const none = await runPolicyCheck(sandbox, { 'working-directory': 'infra/*\npython*' });
       try {
         assert.equal(none.main.exitCode, 1);

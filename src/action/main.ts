@@ -49,6 +49,7 @@ interface Program {
 export async function runMain(env: NodeJS.ProcessEnv = process.env, handed?: Promise<Token>): Promise<void> {
   markMainStarted();
   let settings: Settings;
+  let settingsStart: number;
   try {
     // Before anything else runs: afterwards no process's environment holds the token (the first image is replaced).
     // The entry (index.ts) takes it before it loads this module; a direct caller has it taken here.
@@ -56,6 +57,7 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env, handed?: Pro
     // Mask the token before anything can print it, even an error about another input.
     if (token.value) core.setSecret(token.value);
     const inputs = environmentInputs(env);
+    settingsStart = performance.now();
     settings = await readSettings((name) => (name === 'pulumi-access-token' ? '' : inputs(name)), env, ACTION_YML, token);
   } catch (error) {
     core.setOutput(OUTPUTS.violations, '0');
@@ -68,6 +70,14 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env, handed?: Pro
   const record = newRecord(settings);
   // Node.js, the bundle and the settings: everything before the first phase (after the token hand-off's restart).
   record.phases.push({ name: 'Start-up', startSeconds: 0, seconds: Math.round(performance.now()) / 1000 });
+  // Within the start-up: the settings, with the search of `auto` and globs and git's answer for changed-since.
+  if (settings.selection.searches.length || settings.selection.changedSince !== undefined) {
+    record.phases.push({
+      name: 'Settings: find programs',
+      startSeconds: Math.round(settingsStart) / 1000,
+      seconds: Math.round(performance.now() - settingsStart) / 1000,
+    });
+  }
   try {
     await mainSteps(settings, record, env);
   } catch (error) {
