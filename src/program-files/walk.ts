@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { parse as parseJsonc } from 'jsonc-parser';
@@ -159,17 +159,41 @@ export function repositoryIgnores(
   return { layers: chain.map(readLayer) };
 }
 
+/** Answers whether git tracks a path (relative to the folder asked about, with forward slashes) or a file under it. */
+export interface TrackedPaths {
+  has(path: string): boolean;
+}
+
 /**
- * The paths under `dir` (relative, with forward slashes) that git tracks, and their folders; undefined when git
- * cannot say (not installed, or it refuses the repository), with a notice: then .gitignore holds for every file.
- * git runs with a bounded time and output, no shell, none of the job's environment, and fsmonitor off (a
- * repository's config names that command).
+ * The paths under `dir` that git tracks, and their folders; undefined when git cannot say (not installed, or it
+ * refuses the repository), with a notice: then .gitignore holds for every file. git lists the whole repository once
+ * per state of its index (a run reads many programs of one repository: one git each cost 0.1 s a program), with a
+ * bounded time and output, no shell, none of the job's environment, and fsmonitor off (a repository's config names
+ * that command).
  */
-export function trackedPaths(dir: string, root: string, notice: Notice): Set<string> | undefined {
+export function trackedPaths(dir: string, root: string, notice: Notice): TrackedPaths | undefined {
+  const all = repositoryTracked(root);
+  if ('reason' in all) {
+    notice(
+      `git could not list the files it tracks in ${relativePosix(root, dir) || '.'} (${all.reason}): the .gitignore patterns were applied to every file, ` +
+        'tracked or not. Install git, or mark the repository safe (git config --global --add safe.directory).',
+    );
+    return undefined;
+  }
+  const prefix = relativePosix(root, dir);
+  return { has: (path) => all.paths.has(prefix === '' ? path : `${prefix}/${path}`) };
+}
+
+/** The last repository listed, and the state of its index then (its .git/index's size, time and inode). */
+let lastListed: { root: string; index: string; paths: Set<string> } | undefined;
+
+function repositoryTracked(root: string): { paths: Set<string> } | { reason: string } {
+  const index = indexState(root);
+  if (index !== undefined && lastListed?.root === root && lastListed.index === index) return lastListed;
   let output: string;
   try {
     output = execFileSync('git', ['-c', 'core.fsmonitor=false', 'ls-files', '-z', '--cached', '--', '.'], {
-      cwd: dir,
+      cwd: root,
       encoding: 'utf8',
       // GIT_CEILING_DIRECTORIES: the repository found, never one above it.
       env: { PATH: process.env['PATH'] ?? '', GIT_CEILING_DIRECTORIES: dirname(root), GIT_CONFIG_NOSYSTEM: '1', GIT_OPTIONAL_LOCKS: '0' },
@@ -179,19 +203,25 @@ export function trackedPaths(dir: string, root: string, notice: Notice): Set<str
     });
   } catch (error) {
     const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: string };
-    const reason = code ?? (stderr?.trim().split(/\r?\n/)[0] || String(error));
-    notice(
-      `git could not list the files it tracks in ${relativePosix(root, dir) || '.'} (${reason}): the .gitignore patterns were applied to every file, ` +
-        'tracked or not. Install git, or mark the repository safe (git config --global --add safe.directory).',
-    );
+    return { reason: code ?? (stderr?.trim().split(/\r?\n/)[0] || String(error)) };
+  }
+  const paths = new Set<string>();
+  for (const file of output.split('\0')) {
+    // A file and each folder above it, up to the root.
+    for (let path = file; path !== '' && !paths.has(path); path = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '') paths.add(path);
+  }
+  lastListed = index === undefined ? undefined : { root, index, paths };
+  return { paths };
+}
+
+/** The state of the repository's index, which git rewrites on every change to what it tracks; undefined when .git is not a folder. */
+function indexState(root: string): string | undefined {
+  try {
+    const stat = statSync(join(root, '.git', 'index'), { bigint: true });
+    return `${stat.size}:${stat.mtimeNs}:${stat.ino}`;
+  } catch {
     return undefined;
   }
-  const tracked = new Set<string>();
-  for (const file of output.split('\0')) {
-    // A file and each folder above it, up to dir.
-    for (let path = file; path !== '' && !tracked.has(path); path = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '') tracked.add(path);
-  }
-  return tracked;
 }
 
 /** tsconfig.json's compilerOptions.outDir, relative to `dir`, when it lies inside it. */
