@@ -66,6 +66,10 @@ describe('finding the programs of a monorepo, end to end (install: false)', () =
       try {
         assert.equal(run.main.exitCode, 0, run.main.log);
         assert.equal(run.main.outputs['programs'], '["infra/network"]');
+        assert.ok(run.main.log.includes('working-directory (infra/*, stacks/**): 4 programs found.'), run.main.log);
+        assert.ok(
+          run.main.log.includes(`changed-since ${base.slice(0, 7)}: skipped infra/services, stacks/bun, stacks/prod/eu/web, nothing of theirs changed.`),
+        );
         assert.deepEqual(
           [...run.main.summary.matchAll(/### Program `([^`]+)`/g)].map((match) => match[1]),
           ['infra/network'],

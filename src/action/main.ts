@@ -29,7 +29,8 @@ import { markMainStarted, markMainSucceeded, saveSnapshotDir } from './state.js'
 import { takeToken, type Token } from '../token/handoff.js';
 import { snapshotUserFiles } from './user-files.js';
 import { logLine, redactUrlCredentials } from '../util/log-text.js';
-import { plural, relativePosix } from '../util/text.js';
+import { plural } from '../util/text.js';
+import { programFolders, selectionLog, selectionRecord } from '../programs/outcome.js';
 import { writeSarifLog } from '../report/sarif.js';
 import { restoreStep, saveStep, type RestoredCache } from './steps/cache.js';
 import { readCacheKeyFiles } from '../program-files/read.js';
@@ -122,6 +123,7 @@ async function stopRestore(restore: BackgroundRestore | undefined): Promise<void
 
 async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.ProcessEnv, background: Background): Promise<void> {
   for (const warning of settings.warnings) core.warning(warning);
+  for (const line of selectionLog(settings.selection, settings.workingDirectories, settings.workspace)) core.info(logLine(line));
   if (settings.workingDirectories.length === 0) {
     core.info(`No program changed since ${settings.selection.changedSince}: nothing to check or install.`);
     return;
@@ -367,7 +369,7 @@ async function installAndCheck(
 async function finish(settings: Settings, record: RunRecord, env: NodeJS.ProcessEnv): Promise<void> {
   const findings = allFindings(record);
   if (record.npmrc) core.setOutput(OUTPUTS.npmrc, record.npmrc.file);
-  core.setOutput(OUTPUTS.programs, JSON.stringify(programFolders(settings)));
+  core.setOutput(OUTPUTS.programs, JSON.stringify(programFolders(settings.workingDirectories, settings.workspace)));
   core.setOutput(OUTPUTS.violations, String(totals(findings).errors));
   core.setOutput(OUTPUTS.cacheHit, record.cache?.hit ? 'true' : 'false');
   core.setOutput(OUTPUTS.cachePrimaryKey, record.cache?.primaryKey ?? '');
@@ -401,26 +403,10 @@ function newRecord(settings: Settings): RunRecord {
       policyFile: undefined,
       token: settings.tokenSource,
     },
-    selection: selectionRecord(settings),
+    selection: selectionRecord(settings.selection, settings.workspace),
     // Replaced by the checked programs; until then, a failure's report still lists each one.
     programs: settings.workingDirectories.map((dir) => programRecord(settings, dir.path)),
     phases: [],
-  };
-}
-
-/** The `programs` output: the program folders, relative to the workspace, "/"-separated, sorted ("." for the workspace). */
-function programFolders(settings: Settings): string[] {
-  return settings.workingDirectories.map((dir) => relativePosix(settings.workspace, dir.path) || '.').sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/** How the programs were found, with folders relative to the workspace (the report's and the summary's paths). */
-function selectionRecord({ selection, workspace }: Settings): RunRecord['selection'] {
-  const relative = (items: { dir: string; reason: string }[]) => items.map(({ dir, reason }) => ({ program: relativePosix(workspace, dir) || '.', reason }));
-  return {
-    searches: selection.searches,
-    passedOver: relative(selection.passedOver),
-    ...(selection.changedSince !== undefined && { changedSince: selection.changedSince }),
-    skipped: relative(selection.skipped),
   };
 }
 
