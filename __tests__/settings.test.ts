@@ -83,6 +83,8 @@ describe('readSettings', () => {
       'registry-url': 'https://npm.example.test/',
       scope: '@acme',
       'working-directory': 'infra/app',
+      // All zeros: every program, without asking git (the workspace here is no checkout).
+      'changed-since': '0'.repeat(40),
       install: 'false',
       'package-manager': 'pnpm',
       'install-command': 'npm ci',

@@ -30,6 +30,7 @@ import { takeToken, takeTokenInProcess, type Token } from '../token/handoff.js';
 import { snapshotUserFiles } from './user-files.js';
 import { logLine, redactUrlCredentials } from '../util/log-text.js';
 import { plural, relativePosix } from '../util/text.js';
+import { programFolders, selectionLog, selectionRecord } from '../programs/outcome.js';
 import { writeSarifLog } from '../report/sarif.js';
 import { restoreStep, saveStep, type RestoredCache } from './steps/cache.js';
 import { holdStdout, type HeldOutput } from '../util/stdout-routing.js';
@@ -58,6 +59,7 @@ export async function run(): Promise<void> {
 export async function runMain(env: NodeJS.ProcessEnv = process.env, handed?: Promise<Token>): Promise<void> {
   markMainStarted();
   let settings: Settings;
+  let settingsStart: number;
   try {
     // Before anything else runs: afterwards no process's environment holds the token (the first image is replaced).
     // The entry (index.ts) takes it before it loads this module; a direct caller has it taken here.
@@ -65,16 +67,27 @@ export async function runMain(env: NodeJS.ProcessEnv = process.env, handed?: Pro
     // Mask the token before anything can print it, even an error about another input.
     if (token.value) core.setSecret(token.value);
     const inputs = environmentInputs(env);
+    settingsStart = performance.now();
     settings = await readSettings((name) => (name === 'pulumi-access-token' ? '' : inputs(name)), env, ACTION_YML, token);
   } catch (error) {
     core.setOutput(OUTPUTS.violations, '0');
     core.setOutput(OUTPUTS.cacheHit, 'false');
+    // No program was found: a fan-out job guarded by `programs != '[]'` does not start.
+    core.setOutput(OUTPUTS.programs, '[]');
     core.setFailed(failureLine(error));
     return;
   }
   const record = newRecord(settings);
   // Node.js, the bundle and the settings: everything before the first phase (after the token hand-off's restart).
   record.phases.push({ name: 'Start-up', startSeconds: 0, seconds: Math.round(performance.now()) / 1000 });
+  // Within the start-up: the settings, with the search of `auto` and globs and git's answer for changed-since.
+  if (settings.selection.searches.length || settings.selection.changedSince !== undefined) {
+    record.phases.push({
+      name: 'Settings: find programs',
+      startSeconds: Math.round(settingsStart) / 1000,
+      seconds: Math.round(performance.now() - settingsStart) / 1000,
+    });
+  }
   try {
     await mainSteps(settings, record, env);
   } catch (error) {
@@ -118,6 +131,11 @@ async function stopRestore(restore: BackgroundRestore | undefined): Promise<void
 
 async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.ProcessEnv, background: Background): Promise<void> {
   for (const warning of settings.warnings) core.warning(warning);
+  for (const line of selectionLog(settings.selection, settings.workingDirectories, settings.workspace)) core.info(logLine(line));
+  if (settings.workingDirectories.length === 0) {
+    core.info(`No program changed since ${settings.selection.changedSince}: nothing to check or install.`);
+    return;
+  }
   const time = phaseTimer(record.phases);
   const untrusted = settings.install ? untrustedRun(env['GITHUB_EVENT_NAME'], await readEventPayload(env['GITHUB_EVENT_PATH'])) : undefined;
   const { options, programs, routedRegistry, blocker, choices, ready, installRoots } = await time('Dependency policy', () =>
@@ -390,6 +408,7 @@ async function installAndCheck(
 async function finish(settings: Settings, record: RunRecord, env: NodeJS.ProcessEnv): Promise<void> {
   const findings = allFindings(record);
   if (record.npmrc) core.setOutput(OUTPUTS.npmrc, record.npmrc.file);
+  core.setOutput(OUTPUTS.programs, JSON.stringify(programFolders(settings.workingDirectories, settings.workspace)));
   core.setOutput(OUTPUTS.violations, String(totals(findings).errors));
   core.setOutput(OUTPUTS.cacheHit, record.cache?.hit ? 'true' : 'false');
   core.setOutput(OUTPUTS.cachePrimaryKey, record.cache?.primaryKey ?? '');
@@ -427,6 +446,7 @@ function newRecord(settings: Settings): RunRecord {
       policyFile: undefined,
       token: settings.tokenSource,
     },
+    selection: selectionRecord(settings.selection, settings.workspace),
     // Replaced by the checked programs; until then, a failure's report still lists each one.
     programs: settings.workingDirectories.map((dir) => programRecord(settings, dir.path)),
     phases: [],

@@ -13,6 +13,7 @@ export const OUTPUTS = {
   violations: 'violations',
   report: 'report',
   sarif: 'sarif',
+  programs: 'programs',
 } as const;
 
 /** What main hands to post; the runner passes each to post as the variable STATE_<name>. It never holds the token. */

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_KEY_LENGTH, MAX_PREFIX_LENGTH } from '../cache/key.js';
@@ -6,19 +5,15 @@ import type { CacheMode } from '../cache/plan.js';
 import { ActionError } from '../util/errors.js';
 import { ACTION_YML, actionDefaults, type InputReader } from './inputs.js';
 import { isScope, parsePackageList } from '../util/package-name.js';
+import { readWorkingDirectories, type ProgramSelection, type WorkingDirectory } from '../programs/working-directories.js';
 import { TOKEN_ENV_VARIABLE, tokenOf, type Token } from '../token/handoff.js';
 import { PRESET_REQUESTS } from '../policy/preset-names.js';
 import type { PresetRequest } from '../policy/types.js';
 import type { ManagerName } from '../package-managers/types.js';
-import { packageFolderFor } from '../program-files/program-folder.js';
 
 export type PolicyMode = 'error' | 'warn' | 'off';
 
-/** A program folder: where it is, and how the user named it (for messages). */
-export interface WorkingDirectory {
-  path: string;
-  input: string;
-}
+export type { WorkingDirectory } from '../programs/working-directories.js';
 
 /** The action's inputs, parsed and checked once, so the rest of the code never reads raw strings. */
 export interface Settings {
@@ -30,7 +25,10 @@ export interface Settings {
   /** The `registry-url` input; undefined: the preset's (which may route nothing). */
   registryUrl: string | undefined;
   scope: string;
+  /** The programs to check and install: the folders listed, and those `auto` and globs found, less those `changed-since` leaves out. */
   workingDirectories: WorkingDirectory[];
+  /** How the programs were found and which were left out, for the summary. */
+  selection: ProgramSelection;
   install: boolean;
   /** The `package-manager` input: `auto` decides per program, as Pulumi does. */
   packageManager: 'auto' | ManagerName;
@@ -64,6 +62,7 @@ const INPUTS = {
   'registry-url': 'itself', // the preset's
   scope: 'default',
   'working-directory': 'default',
+  'changed-since': 'itself', // every program
   install: 'default',
   'package-manager': 'default',
   'install-command': 'itself', // the manager's own install
@@ -94,13 +93,12 @@ export async function readSettings(read: InputReader, env: NodeJS.ProcessEnv, ac
   const install = parseBoolean(input, 'install');
   const installCommand = input['install-command'].trim() || undefined;
   if (install) checkTokenCharacters(token);
-  return {
+  const settings = {
     token: token.value,
     tokenSource: token.source,
     preset: parsePreset(input.preset),
     registryUrl: input['registry-url'].trim() ? parseRegistryUrl(input['registry-url'], warnings) : undefined,
     scope: parseScope(input.scope),
-    workingDirectories: parseWorkingDirectories(input['working-directory'], workspace),
     install,
     packageManager: parseChoice(input, 'package-manager', ['auto', 'npm', 'pnpm', 'yarn', 'bun'] as const),
     installCommand,
@@ -116,6 +114,16 @@ export async function readSettings(read: InputReader, env: NodeJS.ProcessEnv, ac
     runnerTemp: env['RUNNER_TEMP'] || os.tmpdir(),
     warnings,
   };
+  // Last: finding programs and asking git what changed take longest, so that a bad input above fails first.
+  // Its module (and git) loads only when the input is given; git runs while the programs are found.
+  const changed = input['changed-since'].trim() ? await import('../programs/changed.js') : undefined;
+  const changedSince = changed?.parseChangedSince(input['changed-since']);
+  const changes = changed && changedSince !== undefined ? changed.changesSince(changedSince, workspace) : undefined;
+  changes?.catch(() => {}); // awaited below, after the programs are found
+  const { directories, selection } = await readWorkingDirectories(input['working-directory'], workspace);
+  if (!changed || !changes || changedSince === undefined) return { ...settings, workingDirectories: directories, selection };
+  const { kept, skipped } = changed.keepChanged(directories, await changes, changedSince, workspace);
+  return { ...settings, workingDirectories: kept, selection: { ...selection, changedSince, skipped } };
 }
 
 type Inputs = Record<InputName, string>;
@@ -195,52 +203,6 @@ function parseScope(raw: string): string {
     throw new ActionError(`Input "scope" is "${trimmed}", which is not an npm scope: use lower case letters, digits, "-", "." or "_", as in "@pulumi".`);
   }
   return scope;
-}
-
-function parseWorkingDirectories(raw: string, workspace: string): WorkingDirectory[] {
-  const entries = raw
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean);
-  const seen = new Map<string, string>();
-  const directories = entries.map((entry) => {
-    // A folder holding a Pulumi.yaml below its package.json names the program of that package.
-    const resolved = packageFolderFor(path.resolve(workspace, entry), workspace);
-    const relative = path.relative(workspace, resolved);
-    if (relative.startsWith('..') || path.isAbsolute(relative)) {
-      throw new ActionError(`Input "working-directory" lists "${entry}", which is outside the workspace ${workspace}: give a folder inside the repository.`);
-    }
-    const earlier = seen.get(resolved);
-    if (earlier !== undefined) {
-      throw new ActionError(`Input "working-directory" lists the same folder twice ("${earlier}" and "${entry}"): list each program once.`);
-    }
-    seen.set(resolved, entry);
-    return { path: resolved, input: entry };
-  });
-  for (const directory of directories) checkFolder(directory, workspace);
-  return directories;
-}
-
-function checkFolder({ path: folder, input }: WorkingDirectory, workspace: string): void {
-  const stat = fs.statSync(folder, { throwIfNoEntry: false });
-  if (!stat) {
-    throw new ActionError(
-      `Input "working-directory" lists "${input}", which does not exist (${folder}): ` +
-        `check the path, and that the repository was checked out first (actions/checkout).`,
-    );
-  }
-  if (!stat.isDirectory()) {
-    throw new ActionError(`Input "working-directory" lists "${input}", which is a file, not a folder: give the folder that holds package.json.`);
-  }
-  // npm writes node_modules and the lockfile where the folder really is: judge by real paths, not by the names.
-  const real = fs.realpathSync(folder);
-  const relative = path.relative(fs.realpathSync(workspace), real);
-  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
-    throw new ActionError(
-      `Input "working-directory" lists "${input}", which goes through a symbolic link to ${real}, outside the workspace ${workspace}: ` +
-        `give the folder inside the repository, not a link out of it.`,
-    );
-  }
 }
 
 function parsePreset(raw: string): PresetRequest | undefined {

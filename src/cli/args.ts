@@ -73,7 +73,8 @@ Commands:
 Run "setup-pulumi-npm check --help" or "setup-pulumi-npm fix --help" for the options.`,
   check: `Usage: setup-pulumi-npm check [options] [DIR ...]
 
-Checks each program folder DIR (default: the current folder) as the action does before the install.
+Checks each program folder DIR (default: the current folder) as the action does before the install. A DIR may be a
+glob ("infra/*") or "auto" (every Node.js Pulumi program below the current folder), as in working-directory.
 
 ${COMMON_OPTIONS}
   --format text|json|sarif|github   text (default): one line per finding, then a count; json: the action's report;

@@ -24,6 +24,7 @@ import { jsonReport } from '../report/json-report.js';
 import { managerReason, managerRecord } from '../report/package-manager.js';
 import type { PackageManagerRecord } from '../report/run-report.js';
 import { relativePosix } from '../util/text.js';
+import { expandFolderArguments } from '../programs/working-directories.js';
 import { ACTION_DEFAULTS, parseCommandLine, UsageError, type CommandLine } from './args.js';
 import type { FixedProgram } from './align.js';
 import { textLines } from './format.js';
@@ -39,11 +40,13 @@ export interface CliContext {
 /** Runs `setup-pulumi-npm check|fix`; returns the exit code (0 no errors, 1 errors, 2 bad usage or unreadable input). */
 export async function runCli(argv: string[], context: CliContext): Promise<number> {
   try {
-    const parsed = parseCommandLine(argv);
-    if ('help' in parsed) {
-      context.out(`${parsed.help}\n`);
+    const given = parseCommandLine(argv);
+    if ('help' in given) {
+      context.out(`${given.help}\n`);
       return 0;
     }
+    // `auto` and globs, as in the action's working-directory, with the current folder as the workspace.
+    const parsed = { ...given, dirs: await expandFolderArguments(given.dirs, context.cwd) };
     const { options, findings } = await readOptions(parsed, context.cwd, parsed.dirs[0] ?? '.');
     // An invalid policy file: its errors are the result, and no program is checked with a preset not asked for.
     if (options === undefined) return await check({ ...parsed, dirs: [] }, undefined, findings, context);

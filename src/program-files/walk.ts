@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { parse as parseJsonc } from 'jsonc-parser';
@@ -11,7 +11,7 @@ import type { Notice } from './notice.js';
 import { installsDependencies } from './program-folder.js';
 
 /** Ignore rules and the folder their paths are relative to (always a parent of the paths tested). */
-interface IgnoreLayer {
+export interface IgnoreLayer {
   base: string;
   rules: Ignore;
   /** A .gitignore's rules, which never hide a file git tracks (the policy's own rules do). */
@@ -26,7 +26,7 @@ const MAX_IGNORE_LINE = 4096;
 /** git ls-files: as long and as much output as a repository of MAX_FILES paths may take. */
 const GIT_TIME_MS = 10_000;
 const MAX_GIT_OUTPUT = 64 * 1024 * 1024;
-const SKIPPED_FOLDERS = new Set(['node_modules', 'bower_components', 'jspm_packages']);
+export const SKIPPED_FOLDERS = new Set(['node_modules', 'bower_components', 'jspm_packages']);
 
 /** Where the walk may read: `workspace` bounds the .gitignore files read above the program; `notice` hears what was skipped. */
 export interface WalkOptions {
@@ -88,7 +88,7 @@ export function listSources(dir: string, ignoredPaths: string[], { workspace, no
   return files.sort();
 }
 
-function isIgnored(layers: IgnoreLayer[], path: string, isDirectory: boolean): boolean {
+export function isIgnored(layers: IgnoreLayer[], path: string, isDirectory: boolean): boolean {
   for (const { base, rules } of layers) {
     // The layers' folders are parents of `path`: slicing is exact, and far cheaper than path.relative.
     const posix = toPosix(path.slice(base.length + 1));
@@ -101,7 +101,7 @@ function isIgnored(layers: IgnoreLayer[], path: string, isDirectory: boolean): b
  * The rules of the .gitignore in `folder`; undefined when it has none (nothing to test). A line the ignore library
  * cannot turn into a pattern (an absurdly long one, say) is left out, with a notice on that line.
  */
-function ignoreLayer(folder: string, notice: Notice): IgnoreLayer | undefined {
+export function ignoreLayer(folder: string, notice: Notice): IgnoreLayer | undefined {
   const file = join(folder, '.gitignore');
   const text = readIfReadable(file);
   if (text === undefined || text.trim() === '') return undefined;
@@ -142,7 +142,7 @@ function readIfReadable(path: string): string | undefined {
  * first, down to `dir`, inclusive, and that root when there is one. Never above the workspace: a checkout without
  * .git may sit inside another repository, whose .gitignore is not the program's.
  */
-function repositoryIgnores(
+export function repositoryIgnores(
   dir: string,
   workspace: string | undefined,
   readLayer: (folder: string) => IgnoreLayer | undefined,
@@ -161,17 +161,41 @@ function repositoryIgnores(
   return { layers: chain.map(readLayer) };
 }
 
+/** Answers whether git tracks a path (relative to the folder asked about, with forward slashes) or a file under it. */
+export interface TrackedPaths {
+  has(path: string): boolean;
+}
+
 /**
- * The paths under `dir` (relative, with forward slashes) that git tracks, and their folders; undefined when git
- * cannot say (not installed, or it refuses the repository), with a notice: then .gitignore holds for every file.
- * git runs with a bounded time and output, no shell, none of the job's environment, and fsmonitor off (a
- * repository's config names that command).
+ * The paths under `dir` that git tracks, and their folders; undefined when git cannot say (not installed, or it
+ * refuses the repository), with a notice: then .gitignore holds for every file. git lists the whole repository once
+ * per state of its index (a run reads many programs of one repository: one git each cost 0.1 s a program), with a
+ * bounded time and output, no shell, none of the job's environment, and fsmonitor off (a repository's config names
+ * that command).
  */
-function trackedPaths(dir: string, root: string, notice: Notice): Set<string> | undefined {
+export function trackedPaths(dir: string, root: string, notice: Notice): TrackedPaths | undefined {
+  const all = repositoryTracked(root);
+  if ('reason' in all) {
+    notice(
+      `git could not list the files it tracks in ${relativePosix(root, dir) || '.'} (${all.reason}): the .gitignore patterns were applied to every file, ` +
+        'tracked or not. Install git, or mark the repository safe (git config --global --add safe.directory).',
+    );
+    return undefined;
+  }
+  const prefix = relativePosix(root, dir);
+  return { has: (path) => all.paths.has(prefix === '' ? path : `${prefix}/${path}`) };
+}
+
+/** The last repository listed, and the state of its index then (its .git/index's size, time and inode). */
+let lastListed: { root: string; index: string; paths: Set<string> } | undefined;
+
+function repositoryTracked(root: string): { paths: Set<string> } | { reason: string } {
+  const index = indexState(root);
+  if (index !== undefined && lastListed?.root === root && lastListed.index === index) return lastListed;
   let output: string;
   try {
     output = execFileSync('git', ['-c', 'core.fsmonitor=false', 'ls-files', '-z', '--cached', '--', '.'], {
-      cwd: dir,
+      cwd: root,
       encoding: 'utf8',
       // GIT_CEILING_DIRECTORIES: the repository found, never one above it.
       env: { PATH: process.env['PATH'] ?? '', GIT_CEILING_DIRECTORIES: dirname(root), GIT_CONFIG_NOSYSTEM: '1', GIT_OPTIONAL_LOCKS: '0' },
@@ -181,19 +205,25 @@ function trackedPaths(dir: string, root: string, notice: Notice): Set<string> | 
     });
   } catch (error) {
     const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: string };
-    const reason = code ?? (stderr?.trim().split(/\r?\n/)[0] || String(error));
-    notice(
-      `git could not list the files it tracks in ${relativePosix(root, dir) || '.'} (${reason}): the .gitignore patterns were applied to every file, ` +
-        'tracked or not. Install git, or mark the repository safe (git config --global --add safe.directory).',
-    );
+    return { reason: code ?? (stderr?.trim().split(/\r?\n/)[0] || String(error)) };
+  }
+  const paths = new Set<string>();
+  for (const file of output.split('\0')) {
+    // A file and each folder above it, up to the root.
+    for (let path = file; path !== '' && !paths.has(path); path = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '') paths.add(path);
+  }
+  lastListed = index === undefined ? undefined : { root, index, paths };
+  return { paths };
+}
+
+/** The state of the repository's index, which git rewrites on every change to what it tracks; undefined when .git is not a folder. */
+function indexState(root: string): string | undefined {
+  try {
+    const stat = statSync(join(root, '.git', 'index'), { bigint: true });
+    return `${stat.size}:${stat.mtimeNs}:${stat.ino}`;
+  } catch {
     return undefined;
   }
-  const tracked = new Set<string>();
-  for (const file of output.split('\0')) {
-    // A file and each folder above it, up to dir.
-    for (let path = file; path !== '' && !tracked.has(path); path = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '') tracked.add(path);
-  }
-  return tracked;
 }
 
 /** tsconfig.json's compilerOptions.outDir, relative to `dir`, when it lies inside it. */

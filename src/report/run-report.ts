@@ -24,6 +24,13 @@ export interface RunRecord {
     policyFile: string | undefined;
     token: 'input' | 'environment' | 'none';
   };
+  /** How the programs were found (`auto`, globs) and which were left out, folders relative to the workspace. */
+  selection?: {
+    searches: string[];
+    passedOver: ProgramNote[];
+    changedSince?: string;
+    skipped: ProgramNote[];
+  };
   npmrc?: { file: string; mergedFrom: string | undefined };
   registry?: { username: string | undefined; checkedPackage: string | undefined };
   cache?: CacheRecord;
@@ -31,6 +38,12 @@ export interface RunRecord {
   /** Each phase of the main step with its start and duration; phases may overlap. */
   phases: Phase[];
   failure?: string;
+}
+
+/** A program folder (relative to the workspace) and why it was passed over or skipped. */
+export interface ProgramNote {
+  program: string;
+  reason: string;
 }
 
 export interface CacheRecord {

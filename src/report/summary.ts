@@ -24,6 +24,7 @@ export function summaryMarkdown(record: RunRecord): string {
     `| Policy | ${markdownText(s.policy)}${s.policyFile ? ` (${markdownCode(relativePosix(workspace, s.policyFile))})` : ''} |`,
     '',
   );
+  lines.push(...selectionLines(record));
   for (const program of record.programs) {
     lines.push(`### Program ${markdownCode(toPosix(program.name), 'text')}`, '');
     const facts = [
@@ -39,6 +40,26 @@ export function summaryMarkdown(record: RunRecord): string {
   lines.push(`**Policy:** ${countLine(allFindings(record))}.`, '');
   if (record.phases.length) lines.push(...timingLines(record.phases), '');
   return lines.join('\n');
+}
+
+/** The programs `auto` and the globs found, those passed over, and those `changed-since` left out. */
+function selectionLines({ selection, programs }: RunRecord): string[] {
+  if (!selection) return [];
+  const code = (text: string) => markdownCode(text, 'text');
+  const lines: string[] = [];
+  if (selection.searches.length || selection.changedSince !== undefined) {
+    const found = programs.map((program) => code(toPosix(program.name)));
+    const by = selection.searches.length ? ` (${selection.searches.map(code).join(', ')})` : '';
+    lines.push(`**Programs${by}:** ${found.length ? found.join(', ') : 'none'}.`, '');
+  }
+  if (selection.passedOver.length) {
+    lines.push(`**Passed over:** ${selection.passedOver.map((item) => `${code(item.program)} (${markdownText(item.reason)})`).join(', ')}.`, '');
+  }
+  if (selection.changedSince !== undefined && selection.skipped.length) {
+    const skipped = selection.skipped.map((item) => `${code(item.program)} (${markdownText(item.reason)})`);
+    lines.push(`**Skipped (changed-since ${code(selection.changedSince.slice(0, 7))}):** ${skipped.join(', ')}.`, '');
+  }
+  return lines;
 }
 
 /** Which package manager installs a program, and what decided it. */
