@@ -45,6 +45,22 @@ describe('setup-pulumi-npm check', () => {
     ]);
   });
 
+  it('checks a Pulumi.yaml folder below its package.json as the program of that package, as Pulumi runs it', async (t) => {
+    const root = await temporaryTree(t, {
+      'infra/package.json': JSON.stringify({ name: 'infra', private: true, dependencies: { '@pulumi/pulumi': '^3.0.0', '@pulumi/random': '^4.0.0' } }),
+      'infra/pulumi/Pulumi.yaml': 'name: infra\nruntime: nodejs\n',
+      'infra/pulumi/index.js': "module.exports = require('@pulumi/random');\n",
+    });
+    for (const argument of ['infra/pulumi', 'auto']) {
+      // The source in pulumi/ counts: @pulumi/random is used, so nothing is unused or undeclared.
+      assert.deepEqual(await cli(root, 'check', argument), {
+        code: 0,
+        out: "infra installs with npm (Pulumi's default: no declaration, no lockfile).\n0 errors, 0 warnings\n",
+        err: '',
+      });
+    }
+  });
+
   it('exits 0 for a program that follows the documents, and colours only when asked to (a terminal)', async () => {
     const plain = await cli(join(POLICY_FIXTURES, 'migrated'), 'check');
     assert.deepEqual(plain, { code: 0, out: '. installs with npm (the lockfile package-lock.json).\n0 errors, 0 warnings\n', err: '' });

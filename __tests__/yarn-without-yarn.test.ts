@@ -10,6 +10,13 @@ import { explainYarnFailure } from '../src/package-managers/yarn/failure.js';
 import { isInstalledTreeCurrent } from '../src/package-managers/yarn/verify-tree.js';
 import { classicLockfileEntries } from '../src/package-managers/yarn/classic-lockfile.js';
 
+const BOUNDED_RETRIES = {
+  npm_config_fetch_retries: '2',
+  npm_config_fetch_retry_factor: '2',
+  npm_config_fetch_retry_mintimeout: '1000',
+  npm_config_fetch_retry_maxtimeout: '4000',
+};
+
 describe('yarnEnvironment', () => {
   it('points both yarn generations at the credential proxy and the action home, never the token, and keeps the user caches', () => {
     const env = yarnEnvironment(
@@ -44,6 +51,8 @@ describe('yarnEnvironment', () => {
       NODE_EXTRA_CA_CERTS: '/runner/temp/x/extra.pem',
       npm_config_cafile: '/runner/temp/x/cafile.pem',
       YARN_HTTPS_CA_FILE_PATH: '/runner/temp/x/cafile.pem',
+      // npm's bounded retries (the environment is npm's, for yarn 1's calls to npm): harmless to yarn.
+      ...BOUNDED_RETRIES,
     });
   });
 
@@ -51,6 +60,7 @@ describe('yarnEnvironment', () => {
     assert.deepEqual(yarnEnvironment({ PATH: '/bin', PULUMI_ACCESS_TOKEN: 't', INPUT_LINK: 'pulumi', YARN_HTTPS_PROXY: 'http://corp/' }, undefined), {
       PATH: '/bin',
       YARN_HTTPS_PROXY: 'http://corp/',
+      ...BOUNDED_RETRIES,
     });
   });
 });

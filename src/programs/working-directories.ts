@@ -100,14 +100,22 @@ async function searchPrograms(line: Exclude<FolderLine, { kind: 'folder' }>, wor
 
 /**
  * The command line's folder arguments, each `auto` or glob replaced by the programs it selects (relative to `cwd`, the
- * workspace of a search); other arguments are kept as given.
+ * workspace of a search), and a Pulumi.yaml folder below its package.json by the package folder (found up the tree,
+ * as Pulumi does); other arguments are kept as given.
  */
 export async function expandFolderArguments(dirs: string[], cwd: string): Promise<string[]> {
   const expanded: string[] = [];
+  const packageFolderArgument = (dir: string) => {
+    const given = path.resolve(cwd, dir);
+    const folder = packageFolderFor(given, path.parse(given).root);
+    return folder === given ? dir : path.relative(cwd, folder) || '.';
+  };
   for (const dir of dirs) {
     const line = folderLine(dir);
-    if (line.kind === 'folder') expanded.push(dir);
-    else for (const program of (await searchPrograms(line, cwd, 'The folder argument')).programs) expanded.push(relativePosix(cwd, program) || '.');
+    if (line.kind === 'folder') expanded.push(packageFolderArgument(dir));
+    else
+      for (const program of (await searchPrograms(line, cwd, 'The folder argument')).programs)
+        expanded.push(packageFolderArgument(relativePosix(cwd, program) || '.'));
   }
   return [...new Set(expanded)];
 }
