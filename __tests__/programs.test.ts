@@ -9,6 +9,7 @@ import { findPrograms } from '../src/programs/discover.js';
 import { folderLine } from '../src/programs/patterns.js';
 import { runCli } from '../src/cli/run.js';
 import { listSources } from '../src/program-files/walk.js';
+import { programFolders } from '../src/programs/outcome.js';
 import { expandFolderArguments, readWorkingDirectories } from '../src/programs/working-directories.js';
 import { yamlBlocks } from './support/action-inputs.js';
 import { git, todayManifest, writeMonorepo, writeProject } from './support/program-tree.js';
@@ -80,10 +81,25 @@ describe('finding programs', () => {
     writeProject(path.join(workspace, 'auto'));
     writeProject(path.join(workspace, 'x[1]'));
     assert.deepEqual((await readWorkingDirectories('./auto\nx\\[1\\]', workspace)).directories, [
-      { path: path.join(workspace, 'auto'), input: './auto' },
-      { path: path.join(workspace, 'x[1]'), input: 'x\\[1\\]' },
+      { path: path.join(workspace, 'auto'), input: './auto', programs: [path.join(workspace, 'auto')] },
+      { path: path.join(workspace, 'x[1]'), input: 'x\\[1\\]', programs: [path.join(workspace, 'x[1]')] },
     ]);
     assert.deepEqual(await inputsOf('x\\[*'), ['x[1]']);
+  });
+
+  it('checks and installs programs whose Pulumi.yaml is below their package.json at the package folder, and lists each', async () => {
+    fs.mkdirSync(path.join(workspace, 'infra'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'infra', 'package.json'), JSON.stringify(todayManifest('infra')));
+    writeProject(path.join(workspace, 'infra', 'dev'), 'nodejs', null);
+    writeProject(path.join(workspace, 'infra', 'prod'), 'nodejs', null);
+    const infra = path.join(workspace, 'infra');
+    const found = await readWorkingDirectories('auto', workspace);
+    assert.deepEqual(found.directories, [{ path: infra, input: 'infra/dev', programs: [path.join(infra, 'dev'), path.join(infra, 'prod')] }]);
+    assert.deepEqual(programFolders(found.directories, workspace), ['infra/dev', 'infra/prod']);
+    // Named, the Pulumi.yaml folder is the package's program too.
+    assert.deepEqual((await readWorkingDirectories('infra/prod', workspace)).directories, [
+      { path: infra, input: 'infra/prod', programs: [path.join(infra, 'prod')] },
+    ]);
   });
 
   it('says when auto finds nothing', async () => {

@@ -49,7 +49,8 @@ describe('readSettings', () => {
     assert.equal(settings.registryUrl, undefined);
     assert.equal(settings.preset, undefined);
     assert.equal(settings.scope, defaults['scope']);
-    assert.deepEqual(settings.workingDirectories, [{ path: path.resolve(workspace, defaults['working-directory']!), input: defaults['working-directory'] }]);
+    const folder = path.resolve(workspace, defaults['working-directory']!);
+    assert.deepEqual(settings.workingDirectories, [{ path: folder, input: defaults['working-directory'], programs: [folder] }]);
     assert.equal(settings.links, undefined);
     assert.equal(settings.install, defaults['install'] === 'true');
     assert.equal(defaults['install-command'], '');
