@@ -77,11 +77,12 @@ describe('the policy check in a pull request, end to end (install: false, no tok
     const { version } = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     await withSandbox({ '.': manifest }, async (sandbox) => {
       for (const ref of [`v${version}`, `v${version.split('.')[0]}`]) {
-        const run = await runAction({ workspace: sandbox.workspace, tempParent: sandbox.root, inputs: { install: 'false' }, env: { GITHUB_ACTION_REF: ref } });
+        const inputs = { install: 'false', preset: 'pulumi-0.10' };
+        const run = await runAction({ workspace: sandbox.workspace, tempParent: sandbox.root, inputs, env: { GITHUB_ACTION_REF: ref } });
         try {
           assert.equal(run.main.exitCode, 1);
           assert.ok(
-            run.main.summary.includes(`### Fixes for \`.\`\n\nRun \`npx --yes @setup-pulumi-npm/cli@${version} fix .\` in the repository`),
+            run.main.summary.includes(`### Fixes for \`.\`\n\nRun \`npx --yes @setup-pulumi-npm/cli@${version} fix --preset pulumi-0.10 .\` in the repository`),
             run.main.summary,
           );
         } finally {

@@ -115,14 +115,16 @@ describe('the job summary escapes a hostile working-directory name', () => {
     await withSandbox({ [name]: oldProgram }, async (sandbox) => {
       // From a release tag: the summary names the published command line's fix, with the folder in it.
       const { version } = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-      const inputs = { install: 'false', 'working-directory': name };
+      // The preset given: under auto, the 0.10 preset's fixes would be suggestions, not a command to run.
+      // Its glob characters escaped, as working-directory asks of a folder's name.
+      const inputs = { install: 'false', 'working-directory': name.replace(/[()]/g, '\\$&'), preset: 'pulumi-0.10' };
       const run = await runAction({ workspace: sandbox.workspace, tempParent: sandbox.root, inputs, env: { GITHUB_ACTION_REF: `v${version}` } });
       try {
         assert.equal(run.main.exitCode, 1, 'the old program breaks the policy');
         const summary = run.main.summary;
         assert.ok(summary.includes(`### Program \`\`${name}\`\`\n`), summary);
         assert.ok(summary.includes(`### Fixes for \`\`${name}\`\`\n`), summary);
-        assert.ok(summary.includes(`Run \`\`npx --yes @setup-pulumi-npm/cli@${version} fix '${name}'\`\` in the repository`), summary);
+        assert.ok(summary.includes(`Run \`\`npx --yes @setup-pulumi-npm/cli@${version} fix --preset pulumi-0.10 '${name}'\`\` in the repository`), summary);
       } finally {
         await run.cleanup();
       }

@@ -68,6 +68,16 @@ describe('the fixes section', () => {
 });
 
 describe('releasedCliVersion', () => {
+  it('lists the edits only the preset auto chose asks for as suggestions, outside the diff and the command', async (t) => {
+    const { root, program } = await checkout(t);
+    const detected = policyOptions({ ...presetConfig('pulumi-0.10', 'default'), presetEvidence: '"pulumi" in peerDependencies' });
+    const section = await fixSummary(root, [program], async () => detected, '1.2.3');
+    assert.match(section, /Suggested for the preset `pulumi-0\.10` that `auto` chose, which no fix writes: set `preset: pulumi-0\.10`/);
+    assert.match(section, /^- infra\/package\.json: .*@pulumi\/aws/m);
+    // Nothing else the run could fix: no diff, and no command that would write nothing.
+    assert.doesNotMatch(section, /```diff|npx/);
+  });
+
   it('is the bundle version when the action runs from its tag vX.Y.Z or the major tag vX', () => {
     assert.equal(releasedCliVersion('v1.2.0', '1.2.0'), '1.2.0');
     assert.equal(releasedCliVersion('v1', '1.2.0'), '1.2.0');

@@ -446,7 +446,7 @@ function newRecord(settings: Settings): RunRecord {
       policyFile: undefined,
       token: settings.tokenSource,
     },
-    selection: selectionRecord(settings.selection, settings.workspace),
+    selection: selectionRecord(settings.selection, settings.workingDirectories, settings.workspace),
     // Replaced by the checked programs; until then, a failure's report still lists each one.
     programs: settings.workingDirectories.map((dir) => programRecord(settings, dir.path)),
     phases: [],

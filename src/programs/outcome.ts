@@ -26,10 +26,11 @@ export function selectionLog(selection: ProgramSelection, directories: WorkingDi
 }
 
 /** How the programs were found, with folders relative to the workspace (the report's and the summary's paths). */
-export function selectionRecord(selection: ProgramSelection, workspace: string): RunRecord['selection'] {
+export function selectionRecord(selection: ProgramSelection, directories: WorkingDirectory[], workspace: string): RunRecord['selection'] {
   const relative = (items: { dir: string; reason: string }[]) => items.map(({ dir, reason }) => ({ program: relativePosix(workspace, dir) || '.', reason }));
   return {
     searches: selection.searches,
+    found: programFolders(directories, workspace),
     passedOver: relative(selection.passedOver),
     ...(selection.changedSince !== undefined && { changedSince: selection.changedSince }),
     skipped: relative(selection.skipped),

@@ -29,14 +29,19 @@ export async function fixSummary(
     const name = toPosix(program.name);
     const heading = `### Fixes for ${markdownCode(name, 'text')}`;
     let diff: string;
+    let suggested: string[];
     try {
-      const { fixes } = await fixProgram(await readProgram(program.dir, options.config), options);
+      const { fixes, suggestions } = await fixProgram(await readProgram(program.dir, options.config), options);
       diff = fixes.map((fix) => unifiedDiff(relativePosix(workspace, fix.file), fix)).join('');
+      suggested = suggestions.flatMap(({ file, changes }) => changes.map((change) => `${relativePosix(workspace, file)}: ${change}`));
     } catch (error) {
       // The summary above it still gets written: the fixes are a convenience.
       lines.push(heading, '', `The fixes could not be worked out: ${markdownText((error as Error).message)}`, '');
       continue;
     }
+    if (diff === '' && suggested.length === 0) continue;
+    lines.push(heading, '');
+    if (suggested.length > 0) lines.push(...suggestionLines(suggested, options));
     if (diff === '') continue;
     const command = releasedCli === undefined ? undefined : publishedFixCommand(releasedCli, [...fixOptions(options, workspace), shellWord(name)]);
     const apply =
@@ -44,10 +49,25 @@ export async function fixSummary(
         ? `Save this diff as ${markdownCode('fix.patch', 'text')} and run ${markdownCode('git apply fix.patch', 'text')} at the root of ` +
           'the checkout to make these changes:'
         : `Run ${markdownCode(command, 'text')} in the repository to make these changes:`;
-    lines.push(heading, '', apply, '');
+    lines.push(apply, '');
     lines.push(...markdownCodeBlock(diff.trimEnd(), 'diff'), '');
   }
   return lines.join('\n');
+}
+
+/**
+ * Edits only the preset `auto` chose asks for: said, never in the diff or the command, since the user did not choose
+ * that preset (setting it, as the input or in the policy file, makes them fixes).
+ */
+function suggestionLines(suggested: string[], options: PolicyOptions): string[] {
+  const preset = markdownCode(options.config.preset, 'text');
+  return [
+    `Suggested for the preset ${preset} that \`auto\` chose, which no fix writes: ` +
+      `set ${markdownCode(`preset: ${options.config.preset}`, 'text')} to make them fixes.`,
+    '',
+    ...suggested.map((line) => `- ${markdownText(line)}`),
+    '',
+  ];
 }
 
 /**

@@ -27,6 +27,8 @@ export interface RunRecord {
   /** How the programs were found (`auto`, globs) and which were left out, folders relative to the workspace. */
   selection?: {
     searches: string[];
+    /** The Pulumi programs selected (the folders holding Pulumi.yaml), as the `programs` output lists them. */
+    found: string[];
     passedOver: ProgramNote[];
     changedSince?: string;
     skipped: ProgramNote[];

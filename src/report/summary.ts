@@ -43,12 +43,12 @@ export function summaryMarkdown(record: RunRecord): string {
 }
 
 /** The programs `auto` and the globs found, those passed over, and those `changed-since` left out. */
-function selectionLines({ selection, programs }: RunRecord): string[] {
+function selectionLines({ selection }: RunRecord): string[] {
   if (!selection) return [];
   const code = (text: string) => markdownCode(text, 'text');
   const lines: string[] = [];
   if (selection.searches.length || selection.changedSince !== undefined) {
-    const found = programs.map((program) => code(toPosix(program.name)));
+    const found = selection.found.map(code);
     const by = selection.searches.length ? ` (${selection.searches.map(code).join(', ')})` : '';
     lines.push(`**Programs${by}:** ${found.length ? found.join(', ') : 'none'}.`, '');
   }
