@@ -1,8 +1,7 @@
 /**
- * @github/local-action runs the action as its README documents: `local-action run . src/action/main.ts .env --post
- * src/action/post.ts`, with local-action's stubs of @actions/core (outputs, state, summary) and @actions/cache (entries
- * as files in LOCAL_ACTION_CACHE_PATH). It loads the TypeScript source: a bundle carries its own copy of both, which no
- * stub reaches.
+ * @github/local-action runs the action as the README documents: `local-action run . dist/index.js .env --post
+ * dist/index.js`, the bundle the runner starts, with local-action's stand-ins for @actions/core (outputs, state,
+ * summary) and @actions/cache (entries as files in LOCAL_ACTION_CACHE_PATH); and the TypeScript source the same way.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -44,15 +43,15 @@ function outputsOf(stdout: string): Record<string, string> {
 }
 
 /** One run of the documented command, main and post, with the machine's PATH led by Node.js 24 as on the runner. */
-function runLocalAction(envFile: string): Promise<ProcessResult> {
-  const command = [localAction, 'run', '.', 'src/action/main.ts', envFile, '--post', 'src/action/post.ts'];
+function runLocalAction(envFile: string, entry = 'dist/index.js'): Promise<ProcessResult> {
+  const command = [localAction, 'run', '.', entry, envFile, '--post', entry];
   const home = path.join(sandbox, 'home');
   const env = { PATH: [path.dirname(node24()), machinePath()].join(path.delimiter), HOME: home, TMPDIR: path.join(sandbox, 'tmp') };
   return runProcess(node24(), command, { cwd: root, env, timeoutMs: 180_000 });
 }
 
 describe('@github/local-action', () => {
-  it('runs main and post with its cache stub: a miss saves an entry, the next run restores it, outputs set', async () => {
+  it('runs the bundle, main and post, with its cache stub: a miss saves an entry, the next run restores it, outputs set; the source too', async () => {
     const workspace = path.join(sandbox, 'repo');
     const cacheDir = path.join(sandbox, 'cache');
     for (const dir of [workspace, cacheDir, path.join(sandbox, 'home'), path.join(sandbox, 'tmp'), path.join(sandbox, 'temp')]) {
@@ -114,7 +113,14 @@ describe('@github/local-action', () => {
     assert.equal(hit['cache-hit'], 'true', second.stdout);
     assert.equal(hit['cache-matched-key'], missed['cache-primary-key']);
     await fs.access(path.join(workspace, 'node_modules/fixture-utils/package.json'));
-    for (const run of [first, second]) {
+
+    // The TypeScript source, by the same command: its imports reach the stand-ins directly.
+    await fs.rm(path.join(workspace, 'node_modules'), { recursive: true });
+    const fromSource = await runLocalAction(envFile, 'src/action/index.ts');
+    assert.equal(fromSource.exitCode, 0, fromSource.stdout + fromSource.stderr);
+    assert.equal(outputsOf(fromSource.stdout)['cache-hit'], 'true', fromSource.stdout);
+    await fs.access(path.join(workspace, 'node_modules/fixture-utils/package.json'));
+    for (const run of [first, second, fromSource]) {
       assert.doesNotMatch(run.stdout, /Action Outputs[\s\S]*No outputs were set/);
       assert.doesNotMatch(run.stdout, /not available on this runner|GITHUB_STEP_SUMMARY\. Check|Could not write/);
       assert.match(run.stdout, /Running Post Step/);

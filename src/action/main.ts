@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as core from '@actions/core';
+import { core } from './toolkit.js';
 import { ActionError } from '../util/errors.js';
 import { ACTION_YML, environmentInputs } from './inputs.js';
 import { runCommand } from '../package-managers/command.js';
@@ -26,7 +26,7 @@ import { OUTPUTS } from './names.js';
 import { readSettings, type Settings } from './settings.js';
 import { phaseTimer, type PhaseTimer } from './phases.js';
 import { markMainStarted, markMainSucceeded, saveSnapshotDir } from './state.js';
-import { takeToken, takeTokenInProcess, type Token } from '../token/handoff.js';
+import { takeToken, type Token } from '../token/handoff.js';
 import { snapshotUserFiles } from './user-files.js';
 import { logLine, redactUrlCredentials } from '../util/log-text.js';
 import { plural, relativePosix } from '../util/text.js';
@@ -45,14 +45,6 @@ import { checkRouting, configureManager, verifyToken } from './steps/routing.js'
 interface Program {
   input: CheckedInput;
   record: ProgramRecord;
-}
-
-/**
- * The main step for a host that imports the action and calls `run()`, as @github/local-action does
- * (`npx @github/local-action run . src/action/main.ts .env --post src/action/post.ts`); the runner starts index.ts.
- */
-export async function run(): Promise<void> {
-  await runMain(process.env, Promise.resolve(takeTokenInProcess(process.env)));
 }
 
 /** The main step: settings, policy, package manager config, token check, cache, install and link, report. Fails the job once. */

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import * as core from '@actions/core';
+import { core } from './toolkit.js';
 import { configDir, mainSucceeded, snapshotDir } from './state.js';
 import { restoreUserFiles } from './user-files.js';
 
@@ -25,11 +25,6 @@ export async function runPost(env: NodeJS.ProcessEnv = process.env): Promise<voi
   } catch (error) {
     core.warning(`Could not remove the npm config folder ${dir}: ${(error as Error).message}`);
   }
-}
-
-/** The post step for a host that imports the action and calls `run()` (@github/local-action's `--post src/action/post.ts`). */
-export async function run(): Promise<void> {
-  await runPost();
 }
 
 async function putBackUserFiles(env: NodeJS.ProcessEnv): Promise<void> {

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { core } from './toolkit.js';
 import { STATE } from './names.js';
 
 /** What main hands to post (the names and what each holds: STATE in names.ts). */

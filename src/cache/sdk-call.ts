@@ -16,7 +16,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as cache from '@actions/cache';
+import * as bundledCache from '@actions/cache';
 import * as cacheHttpClient from '../../node_modules/@actions/cache/lib/internal/cacheHttpClient.js';
 import * as cacheUtils from '../../node_modules/@actions/cache/lib/internal/cacheUtils.js';
 import type { CompressionMethod } from '../../node_modules/@actions/cache/lib/internal/constants.js';
@@ -78,10 +78,18 @@ export type ArchiveCheck = (archivePath: string, compression: ArchiveCompression
 type Restored = { key: string; refused?: RefusedEntry };
 const SAVE_SKIPPED = 'Cache save skipped';
 
+/** The SDK as the calls below make them: the copy bundled with the action, or a host's stand-in (useHostCache). */
+let cache: typeof bundledCache = bundledCache;
+
 /**
- * Whether a host replaced this SDK module with its own restoreCache and saveCache and nothing else: @github/local-action
- * does, keeping entries as files in LOCAL_ACTION_CACHE_PATH. Its restoreCache downloads and extracts in one call.
+ * Puts a host's @actions/cache in place of the bundled one, for the rest of the process: @github/local-action's, which
+ * has its own restoreCache and saveCache and nothing else, and keeps entries as files in LOCAL_ACTION_CACHE_PATH.
  */
+export function useHostCache(host: typeof bundledCache): void {
+  cache = host;
+}
+
+/** Whether a host's stand-in is in use; its restoreCache downloads and extracts in one call. */
 const stubbedByHost = (): boolean => typeof (cache as Partial<typeof cache>).isFeatureAvailable !== 'function';
 
 export const cacheServiceAvailable = (): boolean => (stubbedByHost() ? Boolean(process.env.LOCAL_ACTION_CACHE_PATH) : cache.isFeatureAvailable());
@@ -164,7 +172,7 @@ async function findV2(paths: string[], primaryKey: string, restoreKeys: string[]
 export async function saveWithSdk(paths: string[], key: string): Promise<SdkSaveOutcome> {
   const { outcome, lines } = await callCacheSdk(() => cache.saveCache(paths, key));
   const said = (fragment: string) => lines.some((line) => line.text.includes(fragment));
-  if (said(cache.CACHE_WRITE_DENIED_PREFIX)) return { kind: 'write-denied' };
+  if (said(bundledCache.CACHE_WRITE_DENIED_PREFIX)) return { kind: 'write-denied' };
   const requestFailure = lines.map((line) => RESERVATION_REQUEST_FAILED.exec(line.text)?.[1]).find(Boolean);
   if (!requestFailure && said(RESERVED_ELSEWHERE)) return { kind: 'reserved-elsewhere' };
   const problem = requestFailure?.split(/\r?\n/)[0] ?? firstProblem(outcome, lines);

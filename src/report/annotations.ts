@@ -1,4 +1,5 @@
-import * as core from '@actions/core';
+import type { AnnotationProperties } from '@actions/core';
+import { core } from '../action/toolkit.js';
 import type { Finding } from '../policy/index.js';
 import { redactUrlCredentials } from '../util/log-text.js';
 import { relativePosix } from '../util/text.js';
@@ -11,7 +12,7 @@ export function printableFindings(findings: Finding[]): Finding[] {
 /** Findings become annotations on the exact line and column, with paths relative to the repository as GitHub wants. */
 export function annotate(findings: Finding[], workspace: string): void {
   for (const finding of findings) {
-    const properties: core.AnnotationProperties = {
+    const properties: AnnotationProperties = {
       title: finding.rule,
       file: relativePosix(workspace, finding.file),
       startLine: finding.line,

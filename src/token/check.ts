@@ -1,6 +1,6 @@
 import { text } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as core from '@actions/core';
+import { core } from '../action/toolkit.js';
 import { HttpClient } from '@actions/http-client';
 import { ActionError } from '../util/errors.js';
 import { isPackageName } from '../util/package-name.js';

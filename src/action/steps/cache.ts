@@ -1,6 +1,6 @@
 import { lstat, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
-import * as core from '@actions/core';
+import { core } from '../toolkit.js';
 import type { CachedInstall, CacheMessage, NodeModulesCachePlan } from '../../cache/index.js';
 import { toolVersion } from '../../package-managers/command.js';
 import type { ManagerContext } from '../../package-managers/index.js';

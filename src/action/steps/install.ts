@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { core } from '../toolkit.js';
 import type { ManagerContext, PackageManager } from '../../package-managers/index.js';
 import type { ProgramRecord } from '../../report/run-report.js';
 import type { Settings } from '../settings.js';

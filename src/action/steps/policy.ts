@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { core } from '../toolkit.js';
 import { ActionError } from '../../util/errors.js';
 import {
   applyPolicyMode,

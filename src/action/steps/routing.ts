@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { core } from '../toolkit.js';
 import { isPackageName } from '../../util/package-name.js';
 import { logLine } from '../../util/log-text.js';
 import type { ManagerContext, PackageManager, RunnerNetwork, ScopedConfig } from '../../package-managers/index.js';

@@ -1,0 +1,1 @@
+var r=Object.defineProperty;var o=(t,e)=>r(t,"name",{value:e,configurable:!0});const l=96,i=[96],p={97096:((t,e,s)=>{s.d(e,{core:o(()=>c,"core"),l:o(()=>n,"l")});var _=s(33838);let c=_;function n(d){c=d}o(n,"useHostCore")})};export{l as id,i as ids,p as modules};
