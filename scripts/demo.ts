@@ -15,6 +15,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCacheServer, type CacheServer } from '../__tests__/support/cache-server.js';
 import { startRegistry, type FixturePackage, type TestRegistry } from '../__tests__/support/registry.js';
+import { node24 } from '../__tests__/support/node24.js';
+import { machinePath } from '../__tests__/support/process.js';
 import { readStdoutLines, runAction, type ActionRun, type WorkflowCommand } from '../__tests__/support/runner.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -126,6 +128,9 @@ async function runJob(job: { registry: TestRegistry; inputs: Record<string, stri
     inputs: job.inputs,
     env: {
       ...cache.env('v2'),
+      // What the README's example does with actions/setup-node (node-version: 24): Node.js 24 first on the PATH, so
+      // the cache key names it (node24), as it names the Node.js on the PATH on a runner.
+      PATH: [path.dirname(node24()), machinePath()].join(path.delimiter),
       NPM_CONFIG_REGISTRY: job.registry.url,
       NPM_CONFIG_CACHE: path.join(dir, 'npm-cache'),
       NPM_CONFIG_PREFIX: path.join(dir, 'npm-prefix'),
