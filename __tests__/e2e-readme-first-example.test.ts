@@ -11,6 +11,7 @@ import { asWorkflow, jobSteps, readReadme, usesThisAction, yamlBlocks } from './
 import { runAction, runPlaces, type ActionRun, type StepResult } from './support/runner.js';
 import { assertNoSecret } from './support/secret-scan.js';
 import type { FixturePackage } from './support/registry.js';
+import { installedPackage } from './support/fixtures.js';
 import { useCacheServer, useRegistry } from './support/servers.js';
 import { BERRY_PROJECT_RC } from './support/yarn.js';
 
@@ -31,16 +32,21 @@ async function readmeFirstExample(): Promise<{ inputs: Record<string, string>; r
   return { inputs: Object.fromEntries(inputs), run };
 }
 
-/** What the public registry serves a program of today, as small stand-ins. */
-const TODAY_PACKAGES: FixturePackage[] = [
+/** The managers the runner lacks, which the action installs with npm: the real ones, as the public registry serves them. */
+const PNPM = installedPackage('pnpm');
+const YARN_BERRY = installedPackage('@yarnpkg/cli-dist');
+/** What the public registry serves a program of today (small stand-ins for Pulumi's packages) and the action. */
+const PACKAGES: FixturePackage[] = [
   { name: '@pulumi/pulumi', version: '3.228.0' },
   { name: '@pulumi/random', version: '4.18.0', dependencies: { '@pulumi/pulumi': '^3.0.0' } },
+  PNPM,
+  YARN_BERRY,
 ];
 /** A Pulumi Cloud token in the job's env (for `pulumi up`): nothing routes the scope, so it must go nowhere. */
 const BACKEND_TOKEN = 'pul-backend-only-fedcba9876543210fedcba98765';
 
 const example = await readmeFirstExample();
-const [registry, server] = await Promise.all([useRegistry({ packages: TODAY_PACKAGES, publicScope: true }), useCacheServer()]);
+const [registry, server] = await Promise.all([useRegistry({ packages: PACKAGES, publicScope: true }), useCacheServer()]);
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-readme-first-example-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
@@ -53,6 +59,8 @@ interface ManagerCase {
   declared: boolean;
   /** Files beside package.json that the manager needs and its users commit. */
   files?: Record<string, string>;
+  /** The package the action installs with npm because the runner has no such manager, or one of another line. */
+  installedByAction?: FixturePackage;
 }
 
 const CASES: ManagerCase[] = [
@@ -62,7 +70,13 @@ const CASES: ManagerCase[] = [
     lockArgs: ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'],
     declared: false,
   },
-  { manager: 'pnpm', lockfile: 'pnpm-lock.yaml', lockArgs: ['install', '--lockfile-only', '--no-frozen-lockfile'], declared: true },
+  {
+    manager: 'pnpm',
+    lockfile: 'pnpm-lock.yaml',
+    lockArgs: ['install', '--lockfile-only', '--no-frozen-lockfile'],
+    declared: true,
+    installedByAction: PNPM,
+  },
   { manager: 'yarn1', lockfile: 'yarn.lock', lockArgs: ['install', '--ignore-scripts', '--non-interactive'], declared: false },
   {
     manager: 'yarn4',
@@ -70,6 +84,7 @@ const CASES: ManagerCase[] = [
     lockArgs: ['install', '--no-immutable', '--mode=update-lockfile'],
     declared: true,
     files: { '.yarnrc.yml': BERRY_PROJECT_RC },
+    installedByAction: YARN_BERRY,
   },
   { manager: 'bun', lockfile: 'bun.lock', lockArgs: ['install', '--lockfile-only'], declared: false },
 ];
@@ -103,13 +118,20 @@ function writeUserConfig(home: string, manager: TestManager): void {
   if (manager === 'yarn4') fs.writeFileSync(path.join(home, '.yarnrc.yml'), yarnrc);
 }
 
-/** PATH on a runner after actions/setup-node (Node.js 24) and the manager's own setup. */
-const runnerPath = (manager: TestManager) => pathWithManager(manager, [path.dirname(node24()), machinePath()].join(path.delimiter));
+/** Node.js 24 and npm, as actions/setup-node leaves them. */
+const NODE_PATH = [path.dirname(node24()), machinePath()].join(path.delimiter);
 
-/** What a fresh runner's job has beside the action's own variables. */
-function jobEnv(manager: TestManager, runnerDir: string): Record<string, string> {
+/**
+ * PATH on ubuntu-latest after the README's steps: Node.js 24 and npm, and the image's yarn 1; no pnpm, no bun. Bun
+ * alone is there, as oven-sh/setup-bun would put it: for a missing one the action installs bun from the registry,
+ * which would have to serve its 107 MB binary here.
+ */
+const runnerPath = (manager: TestManager) => pathWithManager(manager === 'bun' ? 'bun' : 'yarn1', NODE_PATH);
+
+/** What a fresh runner's job has beside the action's own variables, or a laptop's (with its manager on the PATH). */
+function jobEnv(manager: TestManager, runnerDir: string, PATH = runnerPath(manager)): Record<string, string> {
   return {
-    PATH: runnerPath(manager),
+    PATH,
     YARN_ENABLE_TELEMETRY: '0',
     // Yarn 1 run by root (as here, not on a runner) keeps its cache in /usr/local/share whatever HOME says.
     ...(manager === 'yarn1' && { YARN_CACHE_FOLDER: path.join(runnerDir, 'yarn-cache') }),
@@ -128,7 +150,12 @@ async function commit(testCase: ManagerCase): Promise<string> {
   const work = path.join(laptop, 'program');
   fs.cpSync(dir, work, { recursive: true });
   writeUserConfig(path.join(laptop, 'home'), testCase.manager);
-  const env = { ...jobEnv(testCase.manager, laptop), HOME: path.join(laptop, 'home'), TMPDIR: laptop, CI: 'true' };
+  const env = {
+    ...jobEnv(testCase.manager, laptop, pathWithManager(testCase.manager, NODE_PATH)),
+    HOME: path.join(laptop, 'home'),
+    TMPDIR: laptop,
+    CI: 'true',
+  };
   const made = await runProcess(managerCommand(testCase.manager), testCase.lockArgs, { cwd: work, env, timeoutMs: 120_000 });
   assert.equal(made.exitCode, 0, `${made.stdout}\n${made.stderr}`);
   fs.copyFileSync(path.join(work, testCase.lockfile), path.join(dir, testCase.lockfile));
@@ -191,6 +218,9 @@ describe("the README's first example, copied unchanged, for a program of today",
         try {
           assertStepsSucceeded(run);
           assert.equal(run.main.outputs['cache-hit'], cacheHit, `${name}: cache-hit\n${run.main.log}`);
+          const installed = testCase.installedByAction;
+          const installedNote = /: installed (\S+) with npm into /.exec(run.main.log)?.[1];
+          assert.equal(installedNote, installed && `${installed.name}@${installed.version}`, 'the manager the action installed for the runner');
           for (const file of ['package.json', testCase.lockfile]) {
             assert.deepEqual(fs.readFileSync(path.join(workspace, file)), committed(file), `${name}: ${file} is byte-identical`);
           }
