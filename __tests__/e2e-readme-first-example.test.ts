@@ -10,8 +10,8 @@ import { machinePath, runProcess } from './support/process.js';
 import { asWorkflow, jobSteps, readReadme, usesThisAction, yamlBlocks } from './support/readme-workflows.js';
 import { runAction, runPlaces, type ActionRun, type StepResult } from './support/runner.js';
 import { assertNoSecret } from './support/secret-scan.js';
-import type { FixturePackage } from './support/registry.js';
 import { installedPackage } from './support/fixtures.js';
+import type { FixturePackage } from './support/registry.js';
 import { useCacheServer, useRegistry } from './support/servers.js';
 import { BERRY_PROJECT_RC } from './support/yarn.js';
 
@@ -228,6 +228,7 @@ describe("the README's first example, copied unchanged, for a program of today",
           assert.match(built, /built with @pulumi\/random 4\.18\.0 and @pulumi\/pulumi 3\.228\.0/);
         } finally {
           await run.cleanup();
+          fs.rmSync(path.dirname(workspace), { recursive: true, force: true });
         }
       }
     });
