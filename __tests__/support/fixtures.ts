@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { machinePath, runProcess } from './process.js';
 import type { ProcessResult } from './process.js';
@@ -15,6 +17,17 @@ export interface FixturePackage {
   bin?: Record<string, string>;
   /** Extra or replacement files by relative path; index.js defaults to exporting { name, version }. */
   files?: Record<string, string>;
+  /** A real package's folder, published as it is with its own package.json (the fields above other than name and version unused). */
+  folder?: string;
+}
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A package this project installed (a package manager of its devDependencies), to publish as it is. */
+export function installedPackage(name: string): FixturePackage {
+  const folder = path.join(projectRoot, 'node_modules', name);
+  const { version } = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as { version: string };
+  return { name, version, folder };
 }
 
 /**
@@ -48,6 +61,7 @@ export function recordScript(file: string): string {
 
 /** The package.json a fixture package is published with. */
 export function fixtureManifest(pkg: FixturePackage): Record<string, unknown> {
+  if (pkg.folder) return JSON.parse(readFileSync(path.join(pkg.folder, 'package.json'), 'utf8')) as Record<string, unknown>;
   return {
     name: pkg.name,
     version: pkg.version,
@@ -61,8 +75,9 @@ export function fixtureManifest(pkg: FixturePackage): Record<string, unknown> {
   };
 }
 
-/** Writes a package folder (package.json, index.js and pkg.files) and returns its absolute path. */
+/** Writes a package folder (package.json, index.js and pkg.files) and returns its absolute path; a real package's is its own. */
 export async function writePackageFolder(dir: string, pkg: FixturePackage): Promise<string> {
+  if (pkg.folder) return pkg.folder;
   const folder = path.resolve(dir);
   const files: Record<string, string> = {
     'package.json': `${JSON.stringify(fixtureManifest(pkg), null, 2)}\n`,

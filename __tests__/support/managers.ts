@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,13 +7,25 @@ const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** The package managers the tests run for real, each installed from the npm registry as a devDependency. */
 export type TestManager = 'npm' | 'pnpm' | 'yarn1' | 'yarn4' | 'bun';
 
-/** The command each one is run as, and the file that runs it (a devDependency's bin). */
-const BINARIES: Record<Exclude<TestManager, 'npm'>, { command: string; file: string }> = {
-  pnpm: { command: 'pnpm', file: 'node_modules/pnpm/bin/pnpm.cjs' },
-  yarn1: { command: 'yarn', file: 'node_modules/yarn/bin/yarn.js' },
-  yarn4: { command: 'yarn', file: 'node_modules/@yarnpkg/cli-dist/bin/yarn.js' },
-  bun: { command: 'bun', file: 'node_modules/bun/bin/bun.exe' },
+/** The command each one is run as, its devDependency, and the file that runs it (that package's bin). */
+const BINARIES: Record<Exclude<TestManager, 'npm'>, { command: string; packageName: string; file: string }> = {
+  pnpm: { command: 'pnpm', packageName: 'pnpm', file: 'bin/pnpm.cjs' },
+  yarn1: { command: 'yarn', packageName: 'yarn', file: 'bin/yarn.js' },
+  yarn4: { command: 'yarn', packageName: '@yarnpkg/cli-dist', file: 'bin/yarn.js' },
+  bun: { command: 'bun', packageName: 'bun', file: 'bin/bun.exe' },
 };
+
+/** The command a manager is run as: "npm", "pnpm", "yarn" or "bun". */
+export function managerCommand(manager: TestManager): string {
+  return manager === 'npm' ? 'npm' : BINARIES[manager].command;
+}
+
+/** The version of a manager's devDependency, as a `packageManager` field names it (`pnpm@10.2.0`). */
+export function packageManagerField(manager: Exclude<TestManager, 'npm'>): string {
+  const { command, packageName } = BINARIES[manager];
+  const manifest = JSON.parse(readFileSync(path.join(projectRoot, 'node_modules', packageName, 'package.json'), 'utf8')) as { version: string };
+  return `${command}@${manifest.version}`;
+}
 
 /**
  * A folder holding only `manager`'s command (yarn 1 and yarn 4 are both "yarn"), to put first on a test's PATH. It
@@ -21,12 +33,12 @@ const BINARIES: Record<Exclude<TestManager, 'npm'>, { command: string; file: str
  */
 export function managerBinDir(manager: TestManager): string | undefined {
   if (manager === 'npm') return undefined;
-  const { command, file } = BINARIES[manager];
+  const { command, packageName, file } = BINARIES[manager];
   const dir = path.join(projectRoot, 'node_modules', '.cache', 'setup-pulumi-npm-tests', 'bin', manager);
   const link = path.join(dir, command);
   if (!existsSync(link)) {
     mkdirSync(dir, { recursive: true });
-    symlinkSync(path.join(projectRoot, file), link);
+    symlinkSync(path.join(projectRoot, 'node_modules', packageName, file), link);
   }
   return dir;
 }

@@ -52,7 +52,7 @@ export interface Distribution {
   npmPackage(major: number): string;
   /** The major installed when nothing names a version (the `packageManager` field) and the lockfile does not tell. */
   currentMajor: number;
-  /** The major that wrote a lockfile of its own, where the format tells (yarn 1's yarn.lock has no `__metadata`). */
+  /** The major a lockfile of its own needs, where the format tells (yarn 1's yarn.lock has no `__metadata`: 1; else 2+). */
   lockfileMajor?(lockfileText: string): number | undefined;
   /** The step a workflow adds to set it up itself (pnpm/action-setup, oven-sh/setup-bun, `corepack enable`). */
   setupStep: string;

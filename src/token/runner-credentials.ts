@@ -69,5 +69,8 @@ export function keepForCacheClientAlone(credentials: CacheClientCredentials): vo
   process.env = new Proxy(process.env, {
     get: (real, name) => (isKept(name) ? kept[name] : Reflect.get(real, name)),
     has: (real, name) => isKept(name) || Reflect.has(real, name),
+    // An assignment (core.addPath's to PATH) is made on the real environment: through the view it would be a partial
+    // definition, which process.env refuses with a TypeError.
+    set: (real, name, value) => Reflect.set(real, name, value),
   });
 }

@@ -47,14 +47,18 @@ export async function readyManagers(
   return ready;
 }
 
-/** The version to install when missing: the first `packageManager` field's, else what the lockfile's format tells, else the current major. */
+/**
+ * The version to install when missing: the first `packageManager` field's, else the major the lockfile's format tells,
+ * else the current major. The first two are required: a manager of another line on the PATH is not used.
+ */
 function wantedVersion(manager: PackageManager, choices: ManagerChoice[]): ManagerWanted {
   const own = choices.filter((choice) => choice.name === manager.name);
   const declared = own.find((choice) => choice.version)?.version;
-  if (declared) return { version: declared, major: Number.parseInt(declared, 10) };
+  if (declared) return { version: declared, major: Number.parseInt(declared, 10), requiredBy: `"packageManager": "${manager.name}@${declared}"` };
   const lockfile = own.find((choice) => choice.lockfile)?.lockfile;
   const major = lockfile && manager.distribution.lockfileMajor ? manager.distribution.lockfileMajor(readText(lockfile)) : undefined;
-  return { major: major ?? manager.distribution.currentMajor };
+  if (major === undefined) return { major: manager.distribution.currentMajor };
+  return { major, requiredBy: `the format of ${path.basename(lockfile!)}` };
 }
 
 function readText(file: string): string {

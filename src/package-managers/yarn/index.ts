@@ -7,13 +7,16 @@ import { isBerryLockfile, LOCKFILE, ownInstallCommand } from './files.js';
 
 // What only an install needs loads with the first install: the command line and a policy-only run never run yarn.
 
+const CURRENT_MAJOR = 4;
+
 /** Yarn: 1 (classic) and 2+ (berry, with the node-modules linker); each method asks yarn which one runs. */
 export const yarn: PackageManager = {
   name: 'yarn',
   distribution: {
     npmPackage: (major) => (major === 1 ? 'yarn' : '@yarnpkg/cli-dist'),
-    currentMajor: 4,
-    lockfileMajor: (text) => (isBerryLockfile(text) ? undefined : 1),
+    currentMajor: CURRENT_MAJOR,
+    // A yarn 2+ lockfile needs yarn 2+, the current major when nothing names one.
+    lockfileMajor: (text) => (isBerryLockfile(text) ? CURRENT_MAJOR : 1),
     setupStep: '"corepack enable" (Node.js 24 and earlier ship corepack; on 25 and later, "npm install -g corepack" first)',
   },
   lockfiles: [LOCKFILE],
