@@ -42,8 +42,7 @@ export function npmEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | un
     if (access !== undefined && REPLACED_BY_ACCESS.has(lower)) continue;
     env[name] = value;
   }
-  const set = new Set(Object.keys(env).map((name) => name.toLowerCase()));
-  for (const [name, value] of Object.entries(BOUNDED_RETRIES)) if (!set.has(name)) env[name] = value;
+  Object.assign(env, unsetByJob(env, BOUNDED_RETRIES));
   if (access === undefined) return env;
   Object.assign(env, {
     NPM_CONFIG_USERCONFIG: access.configFile,
@@ -57,6 +56,12 @@ export function npmEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | un
     if (access.certificates.caFile) env['npm_config_cafile'] = access.certificates.caFile;
   }
   return env;
+}
+
+/** The `settings` (npm_config_* names in lower case) the job's environment does not set in any case: the job's win. */
+export function unsetByJob(base: NodeJS.ProcessEnv, settings: Record<string, string>): Record<string, string> {
+  const set = new Set(Object.keys(base).map((name) => name.toLowerCase()));
+  return Object.fromEntries(Object.entries(settings).filter(([name]) => !set.has(name)));
 }
 
 /**
