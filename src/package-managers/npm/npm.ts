@@ -16,9 +16,10 @@ const REPLACED_BY_ACCESS = new Set([
 ]);
 
 /**
- * npm's and pnpm's retries of a request that failed (a 5xx, a reset connection), bounded: their defaults wait 10 s,
- * then 60 s, so a registry that fails took 70 s a request and 141 s an install. These wait 1 s, then 2 s: an install
- * fails within seconds of the registry's first failure. The job's own variables, when it sets them, win.
+ * npm's retries of a request that failed (a 5xx, a reset connection), bounded: its defaults wait 10 s, then 60 s, so
+ * a registry that fails took 70 s a request and 141 s an install. These wait 1 s, then 2 s: an install fails within
+ * seconds of the registry's first failure (7 s for 400 tarballs). pnpm, which reads them too, gets tighter ones
+ * (pnpm/environment.ts). The job's own variables, when it sets them, win.
  */
 const BOUNDED_RETRIES: Record<string, string> = {
   npm_config_fetch_retries: '2',

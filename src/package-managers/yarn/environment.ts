@@ -47,6 +47,6 @@ export function yarnEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | u
  * variables outrank its .npmrc); yarn 2.0, which has no httpRetry and refuses the variable, gets none.
  */
 export function withBerryRetries(env: NodeJS.ProcessEnv, version: string): NodeJS.ProcessEnv {
-  if (env['YARN_HTTP_RETRY'] !== undefined || version.startsWith('2.0.')) return env;
+  if (env['YARN_HTTP_RETRY'] !== undefined || /^2\.0\./.test(version)) return env;
   return { ...env, YARN_HTTP_RETRY: '1' };
 }
