@@ -124,6 +124,14 @@ describe('explainPnpmFailure', () => {
 });
 
 describe('pnpm row', () => {
+  it('retries once, half a second after a failure (pnpm fetches every tarball before it gives up), unless the job says otherwise', () => {
+    const env = pnpm.environment({ PATH: '/bin', NPM_CONFIG_FETCH_RETRY_MINTIMEOUT: '2000' }, undefined);
+    assert.equal(env['npm_config_fetch_retries'], '1');
+    assert.equal(env['npm_config_fetch_retry_maxtimeout'], '500');
+    assert.equal(env['NPM_CONFIG_FETCH_RETRY_MINTIMEOUT'], '2000');
+    assert.equal(env['npm_config_fetch_retry_mintimeout'], undefined);
+  });
+
   it('reports the version of the pnpm on the PATH', async () => {
     const { dir, env } = await setUp({});
     assert.match(await pnpm.version(contextFor(env).context, dir), /^10\.\d+\.\d+$/);

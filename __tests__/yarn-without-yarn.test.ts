@@ -68,6 +68,21 @@ describe('yarnEnvironment', () => {
 describe('explainYarnFailure', () => {
   const explain = (stdout: string) => explainYarnFailure('yarn install --immutable', 'infra', { exitCode: 1, stdout, stderr: '' }, 'https://r/').message;
 
+  it("names yarn 2+'s first error when it colours its lines on a runner, not the summary before it", () => {
+    // As yarn 4.18 printed it with GITHUB_ACTIONS set: a blue ➤ for information, a red one for an error.
+    const [info, error, code] = ['\x1b[94m➤\x1b[39m', '\x1b[91m➤\x1b[39m', (text: string) => `\x1b[38;5;173m${text}\x1b[39m`];
+    const printed = [
+      `${info} YN0085: │ \x1b[38;5;70m+\x1b[39m ${code('fixture-utils')}@npm:1.1.0::__archiveUrl=http%3A%2F%2Flocalhost%3A32837%2Ff.tgz, and 1 more.`,
+      `${info} \x1b[90mYN0000\x1b[39m: └ Completed`,
+      `${error} YN0081: │ ${code('fixture-utils')}@npm:1.1.0: Unsafe http requests must be explicitly whitelisted in your configuration (localhost)`,
+      `${error} YN0000: · Failed with errors in 0s 153ms`,
+    ].join('\n');
+    assert.match(
+      explain(printed),
+      /: fixture-utils@npm:1\.1\.0: Unsafe http requests must be explicitly whitelisted in your configuration \(localhost\)\. yarn's output/,
+    );
+  });
+
   it("reads yarn 2+'s codes", () => {
     assert.match(
       explain('➤ YN0028: │ The lockfile would have been modified by this install, which is explicitly forbidden.'),

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCommand, type CommandRunner } from '../src/package-managers/command.js';
 import type { ManagerContext, ProxyAccess, ScopedConfig } from '../src/package-managers/types.js';
+import { withBerryRetries } from '../src/package-managers/yarn/environment.js';
 import { yarn } from '../src/package-managers/yarn/index.js';
 import { issueInterceptionCertificates } from '../src/token/certificate-authority.js';
 import { openProxySession, type ProxySession } from '../src/token/credential-proxy-session.js';
@@ -208,6 +209,14 @@ for (const [generation, version] of [
     });
   });
 }
+
+describe("yarn 2+'s retries", () => {
+  it('are one per request (yarn 2+ fetches every package before it gives up), unless the job says otherwise or the yarn has none', () => {
+    assert.equal(withBerryRetries({ PATH: '/bin' }, '4.18.1')['YARN_HTTP_RETRY'], '1');
+    assert.equal(withBerryRetries({ PATH: '/bin', YARN_HTTP_RETRY: '5' }, '4.18.1')['YARN_HTTP_RETRY'], '5');
+    assert.equal(withBerryRetries({ PATH: '/bin' }, '2.0.0-rc.36')['YARN_HTTP_RETRY'], undefined);
+  });
+});
 
 describe("a project's yarnPath", () => {
   const yarn4File = fs.realpathSync(path.join(managerBinDir('yarn4')!, 'yarn'));

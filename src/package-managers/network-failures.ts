@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { ActionError } from '../util/errors.js';
 import type { ManagerName } from './types.js';
 
@@ -24,6 +25,11 @@ const CERTIFICATE_TEXTS: Array<[RegExp, string]> = [
   [/certificate has expired/i, 'CERT_HAS_EXPIRED'],
 ];
 const CONNECTION_CODES = /\b(ECONNRESET|ECONNREFUSED|ETIMEDOUT|ESOCKETTIMEDOUT|EAI_AGAIN|ENOTFOUND|EPIPE|ECONNABORTED|EHOSTUNREACH|ENETUNREACH)\b/;
+/** Node's text for a reset connection, which yarn 1 and yarn 2+ print without its code; bun's own names. */
+const CONNECTION_TEXTS: Array<[RegExp, string]> = [
+  [/\bsocket hang up\b/, 'ECONNRESET'],
+  [/\b(ConnectionClosed|ConnectionRefused|ConnectionTimeout|ConnectionResetByPeer)\b/, ''],
+];
 /**
  * A 5xx as each manager prints it: npm ("code E500", "500 Internal Server Error - GET"), pnpm ("ERR_PNPM_FETCH_500"),
  * yarn 1 ("Request failed \"500 …\""), yarn 2+ ("Response Code: 500"), bun ("GET … - 500").
@@ -37,30 +43,49 @@ const SERVER_ERRORS = [
   /\bGET \S+ - (5\d\d)\b/,
 ];
 
-/** The network failure an install's output tells of, if any: a certificate first, then a 5xx, then a connection. */
-export function networkFailureIn(output: string): NetworkFailure | undefined {
-  const host = hostIn(output);
-  const code = CERTIFICATE_CODES.exec(output)?.[1] ?? CERTIFICATE_TEXTS.find(([text]) => text.test(output))?.[1];
-  if (code) return { kind: 'certificate', code, host };
-  const status = serverErrorIn(output);
-  if (status) return { kind: 'status', status, host };
-  const connection = CONNECTION_CODES.exec(output)?.[1];
-  return connection ? { kind: 'connection', code: connection, host } : undefined;
+/**
+ * The network failure an install's output tells of, if any: a certificate first, then a 5xx, then a connection. The
+ * host is the one the failing line names, else the first registry the output names.
+ */
+export function networkFailureIn(printed: string): NetworkFailure | undefined {
+  // Yarn 2+ colours its output on a runner (GITHUB_ACTIONS), inside the texts matched here.
+  const output = stripVTControlCharacters(printed);
+  const certificate = firstMatch(output, [[CERTIFICATE_CODES, ''], ...CERTIFICATE_TEXTS]);
+  if (certificate) return { kind: 'certificate', code: certificate.code, host: hostIn(output, certificate.at) };
+  const status = firstMatch(
+    output,
+    SERVER_ERRORS.map((pattern) => [pattern, ''] as [RegExp, string]),
+  );
+  if (status) return { kind: 'status', status: status.code, host: hostIn(output, status.at) };
+  const connection = firstMatch(output, [[CONNECTION_CODES, ''], ...CONNECTION_TEXTS]);
+  return connection && { kind: 'connection', code: connection.code, host: hostIn(output, connection.at) };
 }
 
-function serverErrorIn(output: string): string | undefined {
-  for (const pattern of SERVER_ERRORS) {
-    const status = pattern.exec(output)?.[1];
-    if (status) return status;
+/** The first pattern that matches: the code it names (its group, else the one given), and where in the output. */
+function firstMatch(output: string, patterns: Array<[RegExp, string]>): { code: string; at: number } | undefined {
+  for (const [pattern, named] of patterns) {
+    const match = pattern.exec(output);
+    if (match) return { code: named || match[1]!, at: match.index };
   }
   return undefined;
 }
 
-/** The first registry host the output names in a URL. */
-function hostIn(output: string): string | undefined {
-  const url = /\bhttps?:\/\/[^\s'"`<>)]+/.exec(output)?.[0];
+/** Hosts of the managers' documentation, which their error output links to (yarn 1: "info Visit https://yarnpkg.com/…"). */
+const DOCUMENTATION_HOSTS = new Set(['yarnpkg.com', 'classic.yarnpkg.com', 'pnpm.io', 'bun.sh', 'bun.com', 'docs.npmjs.com', 'nodejs.org', 'github.com']);
+const URLS = /\bhttps?:\/\/[^\s'"`<>)]+/g;
+
+/** The host of the URL on the line at `at`, else of the first URL in the output that is not documentation. */
+function hostIn(output: string, at: number): string | undefined {
+  const lineStart = output.lastIndexOf('\n', at) + 1;
+  const lineEnd = output.indexOf('\n', at);
+  const line = output.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+  const hosts = [...line.matchAll(URLS), ...output.matchAll(URLS)].map((match) => hostOf(match[0]));
+  return hosts.find((host) => host !== undefined && !DOCUMENTATION_HOSTS.has(host));
+}
+
+function hostOf(url: string): string | undefined {
   try {
-    return url ? new URL(url).host : undefined;
+    return new URL(url).host;
   } catch {
     return undefined;
   }
@@ -83,9 +108,14 @@ export function certificateAdvice(manager: ManagerName | undefined): string {
   );
 }
 
-/** The sentence for a failure, after `lead` (what failed where); the manager's own output stays in the log above. */
-export function explainNetworkFailure(lead: string, failure: NetworkFailure, manager: ManagerName): ActionError {
-  const where = failure.host ?? 'the registry';
+/**
+ * The sentence for a failure, after `lead` (what failed where); the manager's own output stays in the log above.
+ * `configuredRegistry`: the registry the manager was set to use, named when its output names no host (yarn and bun
+ * print an untrusted certificate or a closed connection without one).
+ */
+export function explainNetworkFailure(lead: string, failure: NetworkFailure, manager: ManagerName, configuredRegistry?: string): ActionError {
+  const configuredHost = configuredRegistry === undefined ? undefined : hostOf(configuredRegistry);
+  const where = failure.host ?? (configuredHost ? `${configuredHost} (the registry ${manager} is configured with)` : 'the registry');
   switch (failure.kind) {
     case 'certificate':
       return new ActionError(`${lead}: the TLS certificate of ${where} is not trusted (${failure.code}). ${certificateAdvice(manager)}`);
@@ -103,7 +133,7 @@ export function explainNetworkFailure(lead: string, failure: NetworkFailure, man
 }
 
 /** The error for an install whose output tells of a network failure; undefined when it tells of none. */
-export function networkFailureError(lead: string, output: string, manager: ManagerName): ActionError | undefined {
+export function networkFailureError(lead: string, output: string, manager: ManagerName, configuredRegistry?: string): ActionError | undefined {
   const failure = networkFailureIn(output);
-  return failure && explainNetworkFailure(lead, failure, manager);
+  return failure && explainNetworkFailure(lead, failure, manager, configuredRegistry);
 }

@@ -36,8 +36,11 @@ export function bunEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | un
   return env;
 }
 
-/** Turns bun's error lines into a sentence the user can act on. */
-export function explainBunFailure(what: string, where: string, result: CommandResult, registryUrl: string): ActionError {
+/**
+ * Turns bun's error lines into a sentence the user can act on. `configuredRegistry`: the registry bun was set to use,
+ * for a network failure its output names no host of (bun names the package alone).
+ */
+export function explainBunFailure(what: string, where: string, result: CommandResult, registryUrl: string, configuredRegistry?: string): ActionError {
   if (result.exitCode === null) return failures.killed(what, where);
   const output = `${result.stderr}\n${result.stdout}`;
   const lead = `"${what}" failed in ${where} (exit code ${result.exitCode})`;
@@ -63,7 +66,7 @@ export function explainBunFailure(what: string, where: string, result: CommandRe
     case '404':
       return failures.notFound(lead, failed ?? http[1], `404 for ${http[1]}`, registryUrl);
   }
-  const network = networkFailureError(lead, output, 'bun');
+  const network = networkFailureError(lead, output, 'bun', configuredRegistry);
   if (network) return network;
   const unreachable = /^error: (\w+) downloading (?:package manifest|tarball) (\S+)/m.exec(output);
   if (unreachable) {

@@ -3,6 +3,7 @@ import { explainBunFailure } from './bun.js';
 import { writeInstallRecord } from './install-record.js';
 import { linkFromGlobalFolder } from '../global-links.js';
 import { ownBunInstall } from './own-install.js';
+import { bunRegistryFor } from './registry.js';
 
 /**
  * Runs the install command in a program (bun's own unless the input gives one, which runs as written), records the
@@ -15,7 +16,13 @@ export async function installWithBun(bun: ManagerContext, { dir, where, commandL
   const own = [ownBunInstall(dir), ...(ignoreScripts ? ['--ignore-scripts'] : []), ...(links.length ? ['--omit=peer'] : [])];
   const command = commandLine ?? own.join(' ');
   const result = await bun.run(command, [], { cwd: dir, env });
-  if (result.exitCode !== 0) throw explainBunFailure(command, where, result, bun.registryUrl);
+  if (result.exitCode !== 0) {
+    const configured = await bunRegistryFor(bun, '', dir, env).then(
+      ({ url }) => url,
+      () => undefined,
+    );
+    throw explainBunFailure(command, where, result, bun.registryUrl, configured);
+  }
   await writeInstallRecord(dir, links);
   await linkFromGlobalFolder(bun, dir, links);
 }

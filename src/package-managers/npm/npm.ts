@@ -16,9 +16,10 @@ const REPLACED_BY_ACCESS = new Set([
 ]);
 
 /**
- * npm's and pnpm's retries of a request that failed (a 5xx, a reset connection), bounded: their defaults wait 10 s,
- * then 60 s, so a registry that fails took 70 s a request and 141 s an install. These wait 1 s, then 2 s: an install
- * fails within seconds of the registry's first failure. The job's own variables, when it sets them, win.
+ * npm's retries of a request that failed (a 5xx, a reset connection), bounded: its defaults wait 10 s, then 60 s, so
+ * a registry that fails took 70 s a request and 141 s an install. These wait 1 s, then 2 s: an install fails within
+ * seconds of the registry's first failure (7 s for 400 tarballs). pnpm, which reads them too, gets tighter ones
+ * (pnpm/environment.ts). The job's own variables, when it sets them, win.
  */
 const BOUNDED_RETRIES: Record<string, string> = {
   npm_config_fetch_retries: '2',
@@ -42,8 +43,7 @@ export function npmEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | un
     if (access !== undefined && REPLACED_BY_ACCESS.has(lower)) continue;
     env[name] = value;
   }
-  const set = new Set(Object.keys(env).map((name) => name.toLowerCase()));
-  for (const [name, value] of Object.entries(BOUNDED_RETRIES)) if (!set.has(name)) env[name] = value;
+  Object.assign(env, unsetByJob(env, BOUNDED_RETRIES));
   if (access === undefined) return env;
   Object.assign(env, {
     NPM_CONFIG_USERCONFIG: access.configFile,
@@ -57,6 +57,12 @@ export function npmEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | un
     if (access.certificates.caFile) env['npm_config_cafile'] = access.certificates.caFile;
   }
   return env;
+}
+
+/** The `settings` (npm_config_* names in lower case) the job's environment does not set in any case: the job's win. */
+export function unsetByJob(base: NodeJS.ProcessEnv, settings: Record<string, string>): Record<string, string> {
+  const set = new Set(Object.keys(base).map((name) => name.toLowerCase()));
+  return Object.fromEntries(Object.entries(settings).filter(([name]) => !set.has(name)));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { npm } from '../npm/index.js';
 import type { PackageManager } from '../types.js';
+import { pnpmEnvironment } from './environment.js';
 import { LOCKFILE, pnpmInstall, WORKSPACE_MANIFEST } from './files.js';
 
 // What only an install needs loads with the first install: the command line and a policy-only run never run pnpm.
@@ -7,8 +8,8 @@ const link = () => import('./link.js');
 
 /**
  * pnpm 9 and 10. It reads .npmrc and npm_config_* as npm does, so the scoped config, the environment (proxy, roots,
- * user config) and the global links are npm's; its install, its record of the tree and pnpm-workspace.yaml's settings
- * are its own.
+ * user config; its retries its own) and the global links are npm's; its install, its record of the tree and
+ * pnpm-workspace.yaml's settings are its own.
  */
 export const pnpm: PackageManager = {
   name: 'pnpm',
@@ -17,7 +18,7 @@ export const pnpm: PackageManager = {
   writes: ['package.json', LOCKFILE, WORKSPACE_MANIFEST],
   readLockfile: async (file) => (await import('./lockfile.js')).readPnpmLockfile(file),
   version: async (context, cwd) => (await import('../npm/version.js')).installedVersion(context, 'pnpm', cwd),
-  environment: npm.environment,
+  environment: pnpmEnvironment,
   ownInstall: pnpmInstall,
   install: async (...args) => (await import('./install.js')).installWithPnpm(...args),
   // Loaded with the first restored tree: runs without the cache never need it.

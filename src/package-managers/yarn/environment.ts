@@ -38,3 +38,15 @@ export function yarnEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | u
   if (caFile) env['YARN_HTTPS_CA_FILE_PATH'] = caFile;
   return env;
 }
+
+/**
+ * The install's environment for yarn 2+ at `version`, its retries bounded: yarn 2+ fetches every package of the
+ * lockfile before it gives up, 50 at a time, each failed one retried 3 times (backing off 1, 2, then 4 s), so 400
+ * tarballs from a registry that answers 500 took 94 s. One retry fails them within 15 s; a registry that blinks still
+ * gets its second chance. The job's own YARN_HTTP_RETRY wins (a .yarnrc.yml's httpRetry does not, as npm's
+ * variables outrank its .npmrc); yarn 2.0, which has no httpRetry and refuses the variable, gets none.
+ */
+export function withBerryRetries(env: NodeJS.ProcessEnv, version: string): NodeJS.ProcessEnv {
+  if (env['YARN_HTTP_RETRY'] !== undefined || /^2\.0\./.test(version)) return env;
+  return { ...env, YARN_HTTP_RETRY: '1' };
+}

@@ -5,6 +5,8 @@ import { berryConfig, requireNodeModulesLinker } from './berry-config.js';
 import { explainYarnFailure } from './failure.js';
 import { CLASSIC_INTEGRITY, isBerry, LOCKFILE, ownInstallCommand } from './files.js';
 import { linkFromGlobalFolder } from '../global-links.js';
+import { yarnRegistryFor } from './configured-registry.js';
+import { withBerryRetries } from './environment.js';
 import { yarnVersion } from './version.js';
 import { isInstalledTreeCurrent } from './verify-tree.js';
 
@@ -13,14 +15,24 @@ import { isInstalledTreeCurrent } from './verify-tree.js';
  * with Plug'n'Play is refused before anything is installed. With "ignore-scripts", no install script runs.
  */
 export async function installWithYarn(context: ManagerContext, { dir, where, commandLine, links, ignoreScripts }: InstallRequest): Promise<void> {
-  const berry = isBerry(await yarnVersion(context, dir));
+  const version = await yarnVersion(context, dir);
+  const berry = isBerry(version);
   if (berry) requireNodeModulesLinker(await berryConfig(context, dir, where), where);
   else await forgetStaleIntegrity(dir, links);
-  const env = ignoreScripts ? { ...context.env, ...(berry ? { YARN_ENABLE_SCRIPTS: 'false' } : { npm_config_ignore_scripts: 'true' }) } : context.env;
+  const own = berry ? withBerryRetries(context.env, version) : context.env;
+  const env = ignoreScripts ? { ...own, ...(berry ? { YARN_ENABLE_SCRIPTS: 'false' } : { npm_config_ignore_scripts: 'true' }) } : own;
   const command = commandLine ?? (await ownInstall(dir, berry, ignoreScripts));
   const result = await context.run(command, [], { cwd: dir, env });
-  if (result.exitCode !== 0) throw explainYarnFailure(command, where, result, context.registryUrl);
+  if (result.exitCode !== 0) throw explainYarnFailure(command, where, result, context.registryUrl, await defaultRegistry(dir, context.env));
   await linkFromGlobalFolder(context, dir, links);
+}
+
+/** The registry yarn takes unscoped packages from in `dir`, for a message; undefined when its config cannot be read. */
+function defaultRegistry(dir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  return yarnRegistryFor('', dir, env).then(
+    ({ url }) => url,
+    () => undefined,
+  );
 }
 
 /**
