@@ -459,7 +459,7 @@ describe('explainBunFailure', () => {
     );
     assert.match(
       explain('error: ConnectionRefused downloading package manifest fixture-native'),
-      /: the connection to the registry failed \(ConnectionRefused\) and bun gave up after its retries\. Check that the runner reaches it/,
+      /: the connection to the registry failed \(ConnectionRefused\) and bun gave up\. Check that the runner reaches it/,
     );
     assert.equal(
       explain('error: Expected "}" but found end of file'),

@@ -121,12 +121,12 @@ export function explainNetworkFailure(lead: string, failure: NetworkFailure, man
       return new ActionError(`${lead}: the TLS certificate of ${where} is not trusted (${failure.code}). ${certificateAdvice(manager)}`);
     case 'status':
       return new ActionError(
-        `${lead}: ${where} answered ${failure.status} (a server error) and ${manager} gave up after its retries. ` +
+        `${lead}: ${where} answered ${failure.status} (a server error) and ${manager} gave up. ` +
           'Check the registry\'s status and "registry-url", and any proxy between the runner and it (HTTPS_PROXY); run the job again when it answers.',
       );
     case 'connection':
       return new ActionError(
-        `${lead}: the connection to ${where} failed (${failure.code}) and ${manager} gave up after its retries. ` +
+        `${lead}: the connection to ${where} failed (${failure.code}) and ${manager} gave up. ` +
           'Check that the runner reaches it: "registry-url", the proxy (HTTPS_PROXY, NO_PROXY), the firewall, the registry\'s status.',
       );
   }
