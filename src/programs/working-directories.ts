@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ActionError } from '../util/errors.js';
+import { folderName } from '../util/folder-name.js';
 import { relativePosix } from '../util/text.js';
 import { packageFolderFor } from '../program-files/program-folder.js';
 import { folderLine, isInside, type FolderLine } from './patterns.js';
@@ -154,7 +155,7 @@ async function globFolders(pattern: string, workspace: string): Promise<string[]
 
 function passedOverNote(passedOver: PassedOver[], workspace: string): string {
   if (passedOver.length === 0) return '';
-  const shown = passedOver.slice(0, 3).map((item) => `${relativePosix(workspace, item.dir) || '.'} (${item.reason})`);
+  const shown = passedOver.slice(0, 3).map((item) => `${folderName(workspace, item.dir)} (${item.reason})`);
   return ` (passed over: ${shown.join(', ')}${passedOver.length > 3 ? `, and ${passedOver.length - 3} more` : ''})`;
 }
 

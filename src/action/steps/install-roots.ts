@@ -6,7 +6,7 @@ import { managerNamed, type ManagerName } from '../../package-managers/index.js'
 import { readCacheKeyFiles } from '../../program-files/read.js';
 import { workspaceRoots } from '../../program-files/workspace-root.js';
 import { ActionError } from '../../util/errors.js';
-import { relativePosix } from '../../util/text.js';
+import { folderName } from '../../util/folder-name.js';
 
 /** Where one install runs, and the programs it serves. */
 export interface InstallRoot {
@@ -45,7 +45,7 @@ export async function installRootsOf(programDirs: string[], choices: ManagerChoi
     if (root.manager !== manager) {
       const first = programDirs[root.programs[0]!]!;
       throw new ActionError(
-        `${relativeName(workspace, first)} and ${relativeName(workspace, programDir)} are installed together at ${relativeName(workspace, dir)}, ` +
+        `${folderName(workspace, first)} and ${folderName(workspace, programDir)} are installed together at ${folderName(workspace, dir)}, ` +
           `but use different package managers (${root.manager}, ${manager}): ` +
           'make them agree (runtime.options.packagemanager, "packageManager", or the lockfile).',
       );
@@ -59,9 +59,4 @@ export async function installRootsOf(programDirs: string[], choices: ManagerChoi
 export function installFiles(root: InstallRoot): Omit<CachedInstall, 'manager'> | undefined {
   const files = readCacheKeyFiles(root.dir, root.lockfile);
   return files && { ...files, members: root.members.flatMap((member) => readCacheKeyFiles(member, undefined) ?? []) };
-}
-
-/** A folder as messages name it: relative to the workspace, "." for the workspace itself. */
-function relativeName(workspace: string, dir: string): string {
-  return relativePosix(workspace, dir) || '.';
 }
