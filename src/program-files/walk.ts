@@ -6,6 +6,7 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import { ActionError } from '../util/errors.js';
 import { SOURCE_EXTENSIONS } from '../policy/scan/scan.js';
 import { readTextIfExistsSync } from '../util/files.js';
+import { folderName } from '../util/folder-name.js';
 import { relativePosix, toPosix } from '../util/text.js';
 import type { Notice } from './notice.js';
 import { installsDependencies } from './program-folder.js';
@@ -179,7 +180,7 @@ function trackedPaths(dir: string, root: string, notice: Notice): TrackedPaths |
   const all = repositoryTracked(root);
   if ('reason' in all) {
     notice(
-      `git could not list the files it tracks in ${relativePosix(root, dir) || '.'} (${all.reason}): the .gitignore patterns were applied to every file, ` +
+      `git could not list the files it tracks in ${folderName(root, dir)} (${all.reason}): the .gitignore patterns were applied to every file, ` +
         'tracked or not. Install git, or mark the repository safe (git config --global --add safe.directory).',
     );
     return undefined;
