@@ -63,7 +63,7 @@ describe('setup-pulumi-npm check', () => {
 
   it('exits 0 for a program that follows the documents, and colours only when asked to (a terminal)', async () => {
     const plain = await cli(join(POLICY_FIXTURES, 'migrated'), 'check');
-    assert.deepEqual(plain, { code: 0, out: '. installs with npm (the lockfile package-lock.json).\n0 errors, 0 warnings\n', err: '' });
+    assert.deepEqual(plain, { code: 0, out: 'the current folder (.) installs with npm (the lockfile package-lock.json).\n0 errors, 0 warnings\n', err: '' });
     let out = '';
     await runCli(['check', 'pre-0.10'], { cwd: POLICY_FIXTURES, out: (text) => (out += text), err: () => {}, colour: true });
     assert.ok(out.includes('\u001b[31merror\u001b[0m'), out);

@@ -105,7 +105,7 @@ describe('the node_modules cache, end to end', () => {
       const phases = report.phases as { name: string; startSeconds: number; seconds: number }[];
       assert.deepEqual(phases.map((phase) => phase.name).sort(), [
         'Dependency policy',
-        'Install .',
+        'Install the repository root (.)',
         'Link setup',
         'Restore node_modules',
         'Save node_modules',
@@ -116,7 +116,7 @@ describe('the node_modules cache, end to end', () => {
       ]);
       for (const phase of phases) assert.ok(phase.startSeconds >= 0 && phase.seconds >= 0 && phase.seconds < 60, JSON.stringify(phase));
       const restore = phases.find((phase) => phase.name === 'Restore node_modules')!;
-      const install = phases.find((phase) => phase.name === 'Install .')!;
+      const install = phases.find((phase) => phase.name === 'Install the repository root (.)')!;
       // Each figure is rounded to the millisecond on its own.
       assert.ok(install.startSeconds + 0.002 >= restore.startSeconds + restore.seconds, 'the install starts after the restore ends');
       const policy = phases.find((phase) => phase.name === 'Dependency policy')!;

@@ -343,8 +343,9 @@ describe('bad input, bad files, a hostile environment and faults mid-run', () =>
       runCase(
         { programs: { '.': { ...docsProgram, dependencies: { '@pulumi/aws': '^0.10.0', 'no-such-package': '^1.0.0' } } } },
         failsWith(
-          '"npm install" failed in . (exit code 1): no-such-package@^1.0.0 was not found (404). Check its name and version in package.json ' +
-            `and the lockfile, and that the registry it comes from has it (the scope's packages come from ${registry.url}).`,
+          '"npm install" failed in the repository root (.) (exit code 1): no-such-package@^1.0.0 was not found (404). ' +
+            'Check its name and version in package.json and the lockfile, and that the registry it comes from has it ' +
+            `(the scope's packages come from ${registry.url}).`,
         ),
       ));
     it('an install script fails during the install: the message names the script', () =>
@@ -352,7 +353,8 @@ describe('bad input, bad files, a hostile environment and faults mid-run', () =>
         { programs: { '.': { ...docsProgram, scripts: { postinstall: 'node -e "process.exit(3)"' } } } },
         failsWith(
           (sandbox) =>
-            `"npm install" failed in . (exit code 3): an install script failed in ${sandbox.workspace} (sh -c node -e "process.exit(3)"). ` +
+            `"npm install" failed in the repository root (.) (exit code 3): ` +
+            `an install script failed in ${sandbox.workspace} (sh -c node -e "process.exit(3)"). ` +
             'Its output is in the log above; "ignore-scripts: true" runs none.',
         ),
       ));
@@ -361,7 +363,8 @@ describe('bad input, bad files, a hostile environment and faults mid-run', () =>
         { programs: { '.': { ...docsProgram, scripts: { prepare: 'node -e "process.exit(4)"' } } } },
         failsWith(
           (sandbox) =>
-            `"npm install" failed in . (exit code 4): an install script failed in ${sandbox.workspace} (sh -c node -e "process.exit(4)"). ` +
+            `"npm install" failed in the repository root (.) (exit code 4): ` +
+            `an install script failed in ${sandbox.workspace} (sh -c node -e "process.exit(4)"). ` +
             'Its output is in the log above; "ignore-scripts: true" runs none.',
         ),
       ));
@@ -394,7 +397,7 @@ describe('bad input, bad files, a hostile environment and faults mid-run', () =>
           prepare: (s) => fs.writeFileSync(path.join(s.workspace, 'kill-self.js'), "process.kill(process.pid, 'SIGKILL');\n"),
         },
         failsWith(
-          '"node kill-self.js" in . was killed before it finished (by a signal: out of memory, or the ' +
+          '"node kill-self.js" in the repository root (.) was killed before it finished (by a signal: out of memory, or the ' +
             'job was cancelled). Run the job again; if it recurs, look for memory use in the log above.',
         ),
       ));

@@ -113,7 +113,10 @@ describe('a registry that fails', () => {
         reportTime(t, front, Date.now());
         assert.equal(run.main.exitCode, 1);
         const failure = failureOf(run.main) ?? '';
-        assert.match(failure, /"npm install" failed in \. \(exit code 1\): 127\.0\.0\.1:\d+ answered 500 \(a server error\) and npm gave up/);
+        assert.match(
+          failure,
+          /"npm install" failed in the repository root \(\.\) \(exit code 1\): 127\.0\.0\.1:\d+ answered 500 \(a server error\) and npm gave up/,
+        );
         assert.match(failure, /The credential proxy saw 127\.0\.0\.1:\d+ answer 500 \(a server error\) \d+ times? in a row/);
         assertBounded(front);
       } finally {
@@ -267,7 +270,7 @@ describe('a registry that fails', () => {
           const failure = failureOf(run.main) ?? '';
           assert.match(
             failure,
-            /^"pnpm install [^"]*" failed in \. \(exit code 1\): 127\.0\.0\.1:\d+ answered 500 \(a server error\) and pnpm gave up/,
+            /^"pnpm install [^"]*" failed in the repository root \(\.\) \(exit code 1\): 127\.0\.0\.1:\d+ answered 500 \(a server error\) and pnpm gave up/,
           );
           assert.match(failure, /The credential proxy saw 127\.0\.0\.1:\d+ answer 500 \(a server error\) \d+ times? in a row/);
           assertBounded(front, MANAGERS.pnpm.attempts);

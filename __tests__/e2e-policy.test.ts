@@ -58,7 +58,10 @@ describe('the policy check in a pull request, end to end (install: false, no tok
           report.findings.map((f: { rule: string; file: string; line: number }) => `${f.rule}:${f.file}:${f.line}`),
         );
         // The summary shows what `setup-pulumi-npm fix` would change and, outside a release, the patch to apply.
-        assert.match(run.main.summary, /### Fixes for `\.`\n\nSave this diff as `fix\.patch` and run `git apply fix\.patch` at the root of the checkout/);
+        assert.match(
+          run.main.summary,
+          /### Fixes for the repository root \(`\.`\)\n\nSave this diff as `fix\.patch` and run `git apply fix\.patch` at the root of the checkout/,
+        );
         assert.doesNotMatch(run.main.summary, /npx/);
         // Reading the policy again for the fixes logs nothing: the preset is said once.
         assert.equal(run.main.log.split('\n').filter((line) => line.startsWith('Preset: ')).length, 1, run.main.log);
@@ -81,10 +84,8 @@ describe('the policy check in a pull request, end to end (install: false, no tok
         const run = await runAction({ workspace: sandbox.workspace, tempParent: sandbox.root, inputs, env: { GITHUB_ACTION_REF: ref } });
         try {
           assert.equal(run.main.exitCode, 1);
-          assert.ok(
-            run.main.summary.includes(`### Fixes for \`.\`\n\nRun \`npx --yes @setup-pulumi-npm/cli@${version} fix --preset pulumi-0.10 .\` in the repository`),
-            run.main.summary,
-          );
+          const command = `npx --yes @setup-pulumi-npm/cli@${version} fix --preset pulumi-0.10 .`;
+          assert.ok(run.main.summary.includes(`### Fixes for the repository root (\`.\`)\n\nRun \`${command}\` in the repository`), run.main.summary);
         } finally {
           await run.cleanup();
         }

@@ -66,7 +66,7 @@ function nestedAws(sandbox: Sandbox): [string, string][] {
 
 function assertInstalledOnce(run: ActionRun, install: RegExp): void {
   assert.equal(run.main.log.match(new RegExp(install.source, 'gm'))?.length, 1, `one install:\n${run.main.log}`);
-  assert.match(run.main.log, /One install at \. serves packages\/a, packages\/b\./);
+  assert.match(run.main.log, /One install at the repository root \(\.\) serves packages\/a, packages\/b\./);
   const report = JSON.parse(fs.readFileSync(run.main.outputs['report']!, 'utf8')) as { programs: { dir: string; installed?: string }[] };
   assert.deepEqual(
     report.programs.map((program) => [program.dir, program.installed]),

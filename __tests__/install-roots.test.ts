@@ -94,7 +94,7 @@ test('programs of one root on different managers are an error naming both', asyn
     installRootsOf([join(workspace, 'packages/a'), join(workspace, 'packages/b')], choices('npm', 'pnpm'), workspace),
     (error) =>
       error instanceof ActionError &&
-      /packages\/a and packages\/b are installed together at \., but use different package managers \(npm, pnpm\)/.test(error.message),
+      /packages\/a and packages\/b are installed together at the repository root \(\.\), but use different package managers \(npm, pnpm\)/.test(error.message),
   );
 });
 

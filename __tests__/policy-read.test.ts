@@ -158,7 +158,7 @@ describe('readProgram', () => {
       const program = await readProgram(root, config, { workspace: root, notice: (message) => notices.push(message) });
       assert.deepEqual(names(root, program.sources), ['index.ts', 'vendor/lib.ts']);
       assert.deepEqual(notices, [
-        'git could not list the files it tracks in . (ENOENT): the .gitignore patterns were applied to every file, tracked or not. ' +
+        'git could not list the files it tracks in the repository root (.) (ENOENT): the .gitignore patterns were applied to every file, tracked or not. ' +
           'Install git, or mark the repository safe (git config --global --add safe.directory).',
       ]);
     });

@@ -4,8 +4,9 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { changedPrograms, parseChangedSince } from '../src/programs/changed.js';
+import { changeCheck, changesSince, parseChangedSince } from '../src/programs/changed.js';
 import { findPrograms } from '../src/programs/discover.js';
+import { installRootsOf } from '../src/action/steps/install-roots.js';
 import { folderLine } from '../src/programs/patterns.js';
 import { runCli } from '../src/cli/run.js';
 import { listSources } from '../src/program-files/walk.js';
@@ -111,18 +112,18 @@ describe('finding programs', () => {
     for (const name of ['a', 'b', 'c']) writeProject(path.join(workspace, name));
     fs.mkdirSync(path.join(workspace, 'd/e/f/g'), { recursive: true });
     assert.match(
-      await errorOf(() => findPrograms(workspace, workspace, undefined, { programs: 2, depth: 8, folders: 100 })),
+      await errorOf(() => findPrograms(workspace, workspace, { limits: { programs: 2, depth: 8, folders: 100 } })),
       /^More than 2 Pulumi projects under the workspace/,
     );
     assert.match(
-      await errorOf(() => findPrograms(workspace, workspace, undefined, { programs: 10, depth: 3, folders: 100 })),
+      await errorOf(() => findPrograms(workspace, workspace, { limits: { programs: 10, depth: 3, folders: 100 } })),
       /^"d\/e\/f\/g" is more than 3 folders below the workspace/,
     );
     assert.match(
-      await errorOf(() => findPrograms(workspace, workspace, undefined, { programs: 10, depth: 8, folders: 5 })),
+      await errorOf(() => findPrograms(workspace, workspace, { limits: { programs: 10, depth: 8, folders: 5 } })),
       /^More than 5 folders under the workspace/,
     );
-    assert.equal((await findPrograms(workspace, workspace, undefined, { programs: 3, depth: 4, folders: 100 })).programs.length, 3);
+    assert.equal((await findPrograms(workspace, workspace, { limits: { programs: 3, depth: 4, folders: 100 } })).programs.length, 3);
   });
 
   it('does not follow a symbolic link (a loop ends)', async () => {
@@ -161,12 +162,14 @@ describe('changed-since', () => {
     git(workspace, 'commit', '-q', '-m', message);
     return git(workspace, 'rev-parse', 'HEAD');
   };
+  /** The programs `auto` keeps with changed-since `base`, as the action reads the inputs. */
+  const changedSince = (base: string, checkout = workspace, raw = 'auto') =>
+    readWorkingDirectories(raw, checkout, changeCheck(changesSince(base, checkout), base, checkout));
   const keptAfter = async (change: () => void): Promise<string[]> => {
     const base = git(workspace, 'rev-parse', 'HEAD');
     change();
     commit('change');
-    const { directories } = await readWorkingDirectories('auto', workspace);
-    return (await changedPrograms(directories, base, workspace)).kept.map((dir) => dir.input);
+    return (await changedSince(base)).directories.map((dir) => dir.input);
   };
 
   beforeEach(() => {
@@ -198,27 +201,80 @@ describe('changed-since', () => {
     assert.deepEqual(await keptAfter(() => fs.renameSync(path.join(workspace, 'members/a/index.ts'), path.join(workspace, 'moved.ts'))), ['members/a']);
   });
 
+  it("judges a program by the workspace root its install uses: a root's lockfile counts for the members it lists", async () => {
+    // Not listed by the root's workspaces: its own root. Below a package with a lockfile that is no workspace: its own root too.
+    writeProject(path.join(workspace, 'tools/x'));
+    fs.writeFileSync(path.join(workspace, 'tools/package-lock.json'), '{}');
+    writeProject(path.join(workspace, 'nested/program'));
+    fs.writeFileSync(path.join(workspace, 'nested/package.json'), JSON.stringify({ name: 'nested' }));
+    fs.writeFileSync(path.join(workspace, 'nested/package-lock.json'), '{}');
+    commit('more programs');
+    const { directories } = await readWorkingDirectories('auto', workspace);
+    const roots = await installRootsOf(
+      directories.map((dir) => dir.path),
+      directories.map(() => ({ name: 'npm', source: 'default' })),
+      workspace,
+    );
+    assert.deepEqual(
+      roots.map((root) => [path.relative(workspace, root.dir) || '.', root.programs.map((index) => directories[index]!.input)]),
+      [
+        ['alone/program', ['alone/program']],
+        ['.', ['members/a', 'members/b']],
+        ['nested/program', ['nested/program']],
+        ['tools/x', ['tools/x']],
+      ],
+    );
+    assert.deepEqual(await keptAfter(() => fs.writeFileSync(path.join(workspace, 'package-lock.json'), '{ }')), ['members/a', 'members/b']);
+    assert.deepEqual(await keptAfter(() => fs.writeFileSync(path.join(workspace, 'nested/package-lock.json'), '{ }')), []);
+    // A lockfile added (or removed) changes what installs them.
+    assert.deepEqual(await keptAfter(() => fs.writeFileSync(path.join(workspace, 'yarn.lock'), '')), ['members/a', 'members/b']);
+    assert.deepEqual(await keptAfter(() => fs.writeFileSync(path.join(workspace, 'tools/x/package.json'), '{}')), ['tools/x']);
+  });
+
+  it('reads the project files of the programs it keeps only: an untouched project is skipped unread', async () => {
+    writeProject(path.join(workspace, 'python'), 'python');
+    commit('a python project with a package.json');
+    let base = git(workspace, 'rev-parse', 'HEAD');
+    fs.writeFileSync(path.join(workspace, 'members/a/index.ts'), '// changed\n');
+    commit('members/a changed');
+    const untouched = (await changedSince(base)).selection;
+    assert.deepEqual(untouched.passedOver, []);
+    assert.deepEqual(
+      untouched.skipped.map((item) => path.relative(workspace, item.dir)),
+      ['alone/program', 'members/b', 'python'],
+    );
+    base = git(workspace, 'rev-parse', 'HEAD');
+    fs.writeFileSync(path.join(workspace, 'python/__main__.py'), '');
+    commit('python changed');
+    const touched = await changedSince(base);
+    assert.deepEqual(touched.directories, []);
+    assert.deepEqual(touched.selection.skipped.length, 3);
+    assert.deepEqual(
+      touched.selection.passedOver.map((item) => [path.relative(workspace, item.dir), item.reason]),
+      [['python', 'runtime python']],
+    );
+  });
+
   it('says why each program was skipped, and keeps every program for the all-zeros commit', async () => {
     const base = git(workspace, 'rev-parse', 'HEAD');
     fs.writeFileSync(path.join(workspace, 'members/a/index.ts'), '// changed\n');
     commit('second');
-    const { directories } = await readWorkingDirectories('auto', workspace);
-    const { skipped } = await changedPrograms(directories, base, workspace);
+    const { selection } = await changedSince(base);
+    assert.equal(selection.changedSince, base);
     assert.deepEqual(
-      skipped.map((item) => [path.relative(workspace, item.dir), item.reason]),
+      selection.skipped.map((item) => [path.relative(workspace, item.dir), item.reason]),
       ['alone/program', 'members/b'].map((dir) => [
         dir,
         `no change since ${base.slice(0, 7)} in its folder, its package.json or lockfile, or a local package it depends on`,
       ]),
     );
-    assert.equal((await changedPrograms(directories, '0'.repeat(40), workspace)).kept.length, 3);
+    assert.equal((await changedSince('0'.repeat(40))).directories.length, 3);
   });
 
   it('names fetch-depth when the commit is not in the checkout and cannot be fetched', async () => {
-    const { directories } = await readWorkingDirectories('auto', workspace);
     const missing = 'a'.repeat(40);
     assert.match(
-      await errorOf(() => changedPrograms(directories, missing, workspace)),
+      await errorOf(() => changedSince(missing)),
       new RegExp(
         `^Input "changed-since" is ${missing}, which the checkout does not have, ` +
           `and fetching it failed \\(git fetch --depth=1 origin ${missing}: .+\\): .*"fetch-depth: 0"`,
@@ -235,9 +291,8 @@ describe('changed-since', () => {
       git(clone, 'clone', '-q', '--depth=1', `file://${workspace}`, 'repo');
       const checkout = path.join(clone, 'repo');
       assert.throws(() => git(checkout, 'cat-file', '-e', `${base}^{commit}`));
-      const { directories } = await readWorkingDirectories('auto', checkout);
       assert.deepEqual(
-        (await changedPrograms(directories, base, checkout)).kept.map((dir) => dir.input),
+        (await changedSince(base, checkout)).directories.map((dir) => dir.input),
         ['members/a'],
       );
     } finally {

@@ -108,3 +108,16 @@ describe('the fixes section', () => {
     assert.equal(shellWord('$(id)'), "'$(id)'");
   });
 });
+
+describe("the job summary names the repository root's program for what it is", () => {
+  it('in its heading and in the programs found and skipped', () => {
+    const root = {
+      ...record('.'),
+      selection: { searches: ['auto'], found: ['.'], passedOver: [], changedSince: 'abcdef1234', skipped: [{ program: '.', reason: 'r' }] },
+    };
+    const summary = summaryMarkdown(root);
+    assert.match(summary, /^### Program at the repository root \(`\.`\)$/m);
+    assert.match(summary, /^\*\*Programs \(`auto`\):\*\* the repository root \(`\.`\)\.$/m);
+    assert.match(summary, /^\*\*Skipped \(changed-since `abcdef1`\):\*\* the repository root \(`\.`\) \(r\)\.$/m);
+  });
+});

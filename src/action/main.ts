@@ -29,7 +29,8 @@ import { markMainStarted, markMainSucceeded, saveSnapshotDir } from './state.js'
 import { takeToken, type Token } from '../token/handoff.js';
 import { snapshotUserFiles } from './user-files.js';
 import { logLine, redactUrlCredentials } from '../util/log-text.js';
-import { plural, relativePosix } from '../util/text.js';
+import { plural } from '../util/text.js';
+import { folderName } from '../util/folder-name.js';
 import { programFolders, selectionLog, selectionRecord } from '../programs/outcome.js';
 import { writeSarifLog } from '../report/sarif.js';
 import { restoreStep, saveStep, type RestoredCache } from './steps/cache.js';
@@ -169,7 +170,7 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
       });
       record.programs = programs.map((program) => program.record);
       for (const { record: program } of programs)
-        core.info(logLine(`${program.name}: ${program.packageManager!.name}, from ${managerReason(program.packageManager!)}.`));
+        core.info(logLine(`${folderName(settings.workspace, program.dir)}: ${program.packageManager!.name}, from ${managerReason(program.packageManager!)}.`));
       return { options: policy.options, programs, routedRegistry: policy.routedRegistry, blocker, choices: policy.choices, ready, installRoots };
     }),
   );
@@ -276,7 +277,7 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
     // Programs of one workspace are installed once, at its root.
     for (const root of roots) {
       const manager = managerNamed(root.manager);
-      const folder = { dir: root.dir, name: relativePosix(settings.workspace, root.dir) || '.' };
+      const folder = { dir: root.dir, name: folderName(settings.workspace, root.dir) };
       const install = { settings, manager, context: installContext(manager), linking: linkings.get(manager.name)!, cacheHit, folder };
       const recordAs = (index: number, after: ProgramRecord) => (record.programs = record.programs.map((other, at) => (at === index ? after : other)));
       await time(`Install ${folder.name}`, () =>
@@ -378,7 +379,7 @@ async function installAndCheck(
   recordAs: (index: number, program: ProgramRecord) => void,
 ): Promise<void> {
   const { settings, manager, linking, folder } = request;
-  const served = root.programs.map((index) => records[index]!.name);
+  const served = root.programs.map((index) => folderName(settings.workspace, records[index]!.dir));
   if (served.length > 1 || served[0] !== folder.name) core.info(logLine(`One install at ${folder.name} serves ${served.join(', ')}.`));
   const installed = await installAt(request);
   for (const index of root.programs) recordAs(index, { ...records[index]!, ...installed });
@@ -391,7 +392,8 @@ async function installAndCheck(
     if (program.policy) recordAs(index, { ...program, policy: { ...program.policy, findings: [...program.policy.findings, ...treeFindings] } });
     const treeErrors = totals(treeFindings).errors;
     if (treeErrors > 0 && settings.policy === 'error') {
-      throw new ActionError(`The installed tree of ${program.name} breaks the dependency policy (${plural(treeErrors, 'error')}): see the annotations.`);
+      const name = folderName(settings.workspace, program.dir);
+      throw new ActionError(`The installed tree of ${name} breaks the dependency policy (${plural(treeErrors, 'error')}): see the annotations.`);
     }
   }
 }

@@ -119,11 +119,10 @@ export async function readSettings(read: InputReader, env: NodeJS.ProcessEnv, ac
   const changed = input['changed-since'].trim() ? await import('../programs/changed.js') : undefined;
   const changedSince = changed?.parseChangedSince(input['changed-since']);
   const changes = changed && changedSince !== undefined ? changed.changesSince(changedSince, workspace) : undefined;
-  changes?.catch(() => {}); // awaited below, after the programs are found
-  const { directories, selection } = await readWorkingDirectories(input['working-directory'], workspace);
-  if (!changed || !changes || changedSince === undefined) return { ...settings, workingDirectories: directories, selection };
-  const { kept, skipped } = changed.keepChanged(directories, await changes, changedSince, workspace);
-  return { ...settings, workingDirectories: kept, selection: { ...selection, changedSince, skipped } };
+  changes?.catch(() => {}); // awaited once the first program is found
+  const check = changed && changes && changedSince !== undefined ? changed.changeCheck(changes, changedSince, workspace) : undefined;
+  const { directories, selection } = await readWorkingDirectories(input['working-directory'], workspace, check);
+  return { ...settings, workingDirectories: directories, selection };
 }
 
 type Inputs = Record<InputName, string>;

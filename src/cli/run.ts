@@ -23,6 +23,7 @@ import { readPolicyFile, readProgram } from '../program-files/read.js';
 import { jsonReport } from '../report/json-report.js';
 import { managerReason, managerRecord } from '../report/package-manager.js';
 import type { PackageManagerRecord } from '../report/run-report.js';
+import { CURRENT_FOLDER, folderName } from '../util/folder-name.js';
 import { relativePosix } from '../util/text.js';
 import { expandFolderArguments } from '../programs/working-directories.js';
 import { ACTION_DEFAULTS, parseCommandLine, UsageError, type CommandLine } from './args.js';
@@ -111,7 +112,7 @@ async function check(
     case 'text': {
       // After the findings, a line a program, so that every line before them is a finding (as eslint prints them).
       const managers = reports.map(
-        ({ dir, packageManager }) => `${relativePosix(context.cwd, dir) || '.'} installs with ${packageManager.name} (${managerReason(packageManager)}).`,
+        ({ dir, packageManager }) => `${folderName(context.cwd, dir, CURRENT_FOLDER)} installs with ${packageManager.name} (${managerReason(packageManager)}).`,
       );
       context.out([...textLines(findings, context.cwd, context.colour), ...managers, countLine(findings), ''].join('\n'));
       break;

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
@@ -72,6 +72,8 @@ export async function workspaceManifests(root: string): Promise<SourceFile[]> {
 export async function workspaceMemberFolders(root: string): Promise<string[] | undefined> {
   const packageJson = readOptional(join(root, 'package.json'));
   if (packageJson === undefined) return undefined;
+  // Most packages are members, not roots: a package.json that cannot name `workspaces` (not even \u-escaped) is not parsed.
+  if (!/workspaces|\\u/.test(packageJson.text) && !existsSync(join(root, 'pnpm-workspace.yaml'))) return undefined;
   const declaration = await workspaceDeclaration(root, packageJson);
   if (declaration.patterns.length === 0) return undefined;
   const folders = await workspaceFolders(root, declaration, {});

@@ -6,6 +6,7 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import { ActionError } from '../util/errors.js';
 import { SOURCE_EXTENSIONS } from '../policy/scan/scan.js';
 import { readTextIfExistsSync } from '../util/files.js';
+import { folderName } from '../util/folder-name.js';
 import { relativePosix, toPosix } from '../util/text.js';
 import type { Notice } from './notice.js';
 import { installsDependencies } from './program-folder.js';
@@ -56,12 +57,14 @@ export function listSources(dir: string, ignoredPaths: string[], { workspace, no
   }
   const readLayer = (folder: string): IgnoreLayer | undefined => ignoreLayer(folder, notice);
   const repository = repositoryIgnores(dir, workspace, readLayer);
-  const tracked = repository.root === undefined ? undefined : trackedPaths(dir, repository.root, notice);
+  const tracked = trackedPathsWhenAsked(dir, repository.root, notice);
   const layers = [...repository.layers, { base: dir, rules: own, gitignore: false }].filter((layer): layer is IgnoreLayer => layer !== undefined);
+  const ownRules = (here: IgnoreLayer[]) => here.filter((layer) => !layer.gitignore);
   // git never ignores what it tracks: a tracked path answers to the policy's own rules alone.
   const ignored = (here: IgnoreLayer[], path: string, isDirectory: boolean): boolean => {
-    const isTracked = tracked?.has(toPosix(path.slice(dir.length + 1))) ?? false;
-    return isIgnored(isTracked ? here.filter((layer) => !layer.gitignore) : here, path, isDirectory);
+    if (!isIgnored(here, path, isDirectory)) return false;
+    const isTracked = here.some((layer) => layer.gitignore) && (tracked()?.has(toPosix(path.slice(dir.length + 1))) ?? false);
+    return !isTracked || isIgnored(ownRules(here), path, isDirectory);
   };
   const files: string[] = [];
   const pending: { path: string; depth: number; layers: IgnoreLayer[] }[] = [{ path: dir, depth: 0, layers }];
@@ -173,17 +176,26 @@ export interface TrackedPaths {
  * bounded time and output, no shell, none of the job's environment, and fsmonitor off (a repository's config names
  * that command).
  */
-export function trackedPaths(dir: string, root: string, notice: Notice): TrackedPaths | undefined {
+function trackedPaths(dir: string, root: string, notice: Notice): TrackedPaths | undefined {
   const all = repositoryTracked(root);
   if ('reason' in all) {
     notice(
-      `git could not list the files it tracks in ${relativePosix(root, dir) || '.'} (${all.reason}): the .gitignore patterns were applied to every file, ` +
+      `git could not list the files it tracks in ${folderName(root, dir)} (${all.reason}): the .gitignore patterns were applied to every file, ` +
         'tracked or not. Install git, or mark the repository safe (git config --global --add safe.directory).',
     );
     return undefined;
   }
   const prefix = relativePosix(root, dir);
   return { has: (path) => all.paths.has(prefix === '' ? path : `${prefix}/${path}`) };
+}
+
+/**
+ * trackedPaths, asked for at the first path a rule ignores: git never runs for a walk that ignores nothing (a tracked
+ * path only matters against an ignore rule). `root` is the repository's, undefined outside one.
+ */
+export function trackedPathsWhenAsked(dir: string, root: string | undefined, notice: Notice): () => TrackedPaths | undefined {
+  let tracked: { paths: TrackedPaths | undefined } | undefined;
+  return () => (tracked ??= { paths: root === undefined ? undefined : trackedPaths(dir, root, notice) }).paths;
 }
 
 /** The last repository listed, and the state of its index then (its .git/index's size, time and inode). */

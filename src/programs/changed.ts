@@ -1,12 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { lockfileIn } from '../package-managers/index.js';
+import { PACKAGE_MANAGERS } from '../package-managers/index.js';
 import { packageFolderOf } from '../program-files/program-folder.js';
+import { workspaceRoots, type WorkspaceRoot } from '../program-files/workspace-root.js';
 import { ActionError } from '../util/errors.js';
 import { relativePosix } from '../util/text.js';
 import { runGit, type GitError } from './git.js';
 import { isInside } from './patterns.js';
-import type { WorkingDirectory } from './working-directories.js';
 
 /** A commit as git names it in full (SHA-1 or SHA-256) or abbreviated. */
 const COMMIT = /^[0-9a-f]{7,64}$/i;
@@ -21,17 +21,11 @@ const WORKSPACE_SPEC = /^workspace:(.*)$/;
 const MAX_LOCAL_PACKAGES = 500;
 /** A package.json larger than this is not read for its local packages. */
 const MAX_MANIFEST = 4 * 1024 * 1024;
-/** Folders below the workspace searched for workspace members, and folders looked at, at most. */
-const MAX_MEMBER_DEPTH = 32;
-const MAX_MEMBER_FOLDERS = 20_000;
-/** The files at a workspace root that every member installs with. */
-const ROOT_FILES = ['package.json', 'pnpm-workspace.yaml'];
-
-/** A program left out, and why (for the summary). */
-export interface SkippedProgram {
-  dir: string;
-  reason: string;
-}
+/**
+ * The files of a package folder or workspace root that an install reads: present or not (a lockfile added or removed
+ * changes what is installed, and which manager installs it).
+ */
+const INSTALL_FILES = ['package.json', 'pnpm-workspace.yaml', ...PACKAGE_MANAGERS.flatMap((manager) => manager.lockfiles)];
 
 /** The `changed-since` input: a commit, or undefined when empty. */
 export function parseChangedSince(raw: string): string | undefined {
@@ -55,37 +49,71 @@ export async function changesSince(commit: string, workspace: string): Promise<s
 }
 
 /**
- * The programs with a change (`changes`, from changesSince) in their folder, in their package.json or lockfile or
- * those of their workspace's root, or in a local package they depend on (`file:`, `link:`, `portal:`, `workspace:`,
- * followed through the local packages' own); the others are skipped, with why.
+ * Answers, for a program's package folder, whether a change since `commit` touches the program: its folder, the
+ * package.json or lockfile it installs with (its package's, and its workspace root's, as the install finds the root),
+ * or a local package it depends on (`file:`, `link:`, `portal:`, `workspace:`, followed through the local packages'
+ * own). Asked per folder as the programs are found, so that only the programs kept are read further; each file is read
+ * once however many programs ask.
  */
-export function keepChanged(
-  programs: WorkingDirectory[],
-  changes: string[] | 'every',
-  commit: string,
-  workspace: string,
-): { kept: WorkingDirectory[]; skipped: SkippedProgram[] } {
-  if (changes === 'every') return { kept: programs, skipped: [] };
-  const kept: WorkingDirectory[] = [];
-  const skipped: SkippedProgram[] = [];
-  const short = commit.slice(0, 7);
-  const members = new Map<string, Map<string, string>>();
-  const membersOf = (root: string) => members.get(root) ?? members.set(root, workspaceMembers(root, workspace)).get(root)!;
-  for (const program of programs) {
-    const watched = watchedPaths(program.path, workspace, membersOf);
-    if (changes.some((file) => watched.some((area) => covers(area, file)))) kept.push(program);
-    else skipped.push({ dir: program.path, reason: `no change since ${short} in its folder, its package.json or lockfile, or a local package it depends on` });
-  }
-  return { kept, skipped };
+export interface ChangeCheck {
+  commit: string;
+  touches(programDir: string): Promise<boolean>;
+  /** Why a program was left out (for the summary). */
+  skippedReason: string;
 }
 
-/** changesSince, then keepChanged. */
-export async function changedPrograms(
-  programs: WorkingDirectory[],
-  commit: string,
-  workspace: string,
-): Promise<{ kept: WorkingDirectory[]; skipped: SkippedProgram[] }> {
-  return keepChanged(programs, await changesSince(commit, workspace), commit, workspace);
+/** The check of `changes` (from changesSince, awaited at the first question, so that git runs while the programs are found). */
+export function changeCheck(changes: Promise<string[] | 'every'>, commit: string, workspace: string): ChangeCheck {
+  let touched: Promise<TouchedAreas | 'every'> | undefined;
+  const rootOf = workspaceRoots(workspace);
+  const manifests = new Map<string, Record<string, unknown> | undefined>();
+  const manifestOf = (folder: string) => (manifests.has(folder) ? manifests.get(folder) : manifests.set(folder, readManifest(folder)).get(folder));
+  const memberNames = new Map<string, Map<string, string>>();
+  const membersByName = (root: WorkspaceRoot) => {
+    let names = memberNames.get(root.dir);
+    if (!names) {
+      names = new Map();
+      for (const member of root.members) {
+        const name = manifestOf(member)?.['name'];
+        if (typeof name === 'string' && !names.has(name)) names.set(name, member);
+      }
+      memberNames.set(root.dir, names);
+    }
+    return names;
+  };
+  const answers = new Map<string, Promise<boolean>>();
+  const touches = async (programDir: string): Promise<boolean> => {
+    const changed = await (touched ??= changes.then(touchedAreas));
+    if (changed === 'every') return true;
+    const isTouched = (folder: string) => changed.areas.has(relative(workspace, folder));
+    // The usual answers cost no read: no change at all, or one in the program's folder.
+    if (changed.areas.size === 0) return false;
+    if (isTouched(programDir)) return true;
+    const packageDir = packageFolderOf(programDir, workspace) ?? programDir;
+    // The workspace root is looked up (its patterns read and matched) only when an install file or a workspace: spec asks.
+    let root: Promise<WorkspaceRoot> | undefined;
+    const rootNow = () => (root ??= rootOf(packageDir));
+    if (changed.installFiles) {
+      for (const folder of new Set([packageDir, (await rootNow()).dir])) if (INSTALL_FILES.some((name) => isTouched(path.join(folder, name)))) return true;
+    }
+    const pending = [packageDir];
+    const seen = new Set(pending);
+    while (pending.length > 0 && seen.size <= MAX_LOCAL_PACKAGES) {
+      for (const local of await localPackages(pending.pop()!, manifestOf, rootNow, membersByName)) {
+        if (!isInside(workspace, local)) continue;
+        if (isTouched(local)) return true;
+        if (seen.has(local)) continue;
+        seen.add(local);
+        pending.push(local);
+      }
+    }
+    return false;
+  };
+  return {
+    commit,
+    touches: (programDir) => answers.get(programDir) ?? answers.set(programDir, touches(programDir)).get(programDir)!,
+    skippedReason: `no change since ${commit.slice(0, 7)} in its folder, its package.json or lockfile, or a local package it depends on`,
+  };
 }
 
 /** The paths (relative to the workspace, "/"-separated) that differ between `commit` and HEAD, both sides of a rename. */
@@ -133,45 +161,36 @@ async function hasCommit(commit: string, workspace: string): Promise<boolean> {
   return false;
 }
 
-/** A folder (every path inside it) or a file, relative to the workspace; '.' is the whole workspace. */
+/** A folder (every path inside it) or a file, relative to the workspace ("/"-separated); '.' is the whole workspace. */
 type Area = string;
 
-function covers(area: Area, file: string): boolean {
-  return area === '.' || file === area || file.startsWith(`${area}/`);
+/** What a diff touches: every changed path and every folder above it ('.' too), and whether an install file is among them. */
+interface TouchedAreas {
+  areas: Set<Area>;
+  installFiles: boolean;
+}
+
+function touchedAreas(changes: string[] | 'every'): TouchedAreas | 'every' {
+  if (changes === 'every') return changes;
+  const areas = new Set<Area>();
+  for (const file of changes) {
+    for (let area = file; area !== '' && !areas.has(area); area = area.includes('/') ? area.slice(0, area.lastIndexOf('/')) : '') areas.add(area);
+  }
+  if (areas.size > 0) areas.add('.');
+  return { areas, installFiles: changes.some((file) => INSTALL_FILES.includes(file.slice(file.lastIndexOf('/') + 1))) };
 }
 
 /**
- * What a program is made of: its folder, the package.json and lockfile it installs with (its package's, and its
- * workspace root's), and the local packages it depends on, each a folder.
+ * The folders of the local packages the package.json in `folder` depends on; for a `workspace:` spec, the member of
+ * the program's workspace root of that name, else the root (whose files the program installs with).
  */
-function watchedPaths(programDir: string, workspace: string, membersOf: (root: string) => Map<string, string>): Area[] {
-  const areas = new Set<Area>([relative(workspace, programDir)]);
-  const packageDir = packageFolderOf(programDir, workspace) ?? programDir;
-  const root = workspaceRoot(packageDir, workspace);
-  for (const folder of new Set([packageDir, root])) {
-    for (const name of ROOT_FILES) areas.add(relative(workspace, path.join(folder, name)));
-    const lockfile = lockfileIn(folder)?.file;
-    if (lockfile) areas.add(relative(workspace, lockfile));
-  }
-  const pending = [packageDir];
-  const seen = new Set(pending);
-  while (pending.length > 0 && seen.size <= MAX_LOCAL_PACKAGES) {
-    const folder = pending.pop()!;
-    for (const local of localPackages(folder, root, membersOf)) {
-      if (!isInside(workspace, local)) continue;
-      areas.add(relative(workspace, local));
-      if (!seen.has(local)) {
-        seen.add(local);
-        pending.push(local);
-      }
-    }
-  }
-  return [...areas];
-}
-
-/** The folders of the local packages the package.json in `folder` depends on; the workspace root for a `workspace:` name not found. */
-function localPackages(folder: string, root: string, membersOf: (root: string) => Map<string, string>): string[] {
-  const manifest = readManifest(folder);
+async function localPackages(
+  folder: string,
+  manifestOf: (folder: string) => Record<string, unknown> | undefined,
+  rootOf: () => Promise<WorkspaceRoot>,
+  membersByName: (root: WorkspaceRoot) => Map<string, string>,
+): Promise<string[]> {
+  const manifest = manifestOf(folder);
   const found: string[] = [];
   for (const field of DEPENDENCY_FIELDS) {
     const section = manifest?.[field];
@@ -189,49 +208,15 @@ function localPackages(folder: string, root: string, membersOf: (root: string) =
       const target = member[1]!;
       const alias = /^(@?[^@]+)@/.exec(target)?.[1];
       const byPath = target.includes('/') && !alias ? path.resolve(folder, target) : undefined;
-      const dir = byPath && existsSync(path.join(byPath, 'package.json')) ? byPath : membersOf(root).get(alias ?? name);
-      found.push(dir ?? root);
+      if (byPath && existsSync(path.join(byPath, 'package.json'))) {
+        found.push(byPath);
+        continue;
+      }
+      const root = await rootOf();
+      found.push(membersByName(root).get(alias ?? name) ?? root.dir);
     }
   }
   return found;
-}
-
-/**
- * The root of the workspace `packageDir` installs in: the nearest folder, from it up to the workspace, holding a
- * lockfile, a pnpm-workspace.yaml or a package.json with `workspaces`; else `packageDir`.
- */
-function workspaceRoot(packageDir: string, workspace: string): string {
-  for (let folder = packageDir, level = 0; isInside(workspace, folder) && level < 64; folder = path.dirname(folder), level++) {
-    if (lockfileIn(folder) || existsSync(path.join(folder, 'pnpm-workspace.yaml')) || readManifest(folder)?.['workspaces'] !== undefined) return folder;
-    if (folder === workspace) break;
-  }
-  return packageDir;
-}
-
-/** The packages under a workspace root, by name (outside node_modules): where a `workspace:` spec points. */
-function workspaceMembers(root: string, workspace: string): Map<string, string> {
-  const members = new Map<string, string>();
-  const pending = [root];
-  for (let visited = 0; pending.length > 0 && visited < MAX_MEMBER_FOLDERS; visited++) {
-    const folder = pending.pop()!;
-    const name = folder === root ? undefined : readManifest(folder)?.['name'];
-    if (typeof name === 'string' && !members.has(name)) members.set(name, folder);
-    for (const entry of listFolders(folder)) {
-      const child = path.join(folder, entry);
-      if (!entry.startsWith('.') && entry !== 'node_modules' && relative(workspace, child).split('/').length <= MAX_MEMBER_DEPTH) pending.push(child);
-    }
-  }
-  return members;
-}
-
-function listFolders(folder: string): string[] {
-  try {
-    return readdirSync(folder, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name);
-  } catch {
-    return [];
-  }
 }
 
 function readManifest(folder: string): Record<string, unknown> | undefined {

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPulumiProject } from '../policy/pulumi-project.js';
 import { packageFolderOf, projectFileIn, PROJECT_FILE_NAMES } from '../program-files/program-folder.js';
-import { ignoreLayer, isIgnored, repositoryIgnores, SKIPPED_FOLDERS, trackedPaths, type IgnoreLayer } from '../program-files/walk.js';
+import { ignoreLayer, isIgnored, repositoryIgnores, SKIPPED_FOLDERS, trackedPathsWhenAsked, type IgnoreLayer } from '../program-files/walk.js';
 import type { Notice } from '../program-files/notice.js';
 import { ActionError } from '../util/errors.js';
 import { readTextIfExistsSync } from '../util/files.js';
@@ -28,6 +28,8 @@ export interface Found {
   /** The program folders (each holds the Pulumi.yaml), absolute, sorted. */
   programs: string[];
   passedOver: PassedOver[];
+  /** The project folders `wanted` turned down, unread (absolute, sorted). */
+  unwanted: string[];
 }
 
 export interface FindLimits {
@@ -36,19 +38,29 @@ export interface FindLimits {
   folders: number;
 }
 
+export interface FindOptions {
+  notice?: Notice;
+  limits?: FindLimits;
+  /**
+   * Asked, for each project folder with a package.json, before its project file is read, with its package folder:
+   * false leaves it out unread (changed-since: only the programs kept are read).
+   */
+  wanted?: (packageDir: string) => Promise<boolean>;
+}
+
 /**
  * The Pulumi programs of Node.js in `under` (the workspace or a folder of it): each folder holding a Pulumi.yaml (else
  * Pulumi.yml) whose runtime is nodejs or bun, with a package.json of its own or an ancestor's up to the workspace.
  * Leaves out node_modules (and the other package folders), hidden folders, and what the repository's .gitignore
  * files ignore unless git tracks it, as the source walk does. Symbolic links are not followed.
  */
-export async function findPrograms(under: string, workspace: string, notice: Notice = () => {}, limits: FindLimits = DEFAULT_LIMITS): Promise<Found> {
+export async function findPrograms(under: string, workspace: string, { notice = () => {}, limits = DEFAULT_LIMITS, wanted }: FindOptions = {}): Promise<Found> {
   const readLayer = (folder: string): IgnoreLayer | undefined => ignoreLayer(folder, notice);
   const repository = repositoryIgnores(under, workspace, readLayer);
-  const tracked = repository.root === undefined ? undefined : trackedPaths(under, repository.root, notice);
+  const tracked = trackedPathsWhenAsked(under, repository.root, notice);
   // git never ignores what it tracks: a tracked path answers to no .gitignore.
   const ignored = (layers: IgnoreLayer[], path: string, isDirectory: boolean): boolean =>
-    !tracked?.has(toPosix(path.slice(under.length + 1))) && isIgnored(layers, path, isDirectory);
+    isIgnored(layers, path, isDirectory) && !tracked()?.has(toPosix(path.slice(under.length + 1)));
   const projectFolders: string[] = [];
   const pending: { path: string; depth: number; layers: IgnoreLayer[] }[] = [
     { path: under, depth: 0, layers: repository.layers.filter((layer): layer is IgnoreLayer => layer !== undefined) },
@@ -81,13 +93,20 @@ export async function findPrograms(under: string, workspace: string, notice: Not
   }
   const programs: string[] = [];
   const passedOver: PassedOver[] = [];
+  const unwanted: string[] = [];
   for (const dir of projectFolders) {
+    // Without a package.json, it is no program, and is said to be passed over as on every run.
+    const packageDir = wanted && packageFolderOf(dir, workspace);
+    if (packageDir && !(await wanted!(packageDir))) {
+      unwanted.push(dir);
+      continue;
+    }
     const reason = await notAProgram(dir, workspace);
     if (reason === undefined) programs.push(dir);
     else passedOver.push({ dir, reason });
   }
   const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return { programs: programs.sort(byPath), passedOver: passedOver.sort((a, b) => byPath(a.dir, b.dir)) };
+  return { programs: programs.sort(byPath), passedOver: passedOver.sort((a, b) => byPath(a.dir, b.dir)), unwanted: unwanted.sort(byPath) };
 }
 
 const DEFAULT_LIMITS: FindLimits = { programs: MAX_PROGRAMS, depth: MAX_DEPTH, folders: MAX_FOLDERS };

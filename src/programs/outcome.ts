@@ -1,4 +1,5 @@
 import type { RunRecord } from '../report/run-report.js';
+import { folderName } from '../util/folder-name.js';
 import { plural, relativePosix } from '../util/text.js';
 import type { ProgramSelection, WorkingDirectory } from './working-directories.js';
 
@@ -11,7 +12,7 @@ export function programFolders(directories: WorkingDirectory[], workspace: strin
 
 /** What the search found and changed-since left out, for the log (the summary says the same). */
 export function selectionLog(selection: ProgramSelection, directories: WorkingDirectory[], workspace: string): string[] {
-  const name = (dir: string) => relativePosix(workspace, dir) || '.';
+  const name = (dir: string) => folderName(workspace, dir);
   const lines: string[] = [];
   if (selection.searches.length) {
     const found = directories.flatMap((dir) => dir.programs).length + selection.skipped.length;

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ActionError } from '../util/errors.js';
+import { folderName } from '../util/folder-name.js';
 import { relativePosix } from '../util/text.js';
 import { packageFolderFor } from '../program-files/program-folder.js';
 import { folderLine, isInside, type FolderLine } from './patterns.js';
+import type { ChangeCheck } from './changed.js';
 import type { PassedOver } from './discover.js';
 
 /**
@@ -31,9 +33,14 @@ export interface ProgramSelection {
 /**
  * The program folders of `working-directory`, one line each: a folder, `auto` (every program in the workspace) or a
  * glob (the programs among the folders it matches). Folders are checked to exist inside the workspace; a glob that
- * selects no program is an error naming it. Programs come in the lines' order, each search's sorted, each once.
+ * selects no program is an error naming it. Programs come in the lines' order, each search's sorted, each once. With
+ * `changed` (changed-since), the programs it finds untouched are skipped, and a search reads only the others' files.
  */
-export async function readWorkingDirectories(raw: string, workspace: string): Promise<{ directories: WorkingDirectory[]; selection: ProgramSelection }> {
+export async function readWorkingDirectories(
+  raw: string,
+  workspace: string,
+  changed?: ChangeCheck,
+): Promise<{ directories: WorkingDirectory[]; selection: ProgramSelection }> {
   const lines = raw
     .split(/\r?\n/)
     .map((line) => line.trim())
@@ -60,19 +67,28 @@ export async function readWorkingDirectories(raw: string, workspace: string): Pr
       add(folder, line.line);
       continue;
     }
-    const { programs, passedOver } = await searchPrograms(line, workspace);
+    const { programs, passedOver, unwanted } = await searchPrograms(line, workspace, changed);
     selection.passedOver.push(...passedOver.filter((item) => !selection.passedOver.some((other) => other.dir === item.dir)));
-    for (const program of programs) add(program, relativePosix(workspace, program) || '.');
+    for (const program of [...programs, ...unwanted].sort(byPath)) add(program, relativePosix(workspace, program) || '.');
   }
-  return { directories: [...directories.values()], selection };
+  if (!changed) return { directories: [...directories.values()], selection };
+  const kept: WorkingDirectory[] = [];
+  for (const directory of directories.values()) {
+    if (await changed.touches(directory.path)) kept.push(directory);
+    else selection.skipped.push({ dir: directory.path, reason: changed.skippedReason });
+  }
+  return { directories: kept, selection: { ...selection, changedSince: changed.commit } };
 }
 
+const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** The programs `auto` or a glob line selects; the search and the glob library load only for such a line. */
-async function searchPrograms(line: Exclude<FolderLine, { kind: 'folder' }>, workspace: string, label = 'Input "working-directory"') {
+async function searchPrograms(line: Exclude<FolderLine, { kind: 'folder' }>, workspace: string, changed?: ChangeCheck, label = 'Input "working-directory"') {
   const { findPrograms } = await import('./discover.js');
+  const options = changed && { wanted: changed.touches };
   if (line.kind === 'auto') {
-    const found = await findPrograms(workspace, workspace);
-    if (found.programs.length === 0) {
+    const found = await findPrograms(workspace, workspace, options);
+    if (found.programs.length === 0 && found.unwanted.length === 0) {
       throw new ActionError(
         `${label} is "auto", and no folder of the workspace holds a Pulumi.yaml with runtime nodejs or bun and a package.json` +
           `${passedOverNote(found.passedOver, workspace)}: check out the repository first (actions/checkout), or name the programs' folders.`,
@@ -85,17 +101,19 @@ async function searchPrograms(line: Exclude<FolderLine, { kind: 'folder' }>, wor
     throw new ActionError(`${label} holds the glob "${line.line}", which reaches outside the workspace ${workspace}: give a pattern inside the repository.`);
   }
   const stat = fs.statSync(base, { throwIfNoEntry: false });
-  const found = stat?.isDirectory() ? await findPrograms(base, workspace) : { programs: [], passedOver: [] };
+  const found = stat?.isDirectory() ? await findPrograms(base, workspace, options) : { programs: [], passedOver: [], unwanted: [] };
   const matched = new Set(await globFolders(line.line, workspace));
-  const programs = found.programs.filter((program) => matched.has(relativePosix(workspace, program)));
-  if (programs.length === 0) {
-    const passedOver = found.passedOver.filter((item) => matched.has(relativePosix(workspace, item.dir)));
+  const isMatched = (folder: string) => matched.has(relativePosix(workspace, folder));
+  const programs = found.programs.filter(isMatched);
+  const unwanted = found.unwanted.filter(isMatched);
+  if (programs.length === 0 && unwanted.length === 0) {
+    const passedOver = found.passedOver.filter((item) => isMatched(item.dir));
     throw new ActionError(
       `${label} holds the glob "${line.line}", which matches no Pulumi program of Node.js${passedOverNote(passedOver, workspace)}: ` +
         'fix the pattern, or, for a folder whose name holds glob characters, escape them with "\\" (e.g. "x\\[1\\]").',
     );
   }
-  return { programs, passedOver: found.passedOver.filter((item) => matched.has(relativePosix(workspace, item.dir))) };
+  return { programs, passedOver: found.passedOver.filter((item) => isMatched(item.dir)), unwanted };
 }
 
 /**
@@ -114,7 +132,7 @@ export async function expandFolderArguments(dirs: string[], cwd: string): Promis
     const line = folderLine(dir);
     if (line.kind === 'folder') expanded.push(packageFolderArgument(dir));
     else
-      for (const program of (await searchPrograms(line, cwd, 'The folder argument')).programs)
+      for (const program of (await searchPrograms(line, cwd, undefined, 'The folder argument')).programs)
         expanded.push(packageFolderArgument(relativePosix(cwd, program) || '.'));
   }
   return [...new Set(expanded)];
@@ -137,7 +155,7 @@ async function globFolders(pattern: string, workspace: string): Promise<string[]
 
 function passedOverNote(passedOver: PassedOver[], workspace: string): string {
   if (passedOver.length === 0) return '';
-  const shown = passedOver.slice(0, 3).map((item) => `${relativePosix(workspace, item.dir) || '.'} (${item.reason})`);
+  const shown = passedOver.slice(0, 3).map((item) => `${folderName(workspace, item.dir)} (${item.reason})`);
   return ` (passed over: ${shown.join(', ')}${passedOver.length > 3 ? `, and ${passedOver.length - 3} more` : ''})`;
 }
 

@@ -6,6 +6,7 @@ import { readProgram } from '../program-files/read.js';
 import { publishedFixCommand } from './published-cli.js';
 import type { ProgramRecord } from './run-report.js';
 import { relativePosix, toPosix } from '../util/text.js';
+import { markdownFolder } from '../util/folder-name.js';
 import { markdownCode, markdownCodeBlock, markdownText } from '../util/log-text.js';
 
 /**
@@ -27,7 +28,7 @@ export async function fixSummary(
   const lines: string[] = [];
   for (const program of fixable) {
     const name = toPosix(program.name);
-    const heading = `### Fixes for ${markdownCode(name, 'text')}`;
+    const heading = `### Fixes for ${markdownFolder(name)}`;
     let diff: string;
     let suggested: string[];
     try {

@@ -1,5 +1,6 @@
 import { countLine, summaryRows } from '../policy/index.js';
 import { markdownCode, markdownText } from '../util/log-text.js';
+import { markdownFolder } from '../util/folder-name.js';
 import { relativePosix, toPosix } from '../util/text.js';
 import { managerReason } from './package-manager.js';
 import { presetReason } from './preset-reason.js';
@@ -26,7 +27,7 @@ export function summaryMarkdown(record: RunRecord): string {
   );
   lines.push(...selectionLines(record));
   for (const program of record.programs) {
-    lines.push(`### Program ${markdownCode(toPosix(program.name), 'text')}`, '');
+    lines.push(`### ${programHeading(toPosix(program.name))}`, '');
     const facts = [
       program.packageManager ? managerFact(program.packageManager) : undefined,
       program.installed ? `install ${program.installed}${program.installSeconds !== undefined ? ` in ${program.installSeconds.toFixed(1)} s` : ''}` : undefined,
@@ -42,21 +43,26 @@ export function summaryMarkdown(record: RunRecord): string {
   return lines.join('\n');
 }
 
+/** A program's heading: "Program `infra`", or "Program at the repository root (`.`)". */
+function programHeading(name: string): string {
+  return `Program ${name === '.' ? 'at ' : ''}${markdownFolder(name)}`;
+}
+
 /** The programs `auto` and the globs found, those passed over, and those `changed-since` left out. */
 function selectionLines({ selection }: RunRecord): string[] {
   if (!selection) return [];
   const code = (text: string) => markdownCode(text, 'text');
   const lines: string[] = [];
   if (selection.searches.length || selection.changedSince !== undefined) {
-    const found = selection.found.map(code);
+    const found = selection.found.map(markdownFolder);
     const by = selection.searches.length ? ` (${selection.searches.map(code).join(', ')})` : '';
     lines.push(`**Programs${by}:** ${found.length ? found.join(', ') : 'none'}.`, '');
   }
   if (selection.passedOver.length) {
-    lines.push(`**Passed over:** ${selection.passedOver.map((item) => `${code(item.program)} (${markdownText(item.reason)})`).join(', ')}.`, '');
+    lines.push(`**Passed over:** ${selection.passedOver.map((item) => `${markdownFolder(item.program)} (${markdownText(item.reason)})`).join(', ')}.`, '');
   }
   if (selection.changedSince !== undefined && selection.skipped.length) {
-    const skipped = selection.skipped.map((item) => `${code(item.program)} (${markdownText(item.reason)})`);
+    const skipped = selection.skipped.map((item) => `${markdownFolder(item.program)} (${markdownText(item.reason)})`);
     lines.push(`**Skipped (changed-since ${code(selection.changedSince.slice(0, 7))}):** ${skipped.join(', ')}.`, '');
   }
   return lines;

@@ -3,13 +3,10 @@ import * as path from 'node:path';
 import type { ManagerChoice } from '../../package-managers/detect.js';
 import type { CachedInstall } from '../../cache/index.js';
 import { managerNamed, type ManagerName } from '../../package-managers/index.js';
-import { packageFolderOf } from '../../program-files/program-folder.js';
-import { readCacheKeyFiles, workspaceMemberFolders } from '../../program-files/read.js';
+import { readCacheKeyFiles } from '../../program-files/read.js';
+import { workspaceRoots } from '../../program-files/workspace-root.js';
 import { ActionError } from '../../util/errors.js';
-import { relativePosix } from '../../util/text.js';
-
-/** Bounds the walk up from a program to its workspace root (a path has far fewer levels). */
-const MAX_LEVELS_UP = 64;
+import { folderName } from '../../util/folder-name.js';
 
 /** Where one install runs, and the programs it serves. */
 export interface InstallRoot {
@@ -26,20 +23,15 @@ export interface InstallRoot {
 }
 
 /**
- * Groups the programs by install root, in the order of each root's first program. A program's install root is the
- * nearest workspace root above (or at) its package folder whose patterns list it, as npm, yarn, bun and pnpm find
- * theirs; else its own package folder. Programs of one root must agree on the manager: one install serves them all.
+ * Groups the programs by install root (program-files/workspace-root.ts: the workspace root that lists the program,
+ * else its own package folder), in the order of each root's first program. Programs of one root must agree on the
+ * manager: one install serves them all.
  */
 export async function installRootsOf(programDirs: string[], choices: ManagerChoice[], workspace: string): Promise<InstallRoot[]> {
-  const members = new Map<string, Promise<string[] | undefined>>();
-  const membersOf = (folder: string) => {
-    let found = members.get(folder);
-    if (!found) members.set(folder, (found = workspaceMemberFolders(folder)));
-    return found;
-  };
+  const rootOf = workspaceRoots(workspace);
   const roots = new Map<string, InstallRoot>();
   for (const [index, programDir] of programDirs.entries()) {
-    const { dir, listed } = await rootOf(programDir, workspace, membersOf);
+    const { dir, members } = await rootOf(programDir);
     const manager = choices[index]!.name;
     const root = roots.get(dir);
     if (!root) {
@@ -47,13 +39,13 @@ export async function installRootsOf(programDirs: string[], choices: ManagerChoi
         managerNamed(manager)
           .lockfiles.map((name) => path.join(dir, name))
           .find((file) => existsSync(file)) ?? choices[index]!.lockfile;
-      roots.set(dir, { dir, manager, lockfile, programs: [index], members: listed });
+      roots.set(dir, { dir, manager, lockfile, programs: [index], members });
       continue;
     }
     if (root.manager !== manager) {
       const first = programDirs[root.programs[0]!]!;
       throw new ActionError(
-        `${relativeName(workspace, first)} and ${relativeName(workspace, programDir)} are installed together at ${relativeName(workspace, dir)}, ` +
+        `${folderName(workspace, first)} and ${folderName(workspace, programDir)} are installed together at ${folderName(workspace, dir)}, ` +
           `but use different package managers (${root.manager}, ${manager}): ` +
           'make them agree (runtime.options.packagemanager, "packageManager", or the lockfile).',
       );
@@ -63,31 +55,8 @@ export async function installRootsOf(programDirs: string[], choices: ManagerChoi
   return [...roots.values()];
 }
 
-async function rootOf(
-  programDir: string,
-  workspace: string,
-  membersOf: (folder: string) => Promise<string[] | undefined>,
-): Promise<{ dir: string; listed: string[] }> {
-  const top = path.resolve(workspace);
-  const own = packageFolderOf(programDir, top) ?? path.resolve(programDir);
-  let folder = own;
-  for (let level = 0; level < MAX_LEVELS_UP; level++) {
-    const listed = await membersOf(folder);
-    if (listed && (folder === own || listed.includes(own))) return { dir: folder, listed };
-    const parent = path.dirname(folder);
-    if (folder === top || parent === folder || !(parent === top || parent.startsWith(top + path.sep))) break;
-    folder = parent;
-  }
-  return { dir: own, listed: [] };
-}
-
 /** What the cache key reads of an install: the root's package.json and lockfile, each member's package.json. */
 export function installFiles(root: InstallRoot): Omit<CachedInstall, 'manager'> | undefined {
   const files = readCacheKeyFiles(root.dir, root.lockfile);
   return files && { ...files, members: root.members.flatMap((member) => readCacheKeyFiles(member, undefined) ?? []) };
-}
-
-/** A folder as messages name it: relative to the workspace, "." for the workspace itself. */
-function relativeName(workspace: string, dir: string): string {
-  return relativePosix(workspace, dir) || '.';
 }

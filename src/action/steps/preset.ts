@@ -5,6 +5,7 @@ import type { PolicyConfig } from '../../policy/types.js';
 import type { ProgramPreset } from '../../report/run-report.js';
 import { ActionError } from '../../util/errors.js';
 import { readTextIfExistsSync } from '../../util/files.js';
+import { folderName } from '../../util/folder-name.js';
 import { relativePosix } from '../../util/text.js';
 import type { Settings } from '../settings.js';
 
@@ -20,7 +21,7 @@ export async function runPreset(settings: Settings): Promise<PresetChoice> {
     const text = readTextIfExistsSync(file);
     if (text === undefined) continue;
     const members = (await workspaceManifests(dir)).map((member) => ({ ...member, path: relativePosix(settings.workspace, member.path) }));
-    chosen.push({ name: relativePosix(settings.workspace, dir) || '.', choice: programPresetOf({ path: file, text }, members, settings.scope) });
+    chosen.push({ name: folderName(settings.workspace, dir), choice: programPresetOf({ path: file, text }, members, settings.scope) });
   }
   const [first, ...others] = chosen;
   if (first === undefined) return { name: 'current', evidence: 'no program has a package.json' };
