@@ -147,10 +147,7 @@ describe('a registry that fails', () => {
       try {
         reportTime(t, front, Date.now());
         assert.equal(run.main.exitCode, 1);
-        assert.match(
-          failureOf(run.main) ?? '',
-          /127\.0\.0\.1:\d+ answered 500 \(a server error\) and npm gave up\. Check the registry's status/,
-        );
+        assert.match(failureOf(run.main) ?? '', /127\.0\.0\.1:\d+ answered 500 \(a server error\) and npm gave up\. Check the registry's status/);
         assertBounded(front);
       } finally {
         await run.cleanup();

@@ -150,8 +150,7 @@ describe('an install that the network failed', () => {
       assert.match(
         explain(manager, stderr, stdout, REGISTRY),
         new RegExp(
-          `: the connection to 127\\.0\\.0\\.1:45871 (\\(the registry ${manager} is configured with\\) )?failed \\(${code}\\) ` +
-            `and ${manager} gave up`,
+          `: the connection to 127\\.0\\.0\\.1:45871 (\\(the registry ${manager} is configured with\\) )?failed \\(${code}\\) ` + `and ${manager} gave up`,
         ),
         stderr,
       );
