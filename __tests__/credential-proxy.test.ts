@@ -339,6 +339,25 @@ describe('credential proxy', () => {
     }
   });
 
+  it("reports another host's failed connections, which a manager sees only as the proxy's 502, after the registry's own", async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const reporting = await startCredentialProxy({ ...commonOptions(), registryUrl: `${registry.url}/prefix/` });
+    try {
+      assert.equal(reporting.trouble(), undefined);
+      // Tunnelled (https) and forwarded (http) alike.
+      await assert.rejects(viaProxy(reporting.url, `https://127.0.0.1:${closedPort}/pkg`), /CONNECT 502/);
+      assert.equal((await viaProxy(reporting.url, `http://127.0.0.1:${closedPort}/pkg`)).status, 502);
+      assert.deepEqual(reporting.trouble(), { host: `127.0.0.1:${closedPort}`, failures: 2, first: { code: 'ECONNREFUSED' }, refused: 0 });
+    } finally {
+      await reporting.close();
+    }
+  });
+
   it('ends open tunnels and connections on close', async () => {
     const closing = await startCredentialProxy({ registryUrl: `${registry.url}/prefix/`, token: TOKEN, upstreamProxyFor: () => undefined });
     const socket = net.connect(Number(new URL(closing.url).port), '127.0.0.1');

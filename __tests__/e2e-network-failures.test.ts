@@ -140,6 +140,26 @@ describe('a registry that fails', () => {
     });
   });
 
+  it('another registry, reached through the credential proxy, resetting the connection: the proxy tells what npm saw as its 502', async (t) => {
+    // @pulumi is routed to the registry, which answers; fixture-utils comes from the front, through the proxy.
+    const front = await failingFront((_response, request) => request.socket.destroy());
+    await withSandbox(undefined, async (sandbox) => {
+      const run = await runSetup(registry, sandbox, { env: { NPM_CONFIG_REGISTRY: front.url } });
+      try {
+        reportTime(t, front, Date.now());
+        assert.equal(run.main.exitCode, 1);
+        const failure = failureOf(run.main) ?? '';
+        assert.match(
+          failure,
+          new RegExp(`The credential proxy's connections to ${new URL(front.url).host.replace(/\./g, '\\.')} failed \\d+ times? in a row \\(ECONNRESET\\)`),
+        );
+        assertBounded(front);
+      } finally {
+        await run.cleanup();
+      }
+    });
+  });
+
   it('not routed (preset current), answering 500: npm gives up after bounded retries', async (t) => {
     const front = await failingFront((response) => response.writeHead(500).end());
     await withSandbox({ '.': todaysProgram }, async (sandbox) => {

@@ -54,7 +54,10 @@ export interface CredentialProxy {
   url: string;
   /** The per-run authority's certificate, for an https registry: the package managers must trust it beside their roots. */
   caCertificatePem: string | undefined;
-  /** How the registry has been failing since its last good answer, if it has. */
+  /**
+   * How the registry has been failing since its last good answer, if it has; else how the connections to another host
+   * the proxy reached for a manager failed (a manager sees only the proxy's 502 for those).
+   */
   trouble(): TroubleReport | undefined;
   /** Stops listening and ends every connection, tunnels included. */
   close(): Promise<void>;
@@ -90,6 +93,12 @@ export async function startCredentialProxy(options: CredentialProxyOptions): Pro
   };
   const registryAgent = new RegistryAgent(upstream);
   const trouble = new RegistryTrouble(new URL(route.origin).host);
+  /** Other hosts the proxy reaches for a manager (forwarded without the token, or tunnelled): their failed connections. */
+  const passedTrouble = new Map<string, RegistryTrouble>();
+  const passedFailed = (host: string, error: NodeJS.ErrnoException) => {
+    if (!passedTrouble.has(host)) passedTrouble.set(host, new RegistryTrouble(host));
+    passedTrouble.get(host)!.failed({ code: error.code ?? error.message });
+  };
   const plainAgent = new http.Agent({ keepAlive: true, timeout: timeoutMs });
   const sockets = new Set<net.Socket>();
   const track = (socket: net.Socket) => {
@@ -117,12 +126,15 @@ export async function startCredentialProxy(options: CredentialProxyOptions): Pro
     outgoing.once('response', (answer) => {
       if (routed && (answer.statusCode ?? 502) >= 500) trouble.failed({ status: answer.statusCode ?? 502 });
       else if (routed) trouble.succeeded();
+      // Another host's own answer, a 5xx too, reaches the manager as it is: only a failed connection needs telling.
+      else passedTrouble.get(target.host)?.succeeded();
       response.writeHead(answer.statusCode ?? 502, answer.statusMessage, responseHeaders(answer.rawHeaders));
       answer.pipe(response);
       answer.once('error', () => response.destroy());
     });
     outgoing.once('error', (error: NodeJS.ErrnoException) => {
       if (routed) trouble.failed({ code: error.code ?? error.message });
+      else passedFailed(target.host, error);
       fail(response, `${target.origin}: ${error.message}`);
     });
     response.once('close', () => {
@@ -188,7 +200,10 @@ export async function startCredentialProxy(options: CredentialProxyOptions): Pro
         remote.pipe(client);
         client.pipe(remote);
       },
-      (error: Error) => client.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\n\r\n${error.message}\n`),
+      (error: NodeJS.ErrnoException) => {
+        passedFailed(host, error);
+        client.end(`HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\n\r\n${error.message}\n`);
+      },
     );
   });
 
@@ -200,7 +215,7 @@ export async function startCredentialProxy(options: CredentialProxyOptions): Pro
   return {
     url: `http://127.0.0.1:${port}`,
     caCertificatePem: certificates?.authorityPem,
-    trouble: () => trouble.report(),
+    trouble: () => trouble.report() ?? [...passedTrouble.values()].map((other) => other.report()).find(Boolean),
     close: async () => {
       const closed = Promise.all([proxyServer, registryServer].map((server) => new Promise((resolve) => server.close(resolve))));
       for (const socket of sockets) socket.destroy();
