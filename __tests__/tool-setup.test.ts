@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { runCommand } from '../src/package-managers/command.js';
 import { managerNamed } from '../src/package-managers/index.js';
+import { readyManagers } from '../src/action/steps/managers.js';
+import type { Settings } from '../src/action/settings.js';
+import type { ManagerChoice } from '../src/package-managers/detect.js';
 import { readyManager } from '../src/package-managers/tool-setup.js';
 import { ActionError } from '../src/util/errors.js';
 import { isolatedNpmEnv } from './support/fixtures.js';
@@ -82,6 +86,42 @@ describe('readyManager: a manager the runner lacks is installed with npm into th
     const unrequired = await readyManager(yarn, { major: 4 }, onImage, path.join(home, 'unused'), home);
     assert.deepEqual(unrequired, { version: '1.22.22' });
     assert.equal(existsSync(path.join(home, 'unused')), false);
+  });
+
+  it("the runner's yarn 1 that hands a yarn 4 program to its yarnPath is used: asked in the program's folder", async () => {
+    // The real yarn 1, which runs a folder's .yarnrc.yml `yarnPath` (a committed yarn 4 release) for it.
+    const yarnOne = path.join(home, 'yarn-one-bin');
+    await mkdir(yarnOne);
+    await symlink(fileURLToPath(new URL('../node_modules/yarn/bin/yarn.js', import.meta.url)), path.join(yarnOne, 'yarn'));
+    const program = path.join(home, 'infra');
+    await mkdir(path.join(program, '.yarn/releases'), { recursive: true });
+    await writeFile(path.join(program, '.yarn/releases/yarn-4.18.1.cjs'), 'console.log("4.18.1");\n');
+    await writeFile(path.join(program, '.yarnrc.yml'), 'yarnPath: .yarn/releases/yarn-4.18.1.cjs\n');
+    const runner = { ...context(), env: { ...context().env, PATH: `${yarnOne}${path.delimiter}${machinePath()}` } };
+    const wanted = { version: '4.18.1', major: 4, requiredBy: '"packageManager": "yarn@4.18.1"' };
+    const ready = await readyManager(managerNamed('yarn'), wanted, runner, path.join(home, 'unused'), program);
+    assert.deepEqual(ready, { version: '4.18.1' });
+    assert.equal(existsSync(path.join(home, 'unused')), false, 'nothing installed');
+  });
+
+  it("readyManagers asks in the requiring program's folder, and keeps the PATH's yarn for programs of two lines", async () => {
+    const yarnOne = path.join(home, 'yarn-one-bin');
+    const program = path.join(home, 'infra');
+    const legacy = path.join(home, 'legacy');
+    await mkdir(legacy);
+    await writeFile(path.join(legacy, 'yarn.lock'), '# yarn lockfile v1\n');
+    const env = { ...context().env, PATH: `${yarnOne}${path.delimiter}${machinePath()}`, RUNNER_TOOL_CACHE: path.join(home, 'unused') };
+    const settings = (dirs: string[]) => ({ workspace: home, runnerTemp: home, workingDirectories: dirs.map((dir) => ({ path: dir })) }) as unknown as Settings;
+    const yarnFour: ManagerChoice = { name: 'yarn', source: 'packageManager', version: '4.18.1' };
+    const yarnOneLock: ManagerChoice = { name: 'yarn', source: 'lockfile', lockfile: path.join(legacy, 'yarn.lock') };
+    const contextIn = () => ({ ...context(), env });
+    // The yarn 4 program's yarnPath answers in its folder (the repository's root would get yarn 1's answer).
+    const alone = await readyManagers(settings([program]), [yarnFour], env, contextIn);
+    assert.deepEqual([alone.versions.get('yarn'), alone.addedPaths], ['4.18.1', []]);
+    // A yarn 1 program beside it: no line is forced on both, the PATH's yarn stays.
+    const mixed = await readyManagers(settings([legacy, program]), [yarnOneLock, yarnFour], env, contextIn);
+    assert.deepEqual([mixed.versions.get('yarn'), mixed.addedPaths], ['1.22.22', []]);
+    assert.equal(existsSync(path.join(home, 'unused')), false, 'nothing installed');
   });
 
   it('a manager on the PATH is used as it is', async () => {

@@ -36,7 +36,10 @@ export async function readyManagers(
 ): Promise<ReadyManagers> {
   const ready: ReadyManagers = { versions: new Map(), env, addedPaths: [], notes: [] };
   for (const manager of managersOf(choices)) {
-    const done = await readyManager(manager, wantedVersion(manager, choices), context(manager, ready.env), toolCache(settings, env), settings.workspace);
+    const programs = choices.map((choice, index) => ({ choice, dir: settings.workingDirectories[index]!.path }));
+    const { wanted, dir } = wantedVersion(manager, programs);
+    // Asked where the program that requires a line is: its yarnPath or corepack's packageManager may answer there.
+    const done = await readyManager(manager, wanted, context(manager, ready.env), toolCache(settings, env), dir ?? settings.workspace);
     if (done.installedBin) {
       ready.addedPaths.push(done.installedBin);
       ready.env = { ...ready.env, PATH: `${done.installedBin}${path.delimiter}${ready.env['PATH'] ?? ''}` };
@@ -47,18 +50,36 @@ export async function readyManagers(
   return ready;
 }
 
+/** What a program says of its manager's line: its `packageManager` field's version, else its lockfile's format. */
+interface LineRequirement {
+  version?: string;
+  major: number;
+  requiredBy: string;
+  dir: string;
+}
+
 /**
- * The version to install when missing: the first `packageManager` field's, else the major the lockfile's format tells,
- * else the current major. The first two are required: a manager of another line on the PATH is not used.
+ * The version to install when missing: the first `packageManager` field's, else the major the first lockfile's format
+ * tells, else the current major; with the folder of the program that requires it. A requirement makes a manager of
+ * another line on the PATH unused, but only when every program of this manager that states a line states the same
+ * one: programs of two lines (yarn 1 and yarn 4) keep the PATH's manager, which their own yarnPath or corepack serve.
  */
-function wantedVersion(manager: PackageManager, choices: ManagerChoice[]): ManagerWanted {
-  const own = choices.filter((choice) => choice.name === manager.name);
-  const declared = own.find((choice) => choice.version)?.version;
-  if (declared) return { version: declared, major: Number.parseInt(declared, 10), requiredBy: `"packageManager": "${manager.name}@${declared}"` };
-  const lockfile = own.find((choice) => choice.lockfile)?.lockfile;
-  const major = lockfile && manager.distribution.lockfileMajor ? manager.distribution.lockfileMajor(readText(lockfile)) : undefined;
-  if (major === undefined) return { major: manager.distribution.currentMajor };
-  return { major, requiredBy: `the format of ${path.basename(lockfile!)}` };
+function wantedVersion(manager: PackageManager, programs: Array<{ choice: ManagerChoice; dir: string }>): { wanted: ManagerWanted; dir?: string } {
+  const requirements = programs.filter(({ choice }) => choice.name === manager.name).flatMap(({ choice, dir }) => lineOf(manager, choice, dir) ?? []);
+  const first = requirements[0];
+  if (!first) return { wanted: { major: manager.distribution.currentMajor } };
+  const line = (major: number) => manager.distribution.npmPackage(major);
+  const chosen = requirements.find((requirement) => requirement.version) ?? first;
+  const wanted: ManagerWanted = { ...(chosen.version && { version: chosen.version }), major: chosen.major };
+  if (requirements.some((other) => line(other.major) !== line(chosen.major))) return { wanted };
+  return { wanted: { ...wanted, requiredBy: chosen.requiredBy }, dir: chosen.dir };
+}
+
+function lineOf(manager: PackageManager, choice: ManagerChoice, dir: string): LineRequirement | undefined {
+  if (choice.version)
+    return { version: choice.version, major: Number.parseInt(choice.version, 10), requiredBy: `"packageManager": "${manager.name}@${choice.version}"`, dir };
+  const major = choice.lockfile && manager.distribution.lockfileMajor ? manager.distribution.lockfileMajor(readText(choice.lockfile)) : undefined;
+  return major === undefined ? undefined : { major, requiredBy: `the format of ${path.basename(choice.lockfile!)}`, dir };
 }
 
 function readText(file: string): string {
