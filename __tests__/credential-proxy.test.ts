@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -339,7 +340,7 @@ describe('credential proxy', () => {
     }
   });
 
-  it("reports another host's failed connections, which a manager sees only as the proxy's 502, after the registry's own", async () => {
+  it("reports another host's failed connections, which a manager sees only as the proxy's 502, until one succeeds", async () => {
     const closedPort = await new Promise<number>((resolve) => {
       const server = net.createServer().listen(0, '127.0.0.1', () => {
         const { port } = server.address() as net.AddressInfo;
@@ -348,11 +349,18 @@ describe('credential proxy', () => {
     });
     const reporting = await startCredentialProxy({ ...commonOptions(), registryUrl: `${registry.url}/prefix/` });
     try {
-      assert.equal(reporting.trouble(), undefined);
+      assert.deepEqual(reporting.otherHostsTrouble(), []);
       // Tunnelled (https) and forwarded (http) alike.
       await assert.rejects(viaProxy(reporting.url, `https://127.0.0.1:${closedPort}/pkg`), /CONNECT 502/);
       assert.equal((await viaProxy(reporting.url, `http://127.0.0.1:${closedPort}/pkg`)).status, 502);
-      assert.deepEqual(reporting.trouble(), { host: `127.0.0.1:${closedPort}`, failures: 2, first: { code: 'ECONNREFUSED' }, refused: 0 });
+      assert.equal(reporting.trouble(), undefined, 'the registry itself did not fail');
+      assert.deepEqual(reporting.otherHostsTrouble(), [{ host: `127.0.0.1:${closedPort}`, failures: 2, first: { code: 'ECONNREFUSED' }, refused: 0 }]);
+      // A connection that later succeeds ends the report: it is no longer what a failure is about.
+      const listening = net.createServer((socket) => socket.destroy()).listen(closedPort, '127.0.0.1');
+      await once(listening, 'listening');
+      await viaProxy(reporting.url, `https://127.0.0.1:${closedPort}/pkg`).catch(() => undefined);
+      listening.close();
+      assert.deepEqual(reporting.otherHostsTrouble(), []);
     } finally {
       await reporting.close();
     }

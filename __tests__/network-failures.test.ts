@@ -166,6 +166,11 @@ describe('an install that the network failed', () => {
       explain('npm', 'npm error code ECONNRESET\nnpm error network aborted\nnpm error network request to http://127.0.0.1:45871/x failed'),
       /: the connection to 127\.0\.0\.1:45871 failed \(ECONNRESET\) and npm gave up\. Check that the runner reaches it/,
     );
+    // A git dependency's host fails on the line itself: named, though github.com is documentation elsewhere.
+    assert.match(
+      explain('yarn', '', `${berryLine('YN0001', 'Error: https://github.com/acme/lib.git: socket hang up')}\n`, REGISTRY),
+      /: the connection to github\.com failed \(ECONNRESET\)/,
+    );
     assert.equal(networkFailureIn('npm error code E404\nnpm error 404 Not Found - GET http://127.0.0.1:45871/nope'), undefined);
     assert.equal(networkFailureIn('➤ YN0035: │ nope@npm:^1.0.0: Package not found\n➤ YN0035: │   Response Code: 404 (Not Found)'), undefined);
   });

@@ -215,6 +215,9 @@ describe("yarn 2+'s retries", () => {
     assert.equal(withBerryRetries({ PATH: '/bin' }, '4.18.1')['YARN_HTTP_RETRY'], '1');
     assert.equal(withBerryRetries({ PATH: '/bin', YARN_HTTP_RETRY: '5' }, '4.18.1')['YARN_HTTP_RETRY'], '5');
     assert.equal(withBerryRetries({ PATH: '/bin' }, '2.0.0-rc.36')['YARN_HTTP_RETRY'], undefined);
+    assert.equal(withBerryRetries({ PATH: '/bin' }, '2.3.1')['YARN_HTTP_RETRY'], undefined);
+    assert.equal(withBerryRetries({ PATH: '/bin' }, '2.4.2')['YARN_HTTP_RETRY'], '1');
+    assert.equal(withBerryRetries({ PATH: '/bin' }, '3.8.7')['YARN_HTTP_RETRY'], '1');
   });
 });
 

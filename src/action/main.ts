@@ -286,7 +286,7 @@ async function runSteps(settings: Settings, record: RunRecord, env: NodeJS.Proce
     }
   } catch (failure) {
     // The proxy saw what the manager could only report as its answer (a 502 for a reset or an untrusted certificate).
-    const trouble = failure instanceof ActionError ? proxy?.trouble() : undefined;
+    const trouble = failure instanceof ActionError ? proxy?.trouble(failure.message) : undefined;
     const error = trouble ? new ActionError(`${(failure as ActionError).message} ${trouble}`) : failure;
     const restored = await userFiles.restore();
     if (restored.length)
@@ -313,7 +313,7 @@ async function openProxy(
   network: RunnerNetwork,
   folder: string,
   env: NodeJS.ProcessEnv,
-): Promise<{ access: Omit<ProxyAccess, 'configFile'>; trouble: () => string | undefined; close: () => Promise<void> }> {
+): Promise<{ access: Omit<ProxyAccess, 'configFile'>; trouble: (failure: string) => string | undefined; close: () => Promise<void> }> {
   const { openProxySession } = await import('../token/credential-proxy-session.js');
   const session = await openProxySession({ registryUrl, token: settings.token, network, env, folder });
   core.info(`The credential proxy listens on ${session.proxyUrl}: it adds the token to requests for ${registryUrl} alone.`);

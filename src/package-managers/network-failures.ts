@@ -74,13 +74,18 @@ function firstMatch(output: string, patterns: Array<[RegExp, string]>): { code: 
 const DOCUMENTATION_HOSTS = new Set(['yarnpkg.com', 'classic.yarnpkg.com', 'pnpm.io', 'bun.sh', 'bun.com', 'docs.npmjs.com', 'nodejs.org', 'github.com']);
 const URLS = /\bhttps?:\/\/[^\s'"`<>)]+/g;
 
-/** The host of the URL on the line at `at`, else of the first URL in the output that is not documentation. */
+/**
+ * The host of a URL on the line at `at` (one that is not documentation first: a git dependency on github.com, or
+ * node-gyp's download from nodejs.org, fails there too), else of the first URL in the output that is not documentation.
+ */
 function hostIn(output: string, at: number): string | undefined {
   const lineStart = output.lastIndexOf('\n', at) + 1;
   const lineEnd = output.indexOf('\n', at);
   const line = output.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
-  const hosts = [...line.matchAll(URLS), ...output.matchAll(URLS)].map((match) => hostOf(match[0]));
-  return hosts.find((host) => host !== undefined && !DOCUMENTATION_HOSTS.has(host));
+  const hostsOf = (text: string) => [...text.matchAll(URLS)].flatMap((match) => hostOf(match[0]) ?? []);
+  const notDocumentation = (host: string) => !DOCUMENTATION_HOSTS.has(host);
+  const onLine = hostsOf(line);
+  return onLine.find(notDocumentation) ?? onLine[0] ?? hostsOf(output).find(notDocumentation);
 }
 
 function hostOf(url: string): string | undefined {

@@ -20,8 +20,11 @@ export interface ProxySessionRequest {
 export interface ProxySession {
   proxyUrl: string;
   certificates?: ProxyCertificates;
-  /** What the proxy saw of the registry failing, as a sentence for the install's failure; undefined when it did not. */
-  trouble(): string | undefined;
+  /**
+   * What the proxy saw of the registry failing, else of another host that `failure` (the install's failure) names, as
+   * a sentence for that failure; undefined when it saw neither.
+   */
+  trouble(failure: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -39,8 +42,10 @@ export async function openProxySession({ registryUrl, token, network, env, folde
     upstreamProxyFor: runnerProxy(network),
     extraCaPem: [extraCa, managerCa].filter(Boolean).join('\n') || undefined,
   });
-  const trouble = () => {
-    const report = proxy.trouble();
+  // Another host's failures only for a failure that names it: an install script's fallback from a mirror it could
+  // not reach is no part of a policy failure or a 404.
+  const trouble = (failure: string) => {
+    const report = proxy.trouble() ?? proxy.otherHostsTrouble().find((other) => failure.includes(other.host));
     return report && troubleSentence(report);
   };
   try {

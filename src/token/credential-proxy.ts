@@ -54,11 +54,13 @@ export interface CredentialProxy {
   url: string;
   /** The per-run authority's certificate, for an https registry: the package managers must trust it beside their roots. */
   caCertificatePem: string | undefined;
-  /**
-   * How the registry has been failing since its last good answer, if it has; else how the connections to another host
-   * the proxy reached for a manager failed (a manager sees only the proxy's 502 for those).
-   */
+  /** How the registry has been failing since its last good answer, if it has. */
   trouble(): TroubleReport | undefined;
+  /**
+   * Other hosts the proxy reached for a manager (forwarded without the token, or tunnelled) whose connections have
+   * been failing since their last good one: a manager sees only the proxy's 502 for those.
+   */
+  otherHostsTrouble(): TroubleReport[];
   /** Stops listening and ends every connection, tunnels included. */
   close(): Promise<void>;
 }
@@ -190,6 +192,7 @@ export async function startCredentialProxy(options: CredentialProxyOptions): Pro
     const { hostname, port } = new URL(`https://${host}`);
     openTunnel(upstream, hostname, Number(port || 443)).then(
       (remote) => {
+        passedTrouble.get(host)?.succeeded();
         track(remote);
         remote.setTimeout(timeoutMs, () => remote.destroy());
         remote.on('error', () => client.destroy());
@@ -215,7 +218,8 @@ export async function startCredentialProxy(options: CredentialProxyOptions): Pro
   return {
     url: `http://127.0.0.1:${port}`,
     caCertificatePem: certificates?.authorityPem,
-    trouble: () => trouble.report() ?? [...passedTrouble.values()].map((other) => other.report()).find(Boolean),
+    trouble: () => trouble.report(),
+    otherHostsTrouble: () => [...passedTrouble.values()].flatMap((other) => other.report() ?? []),
     close: async () => {
       const closed = Promise.all([proxyServer, registryServer].map((server) => new Promise((resolve) => server.close(resolve))));
       for (const socket of sockets) socket.destroy();

@@ -70,7 +70,13 @@ export function keepForCacheClientAlone(credentials: CacheClientCredentials): vo
     get: (real, name) => (isKept(name) ? kept[name] : Reflect.get(real, name)),
     has: (real, name) => isKept(name) || Reflect.has(real, name),
     // An assignment (core.addPath's to PATH) is made on the real environment: through the view it would be a partial
-    // definition, which process.env refuses with a TypeError.
-    set: (real, name, value) => Reflect.set(real, name, value),
+    // definition, which process.env refuses with a TypeError. A runner service variable stays in the view alone.
+    set: (real, name, value) => {
+      if (typeof name === 'string' && (isKept(name) || RUNNER_SERVICE_VARIABLES.includes(name))) {
+        kept[name] = String(value);
+        return true;
+      }
+      return Reflect.set(real, name, value);
+    },
   });
 }

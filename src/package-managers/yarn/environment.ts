@@ -44,9 +44,11 @@ export function yarnEnvironment(base: NodeJS.ProcessEnv, access: ProxyAccess | u
  * lockfile before it gives up, 50 at a time, each failed one retried 3 times (backing off 1, 2, then 4 s), so 400
  * tarballs from a registry that answers 500 took 94 s. One retry fails them within 15 s; a registry that blinks still
  * gets its second chance. The job's own YARN_HTTP_RETRY wins (a .yarnrc.yml's httpRetry does not, as npm's
- * variables outrank its .npmrc); yarn 2.0, which has no httpRetry and refuses the variable, gets none.
+ * variables outrank its .npmrc). Releases before 2.4, of which some have no httpRetry and would refuse the variable,
+ * get none (2.4.2, the first yarn 2 on npm, reads it).
  */
 export function withBerryRetries(env: NodeJS.ProcessEnv, version: string): NodeJS.ProcessEnv {
-  if (env['YARN_HTTP_RETRY'] !== undefined || /^2\.0\./.test(version)) return env;
+  const [major = 0, minor = 0] = version.split('.').map((part) => Number.parseInt(part, 10));
+  if (env['YARN_HTTP_RETRY'] !== undefined || major < 2 || (major === 2 && minor < 4)) return env;
   return { ...env, YARN_HTTP_RETRY: '1' };
 }
