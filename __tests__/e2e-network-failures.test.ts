@@ -15,7 +15,7 @@ import { after, describe, it, type TestContext } from 'node:test';
 import { issueInterceptionCertificates } from '../src/token/certificate-authority.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { failureOf, runSetup, withSandbox, type Sandbox } from './support/e2e.js';
+import { failureOf, runSetup, withSandbox, type Sandbox, type SetupRunOptions } from './support/e2e.js';
 import { pathWithManager, type TestManager } from './support/managers.js';
 import { machinePath } from './support/process.js';
 import { useHttpServer, useRegistry, type HttpServer } from './support/servers.js';
@@ -65,6 +65,31 @@ function reportTime(t: TestContext, front: { firstFailureAt: number | undefined 
   if (front.firstFailureAt !== undefined) t.diagnostic(`failed ${((endedAt - front.firstFailureAt) / 1000).toFixed(1)} s after the first failure`);
 }
 
+const answering500 = (response: http.ServerResponse) => response.writeHead(500, { 'content-type': 'text/plain' }).end('down\n');
+const resetting = (_response: http.ServerResponse, request: http.IncomingMessage) => request.socket.destroy();
+
+/** One run with npm against a front that fails each tarball as `fail` does: it fails, `check` reads its failure, retries are bounded. */
+async function playFailure(
+  t: TestContext,
+  fail: (response: http.ServerResponse, request: http.IncomingMessage) => void,
+  options: (front: FailingFront) => SetupRunOptions,
+  programs: Record<string, unknown> | undefined,
+  check: (failure: string, front: FailingFront) => void,
+): Promise<void> {
+  const front = await failingFront(fail);
+  await withSandbox(programs, async (sandbox) => {
+    const run = await runSetup(registry, sandbox, options(front));
+    try {
+      reportTime(t, front, Date.now());
+      assert.equal(run.main.exitCode, 1);
+      check(failureOf(run.main) ?? '', front);
+      assertBounded(front);
+    } finally {
+      await run.cleanup();
+    }
+  });
+}
+
 type OtherManager = Exclude<TestManager, 'npm'>;
 
 /**
@@ -105,75 +130,51 @@ async function runUnrouted(manager: OtherManager, sandbox: Sandbox, registryUrl:
 }
 
 describe('a registry that fails', () => {
-  it('routed, answering 500: the install fails after bounded retries, naming the status, the host and what to check', async (t) => {
-    const front = await failingFront((response) => response.writeHead(500, { 'content-type': 'text/plain' }).end('down\n'));
-    await withSandbox(undefined, async (sandbox) => {
-      const run = await runSetup(registry, sandbox, { inputs: { 'registry-url': front.url }, env: { NPM_CONFIG_REGISTRY: front.url } });
-      try {
-        reportTime(t, front, Date.now());
-        assert.equal(run.main.exitCode, 1);
-        const failure = failureOf(run.main) ?? '';
+  it('routed, answering 500: the install fails after bounded retries, naming the status, the host and what to check', (t) =>
+    playFailure(
+      t,
+      answering500,
+      (front) => ({ inputs: { 'registry-url': front.url }, env: { NPM_CONFIG_REGISTRY: front.url } }),
+      undefined,
+      (failure) => {
         assert.match(
           failure,
           /"npm install" failed in the repository root \(\.\) \(exit code 1\): 127\.0\.0\.1:\d+ answered 500 \(a server error\) and npm gave up/,
         );
         assert.match(failure, /The credential proxy saw 127\.0\.0\.1:\d+ answer 500 \(a server error\) \d+ times? in a row/);
-        assertBounded(front);
-      } finally {
-        await run.cleanup();
-      }
-    });
-  });
+      },
+    ));
 
-  it('routed, resetting the connection: the proxy tells what npm saw as a 502', async (t) => {
-    const front = await failingFront((_response, request) => request.socket.destroy());
-    await withSandbox(undefined, async (sandbox) => {
-      const run = await runSetup(registry, sandbox, { inputs: { 'registry-url': front.url }, env: { NPM_CONFIG_REGISTRY: front.url } });
-      try {
-        reportTime(t, front, Date.now());
-        assert.equal(run.main.exitCode, 1);
-        assert.match(failureOf(run.main) ?? '', /The credential proxy's connections to 127\.0\.0\.1:\d+ failed \d+ times? in a row \(ECONNRESET\)/);
-        assertBounded(front);
-      } finally {
-        await run.cleanup();
-      }
-    });
-  });
+  it('routed, resetting the connection: the proxy tells what npm saw as a 502', (t) =>
+    playFailure(
+      t,
+      resetting,
+      (front) => ({ inputs: { 'registry-url': front.url }, env: { NPM_CONFIG_REGISTRY: front.url } }),
+      undefined,
+      (failure) => assert.match(failure, /The credential proxy's connections to 127\.0\.0\.1:\d+ failed \d+ times? in a row \(ECONNRESET\)/),
+    ));
 
-  it('another registry, reached through the credential proxy, resetting the connection: the proxy tells what npm saw as its 502', async (t) => {
+  it('another registry, reached through the credential proxy, resetting the connection: the proxy tells what npm saw as its 502', (t) =>
     // @pulumi is routed to the registry, which answers; fixture-utils comes from the front, through the proxy.
-    const front = await failingFront((_response, request) => request.socket.destroy());
-    await withSandbox(undefined, async (sandbox) => {
-      const run = await runSetup(registry, sandbox, { env: { NPM_CONFIG_REGISTRY: front.url } });
-      try {
-        reportTime(t, front, Date.now());
-        assert.equal(run.main.exitCode, 1);
-        const failure = failureOf(run.main) ?? '';
-        assert.match(
-          failure,
-          new RegExp(`The credential proxy's connections to ${new URL(front.url).host.replace(/\./g, '\\.')} failed \\d+ times? in a row \\(ECONNRESET\\)`),
-        );
-        assertBounded(front);
-      } finally {
-        await run.cleanup();
-      }
-    });
-  });
+    playFailure(
+      t,
+      resetting,
+      (front) => ({ env: { NPM_CONFIG_REGISTRY: front.url } }),
+      undefined,
+      (failure, front) => {
+        const host = new URL(front.url).host.replace(/\./g, '\\.');
+        assert.match(failure, new RegExp(`The credential proxy's connections to ${host} failed \\d+ times? in a row \\(ECONNRESET\\)`));
+      },
+    ));
 
-  it('not routed (preset current), answering 500: npm gives up after bounded retries', async (t) => {
-    const front = await failingFront((response) => response.writeHead(500).end());
-    await withSandbox({ '.': todaysProgram }, async (sandbox) => {
-      const run = await runSetup(registry, sandbox, { inputs: { preset: 'current', 'link-path': '' }, env: { NPM_CONFIG_REGISTRY: front.url } });
-      try {
-        reportTime(t, front, Date.now());
-        assert.equal(run.main.exitCode, 1);
-        assert.match(failureOf(run.main) ?? '', /127\.0\.0\.1:\d+ answered 500 \(a server error\) and npm gave up\. Check the registry's status/);
-        assertBounded(front);
-      } finally {
-        await run.cleanup();
-      }
-    });
-  });
+  it('not routed (preset current), answering 500: npm gives up after bounded retries', (t) =>
+    playFailure(
+      t,
+      (response) => response.writeHead(500).end(),
+      (front) => ({ inputs: { preset: 'current', 'link-path': '' }, env: { NPM_CONFIG_REGISTRY: front.url } }),
+      { '.': todaysProgram },
+      (failure) => assert.match(failure, /127\.0\.0\.1:\d+ answered 500 \(a server error\) and npm gave up\. Check the registry's status/),
+    ));
 
   describe('whose certificate nobody trusts', () => {
     const authority = issueInterceptionCertificates('localhost');

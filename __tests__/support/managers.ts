@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,11 +36,27 @@ export function managerBinDir(manager: TestManager): string | undefined {
   const { command, packageName, file } = BINARIES[manager];
   const dir = path.join(projectRoot, 'node_modules', '.cache', 'setup-pulumi-npm-tests', 'bin', manager);
   const link = path.join(dir, command);
-  if (!existsSync(link)) {
+  const target = path.join(projectRoot, 'node_modules', packageName, file);
+  // A link made from another checkout (a worktree sharing this node_modules) points elsewhere, or nowhere: replaced.
+  if (linkTarget(link) !== target) {
     mkdirSync(dir, { recursive: true });
-    symlinkSync(path.join(projectRoot, 'node_modules', packageName, file), link);
+    rmSync(link, { force: true });
+    try {
+      symlinkSync(target, link);
+    } catch (error) {
+      // Test files run in parallel: another one may have made the same link first.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || linkTarget(link) !== target) throw error;
+    }
   }
   return dir;
+}
+
+function linkTarget(link: string): string | undefined {
+  try {
+    return readlinkSync(link);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `basePath` with `manager`'s folder first. */
