@@ -47,6 +47,20 @@ describe('readyManager: a manager the runner lacks is installed with npm into th
     registryUrl: registry.url,
   });
 
+  /** The real yarn 1 in a bin folder, and a program whose .yarnrc.yml `yarnPath` (a committed yarn 4 release) it runs. */
+  async function yarnOneAndYarnPathProgram(): Promise<{ yarnOne: string; program: string }> {
+    const yarnOne = path.join(home, 'yarn-one-bin');
+    const program = path.join(home, 'infra');
+    if (!existsSync(yarnOne)) {
+      await mkdir(yarnOne);
+      await symlink(fileURLToPath(new URL('../node_modules/yarn/bin/yarn.js', import.meta.url)), path.join(yarnOne, 'yarn'));
+      await mkdir(path.join(program, '.yarn/releases'), { recursive: true });
+      await writeFile(path.join(program, '.yarn/releases/yarn-4.18.1.cjs'), 'console.log("4.18.1");\n');
+      await writeFile(path.join(program, '.yarnrc.yml'), 'yarnPath: .yarn/releases/yarn-4.18.1.cjs\n');
+    }
+    return { yarnOne, program };
+  }
+
   it('installs the version asked for, else the current major, and says so', async () => {
     const pnpm = managerNamed('pnpm');
     const toolCache = path.join(home, 'tool-cache');
@@ -89,14 +103,7 @@ describe('readyManager: a manager the runner lacks is installed with npm into th
   });
 
   it("the runner's yarn 1 that hands a yarn 4 program to its yarnPath is used: asked in the program's folder", async () => {
-    // The real yarn 1, which runs a folder's .yarnrc.yml `yarnPath` (a committed yarn 4 release) for it.
-    const yarnOne = path.join(home, 'yarn-one-bin');
-    await mkdir(yarnOne);
-    await symlink(fileURLToPath(new URL('../node_modules/yarn/bin/yarn.js', import.meta.url)), path.join(yarnOne, 'yarn'));
-    const program = path.join(home, 'infra');
-    await mkdir(path.join(program, '.yarn/releases'), { recursive: true });
-    await writeFile(path.join(program, '.yarn/releases/yarn-4.18.1.cjs'), 'console.log("4.18.1");\n');
-    await writeFile(path.join(program, '.yarnrc.yml'), 'yarnPath: .yarn/releases/yarn-4.18.1.cjs\n');
+    const { yarnOne, program } = await yarnOneAndYarnPathProgram();
     const runner = { ...context(), env: { ...context().env, PATH: `${yarnOne}${path.delimiter}${machinePath()}` } };
     const wanted = { version: '4.18.1', major: 4, requiredBy: '"packageManager": "yarn@4.18.1"' };
     const ready = await readyManager(managerNamed('yarn'), wanted, runner, path.join(home, 'unused'), program);
@@ -105,8 +112,7 @@ describe('readyManager: a manager the runner lacks is installed with npm into th
   });
 
   it("readyManagers asks in the requiring program's folder, and keeps the PATH's yarn for programs of two lines", async () => {
-    const yarnOne = path.join(home, 'yarn-one-bin');
-    const program = path.join(home, 'infra');
+    const { yarnOne, program } = await yarnOneAndYarnPathProgram();
     const legacy = path.join(home, 'legacy');
     await mkdir(legacy);
     await writeFile(path.join(legacy, 'yarn.lock'), '# yarn lockfile v1\n');
